@@ -1,0 +1,61 @@
+"""The ``station`` command: opens the app, or runs a subcommand for scripts and imports."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+#: Subcommand modules in ``station_tui.commands``, in the order ``--help`` lists them.
+COMMANDS = ("init", "status", "template")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    # --db is accepted before or after the subcommand; SUPPRESS keeps a later one from
+    # overwriting an earlier one with None.
+    parent = argparse.ArgumentParser(add_help=False)
+    parent.add_argument("--db", default=argparse.SUPPRESS, help="数据库文件 / database file (env STATION_DB)")
+    parser = argparse.ArgumentParser(
+        prog="station",
+        description="新时代文明实践站台账。不带子命令时打开程序界面。"
+        " Records of a New Era Civilization Practice Station; without a subcommand, opens the app.",
+        parents=[parent],
+    )
+    parser.add_argument("--demo", action="store_true", help="打开演示数据库 / open a demo database")
+    parser.add_argument("--lang", choices=("zh_CN", "en"), help="界面语言 / UI language")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMANDS:
+        importlib.import_module(f"station_tui.commands.{name}").register(sub, parent)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    from station_tui.commands.common import CommandError, err
+
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not hasattr(args, "db"):
+        args.db = None
+    func = getattr(args, "func", None)
+    try:
+        if func is None:
+            return _open_app(args)
+        return int(func(args) or 0)
+    except CommandError as exc:
+        err(str(exc))
+        return exc.code
+    except KeyboardInterrupt:
+        err("已中断 / interrupted")
+        return 130
+
+
+def _open_app(args: argparse.Namespace) -> int:
+    """Until the Textual app lands, the default action shows the station's status."""
+    from station_tui.commands import status
+
+    args.json, args.year, args.month = False, None, None
+    return status.run(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,45 @@
+"""What every subcommand shares: opening the store and saying errors in both languages."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from station_tui.storage import Store
+
+EXIT_OK = 0
+EXIT_ERROR = 1
+EXIT_USAGE = 2
+
+
+class CommandError(Exception):
+    """A failure the user can fix; its message is printed as is, and the exit code is 1."""
+
+    def __init__(self, message: str, code: int = EXIT_ERROR) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def open_store(args: argparse.Namespace, *, program: str = "station") -> Store:
+    from station_tui.config import resolve_db_path
+    from station_tui.storage import Actor, DatabaseError, Store
+
+    path = resolve_db_path(getattr(args, "db", None))
+    try:
+        return Store(path, actor=Actor.current(program))
+    except DatabaseError as exc:
+        raise CommandError(str(exc)) from exc
+
+
+def require_station(store: Store) -> None:
+    if store.station.current() is None:
+        raise CommandError(
+            f"数据库 {store.path} 还没有站点信息，请先运行 station init。\n"
+            f"The database {store.path} has no station yet: run `station init` first."
+        )
+
+
+def err(message: str) -> None:
+    print(message, file=sys.stderr)

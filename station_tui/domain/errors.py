@@ -1,0 +1,109 @@
+"""Plain-Chinese explanations of validation failures, for forms, imports and the CLI."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import NoReturn
+
+from pydantic import ValidationError
+from pydantic_core import PydanticCustomError
+
+#: Field names as the user knows them.
+FIELD_LABELS: dict[str, str] = {
+    "code": "区划代码",
+    "name": "名称",
+    "township": "乡镇（街道）",
+    "county": "县（区）",
+    "manager": "专管员",
+    "gender": "性别",
+    "birth_year": "出生年份",
+    "phone": "手机号",
+    "is_volunteer": "是否志愿者",
+    "volunteer_no": "志愿者编号",
+    "skills": "服务技能",
+    "id_number": "身份证号",
+    "category": "队伍类别",
+    "date": "日期",
+    "start_time": "开始时间",
+    "end_time": "结束时间",
+    "topic": "主题",
+    "speaker": "宣讲人",
+    "form": "形式",
+    "place": "地点",
+    "audience": "受众人数",
+    "title": "名称",
+    "platform": "平台",
+    "served": "服务人次",
+    "volunteer_count": "志愿者人数",
+    "volunteer_tenths": "志愿服务时长",
+    "role": "角色",
+    "sign_in": "签到时间",
+    "sign_out": "签退时间",
+    "credited_tenths": "服务时长",
+    "headcount": "人数",
+    "person_id": "人员",
+    "note": "备注",
+    "summary": "内容摘要",
+    "capacity": "容纳人数",
+    "address": "地址",
+}
+
+#: pydantic's own error types, said plainly.
+_BUILTIN_MESSAGES: dict[str, str] = {
+    "missing": "必须填写",
+    "string_too_short": "不能为空",
+    "string_too_long": "太长了，请精简",
+    "int_parsing": "请填写整数",
+    "int_type": "请填写整数",
+    "int_from_float": "请填写整数，不要带小数",
+    "bool_parsing": "请填写“是”或“否”",
+    "bool_type": "请填写“是”或“否”",
+    "date_parsing": "日期格式应为 2024-03-15",
+    "date_from_datetime_parsing": "日期格式应为 2024-03-15",
+    "date_type": "日期格式应为 2024-03-15",
+    "date_from_datetime_inexact": "日期不应带时间",
+    "time_parsing": "时间格式应为 08:30",
+    "time_type": "时间格式应为 08:30",
+    "literal_error": "不是可选的值",
+    "greater_than_equal": "不能为负数",
+    "string_type": "请填写文字",
+    "list_type": "格式不对",
+}
+
+
+@dataclass(frozen=True)
+class FieldProblem:
+    field: str
+    label: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.label}：{self.message}" if self.label else self.message
+
+
+def fail(code: str, message: str) -> NoReturn:
+    """Raise a validation error whose message is shown to the user as is."""
+    raise PydanticCustomError(code, message)
+
+
+def explain(error: ValidationError) -> list[FieldProblem]:
+    """Every problem in a pydantic error, labelled and worded for a village cadre."""
+    problems: list[FieldProblem] = []
+    for item in error.errors(include_url=False):
+        loc = item.get("loc") or ()
+        field = str(loc[0]) if loc else ""
+        label = FIELD_LABELS.get(field, field)
+        kind = item.get("type", "")
+        if kind in _BUILTIN_MESSAGES:
+            message = _BUILTIN_MESSAGES[kind]
+            if kind == "literal_error":
+                allowed = (item.get("ctx") or {}).get("expected", "")
+                message = f"只能是 {allowed}".replace("'", "")
+        else:
+            message = str(item.get("msg", "")).removeprefix("Value error, ")
+        problems.append(FieldProblem(field, label, message))
+    return problems
+
+
+def explain_text(error: ValidationError) -> str:
+    return "；".join(str(p) for p in explain(error))

@@ -1,0 +1,409 @@
+"""The station's records as pydantic models. Pure data and rules: no I/O here.
+
+Every message a user can trigger is plain Chinese (see ``errors.explain``).
+Hours are integer tenths of an hour (``*_tenths``); see ``hours.py`` for why.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, time
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+
+from station_tui.domain.errors import fail
+from station_tui.domain.hours import format_tenths, minutes_between
+from station_tui.domain.vocab import (
+    DEFAULT_TEAM_CATEGORIES,
+    GENDERS,
+    LECTURE_FORMS,
+    MAX_HEADCOUNT,
+    MAX_VOLUNTEERS,
+    PLATFORMS,
+    ROLES,
+)
+
+Platform = Literal["理论宣讲", "教育服务", "文化服务", "科技与科普服务", "健身体育服务"]
+Role = Literal["宣讲员", "志愿者", "群众"]
+Gender = Literal["男", "女"]
+EventKind = Literal["lecture", "activity"]
+
+assert set(Platform.__args__) == set(PLATFORMS)  # type: ignore[attr-defined]
+assert set(Role.__args__) == set(ROLES)  # type: ignore[attr-defined]
+assert set(Gender.__args__) == set(GENDERS)  # type: ignore[attr-defined]
+
+_MOBILE = re.compile(r"^1[3-9]\d{9}$")
+_LANDLINE = re.compile(r"^0\d{2,3}-?\d{7,8}$")
+_ID_NUMBER = re.compile(r"^\d{17}[\dX]$")
+_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_ID_CHECK = "10X98765432"
+
+
+def _today(info: ValidationInfo) -> date:
+    """Tests and imports may pin "today" through the validation context."""
+    ctx = info.context or {}
+    return ctx.get("today") or date.today()
+
+
+class Record(BaseModel):
+    """Fields every synced row carries. ``id`` is a UUIDv7 made once, at creation."""
+
+    model_config = ConfigDict(str_strip_whitespace=True, validate_assignment=False)
+
+    id: str | None = None
+    row_version: int = 0
+    created_at: str | None = None
+    updated_at: str | None = None
+    deleted: bool = False
+
+
+def _blank_to_none(value: object) -> object:
+    if isinstance(value, str) and value.strip() == "":
+        return None
+    return value
+
+
+class Station(Record):
+    code: str
+    name: str = Field(min_length=1, max_length=60)
+    township: str = Field(min_length=1, max_length=40)
+    county: str = Field(min_length=1, max_length=40)
+    manager: str | None = Field(default=None, max_length=20)
+
+    @field_validator("code", mode="before")
+    @classmethod
+    def _code(cls, value: object) -> object:
+        text = str(value).strip() if value is not None else ""
+        if not re.fullmatch(r"\d{12}", text):
+            fail("station_code", f"区划代码应为 12 位数字（统计用区划代码），“{text}”不是")
+        return text
+
+    _manager_blank = field_validator("manager", mode="before")(classmethod(lambda cls, v: _blank_to_none(v)))
+
+
+class Person(Record):
+    name: str = Field(min_length=1, max_length=20)
+    gender: Gender | None = None
+    birth_year: int | None = None
+    phone: str | None = None
+    is_volunteer: bool = False
+    volunteer_no: str | None = Field(default=None, max_length=40)
+    skills: list[str] = Field(default_factory=list)
+    id_number: str | None = None
+    note: str | None = Field(default=None, max_length=500)
+
+    _blanks = field_validator(
+        "gender", "birth_year", "phone", "volunteer_no", "id_number", "note", mode="before"
+    )(classmethod(lambda cls, v: _blank_to_none(v)))
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, value: str) -> str:
+        if any(ch.isdigit() for ch in value):
+            fail("person_name", f"姓名“{value}”里有数字，请检查是否填错了列")
+        return value
+
+    @field_validator("birth_year")
+    @classmethod
+    def _birth_year(cls, value: int | None, info: ValidationInfo) -> int | None:
+        if value is None:
+            return value
+        this_year = _today(info).year
+        if value < 1900 or value > this_year:
+            fail("birth_year", f"出生年份 {value} 不对，应在 1900 到 {this_year} 之间")
+        return value
+
+    @field_validator("phone", mode="before")
+    @classmethod
+    def _phone(cls, value: object) -> object:
+        if value is None:
+            return None
+        text = re.sub(r"[\s]", "", str(value))
+        if isinstance(value, (int, float)):
+            text = str(int(value))
+        if text.isdigit() and len(text) == 11:
+            if not _MOBILE.match(text):
+                fail("phone", f"手机号“{text}”不是有效的手机号（应以 13–19 开头）")
+            return text
+        if _LANDLINE.match(text):
+            return text
+        fail("phone", f"手机号“{text}”不对，应为 11 位手机号或带区号的座机号")
+
+    @field_validator("skills", mode="before")
+    @classmethod
+    def _skills(cls, value: object) -> object:
+        if value is None:
+            return []
+        if isinstance(value, str):
+            return [s for s in re.split(r"[、,，;；\s]+", value) if s]
+        return value
+
+    @field_validator("id_number", mode="before")
+    @classmethod
+    def _id_number(cls, value: object) -> object:
+        if value is None:
+            return None
+        text = str(value).strip().upper()
+        if not _ID_NUMBER.match(text):
+            fail("id_number", "身份证号应为 18 位（最后一位可以是 X）")
+        total = sum(int(d) * w for d, w in zip(text[:17], _ID_WEIGHTS))
+        if _ID_CHECK[total % 11] != text[17]:
+            fail("id_number", "身份证号校验位不对，请核对是否输错")
+        return text
+
+    @model_validator(mode="after")
+    def _volunteer_no_needs_volunteer(self) -> Person:
+        if self.volunteer_no and not self.is_volunteer:
+            fail("volunteer_no", "填写了志愿者编号，但“是否志愿者”为否")
+        return self
+
+
+class Team(Record):
+    name: str = Field(min_length=1, max_length=40)
+    category: str | None = None
+    leader_id: str | None = None
+    note: str | None = None
+
+    @field_validator("category")
+    @classmethod
+    def _category(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is None or value == "":
+            return None
+        ctx = info.context or {}
+        if ctx.get("lenient"):
+            return value
+        allowed = ctx.get("team_categories") or DEFAULT_TEAM_CATEGORIES
+        if value not in allowed:
+            fail("team_category", f"队伍类别“{value}”不在类别列表中（可在设置里添加本地类别）")
+        return value
+
+
+class TeamMember(Record):
+    team_id: str
+    person_id: str
+
+
+class Venue(Record):
+    name: str = Field(min_length=1, max_length=60)
+    address: str | None = None
+    capacity: int | None = Field(default=None, ge=0)
+    note: str | None = None
+
+
+def _count(value: int, label: str, limit: int = MAX_HEADCOUNT) -> int:
+    if value < 0:
+        fail("negative_count", f"{label}不能为负数")
+    if value > limit:
+        fail("absurd_count", f"{label} {value} 不合常理（超过 {limit}），请核对是否多打了数字")
+    return value
+
+
+class Event(Record):
+    """What lectures and activities share: when and where it happened."""
+
+    date: date
+    start_time: time | None = None
+    end_time: time | None = None
+    place: str | None = Field(default=None, max_length=100)
+    venue_id: str | None = None
+    summary: str | None = Field(default=None, max_length=4000)
+    note: str | None = Field(default=None, max_length=500)
+
+    _blanks = field_validator(
+        "start_time", "end_time", "place", "venue_id", "summary", "note", mode="before"
+    )(classmethod(lambda cls, v: _blank_to_none(v)))
+
+    @field_validator("date", mode="before")
+    @classmethod
+    def _date_only(cls, value: object) -> object:
+        if isinstance(value, datetime):
+            return value.date()
+        return value
+
+    @field_validator("date")
+    @classmethod
+    def _not_future(cls, value: date, info: ValidationInfo) -> date:
+        today = _today(info)
+        if value > today:
+            fail("future_date", f"日期 {value.isoformat()} 晚于今天（{today.isoformat()}），只能记录已经开展的活动")
+        if value.year < 2000:
+            fail("old_date", f"日期 {value.isoformat()} 太早了，请核对年份")
+        return value
+
+    @model_validator(mode="after")
+    def _end_after_start(self) -> Event:
+        if self.start_time and self.end_time and self.end_time <= self.start_time:
+            fail(
+                "end_before_start",
+                f"结束时间 {self.end_time:%H:%M} 不能早于或等于开始时间 {self.start_time:%H:%M}",
+            )
+        return self
+
+    @property
+    def minutes(self) -> int | None:
+        """The event's own length; None when its times were not recorded."""
+        return minutes_between(self.start_time, self.end_time)
+
+    @property
+    def kind(self) -> EventKind:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+
+class Lecture(Event):
+    topic: str = Field(min_length=1, max_length=200)
+    speaker: str | None = Field(default=None, max_length=100)
+    form: str | None = None
+    audience: int = 0
+
+    _lecture_blanks = field_validator("speaker", "form", mode="before")(
+        classmethod(lambda cls, v: _blank_to_none(v))
+    )
+
+    @field_validator("form")
+    @classmethod
+    def _form(cls, value: str | None) -> str | None:
+        if value is not None and value not in LECTURE_FORMS:
+            fail("lecture_form", f"形式“{value}”不是可选的形式：{'、'.join(LECTURE_FORMS)}")
+        return value
+
+    @field_validator("audience")
+    @classmethod
+    def _audience(cls, value: int) -> int:
+        return _count(value, "受众人数")
+
+    @property
+    def kind(self) -> EventKind:
+        return "lecture"
+
+
+class Activity(Event):
+    title: str = Field(min_length=1, max_length=200)
+    platform: Platform
+    team_id: str | None = None
+    served: int = 0
+    volunteer_count: int = 0
+    #: Total volunteer service hours recorded with the activity itself (not per person).
+    volunteer_tenths: int = 0
+    brand_project: str | None = Field(default=None, max_length=60)
+
+    _activity_blanks = field_validator("team_id", "brand_project", mode="before")(
+        classmethod(lambda cls, v: _blank_to_none(v))
+    )
+
+    @field_validator("platform", mode="before")
+    @classmethod
+    def _platform(cls, value: object) -> object:
+        if value not in PLATFORMS:
+            fail("platform", f"平台“{value or ''}”不对，只能是五大平台之一：{'、'.join(PLATFORMS)}")
+        return value
+
+    @field_validator("served")
+    @classmethod
+    def _served(cls, value: int) -> int:
+        return _count(value, "服务人次")
+
+    @field_validator("volunteer_count")
+    @classmethod
+    def _volunteers(cls, value: int) -> int:
+        return _count(value, "志愿者人数", MAX_VOLUNTEERS)
+
+    @field_validator("volunteer_tenths")
+    @classmethod
+    def _tenths(cls, value: int) -> int:
+        if value < 0:
+            fail("negative_hours", "志愿服务时长不能为负数")
+        return value
+
+    @model_validator(mode="after")
+    def _hours_fit_the_activity(self) -> Activity:
+        if self.volunteer_tenths and self.volunteer_count == 0:
+            fail("hours_without_volunteers", "填写了志愿服务时长，但志愿者人数为 0")
+        minutes = self.minutes
+        if minutes is not None and self.volunteer_tenths * 6 > minutes * self.volunteer_count:
+            fail(
+                "hours_exceed_activity",
+                f"志愿服务时长 {format_tenths(self.volunteer_tenths)} 小时超过了活动本身的时长"
+                f"（{self.volunteer_count} 人 × {format_tenths(minutes // 6)} 小时）",
+            )
+        return self
+
+    @property
+    def kind(self) -> EventKind:
+        return "activity"
+
+
+class Attendance(Record):
+    """One line of a roster: a named person with a role, or a headcount for a crowd.
+
+    Pass the event in the validation context (``context={"event": lecture}``) to check
+    credited hours against the event's own length.
+    """
+
+    event_kind: EventKind
+    event_id: str
+    person_id: str | None = None
+    role: Role | None = None
+    sign_in: time | None = None
+    sign_out: time | None = None
+    credited_tenths: int = 0
+    headcount: int | None = None
+    note: str | None = None
+
+    _blanks = field_validator("person_id", "role", "sign_in", "sign_out", "note", mode="before")(
+        classmethod(lambda cls, v: _blank_to_none(v))
+    )
+
+    @field_validator("headcount")
+    @classmethod
+    def _headcount(cls, value: int | None) -> int | None:
+        return None if value is None else _count(value, "人数")
+
+    @model_validator(mode="after")
+    def _shape(self, info: ValidationInfo) -> Attendance:
+        if (self.person_id is None) == (self.headcount is None):
+            fail("attendance_shape", "每条签到要么是一个具体的人，要么是一个人数")
+        if self.person_id is not None and self.role is None:
+            fail("attendance_role", "请选择角色：宣讲员、志愿者或群众")
+        if self.sign_in and self.sign_out and self.sign_out <= self.sign_in:
+            fail("signout_before_signin", f"签退时间 {self.sign_out:%H:%M} 不能早于签到时间 {self.sign_in:%H:%M}")
+        if self.credited_tenths < 0:
+            fail("negative_hours", "服务时长不能为负数")
+        if self.credited_tenths and self.person_id is None:
+            fail("hours_for_headcount", "人数记录不能填写服务时长")
+        event = (info.context or {}).get("event")
+        minutes = getattr(event, "minutes", None)
+        if minutes is not None and self.credited_tenths * 6 > minutes:
+            fail(
+                "hours_exceed_activity",
+                f"服务时长 {format_tenths(self.credited_tenths)} 小时超过了活动本身的时长"
+                f"（{format_tenths(minutes // 6)} 小时）",
+            )
+        return self
+
+
+class Figures(BaseModel):
+    """The station's headline numbers; the same keys the county report uses."""
+
+    lectures: int = 0
+    lecture_audience: int = 0
+    activities: int = 0
+    activity_served: int = 0
+    activities_by_platform: dict[str, int] = Field(default_factory=lambda: {p: 0 for p in PLATFORMS})
+    volunteer_tenths: int = 0
+    people: int = 0
+    volunteers: int = 0
+    attendance: int = 0
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "lectures": self.lectures,
+            "lecture_audience": self.lecture_audience,
+            "activities": self.activities,
+            "activity_served": self.activity_served,
+            "activities_by_platform": {p: self.activities_by_platform.get(p, 0) for p in PLATFORMS},
+            "volunteer_hours": float(format_tenths(self.volunteer_tenths)),
+            "people": self.people,
+            "volunteers": self.volunteers,
+            "attendance": self.attendance,
+        }

@@ -1,0 +1,96 @@
+"""The station's headline figures, as ``station status --json`` and the county report print them.
+
+Definitions (the README documents them for users):
+- ``lectures``: lectures not deleted; ``lecture_audience``: the sum over those lectures of
+  max(受众人数, named 群众 + headcounts signed in on it).
+- ``activities`` and ``activities_by_platform``: activities not deleted (lectures are
+  counted in ``lectures`` only); ``activity_served``: the sum of max(服务人次, named 群众 +
+  headcounts) over them.
+- ``volunteer_hours``: the hours recorded with activities plus the credited hours of named
+  attendance on lectures and activities not deleted, summed in exact tenths.
+- ``attendance``: person-times signed in: named lines plus headcounts.
+- ``people`` and ``volunteers``: the roster as it stands (a period does not limit them).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from station_tui.domain.models import Figures
+from station_tui.domain.vocab import PLATFORMS
+
+if TYPE_CHECKING:
+    from station_tui.storage.store import Store
+
+
+def period_bounds(year: int | None, month: int | None) -> tuple[str, str] | None:
+    if year is None:
+        if month is not None:
+            raise ValueError("--month needs --year / 指定月份时必须同时指定年份")
+        return None
+    if month is not None and not 1 <= month <= 12:
+        raise ValueError(f"月份 {month} 不对，应为 1–12 / month must be 1-12")
+    if month is None:
+        return f"{year:04d}-01-01", f"{year + 1:04d}-01-01"
+    end = f"{year + 1:04d}-01-01" if month == 12 else f"{year:04d}-{month + 1:02d}-01"
+    return f"{year:04d}-{month:02d}-01", end
+
+
+_AUDIENCE = """
+SELECT count(*), COALESCE(sum(max(e.{count_col}, COALESCE(
+         (SELECT sum(CASE WHEN a.person_id IS NOT NULL AND a.role = '群众' THEN 1 ELSE COALESCE(a.headcount, 0) END)
+            FROM attendance a WHERE a.{fk} = e.id AND a.deleted = 0), 0))), 0)
+FROM {table} e WHERE e.deleted = 0 {period}
+"""
+
+
+def compute(store: Store, year: int | None = None, month: int | None = None) -> Figures:
+    bounds = period_bounds(year, month)
+    period, params = "", ()
+    if bounds:
+        period, params = "AND e.date >= ? AND e.date < ?", bounds
+    with store.snapshot() as conn:
+        lectures, audience = conn.execute(
+            _AUDIENCE.format(count_col="audience", fk="lecture_id", table="lectures", period=period), params
+        ).fetchone()
+        activities, served = conn.execute(
+            _AUDIENCE.format(count_col="served", fk="activity_id", table="activities", period=period), params
+        ).fetchone()
+        by_platform = {p: 0 for p in PLATFORMS}
+        for platform, n in conn.execute(
+            f"SELECT platform, count(*) FROM activities e WHERE e.deleted = 0 {period} GROUP BY platform", params
+        ):
+            by_platform[platform] = n
+        imported = conn.execute(
+            f"SELECT COALESCE(sum(volunteer_tenths), 0) FROM activities e WHERE e.deleted = 0 {period}", params
+        ).fetchone()[0]
+        credited, person_times = _attendance(conn, period, params)
+        people, volunteers = conn.execute(
+            "SELECT count(*), COALESCE(sum(is_volunteer), 0) FROM people WHERE deleted = 0"
+        ).fetchone()
+    return Figures(
+        lectures=lectures,
+        lecture_audience=audience,
+        activities=activities,
+        activity_served=served,
+        activities_by_platform=by_platform,
+        volunteer_tenths=imported + credited,
+        people=people,
+        volunteers=volunteers,
+        attendance=person_times,
+    )
+
+
+def _attendance(conn: Any, period: str, params: tuple[str, ...]) -> tuple[int, int]:
+    total_tenths, total_times = 0, 0
+    for table, fk in (("lectures", "lecture_id"), ("activities", "activity_id")):
+        tenths, times = conn.execute(
+            f"""SELECT COALESCE(sum(a.credited_tenths), 0),
+                       COALESCE(sum(CASE WHEN a.person_id IS NOT NULL THEN 1 ELSE a.headcount END), 0)
+                FROM attendance a JOIN {table} e ON e.id = a.{fk}
+                WHERE a.deleted = 0 AND e.deleted = 0 {period}""",
+            params * 1,
+        ).fetchone()
+        total_tenths += tenths
+        total_times += times
+    return total_tenths, total_times

@@ -1,0 +1,1 @@
+"""Repositories: take and return domain models; the only place with SQL for records."""

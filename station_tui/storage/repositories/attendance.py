@@ -1,0 +1,91 @@
+"""Attendance (签到): named persons with a role, or a headcount, on a lecture or activity."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from typing import Any
+
+from station_tui.domain.models import Attendance, Event, Person
+from station_tui.storage.repositories.base import NotFound, Repository, to_sql
+
+
+@dataclass(frozen=True)
+class RosterLine:
+    attendance: Attendance
+    person: Person | None
+
+
+class AttendanceRepository(Repository[Attendance]):
+    table = "attendance"
+    model = Attendance
+    columns = ("person_id", "role", "sign_in", "sign_out", "credited_tenths", "headcount", "note")
+
+    def to_row(self, record: Attendance) -> dict[str, Any]:
+        row = super().to_row(record)
+        row["lecture_id"] = record.event_id if record.event_kind == "lecture" else None
+        row["activity_id"] = record.event_id if record.event_kind == "activity" else None
+        return row
+
+    def from_row(self, row: sqlite3.Row) -> Attendance:
+        data = {k: row[k] for k in row.keys()}
+        kind = "lecture" if data.get("lecture_id") else "activity"
+        data["event_kind"], data["event_id"] = kind, data.get("lecture_id") or data.get("activity_id")
+        return Attendance.model_construct(
+            **{
+                **{k: v for k, v in data.items() if k in Attendance.model_fields},
+                **_times(data),
+                "deleted": bool(data.get("deleted")),
+            }
+        )
+
+    def _event(self, record: Attendance) -> Event:
+        repo = self.store.lectures if record.event_kind == "lecture" else self.store.activities
+        event = repo.get(record.event_id)
+        if event is None:
+            raise NotFound(repo.table, record.event_id)
+        return event
+
+    def _checked(self, record: Attendance) -> Attendance:
+        """Re-validate against the event: credited hours may not exceed its length."""
+        return Attendance.model_validate(record.model_dump(), context={"event": self._event(record)})
+
+    def add(self, record: Attendance) -> Attendance:
+        return super().add(self._checked(record))
+
+    def update(self, record: Attendance) -> Attendance:
+        return super().update(self._checked(record))
+
+    def add_many(self, records: list[Attendance]) -> list[Attendance]:
+        """Several lines in one transaction: a roster is saved whole or not at all."""
+        checked = [self._checked(r) for r in records]
+        with self.store.write() as conn:
+            return [self._insert(conn, r) for r in checked]
+
+    def roster(self, event_kind: str, event_id: str) -> list[RosterLine]:
+        column = "lecture_id" if event_kind == "lecture" else "activity_id"
+        rows = self.store.query(
+            f"""SELECT a.*, p.id AS p_id FROM attendance a LEFT JOIN people p ON p.id = a.person_id
+                WHERE a.{column} = ? AND a.deleted = 0
+                ORDER BY CASE a.role WHEN '宣讲员' THEN 0 WHEN '志愿者' THEN 1 ELSE 2 END, p.pinyin_full, a.id""",
+            (event_id,),
+        )
+        lines = []
+        for row in rows:
+            att = self.from_row(row)
+            person = self.store.people.get(att.person_id, include_deleted=True) if att.person_id else None
+            lines.append(RosterLine(att, person))
+        return lines
+
+
+def _times(data: dict[str, Any]) -> dict[str, Any]:
+    from datetime import time
+
+    out: dict[str, Any] = {}
+    for key in ("sign_in", "sign_out"):
+        value = data.get(key)
+        out[key] = time.fromisoformat(value) if isinstance(value, str) and value else None
+    return out
+
+
+__all__ = ["AttendanceRepository", "RosterLine", "to_sql"]

@@ -1,0 +1,119 @@
+"""Lectures and activities: the two kinds of event a station records."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, ClassVar, Generic, TypeVar
+
+from station_tui.domain.models import Activity, Event, Lecture
+from station_tui.storage.repositories.base import Repository, to_sql
+
+E = TypeVar("E", bound=Event)
+
+
+@dataclass(frozen=True)
+class EventFilter:
+    """What a list screen asks for; every field optional."""
+
+    year: int | None = None
+    month: int | None = None
+    platform: str | None = None
+    text: str | None = None
+    newest_first: bool = True
+
+
+class EventRepository(Repository[E], Generic[E]):
+    #: The column that names the event (主题 for lectures, 名称 for activities).
+    title_column: ClassVar[str]
+    #: Columns the text filter looks in.
+    text_columns: ClassVar[tuple[str, ...]]
+
+    def _where(self, flt: EventFilter) -> tuple[str, list[Any]]:
+        clauses, params = ["deleted = 0"], []
+        if flt.year is not None and flt.month is not None:
+            clauses.append("date >= ? AND date < ?")
+            start = f"{flt.year:04d}-{flt.month:02d}-01"
+            end_year, end_month = (flt.year + 1, 1) if flt.month == 12 else (flt.year, flt.month + 1)
+            params += [start, f"{end_year:04d}-{end_month:02d}-01"]
+        elif flt.year is not None:
+            clauses.append("date >= ? AND date < ?")
+            params += [f"{flt.year:04d}-01-01", f"{flt.year + 1:04d}-01-01"]
+        if flt.platform and "platform" in self.columns:
+            clauses.append("platform = ?")
+            params.append(flt.platform)
+        if flt.text and flt.text.strip():
+            needle = f"%{flt.text.strip()}%"
+            clauses.append("(" + " OR ".join(f"{c} LIKE ?" for c in self.text_columns) + ")")
+            params += [needle] * len(self.text_columns)
+        return " AND ".join(clauses), params
+
+    def page(self, flt: EventFilter | None = None, *, limit: int = 50, offset: int = 0) -> list[E]:
+        """One page of the list, ordered by the event's own date (never by id: clocks lie)."""
+        flt = flt or EventFilter()
+        where, params = self._where(flt)
+        order = "DESC" if flt.newest_first else "ASC"
+        rows = self.store.query(
+            f"SELECT * FROM {self.table} WHERE {where}"
+            f" ORDER BY date {order}, start_time {order}, created_at {order}, id LIMIT ? OFFSET ?",
+            (*params, limit, offset),
+        )
+        return [self.from_row(r) for r in rows]
+
+    def count_matching(self, flt: EventFilter | None = None) -> int:
+        where, params = self._where(flt or EventFilter())
+        return int(self.store.query_one(f"SELECT count(*) FROM {self.table} WHERE {where}", params)[0])
+
+    def find_same(self, event: E) -> E | None:
+        """The stored event this one repeats: same date, start time and title. Makes a
+        second import of the same file a no-op."""
+        row = self.store.query_one(
+            f"SELECT * FROM {self.table} WHERE deleted = 0 AND date = ? AND start_time IS ? AND {self.title_column} = ? LIMIT 1",
+            (to_sql(event.date), to_sql(event.start_time), getattr(event, self.title_column)),
+        )
+        return self.from_row(row) if row else None
+
+    def latest(self, limit: int = 5) -> list[E]:
+        return self.page(EventFilter(), limit=limit)
+
+
+class LectureRepository(EventRepository[Lecture]):
+    table = "lectures"
+    model = Lecture
+    columns = (
+        "date",
+        "start_time",
+        "end_time",
+        "topic",
+        "speaker",
+        "form",
+        "place",
+        "venue_id",
+        "audience",
+        "summary",
+        "note",
+    )
+    title_column = "topic"
+    text_columns = ("topic", "speaker", "place", "summary")
+
+
+class ActivityRepository(EventRepository[Activity]):
+    table = "activities"
+    model = Activity
+    columns = (
+        "date",
+        "start_time",
+        "end_time",
+        "title",
+        "platform",
+        "place",
+        "venue_id",
+        "team_id",
+        "served",
+        "volunteer_count",
+        "volunteer_tenths",
+        "brand_project",
+        "summary",
+        "note",
+    )
+    title_column = "title"
+    text_columns = ("title", "place", "brand_project", "summary")

@@ -1,0 +1,115 @@
+from __future__ import annotations
+
+from typing import Any
+
+from station_tui.domain.models import Person
+from station_tui.storage.pinyin import is_pinyin_query, normalise_query, search_keys
+from station_tui.storage.repositories.base import Repository
+
+
+def mask_phone(phone: str | None) -> str:
+    """``13812345678`` -> ``138****5678``, as lists show phones."""
+    if not phone:
+        return ""
+    if len(phone) == 11 and phone.isdigit():
+        return f"{phone[:3]}****{phone[-4:]}"
+    return phone[:-4] + "****" if len(phone) > 4 else "****"
+
+
+def mask_id_number(number: str | None) -> str:
+    """``140311199003071234`` -> ``1403**********1234`` (PIPL: never shown whole in lists)."""
+    if not number:
+        return ""
+    return number[:4] + "*" * (len(number) - 8) + number[-4:]
+
+
+class PeopleRepository(Repository[Person]):
+    table = "people"
+    model = Person
+    columns = (
+        "name",
+        "gender",
+        "birth_year",
+        "phone",
+        "is_volunteer",
+        "volunteer_no",
+        "skills",
+        "id_number",
+        "note",
+    )
+    json_columns = frozenset({"skills"})
+
+    def to_row(self, record: Person) -> dict[str, Any]:
+        row = super().to_row(record)
+        row["pinyin_full"], row["pinyin_initials"] = search_keys(record.name)
+        return row
+
+    def _where(self, text: str | None, volunteers_only: bool) -> tuple[str, list[Any]]:
+        clauses, params = ["deleted = 0"], []
+        if volunteers_only:
+            clauses.append("is_volunteer = 1")
+        query = normalise_query(text or "")
+        if query:
+            if is_pinyin_query(query):
+                clauses.append(
+                    "(' ' || pinyin_initials LIKE ? OR ' ' || pinyin_full LIKE ? OR pinyin_full LIKE ?"
+                    " OR phone LIKE ? OR volunteer_no LIKE ?)"
+                )
+                params += [f"% {query}%", f"% {query}%", f"%{query}%", f"%{query}%", f"{query}%"]
+            else:
+                clauses.append("(name LIKE ? OR phone LIKE ? OR volunteer_no LIKE ?)")
+                params += [f"%{query}%", f"%{query}%", f"{query}%"]
+        return " AND ".join(clauses), params
+
+    def search(
+        self, text: str | None = None, *, volunteers_only: bool = False, limit: int = 50, offset: int = 0
+    ) -> list[Person]:
+        """Match on Chinese name, full pinyin, initials, phone or volunteer number.
+
+        Best matches first: exact initials or name, then prefixes, then the rest by name.
+        """
+        where, params = self._where(text, volunteers_only)
+        query = normalise_query(text or "")
+        rank = "0"
+        rank_params: list[Any] = []
+        if query:
+            rank = (
+                "CASE WHEN name = ? OR ' ' || pinyin_initials || ' ' LIKE ? THEN 0"
+                " WHEN name LIKE ? OR ' ' || pinyin_initials LIKE ? OR ' ' || pinyin_full LIKE ? THEN 1 ELSE 2 END"
+            )
+            rank_params = [query, f"% {query} %", f"{query}%", f"% {query}%", f"% {query}%"]
+        rows = self.store.query(
+            f"SELECT * FROM people WHERE {where} ORDER BY {rank}, pinyin_full, name, id LIMIT ? OFFSET ?",
+            (*params, *rank_params, limit, offset),
+        )
+        return [self.from_row(r) for r in rows]
+
+    def count_matching(self, text: str | None = None, *, volunteers_only: bool = False) -> int:
+        where, params = self._where(text, volunteers_only)
+        return int(self.store.query_one(f"SELECT count(*) FROM people WHERE {where}", params)[0])
+
+    def find_same(self, person: Person) -> Person | None:
+        """The stored person this one most likely is: same name and phone, or same name and
+        birth year when no phone was given. Used to make imports idempotent."""
+        if person.phone:
+            row = self.store.query_one(
+                "SELECT * FROM people WHERE deleted = 0 AND name = ? AND phone = ? LIMIT 1", (person.name, person.phone)
+            )
+        else:
+            row = self.store.query_one(
+                "SELECT * FROM people WHERE deleted = 0 AND name = ? AND phone IS NULL AND birth_year IS ? LIMIT 1",
+                (person.name, person.birth_year),
+            )
+        return self.from_row(row) if row else None
+
+    def volunteer_tenths(self, person_id: str) -> int:
+        """A volunteer's credited hours (tenths) over all attendance on records not deleted."""
+        row = self.store.query_one(
+            """SELECT COALESCE(sum(a.credited_tenths), 0) FROM attendance a
+               LEFT JOIN lectures l ON l.id = a.lecture_id
+               LEFT JOIN activities v ON v.id = a.activity_id
+               WHERE a.person_id = ? AND a.deleted = 0
+                 AND COALESCE(l.deleted, v.deleted) = 0""",
+            (person_id,),
+        )
+        return int(row[0])

@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+from station_tui.domain.models import Team, TeamMember, Venue
+from station_tui.storage.repositories.base import Repository
+
+
+class TeamRepository(Repository[Team]):
+    table = "teams"
+    model = Team
+    columns = ("name", "category", "leader_id", "note")
+
+    def by_name(self, name: str) -> Team | None:
+        row = self.store.query_one("SELECT * FROM teams WHERE deleted = 0 AND name = ? LIMIT 1", (name,))
+        return self.from_row(row) if row else None
+
+    def all(self) -> list[Team]:
+        return [self.from_row(r) for r in self.store.query("SELECT * FROM teams WHERE deleted = 0 ORDER BY name")]
+
+
+class TeamMemberRepository(Repository[TeamMember]):
+    table = "team_members"
+    model = TeamMember
+    columns = ("team_id", "person_id")
+
+    def teams_of(self, person_id: str) -> list[Team]:
+        rows = self.store.query(
+            """SELECT t.* FROM teams t JOIN team_members m ON m.team_id = t.id
+               WHERE m.person_id = ? AND m.deleted = 0 AND t.deleted = 0 ORDER BY t.name""",
+            (person_id,),
+        )
+        return [self.store.teams.from_row(r) for r in rows]
+
+
+class VenueRepository(Repository[Venue]):
+    table = "venues"
+    model = Venue
+    columns = ("name", "address", "capacity", "note")
+
+    def all(self) -> list[Venue]:
+        return [self.from_row(r) for r in self.store.query("SELECT * FROM venues WHERE deleted = 0 ORDER BY name")]

@@ -1,0 +1,104 @@
+"""The Store: one open station database and its repositories."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from station_tui.storage.db import Actor, connect, write_transaction
+from station_tui.storage.migrations import migrate
+from station_tui.storage.repositories.attendance import AttendanceRepository
+from station_tui.storage.repositories.events import ActivityRepository, LectureRepository
+from station_tui.storage.repositories.people import PeopleRepository
+from station_tui.storage.repositories.station import StationRepository
+from station_tui.storage.repositories.teams import TeamMemberRepository, TeamRepository, VenueRepository
+
+
+class Store:
+    """A station database, migrated and ready, with a repository per kind of record.
+
+    One connection guarded by a lock, so Textual worker threads can share it; every write
+    is one ``BEGIN IMMEDIATE`` transaction attributed to ``actor`` in the audit.
+    """
+
+    def __init__(self, path: str | os.PathLike[str], *, actor: Actor | None = None) -> None:
+        self.path = Path(path)
+        self.actor = actor or Actor.current()
+        self._lock = threading.RLock()
+        self.conn = connect(self.path)
+        try:
+            migrate(self.conn)
+        except BaseException:
+            self.conn.close()
+            raise
+        self.station = StationRepository(self)
+        self.people = PeopleRepository(self)
+        self.teams = TeamRepository(self)
+        self.team_members = TeamMemberRepository(self)
+        self.venues = VenueRepository(self)
+        self.lectures = LectureRepository(self)
+        self.activities = ActivityRepository(self)
+        self.attendance = AttendanceRepository(self)
+
+    # -- plumbing -------------------------------------------------------------------------
+    @contextmanager
+    def write(self) -> Iterator[sqlite3.Connection]:
+        with self._lock, write_transaction(self.conn, self.actor) as conn:
+            yield conn
+
+    @contextmanager
+    def snapshot(self) -> Iterator[sqlite3.Connection]:
+        """Several reads that must agree with each other (one read transaction)."""
+        with self._lock:
+            self.conn.execute("BEGIN")
+            try:
+                yield self.conn
+            finally:
+                self.conn.execute("COMMIT")
+
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
+        with self._lock:
+            return self.conn.execute(sql, tuple(params)).fetchall()
+
+    def query_one(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Row | None:
+        with self._lock:
+            return self.conn.execute(sql, tuple(params)).fetchone()
+
+    def data_version(self) -> int:
+        """Changes when *another* connection commits: the TUI polls it to refresh."""
+        return int(self.query_one("PRAGMA data_version")[0])
+
+    def close(self) -> None:
+        with self._lock:
+            self.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- station-wide facts ---------------------------------------------------------------
+    def meta(self, key: str, default: str | None = None) -> str | None:
+        row = self.query_one("SELECT value FROM meta WHERE key = ?", (key,))
+        return row[0] if row else default
+
+    def set_meta(self, key: str, value: str | None) -> None:
+        with self.write() as conn:
+            conn.execute(
+                "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                (key, value),
+            )
+
+    def pending_changes(self) -> int:
+        """Outbox rows the county has not acknowledged yet."""
+        acked = int(self.meta("acked_seq", "0") or 0)
+        return int(self.query_one("SELECT count(*) FROM outbox WHERE seq > ?", (acked,))[0])
+
+    def last_sync(self) -> str | None:
+        return self.meta("last_sync")

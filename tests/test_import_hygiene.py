@@ -1,0 +1,30 @@
+"""The headless parts must never pull in Textual: the cron sync job and the county server
+run on machines and in processes that should not pay for the UI."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+HEADLESS = [
+    "station_tui.domain",
+    "station_tui.storage",
+    "station_tui.storage.figures",
+    "station_tui.config",
+    "station_tui.cli",
+    "sync",
+]
+
+
+@pytest.mark.parametrize("module", HEADLESS)
+def test_module_imports_without_textual(module: str) -> None:
+    code = (
+        "import sys, importlib\n"
+        f"importlib.import_module({module!r})\n"
+        "bad = sorted(m for m in sys.modules if m == 'textual' or m.startswith('textual.'))\n"
+        "print(','.join(bad))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "", f"{module} imported Textual: {out.stdout.strip()}"
