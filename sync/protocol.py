@@ -1,0 +1,255 @@
+"""The wire format between a station and its county center (version 1).
+
+Shared by both ends; pure pydantic, no I/O frameworks. ``docs/sync-protocol.md`` is the
+human-readable contract and explains every rule; this module is its executable form.
+
+In short: a station enrolls once (one-time enrollment code -> revocable secret token), then
+uploads its outbox in batches. A batch says which outbox ``seq`` the station believes the
+county has acknowledged (``after_seq``) and carries every change after it, in seq order. The
+county applies the batch in one transaction and answers with ``ack_seq``: every change up to
+it is stored for good (applied, duplicate, stale or quarantined). The station then, and only
+then, moves its own ``acked_seq`` forward.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+from collections.abc import Mapping
+from datetime import datetime, timezone
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+#: Version of the envelope (paths, field names, status words). Bumped only for breaking changes.
+PROTOCOL_VERSION = 1
+#: The station data schema (``PRAGMA user_version`` of the station database) the rows follow.
+#: A station sends its own; the county accepts the window below and answers 426 outside it.
+MIN_SCHEMA_VERSION = 1
+MAX_SCHEMA_VERSION = 1
+
+API_PREFIX = "/api/v1"
+HEALTH_PATH = f"{API_PREFIX}/health"
+ENROLL_PATH = f"{API_PREFIX}/enroll"
+ACK_PATH = f"{API_PREFIX}/ack"  # GET ?epoch=…
+BATCHES_PATH = f"{API_PREFIX}/batches"
+REPORT_PATH = f"{API_PREFIX}/report"  # GET ?year=&month= (admin token)
+
+#: Default body limits of the county (the server may be configured lower or higher).
+MAX_COMPRESSED_BYTES = 8 * 1024 * 1024
+MAX_DECOMPRESSED_BYTES = 64 * 1024 * 1024
+#: Upper bound on changes in one batch; clients should stay well below (adaptive size).
+MAX_CHANGES_PER_BATCH = 5000
+
+#: The tables a station uploads (same names as the station's own tables).
+SYNCED_TABLES: tuple[str, ...] = (
+    "station",
+    "people",
+    "teams",
+    "team_members",
+    "venues",
+    "lectures",
+    "activities",
+    "attendance",
+)
+
+Op = Literal["insert", "update", "delete"]
+ChangeStatus = Literal["applied", "duplicate", "stale", "quarantined"]
+
+#: Error codes in ``ErrorBody.error``; a client decides what to do from the code alone.
+ErrorCode = Literal[
+    "bad_request",  # 400: body is not a valid batch (the message says why); do not retry as is
+    "unauthorized",  # 401: token unknown or revoked; enroll again
+    "forbidden",  # 403: admin endpoint without the admin token
+    "enrollment_code_invalid",  # 404: enrollment code unknown or already used
+    "ack_behind",  # 409: the county's ack for this epoch is behind after_seq; rewind to ack_seq
+    "station_mismatch",  # 409: enrollment code belongs to another station than the one claimed
+    "too_large",  # 413: compressed or decompressed body over the limit; send smaller batches
+    "upgrade_required",  # 426: protocol/schema version outside the county's window
+    "rate_limited",  # 429: slow down; retry after ``retry_after`` seconds
+    "server_error",  # 500: unexpected; nothing from this request was stored; retry later
+    "unavailable",  # 503: store unreachable; retry later
+]
+
+
+class Wire(BaseModel):
+    """Unknown fields are ignored so that either end can add optional fields compatibly."""
+
+    model_config = ConfigDict(extra="ignore")
+
+
+def utc_now() -> str:
+    """``server_time``: ISO 8601 UTC, seconds precision, ``Z`` suffix."""
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+# -- enrollment -------------------------------------------------------------------------------
+class EnrollRequest(Wire):
+    protocol_version: int = PROTOCOL_VERSION
+    enrollment_code: str = Field(min_length=1, max_length=64)
+    #: The station database's epoch (meta ``epoch``); the county starts its ack at 0 for it.
+    epoch: str = Field(min_length=1, max_length=64)
+    app_version: str = Field(min_length=1, max_length=40)
+    schema_version: int = MIN_SCHEMA_VERSION
+    #: The 12-digit code the station database holds; if given it must match the county's record.
+    station_code: str | None = Field(default=None, max_length=40)
+
+
+class StationInfo(Wire):
+    code: str
+    name: str
+    township: str
+
+
+class EnrollResponse(Wire):
+    protocol_version: int = PROTOCOL_VERSION
+    #: The secret the station sends as ``Authorization: Bearer <token>``. Shown once.
+    token: str
+    station: StationInfo
+    epoch: str
+    ack_seq: int
+    server_time: str
+
+
+# -- where am I -------------------------------------------------------------------------------
+class AckStatus(Wire):
+    """``GET /api/v1/ack?epoch=E``: what the county holds for this station and epoch."""
+
+    protocol_version: int = PROTOCOL_VERSION
+    station: StationInfo
+    epoch: str
+    ack_seq: int
+    last_sync: str | None = None
+    server_time: str
+
+
+# -- upload -----------------------------------------------------------------------------------
+class Change(Wire):
+    """One outbox row. ``row`` is the full row as the station's trigger captured it (a tombstone
+    for deletes: ``deleted`` = 1). ``id`` is the record's id; ``change_id`` the outbox row's."""
+
+    seq: int = Field(ge=1)
+    change_id: str = Field(min_length=1, max_length=64)
+    table: str = Field(min_length=1, max_length=64)
+    id: str = Field(min_length=1, max_length=64)
+    op: Op
+    row_version: int = Field(ge=1)
+    row: dict[str, Any]
+
+
+class Batch(Wire):
+    protocol_version: int = PROTOCOL_VERSION
+    schema_version: int
+    app_version: str = Field(min_length=1, max_length=40)
+    #: The code the station believes it has. Informational only: the token decides the station.
+    station: str | None = None
+    epoch: str = Field(min_length=1, max_length=64)
+    #: The ack the station believes the county has for this epoch. The batch must carry every
+    #: outbox change with seq > after_seq up to its last seq, in increasing seq order.
+    after_seq: int = Field(ge=0)
+    changes: list[Change] = Field(default_factory=list, max_length=MAX_CHANGES_PER_BATCH)
+
+
+class ChangeResult(Wire):
+    seq: int
+    change_id: str
+    status: ChangeStatus
+    #: Why a change was stale or quarantined (Chinese), else None.
+    reason: str | None = None
+
+
+class BatchResult(Wire):
+    protocol_version: int = PROTOCOL_VERSION
+    epoch: str
+    #: Every change with seq <= ack_seq is stored at the county for good; mark them sent.
+    ack_seq: int
+    results: list[ChangeResult]
+    server_time: str
+
+
+# -- errors -----------------------------------------------------------------------------------
+class SchemaWindow(Wire):
+    protocol_versions: list[int]
+    min_schema_version: int
+    max_schema_version: int
+
+
+class ErrorBody(Wire):
+    error: ErrorCode
+    message: str  # plain Chinese, for the station manager
+    message_en: str  # for logs and script writers
+    #: 409 ack_behind (and informative elsewhere): the county's ack for this station and epoch.
+    ack_seq: int | None = None
+    #: 426: what this county accepts.
+    supported: SchemaWindow | None = None
+    #: 429/503: seconds to wait before retrying (also in the Retry-After header).
+    retry_after: float | None = None
+
+
+def supported_window() -> SchemaWindow:
+    return SchemaWindow(
+        protocol_versions=[PROTOCOL_VERSION],
+        min_schema_version=MIN_SCHEMA_VERSION,
+        max_schema_version=MAX_SCHEMA_VERSION,
+    )
+
+
+# -- helpers both ends use --------------------------------------------------------------------
+def change_from_outbox(row: Mapping[str, Any]) -> Change:
+    """Turn a station ``outbox`` row (seq, change_id, tbl, record_id, op, row_version, row_json)
+    into a wire change."""
+    return Change(
+        seq=int(row["seq"]),
+        change_id=str(row["change_id"]),
+        table=str(row["tbl"]),
+        id=str(row["record_id"]),
+        op=row["op"],
+        row_version=int(row["row_version"]),
+        row=json.loads(row["row_json"]),
+    )
+
+
+def encode(model: BaseModel, *, level: int = 6) -> bytes:
+    """Gzip-compressed UTF-8 JSON, as ``POST /api/v1/batches`` expects
+    (send with ``Content-Encoding: gzip`` and ``Content-Type: application/json``)."""
+    text = json.dumps(model.model_dump(mode="json"), ensure_ascii=False, separators=(",", ":"))
+    return gzip.compress(text.encode("utf-8"), compresslevel=level)
+
+
+def auth_header(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+__all__ = [
+    "ACK_PATH",
+    "API_PREFIX",
+    "BATCHES_PATH",
+    "ENROLL_PATH",
+    "HEALTH_PATH",
+    "MAX_CHANGES_PER_BATCH",
+    "MAX_COMPRESSED_BYTES",
+    "MAX_DECOMPRESSED_BYTES",
+    "MAX_SCHEMA_VERSION",
+    "MIN_SCHEMA_VERSION",
+    "PROTOCOL_VERSION",
+    "REPORT_PATH",
+    "SYNCED_TABLES",
+    "AckStatus",
+    "Batch",
+    "BatchResult",
+    "Change",
+    "ChangeResult",
+    "ChangeStatus",
+    "EnrollRequest",
+    "EnrollResponse",
+    "ErrorBody",
+    "ErrorCode",
+    "Op",
+    "SchemaWindow",
+    "StationInfo",
+    "auth_header",
+    "change_from_outbox",
+    "encode",
+    "supported_window",
+    "utc_now",
+]

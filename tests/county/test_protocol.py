@@ -1,0 +1,33 @@
+"""The wire format agrees with the station's storage it is fed from."""
+
+from __future__ import annotations
+
+import gzip
+import json
+
+from station_tui.domain import Station
+from station_tui.storage import capture
+from station_tui.storage.migrations import LATEST
+from sync import protocol
+
+
+def test_synced_tables_match_the_station_capture() -> None:
+    assert protocol.SYNCED_TABLES == capture.SYNCED_TABLES
+
+
+def test_station_schema_is_inside_the_window() -> None:
+    assert protocol.MIN_SCHEMA_VERSION <= LATEST <= protocol.MAX_SCHEMA_VERSION
+
+
+def test_outbox_rows_become_changes_and_encode_as_gzip_json(store, station: Station) -> None:
+    rows = store.query("SELECT * FROM outbox ORDER BY seq")
+    changes = [protocol.change_from_outbox(r) for r in rows]
+    assert [c.table for c in changes] == ["station"]
+    assert changes[0].row["code"] == "140311101201"
+    assert changes[0].id == station.id and changes[0].op == "insert"
+    batch = protocol.Batch(
+        schema_version=LATEST, app_version="0.1.0", station=station.code,
+        epoch=store.meta("epoch"), after_seq=0, changes=changes,
+    )
+    decoded = json.loads(gzip.decompress(protocol.encode(batch)))
+    assert protocol.Batch.model_validate(decoded) == batch
