@@ -1,0 +1,51 @@
+"""``station sync``: upload pending changes to the county center, with exit codes for schedulers.
+
+0 done or nothing to do · 75 offline, county busy or another sync running (try later) ·
+77 token refused · 1 anything else.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+
+def register(sub: argparse._SubParsersAction, parent: argparse.ArgumentParser) -> None:
+    p = sub.add_parser(
+        "sync",
+        parents=[parent],
+        help="把本站的修改上传到县中心 / upload pending changes to the county center",
+        description="把还没有上传的修改上传到县中心。退出码：0 完成或无事可做；75 网络不通、县中心忙或另一个同步"
+        "正在进行（稍后再试）；77 凭据被拒绝（需重新登记）；1 其他错误。"
+        " Exit codes: 0 done, 75 try later, 77 token refused, 1 other error.",
+    )
+    p.add_argument("--verbose", "-v", action="store_true", help="显示每一批的详情 / log every batch")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from station_tui.config import resolve_db_path
+    from sync.client import sync
+    from sync.errors import SyncError
+
+    def log(message: str) -> None:
+        if args.verbose:
+            print(f"[sync] {message}", file=sys.stderr, flush=True)
+
+    db_path = resolve_db_path(args.db)
+    try:
+        report = sync(db_path, log=log)
+    except SyncError as exc:
+        print(exc.zh, file=sys.stderr)
+        if exc.en:
+            print(exc.en, file=sys.stderr)
+        return exc.exit_code
+    if report.new_epoch_reason:
+        print(f"发现数据库是从备份恢复的，已重新上传全部修改。 ({report.new_epoch_reason})")
+    if report.rewound_to is not None:
+        print(f"县中心的数据比本站记录的少（可能从备份恢复），已从第 {report.rewound_to} 条之后重新上传。")
+    print(report.summary_zh())
+    print(report.summary_en())
+    for seq, table, reason in report.quarantined:
+        print(f"  县中心暂存待查：第 {seq} 条（{table}）：{reason}")
+    return 0

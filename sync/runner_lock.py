@@ -1,0 +1,36 @@
+"""One sync runner per station database: a lock file next to the database.
+
+The OS releases the lock when its holder dies (even ``kill -9``), so a crashed run never
+blocks the next one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sync.errors import AlreadyRunning
+
+
+def lock_path(db_path: Path) -> Path:
+    return db_path.with_name(db_path.name + ".sync.lock")
+
+
+@contextmanager
+def runner_lock(db_path: Path) -> Iterator[None]:
+    """Hold the runner lock, or raise AlreadyRunning at once (never wait for it)."""
+    from filelock import FileLock, Timeout
+
+    lock = FileLock(str(lock_path(db_path)), timeout=0)
+    try:
+        lock.acquire()
+    except Timeout:
+        raise AlreadyRunning(
+            "另一个同步正在进行，本次不再重复运行，稍后会自动再试。",
+            f"Another sync of {db_path} is running; this one exits (try later).",
+        ) from None
+    try:
+        yield
+    finally:
+        lock.release()

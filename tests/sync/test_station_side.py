@@ -1,0 +1,126 @@
+"""The station-side parts of sync that need no county: body encoding, state, lock, token file."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import stat
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from station_tui.domain import Lecture, Person
+from station_tui.storage import Store
+from sync import credentials, outbox, protocol
+from sync.client import encode_batch
+from sync.station_state import StationState
+
+
+def _add_some(store: Store, n: int = 3) -> None:
+    from datetime import date
+
+    names = "甲乙丙丁戊己庚辛壬癸"
+    for i in range(n):
+        store.people.add(Person(name=f"张{names[i % 10]}{names[i // 10 % 10]}", phone="13800000000"))
+    store.lectures.add(Lecture(date=date(2026, 3, 2), topic="党的二十届四中全会精神", audience=40))
+
+
+def test_batch_body_is_a_valid_protocol_batch(store: Store, station) -> None:
+    _add_some(store)
+    rows = outbox.read_pending(store, 0, 100)
+    body = encode_batch(rows, epoch="e1", after_seq=0, station=station.code, schema_version=1)
+    batch = protocol.Batch.model_validate_json(gzip.decompress(body))
+    assert [c.seq for c in batch.changes] == [r.seq for r in rows]
+    assert batch.changes[-1].table == "lectures"
+    assert batch.changes[-1].row["topic"] == "党的二十届四中全会精神"
+    assert batch.changes[1].row == json.loads(rows[1].row_json)
+    # Same content as the protocol's own converter produces.
+    expected = [protocol.change_from_outbox({**dict(zip(
+        ("seq", "change_id", "tbl", "record_id", "op", "row_version", "row_json"), (
+            r.seq, r.change_id, r.table, r.record_id, r.op, r.row_version, r.row_json)))}) for r in rows]
+    assert batch.changes == expected
+
+
+def test_a_damaged_outbox_row_still_travels_for_quarantine(store: Store, station) -> None:
+    _add_some(store, 1)
+    store.conn.execute("UPDATE outbox SET row_json = '{broken' WHERE seq = 2")
+    rows = outbox.read_pending(store, 0, 100)
+    batch = protocol.Batch.model_validate_json(gzip.decompress(
+        encode_batch(rows, epoch="e1", after_seq=0, station=station.code, schema_version=1)))
+    assert batch.changes[1].row == {"unreadable_row": "{broken"}
+
+
+def test_pending_rows_come_in_seq_order_after_the_ack(store: Store, station) -> None:
+    _add_some(store, 5)
+    all_rows = outbox.read_pending(store, 0, 1000)
+    after = outbox.read_pending(store, all_rows[2].seq, 2)
+    assert [r.seq for r in after] == [all_rows[3].seq, all_rows[4].seq]
+
+
+def test_state_file_survives_a_reload(tmp_path: Path) -> None:
+    db = tmp_path / "station.db"
+    st = StationState.load(db)
+    st.note_sent("e1", 10, "c10")
+    st.note_acked("e1", 8)
+    again = StationState.load(db)
+    rec = again.get("e1")
+    assert (rec.acked, rec.sent, rec.sent_change_id) == (8, 10, "c10")
+    # A damaged state file costs a re-send, never a crash.
+    again.path.write_text("{not json")
+    assert StationState.load(db).get("e1") is None
+
+
+def test_token_file_is_owner_only(tmp_path: Path) -> None:
+    path = tmp_path / "cfg" / "county.json"
+    credentials.save(credentials.Credentials(server="http://x", token="st_secret", station_code="140311101201"),
+                     path)
+    mode = stat.S_IMODE(os.stat(path).st_mode)
+    assert mode == 0o600
+    assert credentials.load(path).token == "st_secret"
+
+
+def _station_cli(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "station_tui", *args], capture_output=True, text=True,
+                          env=env, timeout=60)
+
+
+def test_sync_without_enrollment_says_what_to_do(db_path: Path, station, tmp_path: Path) -> None:
+    env = {**os.environ, "STATION_CONFIG_DIR": str(tmp_path / "cfg")}
+    out = _station_cli("sync", "--db", str(db_path), env=env)
+    assert out.returncode == 1
+    assert "station enroll" in out.stderr
+
+
+def test_offline_exits_75_quickly_and_keeps_everything(db_path: Path, store: Store, station, tmp_path: Path) -> None:
+    import socket
+
+    _add_some(store)
+    pending = store.pending_changes()
+    with socket.socket() as s:  # a port where nothing listens
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    cfg = tmp_path / "cfg"
+    credentials.save(credentials.Credentials(server=f"http://127.0.0.1:{port}", token="st_x",
+                                             station_code=station.code), cfg / "county.json")
+    env = {**os.environ, "STATION_CONFIG_DIR": str(cfg)}
+    t0 = time.monotonic()
+    out = _station_cli("sync", "--db", str(db_path), env=env)
+    took = time.monotonic() - t0
+    assert out.returncode == 75, out.stderr
+    assert "连不上县中心" in out.stderr
+    assert took < 15, f"offline sync took {took:.1f}s"
+    assert store.pending_changes() == pending
+    assert "连不上县中心" in outbox.last_failure(store)["message"]
+
+
+def test_a_token_for_another_station_is_refused_before_upload(db_path: Path, store: Store, station,
+                                                             tmp_path: Path) -> None:
+    _add_some(store)
+    cfg = tmp_path / "cfg"
+    credentials.save(credentials.Credentials(server="http://127.0.0.1:9", token="st_x",
+                                             station_code="140311101999"), cfg / "county.json")
+    out = _station_cli("sync", "--db", str(db_path), env={**os.environ, "STATION_CONFIG_DIR": str(cfg)})
+    assert out.returncode == 77
+    assert "140311101999" in out.stderr
