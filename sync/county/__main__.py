@@ -1,0 +1,5 @@
+import sys
+
+from sync.county.cli import main
+
+sys.exit(main())

@@ -1,0 +1,107 @@
+"""From a decoded JSON body to a batch the store can apply, refusing what breaks the contract.
+
+The split matters: a batch whose *envelope* is wrong (versions, epoch, seq order, a change
+without seq or change id) is refused whole (400/426) because the county could not acknowledge
+it safely. A single *change* that is wrong is accepted into quarantine instead.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import Field, ValidationError
+
+from sync.county import rows
+from sync.county.errors import ApiError, bad_request
+from sync.protocol import (
+    MAX_CHANGES_PER_BATCH,
+    MAX_SCHEMA_VERSION,
+    MIN_SCHEMA_VERSION,
+    PROTOCOL_VERSION,
+    Wire,
+    supported_window,
+)
+
+
+class _Envelope(Wire):
+    protocol_version: int
+    schema_version: int
+    app_version: str = Field(min_length=1, max_length=40)
+    station: str | None = None
+    epoch: str = Field(min_length=1, max_length=64)
+    after_seq: int = Field(ge=0)
+    changes: list[dict[str, Any]] = Field(max_length=MAX_CHANGES_PER_BATCH)
+
+
+@dataclass(slots=True)
+class ParsedBatch:
+    epoch: str
+    after_seq: int
+    app_version: str
+    claimed_station: str | None
+    items: list[rows.Incoming]
+
+
+def check_versions(protocol_version: Any, schema_version: Any) -> None:
+    """426 outside the window, with a message saying which side should upgrade."""
+    if protocol_version != PROTOCOL_VERSION or not isinstance(protocol_version, int):
+        newer = isinstance(protocol_version, int) and protocol_version > PROTOCOL_VERSION
+        raise _upgrade(
+            f"通信协议版本 {protocol_version!r}",
+            newer,
+            f"protocol version {protocol_version!r} not supported (county speaks {PROTOCOL_VERSION})",
+        )
+    if not isinstance(schema_version, int) or isinstance(schema_version, bool) or not (
+        MIN_SCHEMA_VERSION <= schema_version <= MAX_SCHEMA_VERSION
+    ):
+        newer = isinstance(schema_version, int) and schema_version > MAX_SCHEMA_VERSION
+        raise _upgrade(
+            f"数据结构版本 {schema_version!r}",
+            newer,
+            f"schema version {schema_version!r} is outside the supported window "
+            f"{MIN_SCHEMA_VERSION}-{MAX_SCHEMA_VERSION}",
+        )
+
+
+def _upgrade(what: str, station_newer: bool, message_en: str) -> ApiError:
+    window = f"{MIN_SCHEMA_VERSION}–{MAX_SCHEMA_VERSION}"
+    if station_newer:
+        message = (f"本站程序比县中心新（{what}），县中心暂时不能接收（只接收数据结构版本 {window}）。"
+                   "本站数据已安全保存在本机，请联系县中心升级后再同步。")
+        message_en += "; upgrade the county center"
+    else:
+        message = (f"本站程序版本过旧（{what}），县中心只接收数据结构版本 {window}。"
+                   "请升级本站程序后再同步，本站数据已安全保存在本机。")
+        message_en += "; upgrade the station app"
+    return ApiError(426, "upgrade_required", message, message_en, supported=supported_window())
+
+
+def parse(body: Any) -> ParsedBatch:
+    if not isinstance(body, dict):
+        raise bad_request("上传的内容应是一个 JSON 对象（批次）", "body must be a JSON object (a batch)")
+    check_versions(body.get("protocol_version"), body.get("schema_version"))
+    try:
+        env = _Envelope.model_validate(body)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first.get("loc", ()))
+        raise bad_request(f"批次格式不对：{where} {first.get('msg')}",
+                          f"malformed batch: {where}: {first.get('msg')}") from None
+    items: list[rows.Incoming] = []
+    last = env.after_seq
+    for n, raw in enumerate(env.changes):
+        seq, change_id = raw.get("seq"), raw.get("change_id")
+        if not isinstance(seq, int) or isinstance(seq, bool) or seq < 1:
+            raise bad_request(f"第 {n + 1} 条修改没有有效的序号（seq）", f"change #{n + 1} has no valid seq")
+        if not isinstance(change_id, str) or not 1 <= len(change_id) <= 64:
+            raise bad_request(f"第 {n + 1} 条修改（seq {seq}）没有有效的修改编号（change_id）",
+                              f"change seq {seq} has no valid change_id")
+        if seq <= last:
+            raise bad_request(
+                f"修改的序号应在 after_seq 之后且逐条递增：seq {seq} 出现在 {last} 之后",
+                f"seqs must increase and exceed after_seq: {seq} after {last}")
+        last = seq
+        items.append(rows.inspect(rows.Incoming(seq=seq, change_id=change_id, raw=raw)))
+    return ParsedBatch(epoch=env.epoch, after_seq=env.after_seq, app_version=env.app_version,
+                       claimed_station=env.station, items=items)

@@ -1,0 +1,107 @@
+"""Reading a request body without trusting it: size caps before and after inflating, and
+a gzip stream inflated piece by piece so a bomb is stopped at the cap, never held whole."""
+
+from __future__ import annotations
+
+import json
+import zlib
+from collections.abc import AsyncIterator
+from typing import Any
+
+from sync.county.errors import bad_request, too_large
+
+_GZIP_MAGIC = b"\x1f\x8b"
+
+
+class Inflater:
+    """Collects a (possibly gzip) body, raising 413 past either cap and 400 on broken gzip."""
+
+    def __init__(self, max_body: int, max_inflated: int, gzipped: bool | None) -> None:
+        self.max_body = max_body
+        self.max_inflated = max_inflated
+        self.gzipped = gzipped  # None: decide from the first bytes
+        self.received = 0
+        self.produced = 0
+        self._parts: list[bytes] = []
+        self._z: Any = None
+        self._head = b""
+
+    def feed(self, chunk: bytes) -> None:
+        if not chunk:
+            return
+        self.received += len(chunk)
+        if self.received > self.max_body:
+            raise too_large(self.max_body, inflated=False)
+        if self.gzipped is None:
+            self._head += chunk
+            if len(self._head) < 2:
+                return
+            chunk, self._head = self._head, b""
+            self.gzipped = chunk.startswith(_GZIP_MAGIC)
+        if not self.gzipped:
+            self._keep(chunk)
+            return
+        if self._z is None:
+            self._z = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        data = chunk
+        while data:
+            if self._z.eof:
+                raise bad_request("上传的数据在 gzip 结尾之后还有多余内容", "trailing bytes after the gzip stream")
+            try:
+                # Ask for at most one byte over the cap: the bomb is never inflated further.
+                out = self._z.decompress(data, self.max_inflated - self.produced + 1)
+            except zlib.error as exc:
+                raise bad_request("上传的数据不是有效的 gzip 压缩内容", f"invalid gzip data: {exc}") from None
+            self._keep(out)
+            data = self._z.unconsumed_tail
+            if not out and data:  # no progress possible: corrupt stream
+                raise bad_request("上传的数据不是有效的 gzip 压缩内容", "gzip stream makes no progress")
+
+    def _keep(self, data: bytes) -> None:
+        self.produced += len(data)
+        if self.produced > self.max_inflated:
+            raise too_large(self.max_inflated, inflated=True)
+        self._parts.append(data)
+
+    def finish(self) -> bytes:
+        if self._head:  # a one-byte body
+            head, self._head = self._head, b""
+            self.gzipped = False
+            self._keep(head)
+        if self._z is not None:
+            if not self._z.eof:
+                raise bad_request("上传的数据不完整（gzip 压缩内容被截断）", "truncated gzip stream")
+            if self._z.unused_data:
+                raise bad_request("上传的数据在 gzip 结尾之后还有多余内容", "trailing bytes after the gzip stream")
+        return b"".join(self._parts)
+
+
+async def read_body(stream: AsyncIterator[bytes], *, content_length: str | None, content_encoding: str | None,
+                    max_body: int, max_inflated: int) -> bytes:
+    if content_length is not None:
+        try:
+            declared = int(content_length)
+        except ValueError:
+            raise bad_request("Content-Length 不是数字", "Content-Length is not a number") from None
+        if declared > max_body:
+            raise too_large(max_body, inflated=False)
+    encoding = (content_encoding or "").strip().lower()
+    if encoding not in ("", "identity", "gzip", "x-gzip"):
+        raise bad_request(f"不支持的压缩方式 {encoding}，请用 gzip", f"unsupported Content-Encoding {encoding!r}")
+    inflater = Inflater(max_body, max_inflated, True if "gzip" in encoding else None)
+    async for chunk in stream:
+        inflater.feed(chunk)
+    return inflater.finish()
+
+
+def parse_json(data: bytes) -> Any:
+    if not data:
+        raise bad_request("上传的内容为空", "empty body")
+    try:
+        return json.loads(data.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise bad_request("上传的内容不是 UTF-8 编码的 JSON", "body is not UTF-8") from None
+    except RecursionError:
+        raise bad_request("上传的 JSON 嵌套过深", "JSON nested too deeply") from None
+    except ValueError as exc:
+        raise bad_request(f"上传的内容不是有效的 JSON（{exc}）", f"invalid JSON: {exc}") from None

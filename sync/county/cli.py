@@ -1,0 +1,285 @@
+"""The ``county-center`` command: run the service, manage stations, print reports.
+
+Every command takes ``--db URL`` (or ``COUNTY_DB``); without either the store is a SQLite
+file in the platform's user data directory. Heavy modules load inside each command.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
+
+
+class CliError(Exception):
+    def __init__(self, message: str, code: int = EXIT_ERROR) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def _open(args: argparse.Namespace) -> Any:
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from sync.county.store import CountyStore, resolve_url
+
+    url = resolve_url(getattr(args, "db", None))
+    try:
+        return CountyStore(url)
+    except SQLAlchemyError as exc:
+        raise CliError(f"打不开县中心数据库 {_safe(url)}：{exc.__class__.__name__}: {str(exc).splitlines()[0]}\n"
+                       f"Cannot open the county database {_safe(url)}.") from exc
+    except RuntimeError as exc:
+        raise CliError(str(exc)) from exc
+
+
+def _safe(url: str) -> str:
+    """A URL for messages, without its password."""
+    from sqlalchemy.engine import make_url
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # noqa: BLE001 - only for a message
+        return "<url>"
+
+
+def _print_json(data: Any) -> None:
+    print(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+# -- serve ------------------------------------------------------------------------------------
+def cmd_serve(args: argparse.Namespace) -> int:
+    import logging
+    import socket
+
+    import uvicorn
+
+    from sync.county.app import Limits, create_app
+
+    logging.basicConfig(level=getattr(logging, args.log_level.upper()), stream=sys.stderr,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    store = _open(args)
+    limits = Limits(max_body=args.max_body, max_inflated=args.max_inflated, rate=args.rate, burst=args.burst)
+    family = socket.AF_INET6 if ":" in args.host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((args.host, args.port))
+    except OSError as exc:
+        sock.close()
+        raise CliError(f"无法在 {args.host}:{args.port} 上监听：{exc.strerror}\nCannot listen on {args.host}:{args.port}.") from exc
+    host, port = sock.getsockname()[:2]
+    shown = f"[{host}]" if ":" in host else host
+    config = uvicorn.Config(create_app(store, limits), log_level=args.log_level, access_log=args.access_log,
+                            timeout_keep_alive=30)
+    server = uvicorn.Server(config)
+    print(f"county center store: {_safe(store.url)}", flush=True)
+    print(f"listening on http://{shown}:{port}", flush=True)
+    try:
+        server.run(sockets=[sock])
+    finally:
+        store.close()
+    return EXIT_OK
+
+
+# -- stations ---------------------------------------------------------------------------------
+def cmd_station_add(args: argparse.Namespace) -> int:
+    with _open(args) as store:
+        code = store.add_station(args.code, args.name, args.township)
+    if args.json:
+        _print_json({"code": args.code.strip(), "enrollment_code": code})
+    else:
+        print(f"已添加站点 {args.code}（{args.name}，{args.township}）。")
+        print(f"一次性注册码：{code}")
+        print(f"请把注册码交给站点，在站点电脑上运行：station enroll --server URL --code {code}")
+        print("The code works once; the station exchanges it for its own secret token.")
+    return EXIT_OK
+
+
+def cmd_station_code(args: argparse.Namespace) -> int:
+    with _open(args) as store:
+        code = store.issue_enrollment_code(args.code)
+    if args.json:
+        _print_json({"code": args.code.strip(), "enrollment_code": code})
+    else:
+        print(f"站点 {args.code} 的新一次性注册码：{code}")
+    return EXIT_OK
+
+
+def cmd_station_revoke(args: argparse.Namespace) -> int:
+    with _open(args) as store:
+        n = store.revoke_station(args.code)
+    if args.json:
+        _print_json({"code": args.code.strip(), "revoked_tokens": n})
+    else:
+        print(f"已注销站点 {args.code} 的 {n} 个同步凭证；该站再上传将被拒绝，直到用新注册码重新注册"
+              f"（county-center station code {args.code}）。")
+    return EXIT_OK
+
+
+def cmd_station_list(args: argparse.Namespace) -> int:
+    with _open(args) as store:
+        rows = store.list_stations()
+    if args.json:
+        _print_json(rows)
+        return EXIT_OK
+    if not rows:
+        print("还没有站点。用 county-center station add 添加。")
+        return EXIT_OK
+    from sync.county.reports import _pad, _width
+
+    table = [["代码", "名称", "乡镇（街道）", "已注册", "上次同步", "已确认序号", "程序版本", "隔离"]]
+    for r in rows:
+        table.append([r["code"], r["name"], r["township"], "是" if r["enrolled"] else "否",
+                      r["last_sync"] or "从未同步", str(r["acked_seq"]), r["app_version"] or "-", str(r["quarantined"])])
+    widths = [max(_width(row[i]) for row in table) for i in range(len(table[0]))]
+    for row in table:
+        print("  ".join(_pad(c, w) for c, w in zip(row, widths)).rstrip())
+    return EXIT_OK
+
+
+def cmd_quarantine(args: argparse.Namespace) -> int:
+    with _open(args) as store:
+        rows = store.quarantined(args.station)
+    if args.json:
+        _print_json(rows)
+        return EXIT_OK
+    if not rows:
+        print("没有被隔离的修改。")
+    for r in rows:
+        print(f"{r['received_at']}  站点 {r['code']}  seq {r['seq']}  {r['change_id']}\n  原因：{r['reason']}\n  原文：{r['raw']}")
+    return EXIT_OK
+
+
+# -- report -----------------------------------------------------------------------------------
+def cmd_report(args: argparse.Namespace) -> int:
+    from sync.county import reports
+
+    with _open(args) as store:
+        try:
+            data = reports.build(store, args.year, args.month)
+        except ValueError as exc:
+            raise CliError(str(exc), EXIT_USAGE) from exc
+    fmt = args.format
+    if fmt == "xlsx":
+        out = Path(args.output or f"county-report-{data['period'] or 'all'}.xlsx")
+        reports.write_xlsx(data, out)
+        print(f"已写入 {out}", file=sys.stderr)
+        return EXIT_OK
+    if fmt == "json":
+        text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    elif fmt == "csv":
+        text = reports.to_csv(data)
+    else:
+        text = reports.to_text(data) + "\n"
+    if args.output:
+        out = Path(args.output)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        # Excel opens a CSV as UTF-8 only with the byte order mark.
+        out.write_text(text, encoding="utf-8-sig" if fmt == "csv" else "utf-8", newline="")
+        print(f"已写入 {out}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return EXIT_OK
+
+
+def cmd_admin_token(args: argparse.Namespace) -> int:
+    with _open(args) as store:
+        if args.revoke_all:
+            n = store.revoke_admin_tokens()
+            print(f"已注销 {n} 个管理员凭证。")
+            return EXIT_OK
+        token = store.new_admin_token()
+    print(token)
+    print("县中心管理员凭证（只显示这一次）：查看汇总时作为 Authorization: Bearer 发送。", file=sys.stderr)
+    return EXIT_OK
+
+
+# -- parser -----------------------------------------------------------------------------------
+def build_parser() -> argparse.ArgumentParser:
+    from sync import protocol
+
+    parent = argparse.ArgumentParser(add_help=False)
+    parent.add_argument("--db", default=argparse.SUPPRESS,
+                        help="数据库 URL 或 SQLite 文件 / store URL, e.g. postgresql+psycopg://user@host/db (env COUNTY_DB)")
+    parser = argparse.ArgumentParser(
+        prog="county-center", parents=[parent],
+        description="县新时代文明实践中心：接收各站同步的数据并汇总。"
+        " The county center: receives the stations' changes and reports on them.")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    p = sub.add_parser("serve", parents=[parent], help="运行同步服务 / run the HTTP service")
+    p.add_argument("--host", default="127.0.0.1", help="监听地址 / address to listen on (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=8750, help="端口，0 = 任选 / port, 0 picks a free one (default 8750)")
+    p.add_argument("--max-body", type=int, default=protocol.MAX_COMPRESSED_BYTES,
+                   help="压缩后请求体上限（字节）/ compressed body cap in bytes")
+    p.add_argument("--max-inflated", type=int, default=protocol.MAX_DECOMPRESSED_BYTES,
+                   help="解压后上限（字节）/ decompressed body cap in bytes")
+    p.add_argument("--rate", type=float, default=20.0, help="每个凭证每秒请求数 / requests per second per token")
+    p.add_argument("--burst", type=float, default=60.0, help="突发请求数 / burst size per token")
+    p.add_argument("--log-level", default="info", choices=("debug", "info", "warning", "error"))
+    p.add_argument("--access-log", action="store_true", help="记录每个请求 / log every request")
+    p.set_defaults(func=cmd_serve)
+
+    st = sub.add_parser("station", parents=[parent], help="管理站点 / manage stations")
+    ss = st.add_subparsers(dest="station_command", metavar="ACTION", required=True)
+    p = ss.add_parser("add", parents=[parent], help="添加站点并生成注册码 / add a station, print its enrollment code")
+    p.add_argument("--code", required=True, help="12 位区划代码 / the station's 12-digit code")
+    p.add_argument("--name", required=True, help="站点名称 / station name")
+    p.add_argument("--township", required=True, help="乡镇（街道）/ township")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_station_add)
+    p = ss.add_parser("code", parents=[parent], help="重新生成注册码 / issue a new enrollment code")
+    p.add_argument("code", metavar="CODE")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_station_code)
+    p = ss.add_parser("revoke", parents=[parent], help="注销站点的同步凭证 / revoke the station's tokens")
+    p.add_argument("code", metavar="CODE")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_station_revoke)
+    p = ss.add_parser("list", parents=[parent], help="列出站点与同步情况 / list stations and their sync state")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_station_list)
+
+    p = sub.add_parser("quarantine", parents=[parent], help="列出被隔离的修改 / list quarantined changes")
+    p.add_argument("--station", metavar="CODE", help="只看这个站点 / only this station")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_quarantine)
+
+    p = sub.add_parser("report", parents=[parent], help="汇总报表 / figures per township and station")
+    p.add_argument("--year", type=int, help="年份 / year")
+    p.add_argument("--month", type=int, help="月份（需同时给 --year）/ month (needs --year)")
+    p.add_argument("--format", choices=("table", "json", "csv", "xlsx"), default="table")
+    p.add_argument("--output", metavar="FILE", help="写入文件 / write to a file")
+    p.set_defaults(func=cmd_report)
+
+    p = sub.add_parser("admin-token", parents=[parent], help="生成管理员凭证 / issue an admin token for the report API")
+    p.add_argument("--revoke-all", action="store_true", help="注销所有管理员凭证 / revoke every admin token")
+    p.set_defaults(func=cmd_admin_token)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    from sync.county.errors import ApiError
+
+    args = build_parser().parse_args(argv)
+    if not hasattr(args, "db"):
+        args.db = None
+    try:
+        return int(args.func(args) or 0)
+    except ApiError as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_ERROR
+    except CliError as exc:
+        print(str(exc), file=sys.stderr)
+        return exc.code
+    except KeyboardInterrupt:
+        print("已中断 / interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,213 @@
+"""The county report: per station, per township and in total, the same ``figures`` that
+``station status --json`` prints, computed with the same rules over the county's copy of
+each station's records (station_tui/storage/figures.py is the reference).
+
+Deleted records count nowhere; hours are summed in integer tenths and formatted once.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from station_tui.domain.hours import format_tenths
+from station_tui.domain.vocab import PLATFORMS
+from station_tui.storage.figures import period_bounds
+
+_TABLES = ("lectures", "activities", "attendance", "people")
+
+
+@dataclass
+class Tally:
+    """Figures in exact integers; ``as_json`` gives the ``station status`` shape."""
+
+    lectures: int = 0
+    lecture_audience: int = 0
+    activities: int = 0
+    activity_served: int = 0
+    by_platform: dict[str, int] = field(default_factory=lambda: {p: 0 for p in PLATFORMS})
+    volunteer_tenths: int = 0
+    people: int = 0
+    volunteers: int = 0
+    attendance: int = 0
+
+    def add(self, other: Tally) -> None:
+        for name in ("lectures", "lecture_audience", "activities", "activity_served", "volunteer_tenths",
+                     "people", "volunteers", "attendance"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        for p in PLATFORMS:
+            self.by_platform[p] += other.by_platform.get(p, 0)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "lectures": self.lectures,
+            "lecture_audience": self.lecture_audience,
+            "activities": self.activities,
+            "activity_served": self.activity_served,
+            "activities_by_platform": {p: self.by_platform[p] for p in PLATFORMS},
+            "volunteer_hours": float(format_tenths(self.volunteer_tenths)),
+            "people": self.people,
+            "volunteers": self.volunteers,
+            "attendance": self.attendance,
+        }
+
+
+@dataclass
+class _StationRows:
+    lectures: dict[str, dict[str, Any]] = field(default_factory=dict)
+    activities: dict[str, dict[str, Any]] = field(default_factory=dict)
+    attendance: list[dict[str, Any]] = field(default_factory=list)
+    people: int = 0
+    volunteers: int = 0
+
+
+def _in_period(row: dict[str, Any], bounds: tuple[str, str] | None) -> bool:
+    return bounds is None or bounds[0] <= row["date"] < bounds[1]
+
+
+def _tally(rows: _StationRows) -> Tally:
+    t = Tally(people=rows.people, volunteers=rows.volunteers)
+    signed: dict[tuple[str, str], int] = defaultdict(int)  # named 群众 + headcounts per event
+    for a in rows.attendance:
+        key = ("lecture", a["lecture_id"]) if a.get("lecture_id") is not None else ("activity", a["activity_id"])
+        if a.get("person_id") is not None:
+            signed[key] += 1 if a.get("role") == "群众" else 0
+        else:
+            signed[key] += a.get("headcount") or 0
+        event = rows.lectures.get(key[1]) if key[0] == "lecture" else rows.activities.get(key[1])
+        if event is not None:
+            t.volunteer_tenths += a.get("credited_tenths") or 0
+            t.attendance += 1 if a.get("person_id") is not None else a["headcount"]
+    for lid, lecture in rows.lectures.items():
+        t.lectures += 1
+        t.lecture_audience += max(lecture["audience"], signed.get(("lecture", lid), 0))
+    for aid, activity in rows.activities.items():
+        t.activities += 1
+        t.activity_served += max(activity["served"], signed.get(("activity", aid), 0))
+        t.by_platform[activity["platform"]] += 1
+        t.volunteer_tenths += activity["volunteer_tenths"]
+    return t
+
+
+def build(store: Any, year: int | None, month: int | None = None) -> dict[str, Any]:
+    """The report as JSON-ready data (shape in docs and README)."""
+    bounds = period_bounds(year, month)
+    per_station: dict[int, _StationRows] = defaultdict(_StationRows)
+    for station_id, tbl, row_json in store.live_rows(_TABLES):
+        row = json.loads(row_json)
+        bucket = per_station[station_id]
+        if tbl == "people":
+            bucket.people += 1
+            bucket.volunteers += 1 if row.get("is_volunteer") else 0
+        elif tbl == "attendance":
+            bucket.attendance.append(row)
+        elif _in_period(row, bounds):
+            getattr(bucket, tbl)[row["id"]] = row
+
+    total = Tally()
+    townships: dict[str, Tally] = {}
+    stations_out: list[dict[str, Any]] = []
+    for s in store.all_stations():
+        tally = _tally(per_station.get(s["id"], _StationRows()))
+        total.add(tally)
+        townships.setdefault(s["township"], Tally()).add(tally)
+        stations_out.append({"code": s["code"], "name": s["name"], "township": s["township"],
+                             "last_sync": s["last_sync"], **tally.as_json()})
+    return {
+        "period": None if year is None else (f"{year:04d}-{month:02d}" if month else f"{year:04d}"),
+        "total": {**total.as_json(), "stations": len(stations_out)},
+        "townships": [{"name": name, **t.as_json()} for name, t in sorted(townships.items())],
+        "stations": stations_out,
+    }
+
+
+# -- output formats ---------------------------------------------------------------------------
+_COLUMNS: list[tuple[str, str]] = [
+    ("lectures", "宣讲场次"),
+    ("lecture_audience", "宣讲覆盖人次"),
+    ("activities", "活动场次"),
+    ("activity_served", "活动服务人次"),
+    *[(f"platform:{p}", p) for p in PLATFORMS],
+    ("volunteer_hours", "志愿服务时长（小时）"),
+    ("people", "人员"),
+    ("volunteers", "志愿者"),
+    ("attendance", "签到人次"),
+]
+HEADER = ["级别", "乡镇（街道）", "站点代码", "站点名称", "上次同步", *[label for _, label in _COLUMNS]]
+
+
+def _figure_cells(fig: dict[str, Any]) -> list[Any]:
+    cells: list[Any] = []
+    for key, _ in _COLUMNS:
+        if key.startswith("platform:"):
+            cells.append(fig["activities_by_platform"][key.split(":", 1)[1]])
+        elif key == "volunteer_hours":
+            cells.append(format_tenths(round(fig[key] * 10)))
+        else:
+            cells.append(fig[key])
+    return cells
+
+
+def table_rows(report: dict[str, Any]) -> list[list[Any]]:
+    """Header first, then stations, townships, total — the rows of csv, xlsx and the table."""
+    out: list[list[Any]] = [HEADER]
+    for s in report["stations"]:
+        out.append(["站点", s["township"], s["code"], s["name"], s["last_sync"] or "从未同步", *_figure_cells(s)])
+    for t in report["townships"]:
+        out.append(["乡镇合计", t["name"], "", "", "", *_figure_cells(t)])
+    total = report["total"]
+    out.append(["全县合计", "", "", f"{total['stations']} 个站点", "", *_figure_cells(total)])
+    return out
+
+
+def to_csv(report: dict[str, Any]) -> str:
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\r\n").writerows(table_rows(report))
+    return buf.getvalue()
+
+
+def to_text(report: dict[str, Any]) -> str:
+    period = report["period"] or "全部"
+    lines = [f"县级汇总（{period}）  共 {report['total']['stations']} 个站点", ""]
+    rows = table_rows(report)
+    short = [0, 1, 3, 4, 5, 6, 7, 8, 14, 15, 16, 17]  # the widest columns stay in csv/xlsx
+    widths = [max(_width(str(r[i])) for r in rows) for i in short]
+    for r in rows:
+        lines.append("  ".join(_pad(str(r[i]), w) for i, w in zip(short, widths)).rstrip())
+    return "\n".join(lines)
+
+
+def _width(text: str) -> int:
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - _width(text))
+
+
+def write_xlsx(report: dict[str, Any], path: Path) -> None:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = f"汇总{report['period'] or ''}"[:31]
+    for r in table_rows(report):
+        ws.append([_number(v) for v in r])
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    ws.freeze_panes = "A2"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(path)
+
+
+def _number(value: Any) -> Any:
+    """Hours go into the sheet as numbers so that a county clerk can sum them."""
+    if isinstance(value, str) and value.replace(".", "", 1).isdigit() and "." in value:
+        return float(value)
+    return value

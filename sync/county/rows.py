@@ -1,0 +1,167 @@
+"""What the county needs from a change before it can apply it.
+
+The check is deliberately narrow: the envelope of the change and the fields the county's
+reports read, with their types. Anything else in a row is kept as the station sent it, so a
+newer station may add columns without breaking an older county. A change that fails is not
+refused: it goes to quarantine with the reason returned here.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from pydantic import ValidationError
+
+from station_tui.domain.vocab import PLATFORMS, ROLES
+from sync.protocol import SYNCED_TABLES, Change
+
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+@dataclass(slots=True)
+class Incoming:
+    """One change of a batch as received: its keys, and either a usable change or a problem."""
+
+    seq: int
+    change_id: str
+    raw: Any
+    change: Change | None = None
+    deleted: bool = False
+    problem: str | None = None
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _count(row: dict[str, Any], field: str, *, optional: bool = False) -> str | None:
+    value = row.get(field)
+    if value is None and optional:
+        return None
+    if not _is_int(value) or value < 0:
+        return f"字段 {field} 应为非负整数，收到 {value!r}"
+    return None
+
+
+def _text(row: dict[str, Any], field: str, *, optional: bool = False) -> str | None:
+    value = row.get(field)
+    if value is None and optional:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        return f"字段 {field} 应为非空文本，收到 {value!r}"
+    return None
+
+
+def _flag(row: dict[str, Any], field: str) -> str | None:
+    value = row.get(field, 0)
+    if value not in (0, 1) or isinstance(value, float):
+        return f"字段 {field} 应为 0 或 1，收到 {value!r}"
+    return None
+
+
+def _date(row: dict[str, Any]) -> str | None:
+    value = row.get("date")
+    if not isinstance(value, str) or not _DATE.match(value):
+        return f"字段 date 应为 YYYY-MM-DD 格式的日期，收到 {value!r}"
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        return f"日期 {value} 不存在"
+    return None
+
+
+def _station(row: dict[str, Any]) -> list[str | None]:
+    return [_text(row, "code"), _text(row, "name"), _text(row, "township")]
+
+
+def _people(row: dict[str, Any]) -> list[str | None]:
+    return [_text(row, "name"), _flag(row, "is_volunteer")]
+
+
+def _named(row: dict[str, Any]) -> list[str | None]:
+    return [_text(row, "name")]
+
+
+def _team_members(row: dict[str, Any]) -> list[str | None]:
+    return [_text(row, "team_id"), _text(row, "person_id")]
+
+
+def _lectures(row: dict[str, Any]) -> list[str | None]:
+    return [_date(row), _count(row, "audience")]
+
+
+def _activities(row: dict[str, Any]) -> list[str | None]:
+    platform = row.get("platform")
+    bad_platform = None if platform in PLATFORMS else f"平台 {platform!r} 不是五大平台之一"
+    return [_date(row), bad_platform, _count(row, "served"), _count(row, "volunteer_tenths")]
+
+
+def _attendance(row: dict[str, Any]) -> list[str | None]:
+    problems = [
+        _text(row, "lecture_id", optional=True),
+        _text(row, "activity_id", optional=True),
+        _text(row, "person_id", optional=True),
+        _count(row, "headcount", optional=True),
+        _count(row, "credited_tenths"),
+    ]
+    if (row.get("lecture_id") is None) == (row.get("activity_id") is None):
+        problems.append("签到应且只应属于一场宣讲或一场活动（lecture_id 与 activity_id 恰好一个）")
+    if (row.get("person_id") is None) == (row.get("headcount") is None):
+        problems.append("签到应是具名人员或人数之一（person_id 与 headcount 恰好一个）")
+    role = row.get("role")
+    if role is not None and role not in ROLES:
+        problems.append(f"角色 {role!r} 不在 {'、'.join(ROLES)} 之中")
+    return problems
+
+
+_CHECKS = {
+    "station": _station,
+    "people": _people,
+    "teams": _named,
+    "team_members": _team_members,
+    "venues": _named,
+    "lectures": _lectures,
+    "activities": _activities,
+    "attendance": _attendance,
+}
+assert set(_CHECKS) == set(SYNCED_TABLES)
+
+
+def _explain(exc: ValidationError) -> str:
+    parts = []
+    for err in exc.errors()[:3]:
+        where = ".".join(str(p) for p in err.get("loc", ())) or "?"
+        parts.append(f"{where}: {err.get('msg')}")
+    return "修改记录格式不对（" + "；".join(parts) + "）"
+
+
+def inspect(item: Incoming) -> Incoming:
+    """Fill ``item.change`` and ``item.deleted``, or ``item.problem`` with the reason in Chinese."""
+    try:
+        change = Change.model_validate(item.raw)
+    except ValidationError as exc:
+        item.problem = _explain(exc)
+        return item
+    if change.table not in _CHECKS:
+        item.problem = f"未知的表 {change.table!r}（县中心只接收 {'、'.join(SYNCED_TABLES)}）"
+        return item
+    row = change.row
+    if row.get("id") != change.id:
+        item.problem = f"行内 id {row.get('id')!r} 与修改的记录编号 {change.id!r} 不一致"
+        return item
+    if row.get("row_version") != change.row_version or not _is_int(row.get("row_version")):
+        item.problem = f"行内版本 {row.get('row_version')!r} 与修改的版本 {change.row_version} 不一致"
+        return item
+    problems = [p for p in [_flag(row, "deleted"), *_CHECKS[change.table](row)] if p]
+    if problems:
+        item.problem = "；".join(problems)
+        return item
+    deleted = bool(row.get("deleted", 0))
+    if change.op == "delete" and not deleted:
+        item.problem = "删除操作的行没有标记为已删除（deleted = 1）"
+        return item
+    item.change, item.deleted = change, deleted
+    return item

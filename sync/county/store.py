@@ -1,0 +1,400 @@
+"""The county's store: stations, secrets, acks and the stations' records, through SQLAlchemy
+Core so that SQLite (the embedded default) and PostgreSQL share one code path."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, and_, create_engine, event, func, select
+from sqlalchemy.engine import make_url
+
+from sync.county import auth, schema
+from sync.county.errors import AckBehind, ApiError
+from sync.county.rows import Incoming
+from sync.county.schema import (
+    admin_tokens,
+    change_log,
+    enrollment_codes,
+    epochs,
+    quarantine,
+    records,
+    stations,
+    tokens,
+)
+from sync.protocol import AckStatus, BatchResult, ChangeResult, EnrollRequest, EnrollResponse, StationInfo, utc_now
+
+DB_ENV = "COUNTY_DB"
+APP_NAME = "station-tui-county"
+_STATION_CODE = re.compile(r"^\d{12}$")
+#: Keep IN (...) lists well under SQLite's and PostgreSQL's bound-parameter limits.
+_CHUNK = 900
+
+
+def default_url() -> str:
+    from platformdirs import user_data_path
+
+    return f"sqlite:///{user_data_path(APP_NAME, appauthor=False) / 'county.db'}"
+
+
+def resolve_url(cli_value: str | None) -> str:
+    """``--db`` beats ``COUNTY_DB`` beats a SQLite file in the platform's data directory.
+    A bare path is taken as a SQLite file."""
+    url = cli_value or os.environ.get(DB_ENV) or default_url()
+    if "://" not in url:
+        url = f"sqlite:///{Path(url).expanduser().resolve()}"
+    return url
+
+
+def make_engine(url: str) -> Engine:
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_conn, _record) -> None:  # noqa: ANN001
+            dbapi_conn.isolation_level = None  # transactions are begun below, immediately
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA journal_mode = WAL")
+            cur.execute("PRAGMA synchronous = FULL")
+            cur.execute("PRAGMA busy_timeout = 30000")
+            cur.close()
+
+        @event.listens_for(engine, "begin")
+        def _begin_immediate(conn) -> None:  # noqa: ANN001
+            # Take the write lock up front: a batch never fails half-way on a lock upgrade.
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+        return engine
+    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5)
+
+
+@dataclass(frozen=True, slots=True)
+class StationRow:
+    id: int
+    code: str
+    name: str
+    township: str
+
+    def info(self) -> StationInfo:
+        return StationInfo(code=self.code, name=self.name, township=self.township)
+
+
+def _chunks(items: Sequence[Any]) -> Iterator[Sequence[Any]]:
+    for i in range(0, len(items), _CHUNK):
+        yield items[i : i + _CHUNK]
+
+
+class CountyStore:
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.engine = make_engine(url)
+        try:
+            schema.migrate(self.engine)
+        except BaseException:
+            self.engine.dispose()
+            raise
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> CountyStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- the county's own commands --------------------------------------------------------
+    def add_station(self, code: str, name: str, township: str) -> str:
+        code, name, township = code.strip(), name.strip(), township.strip()
+        if not _STATION_CODE.match(code):
+            raise ApiError(400, "bad_request", f"站点代码应为 12 位数字（统计用区划代码），“{code}”不是",
+                           f"station code must be 12 digits, got {code!r}")
+        if not name or not township:
+            raise ApiError(400, "bad_request", "站点名称和乡镇（街道）不能为空", "name and township must not be empty")
+        with self.engine.begin() as conn:
+            if conn.execute(select(stations.c.id).where(stations.c.code == code)).first():
+                raise ApiError(409, "bad_request",
+                               f"站点 {code} 已经存在；要重新发注册码请用 county-center station code {code}",
+                               f"station {code} exists; use `county-center station code {code}` for a new code")
+            station_id = conn.execute(
+                stations.insert().values(code=code, name=name, township=township, created_at=utc_now())
+            ).inserted_primary_key[0]
+            return self._issue_code(conn, station_id)
+
+    def issue_enrollment_code(self, code: str) -> str:
+        with self.engine.begin() as conn:
+            station = self._station_by_code(conn, code)
+            return self._issue_code(conn, station.id)
+
+    def _issue_code(self, conn: Any, station_id: int) -> str:
+        plain = auth.new_enrollment_code()
+        conn.execute(enrollment_codes.insert().values(
+            code_hash=auth.digest(auth.normalize_code(plain)), station_id=station_id, created_at=utc_now()))
+        return plain
+
+    def revoke_station(self, code: str) -> int:
+        """Revoke every live token and unused enrollment code of a station; returns tokens revoked."""
+        now = utc_now()
+        with self.engine.begin() as conn:
+            station = self._station_by_code(conn, code)
+            n = conn.execute(tokens.update().where(
+                and_(tokens.c.station_id == station.id, tokens.c.revoked_at.is_(None))).values(revoked_at=now)).rowcount
+            conn.execute(enrollment_codes.update().where(
+                and_(enrollment_codes.c.station_id == station.id, enrollment_codes.c.used_at.is_(None))
+            ).values(used_at=now))
+            return int(n or 0)
+
+    def _station_by_code(self, conn: Any, code: str) -> StationRow:
+        row = conn.execute(select(stations.c.id, stations.c.code, stations.c.name, stations.c.township)
+                           .where(stations.c.code == code.strip())).first()
+        if row is None:
+            raise ApiError(404, "bad_request", f"县中心没有代码为 {code} 的站点（用 county-center station list 查看）",
+                           f"no station with code {code}")
+        return StationRow(*row)
+
+    def list_stations(self) -> list[dict[str, Any]]:
+        with self.engine.begin() as conn:
+            live = dict(conn.execute(
+                select(tokens.c.station_id, func.count()).where(tokens.c.revoked_at.is_(None))
+                .group_by(tokens.c.station_id)).all())
+            quarantined = dict(conn.execute(
+                select(quarantine.c.station_id, func.count()).group_by(quarantine.c.station_id)).all())
+            rows = conn.execute(
+                select(stations, epochs.c.epoch, epochs.c.ack_seq)
+                .select_from(stations.outerjoin(epochs, epochs.c.id == stations.c.last_epoch_id))
+                .order_by(stations.c.township, stations.c.code)).mappings().all()
+        return [
+            {
+                "code": r["code"],
+                "name": r["name"],
+                "township": r["township"],
+                "enrolled": live.get(r["id"], 0) > 0,
+                "last_sync": r["last_sync"],
+                "epoch": r["epoch"],
+                "acked_seq": r["ack_seq"] if r["ack_seq"] is not None else 0,
+                "app_version": r["app_version"],
+                "quarantined": quarantined.get(r["id"], 0),
+            }
+            for r in rows
+        ]
+
+    def quarantined(self, code: str | None = None) -> list[dict[str, Any]]:
+        query = (select(stations.c.code, epochs.c.epoch, quarantine.c.seq, quarantine.c.change_id,
+                        quarantine.c.reason, quarantine.c.raw, quarantine.c.received_at)
+                 .select_from(quarantine.join(stations, stations.c.id == quarantine.c.station_id)
+                              .join(epochs, epochs.c.id == quarantine.c.epoch_id))
+                 .order_by(quarantine.c.id))
+        if code:
+            query = query.where(stations.c.code == code.strip())
+        with self.engine.begin() as conn:
+            return [dict(r) for r in conn.execute(query).mappings()]
+
+    def new_admin_token(self) -> str:
+        plain = auth.new_admin_token()
+        with self.engine.begin() as conn:
+            conn.execute(admin_tokens.insert().values(token_hash=auth.digest(plain), created_at=utc_now()))
+        return plain
+
+    def revoke_admin_tokens(self) -> int:
+        with self.engine.begin() as conn:
+            return int(conn.execute(admin_tokens.update().where(admin_tokens.c.revoked_at.is_(None))
+                                    .values(revoked_at=utc_now())).rowcount or 0)
+
+    def is_admin(self, token: str) -> bool:
+        with self.engine.begin() as conn:
+            return conn.execute(select(admin_tokens.c.token_hash).where(and_(
+                admin_tokens.c.token_hash == auth.digest(token), admin_tokens.c.revoked_at.is_(None)))).first() is not None
+
+    # -- what stations ask ----------------------------------------------------------------
+    def enroll(self, req: EnrollRequest) -> EnrollResponse:
+        code_hash = auth.digest(auth.normalize_code(req.enrollment_code))
+        now = utc_now()
+        with self.engine.begin() as conn:
+            row = conn.execute(select(enrollment_codes.c.station_id).where(and_(
+                enrollment_codes.c.code_hash == code_hash, enrollment_codes.c.used_at.is_(None)))
+                .with_for_update()).first()
+            if row is None:
+                raise ApiError(404, "enrollment_code_invalid",
+                               "注册码不对或已经用过。请核对，或向县中心索取新的注册码。",
+                               "enrollment code unknown or already used")
+            station = self._station_by_id(conn, row[0])
+            if req.station_code and req.station_code.strip() != station.code:
+                raise ApiError(409, "station_mismatch",
+                               f"这个注册码是发给站点 {station.code}（{station.name}）的，本站代码是 {req.station_code}。"
+                               "请核对注册码或本站的区划代码。",
+                               f"enrollment code belongs to station {station.code}, not {req.station_code}")
+            conn.execute(enrollment_codes.update().where(enrollment_codes.c.code_hash == code_hash).values(used_at=now))
+            token = auth.new_station_token()
+            conn.execute(tokens.insert().values(token_hash=auth.digest(token), station_id=station.id, created_at=now,
+                                                enrolled_epoch=req.epoch, app_version=req.app_version))
+            conn.execute(stations.update().where(stations.c.id == station.id).values(app_version=req.app_version))
+            epoch_id, ack = self._epoch(conn, station.id, req.epoch, now)
+        return EnrollResponse(token=token, station=station.info(), epoch=req.epoch, ack_seq=ack, server_time=now)
+
+    def _station_by_id(self, conn: Any, station_id: int) -> StationRow:
+        row = conn.execute(select(stations.c.id, stations.c.code, stations.c.name, stations.c.township)
+                           .where(stations.c.id == station_id)).first()
+        return StationRow(*row)
+
+    def authenticate(self, token: str | None) -> StationRow:
+        """The station a token belongs to; 401 when it is missing, unknown or revoked."""
+        if not token:
+            raise _unauthorized()
+        with self.engine.begin() as conn:
+            row = conn.execute(select(tokens.c.station_id, tokens.c.revoked_at)
+                               .where(tokens.c.token_hash == auth.digest(token))).first()
+            if row is None:
+                raise _unauthorized()
+            if row[1] is not None:
+                raise _unauthorized(revoked=True)
+            return self._station_by_id(conn, row[0])
+
+    def ack_status(self, station: StationRow, epoch: str) -> AckStatus:
+        with self.engine.begin() as conn:
+            row = conn.execute(select(epochs.c.ack_seq, epochs.c.last_sync).where(and_(
+                epochs.c.station_id == station.id, epochs.c.epoch == epoch))).first()
+        ack, last = (int(row[0]), row[1]) if row else (0, None)
+        return AckStatus(station=station.info(), epoch=epoch, ack_seq=ack, last_sync=last, server_time=utc_now())
+
+    def _epoch(self, conn: Any, station_id: int, epoch: str, now: str) -> tuple[int, int]:
+        """The epoch's row id (its rank) and ack, creating it at ack 0 the first time; locked."""
+        query = (select(epochs.c.id, epochs.c.ack_seq)
+                 .where(and_(epochs.c.station_id == station_id, epochs.c.epoch == epoch)).with_for_update())
+        row = conn.execute(query).first()
+        if row is None:
+            conn.execute(epochs.insert().values(station_id=station_id, epoch=epoch, ack_seq=0, first_seen=now))
+            row = conn.execute(query).first()
+        return int(row[0]), int(row[1])
+
+    # -- applying a batch -----------------------------------------------------------------
+    def apply(self, station: StationRow, epoch: str, after_seq: int, app_version: str,
+              items: list[Incoming]) -> BatchResult:
+        """Store one batch in one transaction; see docs/sync-protocol.md for the rules."""
+        now = utc_now()
+        with self.engine.begin() as conn:
+            # One batch per station at a time (PostgreSQL; SQLite's BEGIN IMMEDIATE already is).
+            conn.execute(select(stations.c.id).where(stations.c.id == station.id).with_for_update())
+            epoch_id, ack = self._epoch(conn, station.id, epoch, now)
+            if after_seq > ack:
+                raise AckBehind(ack, after_seq)
+            results = self._apply_changes(conn, station.id, epoch_id, items, now)
+            new_ack = max(ack, items[-1].seq) if items else ack
+            conn.execute(epochs.update().where(epochs.c.id == epoch_id).values(ack_seq=new_ack, last_sync=now))
+            conn.execute(stations.update().where(stations.c.id == station.id)
+                         .values(last_sync=now, app_version=app_version, last_epoch_id=epoch_id))
+        return BatchResult(epoch=epoch, ack_seq=new_ack, results=results, server_time=now)
+
+    def _apply_changes(self, conn: Any, station_id: int, epoch_id: int, items: list[Incoming],
+                       now: str) -> list[ChangeResult]:
+        seen: set[str] = set()
+        for chunk in _chunks([i.change_id for i in items]):
+            seen.update(conn.execute(select(change_log.c.change_id).where(and_(
+                change_log.c.station_id == station_id, change_log.c.change_id.in_(chunk)))).scalars())
+
+        # Current version of every record the batch touches: (epoch rank, row_version).
+        current: dict[tuple[str, str], tuple[int, int]] = {}
+        ids = sorted({i.change.id for i in items if i.change is not None})
+        for chunk in _chunks(ids):
+            for tbl, rid, ep, ver in conn.execute(
+                select(records.c.tbl, records.c.record_id, records.c.epoch_id, records.c.row_version)
+                .where(and_(records.c.station_id == station_id, records.c.record_id.in_(chunk)))):
+                current[(tbl, rid)] = (int(ep), int(ver))
+        stored = set(current)
+
+        results: list[ChangeResult] = []
+        log_rows: list[dict[str, Any]] = []
+        quarantined: list[dict[str, Any]] = []
+        newest: dict[tuple[str, str], dict[str, Any]] = {}
+        for item in items:
+            if item.change_id in seen:
+                results.append(ChangeResult(seq=item.seq, change_id=item.change_id, status="duplicate"))
+                continue
+            seen.add(item.change_id)
+            change = item.change
+            log = {"station_id": station_id, "change_id": item.change_id, "epoch_id": epoch_id, "seq": item.seq,
+                   "tbl": change.table if change else None, "record_id": change.id if change else None,
+                   "row_version": change.row_version if change else None, "received_at": now}
+            if change is None:
+                quarantined.append({"station_id": station_id, "epoch_id": epoch_id, "seq": item.seq,
+                                    "change_id": item.change_id, "reason": item.problem or "无法应用",
+                                    "raw": _raw_text(item.raw), "received_at": now})
+                results.append(ChangeResult(seq=item.seq, change_id=item.change_id, status="quarantined",
+                                            reason=item.problem))
+                log_rows.append({**log, "status": "quarantined"})
+                continue
+            key = (change.table, change.id)
+            version = (epoch_id, change.row_version)
+            have = current.get(key)
+            if have is not None and version <= have:
+                reason = f"县中心已有该记录更新的版本（第 {have[1]} 版），此修改为第 {change.row_version} 版"
+                results.append(ChangeResult(seq=item.seq, change_id=item.change_id, status="stale", reason=reason))
+                log_rows.append({**log, "status": "stale"})
+                continue
+            current[key] = version
+            newest[key] = {"b_station": station_id, "b_tbl": change.table, "b_id": change.id,
+                           "epoch_id": epoch_id, "row_version": change.row_version, "deleted": int(item.deleted),
+                           "row_json": json.dumps(change.row, ensure_ascii=False, separators=(",", ":")),
+                           "change_id": item.change_id, "received_at": now}
+            results.append(ChangeResult(seq=item.seq, change_id=item.change_id, status="applied"))
+            log_rows.append({**log, "status": "applied"})
+
+        inserts = [v for k, v in newest.items() if k not in stored]
+        updates = [v for k, v in newest.items() if k in stored]
+        if inserts:
+            conn.execute(records.insert(), [
+                {"station_id": v["b_station"], "tbl": v["b_tbl"], "record_id": v["b_id"],
+                 **{k: v[k] for k in ("epoch_id", "row_version", "deleted", "row_json", "change_id", "received_at")}}
+                for v in inserts])
+        if updates:
+            from sqlalchemy import bindparam
+
+            conn.execute(
+                records.update().where(and_(records.c.station_id == bindparam("b_station"),
+                                            records.c.tbl == bindparam("b_tbl"),
+                                            records.c.record_id == bindparam("b_id")))
+                .values(epoch_id=bindparam("epoch_id"), row_version=bindparam("row_version"),
+                        deleted=bindparam("deleted"), row_json=bindparam("row_json"),
+                        change_id=bindparam("change_id"), received_at=bindparam("received_at")),
+                updates)
+        if log_rows:
+            conn.execute(change_log.insert(), log_rows)
+        if quarantined:
+            conn.execute(quarantine.insert(), quarantined)
+        return results
+
+    # -- what reports read ----------------------------------------------------------------
+    def all_stations(self) -> list[dict[str, Any]]:
+        with self.engine.begin() as conn:
+            return [dict(r) for r in conn.execute(
+                select(stations.c.id, stations.c.code, stations.c.name, stations.c.township, stations.c.last_sync)
+                .order_by(stations.c.township, stations.c.code)).mappings()]
+
+    def live_rows(self, tables: Sequence[str]) -> Iterator[tuple[int, str, str]]:
+        """(station id, table, row JSON) of every record not deleted in these tables."""
+        with self.engine.connect() as conn:
+            result = conn.execution_options(yield_per=2000).execute(
+                select(records.c.station_id, records.c.tbl, records.c.row_json)
+                .where(and_(records.c.tbl.in_(list(tables)), records.c.deleted == 0)))
+            for station_id, tbl, row_json in result:
+                yield int(station_id), tbl, row_json
+
+
+def _raw_text(raw: Any) -> str:
+    try:
+        return json.dumps(raw, ensure_ascii=False)
+    except (TypeError, ValueError):
+        return repr(raw)
+
+
+def _unauthorized(revoked: bool = False) -> ApiError:
+    from sync.county.errors import unauthorized
+
+    return unauthorized(revoked)
