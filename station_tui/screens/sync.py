@@ -1,0 +1,248 @@
+"""同步 screen: what waits to go to the county, when it last worked, and a 立即同步 button.
+
+The upload itself is ``sync.client.sync`` run in a thread worker (the network must never
+freeze the UI); it reports progress through messages. ``SyncController`` belongs to the App:
+it runs the manual and the background syncs (every ``sync_interval_minutes`` while the
+station is enrolled) and tells every mounted SyncScreen what happens. The runner lock keeps
+it from overlapping a scheduled ``station sync``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Button, Footer, ProgressBar, Static
+
+if TYPE_CHECKING:
+    from textual.app import App
+
+    from sync.client import Progress, SyncReport
+
+
+@dataclass(frozen=True)
+class SyncFacts:
+    enrolled: bool
+    server: str | None
+    pending: int
+    last_sync: str | None
+    last_error: str | None
+    last_error_at: str | None
+
+
+def read_facts(db_path: Path) -> SyncFacts:
+    """What the screen shows, read from the database and the token file (in a worker)."""
+    from station_tui.storage import Store
+    from sync import credentials, outbox
+    from sync.errors import SyncError
+
+    try:
+        creds = credentials.load()
+        enrolled, server = True, creds.server
+    except SyncError:
+        enrolled, server = False, None
+    with Store(db_path) as store:
+        failure = outbox.last_failure(store)
+        return SyncFacts(
+            enrolled=enrolled,
+            server=server,
+            pending=store.pending_changes(),
+            last_sync=store.last_sync(),
+            last_error=failure["message"] if failure else None,
+            last_error_at=failure["at"] if failure else None,
+        )
+
+
+class SyncStarted(Message):
+    def __init__(self, background: bool) -> None:
+        super().__init__()
+        self.background = background
+
+
+class SyncProgressed(Message):
+    def __init__(self, progress: Progress) -> None:
+        super().__init__()
+        self.progress = progress
+
+
+class SyncFinished(Message):
+    def __init__(self, report: SyncReport | None, error: str | None, background: bool) -> None:
+        super().__init__()
+        self.report, self.error, self.background = report, error, background
+
+
+class SyncController:
+    """Runs syncs for an App (manual and every N minutes) and tells the SyncScreens."""
+
+    def __init__(self, app: App, db_path: Path, interval_minutes: int) -> None:
+        self.app, self.db_path = app, Path(db_path)
+        self.interval = max(1, interval_minutes) * 60
+        self.running = False
+        self._listeners: list[SyncScreen] = []
+
+    def start_background(self) -> None:
+        self.app.set_interval(self.interval, self._tick, name="background-sync")
+
+    def listen(self, screen: SyncScreen) -> None:
+        if screen not in self._listeners:
+            self._listeners.append(screen)
+
+    def forget(self, screen: SyncScreen) -> None:
+        if screen in self._listeners:
+            self._listeners.remove(screen)
+
+    def _tell(self, message_factory) -> None:  # type: ignore[no-untyped-def]
+        for screen in list(self._listeners):
+            screen.post_message(message_factory())  # thread-safe
+
+    def _tick(self) -> None:
+        from sync import credentials
+
+        if credentials.credentials_path().exists():
+            self.sync_now(background=True)
+
+    def sync_now(self, *, background: bool = False) -> bool:
+        """Start a sync unless one is running in this app; False when it was already running."""
+        if self.running:
+            return False
+        self.running = True
+        self._tell(lambda: SyncStarted(background))
+        self.app.run_worker(lambda: self._job(background), thread=True, group="sync",
+                            name="sync", exit_on_error=False)
+        return True
+
+    def _job(self, background: bool) -> None:
+        from sync.client import sync
+        from sync.errors import SyncError
+
+        report, error = None, None
+        try:
+            report = sync(self.db_path, progress=lambda p: self._tell(lambda: SyncProgressed(p)))
+        except SyncError as exc:
+            error = exc.zh
+        except Exception as exc:  # never let a worker crash the app; say it in words
+            error = f"同步时出现意外错误：{exc}"
+        finally:
+            self.running = False
+        self._tell(lambda: SyncFinished(report, error, background))
+
+
+class SyncScreen(Screen):
+    """同步: pending changes, last success, last problem, and 立即同步."""
+
+    DEFAULT_CSS = """
+    SyncScreen { align: center top; }
+    #sync-box { width: 72; max-width: 100%; height: auto; padding: 1 2; border: round $primary; }
+    #sync-box > Static { margin-bottom: 1; }
+    #sync-title { text-style: bold; }
+    #sync-error { color: $warning; }
+    #sync-buttons { height: auto; }
+    #sync-progress { margin: 1 0; }
+    """
+
+    BINDINGS = [
+        Binding("s", "sync_now", "立即同步", id="sync.now"),
+        Binding("r", "refresh", "刷新", id="sync.refresh"),
+    ]
+
+    def __init__(self, controller: SyncController, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.controller = controller
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="sync-box"):
+            yield Static("同步到县中心", id="sync-title")
+            yield Static("", id="sync-server")
+            yield Static("正在读取……", id="sync-pending")
+            yield Static("", id="sync-last")
+            yield Static("", id="sync-error")
+            yield ProgressBar(total=None, show_eta=False, id="sync-progress")
+            yield Static("", id="sync-status")
+            with Horizontal(id="sync-buttons"):
+                yield Button("立即同步", id="sync-now", variant="primary")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.controller.listen(self)
+        self.query_one("#sync-progress", ProgressBar).display = False
+        if self.controller.running:
+            self._show_running()
+        self.action_refresh()
+
+    def on_unmount(self) -> None:
+        self.controller.forget(self)
+
+    # -- actions ------------------------------------------------------------------------
+    def action_refresh(self) -> None:
+        self._load_facts()
+
+    def action_sync_now(self) -> None:
+        if not self.controller.sync_now():
+            self.notify("正在同步，请稍候。")
+
+    @on(Button.Pressed, "#sync-now")
+    def _pressed(self) -> None:
+        self.action_sync_now()
+
+    # -- reading the facts ----------------------------------------------------------------
+    @work(thread=True, exclusive=True, group="sync-facts")
+    def _load_facts(self) -> None:
+        try:
+            facts = read_facts(self.controller.db_path)
+        except Exception as exc:
+            self.app.call_from_thread(self._show_unreadable, str(exc))
+            return
+        self.app.call_from_thread(self._show_facts, facts)
+
+    def _show_unreadable(self, detail: str) -> None:
+        self.query_one("#sync-pending", Static).update(f"读不出同步情况：{detail}")
+
+    def _show_facts(self, facts: SyncFacts) -> None:
+        self.query_one("#sync-server", Static).update(
+            f"县中心：{facts.server}" if facts.enrolled else
+            "本站还没有登记到县中心。请先在命令行运行：station enroll --server 地址 --code 登记码"
+        )
+        self.query_one("#sync-pending", Static).update(
+            f"待上传的修改：{facts.pending} 条" if facts.pending else "待上传的修改：0 条（全部已上传）"
+        )
+        self.query_one("#sync-last", Static).update(f"上次成功同步：{facts.last_sync or '从未同步'}")
+        self.query_one("#sync-error", Static).update(
+            f"上次遇到的问题（{facts.last_error_at}）：{facts.last_error}" if facts.last_error else ""
+        )
+        self.query_one("#sync-now", Button).disabled = not facts.enrolled or self.controller.running
+
+    # -- what the controller tells us ---------------------------------------------------
+    def _show_running(self) -> None:
+        bar = self.query_one("#sync-progress", ProgressBar)
+        bar.display = True
+        bar.update(total=None, progress=0)
+        self.query_one("#sync-status", Static).update("正在同步……")
+        self.query_one("#sync-now", Button).disabled = True
+
+    def on_sync_started(self, message: SyncStarted) -> None:
+        self._show_running()
+
+    def on_sync_progressed(self, message: SyncProgressed) -> None:
+        p = message.progress
+        self.query_one("#sync-progress", ProgressBar).update(total=max(p.total, 1), progress=p.done)
+        self.query_one("#sync-status", Static).update(f"正在同步：已上传 {p.done} / {p.total} 条")
+        self.query_one("#sync-pending", Static).update(f"待上传的修改：{p.total - p.done} 条")
+
+    def on_sync_finished(self, message: SyncFinished) -> None:
+        bar = self.query_one("#sync-progress", ProgressBar)
+        bar.display = False
+        status = self.query_one("#sync-status", Static)
+        if message.error:
+            status.update(message.error)
+            if not message.background:
+                self.notify(message.error, title="同步没有完成", severity="warning", timeout=8)
+        elif message.report is not None:
+            status.update(message.report.summary_zh())
+        self.action_refresh()
