@@ -20,6 +20,8 @@ def register(sub: argparse._SubParsersAction, parent: argparse.ArgumentParser) -
         " Exit codes: 0 done, 75 try later, 77 token refused, 1 other error.",
     )
     p.add_argument("--verbose", "-v", action="store_true", help="显示每一批的详情 / log every batch")
+    p.add_argument("--batch-size", type=int, default=500, metavar="N",
+                   help="第一批的修改条数（之后自动调整）/ changes in the first batch, adapted afterwards (default 500)")
     p.set_defaults(func=run)
 
 
@@ -32,9 +34,14 @@ def run(args: argparse.Namespace) -> int:
         if args.verbose:
             print(f"[sync] {message}", file=sys.stderr, flush=True)
 
+    from sync.batch_size import BatchSize
+
+    if not 1 <= args.batch_size <= 5000:
+        print("--batch-size 应在 1 到 5000 之间 / must be 1..5000", file=sys.stderr)
+        return 2
     db_path = resolve_db_path(args.db)
     try:
-        report = sync(db_path, log=log)
+        report = sync(db_path, log=log, batch=BatchSize(current=args.batch_size))
     except SyncError as exc:
         print(exc.zh, file=sys.stderr)
         if exc.en:

@@ -100,8 +100,11 @@ class County:
         return out
 
     def add_station(self, code: str, name: str = "甄家庄社区新时代文明实践站", township: str = "府西街道") -> str:
-        out = self.cli("station", "add", "--code", code, "--name", name, "--township", township, "--json")
-        return str(json.loads(out.stdout)["enrollment_code"])
+        """What ``county-center station add`` does, in-process (the CLI has its own tests)."""
+        from sync.county.store import CountyStore
+
+        with CountyStore(self.db_url) as store:
+            return store.add_station(code, name, township)
 
     # -- reading what the county holds ------------------------------------------------------
     def _engine(self):  # type: ignore[no-untyped-def]
@@ -163,8 +166,7 @@ class County:
                             "ON_ERROR_STOP=1", "-f", str(backup)], check=True, capture_output=True)
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def county(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[County]:
+def _county(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[County]:
     workdir = tmp_path_factory.mktemp("county")
     schema = None
     if request.param == "sqlite":
@@ -187,6 +189,18 @@ def county(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
 
             with psycopg.connect(_pg_plain(), autocommit=True) as conn:
                 conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+
+
+@pytest.fixture(params=["sqlite", "postgresql"], scope="module")
+def county(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[County]:
+    """A county server shared by a module's tests (each test is its own station)."""
+    yield from _county(request, tmp_path_factory)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def own_county(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[County]:
+    """A county server for one test alone: for tests that kill it or restore its store."""
+    yield from _county(request, tmp_path_factory)
 
 
 @dataclass
@@ -217,14 +231,30 @@ class StationPC:
                                 stderr=subprocess.PIPE, text=True)
 
     def init(self) -> None:
-        out = self.station("init", "--code", self.code, "--name", "甄家庄社区新时代文明实践站",
-                           "--township", "府西街道", "--county", "杏花岭区")
-        assert out.returncode == 0, out.stderr
+        from station_tui.domain import Station
 
-    def enroll(self, county: County) -> None:
+        with self.store() as s:
+            s.station.setup(Station(code=self.code, name="甄家庄社区新时代文明实践站", township="府西街道",
+                                    county="杏花岭区"))
+
+    def enroll(self, county: County, *, in_process: bool = True) -> None:
         code = county.add_station(self.code)
-        out = self.station("enroll", "--server", county.url, "--code", code)
-        assert out.returncode == 0, out.stderr
+        args = ("--db", str(self.db), "enroll", "--server", county.url, "--code", code)
+        if not in_process:
+            out = self.station(*args[2:])
+            assert out.returncode == 0, out.stderr
+            return
+        from station_tui.cli import main
+
+        old = os.environ.get("STATION_CONFIG_DIR")
+        os.environ["STATION_CONFIG_DIR"] = str(self.config)
+        try:
+            assert main(list(args)) == 0
+        finally:
+            if old is None:
+                del os.environ["STATION_CONFIG_DIR"]
+            else:
+                os.environ["STATION_CONFIG_DIR"] = old
 
     def store(self) -> Store:
         return Store(self.db, actor=Actor(user="tester", program="pytest"))

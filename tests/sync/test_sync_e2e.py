@@ -19,7 +19,7 @@ def _synced(pc: StationPC, county: County) -> None:
 
 
 def test_enroll_and_sync_everything(station_pc: StationPC, county: County) -> None:
-    station_pc.enroll(county)
+    station_pc.enroll(county, in_process=False)
     token_file = station_pc.config / "county.json"
     assert oct(token_file.stat().st_mode & 0o777) == "0o600"
     with station_pc.store() as s:
@@ -107,11 +107,15 @@ def test_wrong_revoked_and_other_stations_tokens_exit_77(station_pc: StationPC, 
     assert county.records(other.code) == {}
 
     token_file.write_text(json.dumps(good))
-    county.cli("station", "revoke", station_pc.code)
+    assert station_pc.station("sync").returncode == 0  # the genuine token works...
+    with station_pc.store() as s:
+        add_records(s, 2, start=10)
+    pending = station_pc.pending()
+    county.cli("station", "revoke", station_pc.code)  # ...until the county revokes it
     out = station_pc.station("sync")
     assert out.returncode == 77, out.stderr
     assert station_pc.pending() == pending
-    assert county.records(station_pc.code) == {}
+    assert len(county.records(station_pc.code)) == len(station_pc.expected_records()) - pending
 
 
 def test_a_second_concurrent_sync_exits_at_once(station_pc: StationPC, county: County) -> None:
