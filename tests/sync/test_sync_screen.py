@@ -1,0 +1,89 @@
+"""The 同步 screen, driven with Textual's Pilot against a real county server."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+from conftest import County, StationPC, add_records
+from textual.app import App
+from textual.widgets import Button, Static
+
+from station_tui.screens.sync import SyncController, SyncScreen
+
+
+class SyncOnlyApp(App):
+    """The smallest real App around the screen: what the station app does for it."""
+
+    def __init__(self, db_path: Path) -> None:
+        super().__init__()
+        self.db_path = db_path
+
+    def on_mount(self) -> None:
+        self.sync_controller = SyncController(self, self.db_path, interval_minutes=15)
+        self.sync_controller.start_background()
+        self.push_screen(SyncScreen(self.sync_controller))
+
+
+def _text(app: App, selector: str) -> str:
+    return str(app.screen.query_one(selector, Static).render())
+
+
+async def _wait_for(app: App, selector: str, needle: str, timeout: float = 90) -> str:
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while loop.time() < deadline:
+        text = _text(app, selector)
+        if needle in text:
+            return text
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"{selector} never showed {needle!r}; it shows {_text(app, selector)!r}")
+
+
+async def test_sync_now_uploads_everything_and_shows_it(station_pc: StationPC, county: County,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    station_pc.enroll(county)
+    with station_pc.store() as s:
+        add_records(s, 60)
+    pending = station_pc.pending()
+    monkeypatch.setenv("STATION_CONFIG_DIR", str(station_pc.config))
+    app = SyncOnlyApp(station_pc.db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _wait_for(app, "#sync-pending", f"待上传的修改：{pending} 条")
+        assert "从未同步" in _text(app, "#sync-last")
+        assert county.url in _text(app, "#sync-server")
+        await pilot.click("#sync-now")
+        await _wait_for(app, "#sync-pending", "待上传的修改：0 条")
+        await _wait_for(app, "#sync-status", f"已上传 {pending} 条修改")
+        assert "从未同步" not in _text(app, "#sync-last")
+        assert not app.screen.query_one("#sync-now", Button).disabled
+    assert station_pc.pending() == 0
+    assert county.records(station_pc.code) == station_pc.expected_records()
+
+
+async def test_offline_is_said_in_plain_words(station_pc: StationPC, county: County,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    station_pc.enroll(county)
+    with station_pc.store() as s:
+        add_records(s, 3)
+    pending = station_pc.pending()
+    # The county's address changes to one where nothing listens.
+    token = station_pc.config / "county.json"
+    token.write_text(token.read_text().replace(county.url, "http://127.0.0.1:9"))
+    monkeypatch.setenv("STATION_CONFIG_DIR", str(station_pc.config))
+    app = SyncOnlyApp(station_pc.db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _wait_for(app, "#sync-pending", f"待上传的修改：{pending} 条")
+        await pilot.press("s")
+        await _wait_for(app, "#sync-error", "连不上县中心")
+        assert f"待上传的修改：{pending} 条" in _text(app, "#sync-pending")
+    assert station_pc.pending() == pending
+
+
+async def test_not_enrolled_tells_how(station_pc: StationPC, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("STATION_CONFIG_DIR", str(station_pc.config))
+    app = SyncOnlyApp(station_pc.db)
+    async with app.run_test(size=(80, 24)):
+        await _wait_for(app, "#sync-server", "station enroll")
+        assert app.screen.query_one("#sync-now", Button).disabled
