@@ -332,7 +332,7 @@ def encode_batch(rows: list[outbox.PendingChange], *, epoch: str, after_seq: int
     parts = [head[:-1], ',"changes":[']
     for i, r in enumerate(rows):
         row = r.row_json
-        if not (row.startswith("{") and _is_object(row)):
+        if not r.row_ok:
             row = dumps({"unreadable_row": row}, ensure_ascii=False)
         parts.append(
             f'{"," if i else ""}{{"seq":{r.seq},"change_id":{dumps(r.change_id)},"table":{dumps(r.table)},'
@@ -341,9 +341,3 @@ def encode_batch(rows: list[outbox.PendingChange], *, epoch: str, after_seq: int
     parts.append("]}")
     return gzip.compress("".join(parts).encode("utf-8"), compresslevel=level)
 
-
-def _is_object(text: str) -> bool:
-    try:
-        return isinstance(json.loads(text), dict)
-    except ValueError:
-        return False
