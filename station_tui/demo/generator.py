@@ -27,6 +27,8 @@ if TYPE_CHECKING:
     from station_tui.storage import Store
 
 DEFAULT_SEED = 2026
+#: ``meta`` key recording that (and how) demo data was written into a database.
+DEMO_META = "demo"
 
 
 @dataclass(frozen=True)
@@ -193,7 +195,9 @@ class _Generator:
                 self.store.team_members._insert(conn, TeamMember(team_id=str(team.id), person_id=str(person.id)))
                 taken[str(person.id)] = taken.get(str(person.id), 0) + 1
                 links += 1
-        self.speakers = self.members["speakers"] + self.members["wulao"] or self.volunteers[:3]
+        # 宣讲员 come from both lecture teams; someone in both is still one speaker.
+        speakers = {str(p.id): p for p in self.members["speakers"] + self.members["wulao"]}
+        self.speakers = list(speakers.values()) or self.volunteers[:3]
         return links
 
     def write_venues(self, conn: sqlite3.Connection) -> None:
@@ -434,6 +438,9 @@ def generate(
     gen = _Generator(store, rng, plan_size, years, today)
 
     people = gen.make_people()
+    # Marks the file as demo data being written; "complete" only once every chunk is in, so
+    # an interrupted run is recognisable (see demo_state) and never mistaken for a ledger.
+    store.set_meta(DEMO_META, "started" if not has_records(store) else "added")
     existing = store.station.current()
     station = existing or store.station.setup(_station(people))
     summary = DemoSummary(station=station, first_day=first, last_day=last, station_created=existing is None)
@@ -459,7 +466,29 @@ def generate(
                 gen.write_event(conn, event, lines, summary)
         if progress:
             progress(min(begin + CHUNK, len(plan)), len(plan))
+    store.set_meta(DEMO_META, f"complete seed={seed} years={years} size={plan_size_name(size)}")
     return summary
+
+
+def has_records(store: Store) -> bool:
+    """Any row in any synced table, deleted ones included: such a file is someone's ledger."""
+    from station_tui.storage.capture import SYNCED_TABLES
+
+    return any(store.query_one(f"SELECT 1 FROM {table} LIMIT 1") for table in SYNCED_TABLES)
+
+
+def demo_state(store: Store) -> str | None:
+    """``None`` if demo data was never written here; ``"started"`` while (or if interrupted
+    while) filling an empty file; ``"added"`` while adding to one that had records;
+    ``"complete"`` once done."""
+    value = store.meta(DEMO_META)
+    return value.split()[0] if value else None
+
+
+def plan_size_name(size: str | Size) -> str:
+    if isinstance(size, str):
+        return size
+    return next((name for name, preset in SIZES.items() if preset == size), "custom")
 
 
 def _station(people: list[Person]) -> Station:
@@ -476,4 +505,4 @@ def _years_before(today: date, years: int) -> date:
         return today.replace(year=today.year - years, day=28)
 
 
-__all__ = ["DEFAULT_SEED", "SIZES", "DemoSummary", "Size", "generate"]
+__all__ = ["DEFAULT_SEED", "DEMO_META", "SIZES", "DemoSummary", "Size", "demo_state", "generate", "has_records"]
