@@ -33,7 +33,7 @@ MESSAGES: dict[str, str] = {
     "col.date": "Date",
     "col.kind": "Kind",
     "col.title": "Title",
-    "col.detail": "Platform/people",
+    "col.detail": "Detail",
     "col.audience": "Aud.",
     "col.served": "Served",
     "col.hours": "Hours",

@@ -45,7 +45,7 @@ def gather(store: Any, today: date, minimums: dict[str, int], limit: int = 8) ->
     for lecture in store.lectures.latest(limit):
         latest.append(("lecture", lecture.id, lecture.date, lecture.topic, t("dash.audience", n=lecture.audience)))
     for activity in store.activities.latest(limit):
-        latest.append(("activity", activity.id, activity.date, activity.title, activity.platform))
+        latest.append(("activity", activity.id, activity.date, activity.title, t("platform." + activity.platform)))
     latest.sort(key=lambda r: r[2], reverse=True)
     station = store.station.current()
     return DashboardFacts(
