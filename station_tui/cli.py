@@ -61,18 +61,13 @@ def main(argv: list[str] | None = None) -> int:
 def _open_app(args: argparse.Namespace) -> int:
     """No subcommand: open the Textual app on the station database."""
     from station_tui.commands.common import open_store
-    from station_tui.config import Settings, SettingsError, load_settings
 
-    try:
-        settings = load_settings()
-    except SettingsError as exc:
-        print(f"{exc}\n（已使用默认设置 / using default settings）", file=sys.stderr)
-        settings = Settings()
     store = open_store(args)
     try:
         from station_tui.app import StationApp
 
-        StationApp(store, settings=settings, language=args.lang).run()
+        # Settings are read by the app itself (quickly for the first screen, fully after it).
+        StationApp(store, language=args.lang).run()
     finally:
         store.close()
     return 0

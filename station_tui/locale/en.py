@@ -147,6 +147,7 @@ MESSAGES: dict[str, str] = {
     "setup.title": "Station setup",
     "setup.welcome": "Welcome! Please enter your station's details first (station init changes them later).",
     "attendance.missing": "Attendance is not installed",
+    "settings.broken": "{error}. Using the default settings.",
     "help.title": "Keys (Esc closes)",
     "help.everywhere": "Everywhere",
     "help.attendance": "Attendance",

@@ -157,6 +157,7 @@ MESSAGES: dict[str, str] = {
     "setup.welcome": "欢迎使用！第一次使用，请先填写本站的信息（以后可以用 station init 修改）。",
     # attendance (the roster editor lives in its own screen)
     "attendance.missing": "签到功能尚未安装",
+    "settings.broken": "{error}。已使用默认设置。",
     # help
     "help.title": "按键说明（Esc 关闭）",
     "help.everywhere": "任何界面",
