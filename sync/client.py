@@ -55,6 +55,8 @@ class SyncReport:
     pending_before: int = 0
     uploaded: int = 0
     batches: int = 0
+    #: Changes in each acknowledged batch, in order.
+    batch_sizes: list[int] = field(default_factory=list)
     bytes_sent: int = 0
     seconds: float = 0.0
     statuses: Counter[str] = field(default_factory=Counter)
@@ -295,6 +297,7 @@ class _Run:
         outbox.record_ack(self.store, epoch, new_ack)
         self.state.note_acked(epoch, new_ack)
         self.report.batches += 1
+        self.report.batch_sizes.append(len(rows))
         self.report.uploaded += new_ack - acked
         tables = {r.seq: r.table for r in rows}
         for item in result.results:
