@@ -6,7 +6,7 @@ import json
 import time
 from datetime import date
 
-from conftest import County, StationPC, add_records, add_venue
+from tests.sync.support import County, StationPC, add_records, add_venue
 
 from station_tui.domain import Lecture
 

@@ -8,7 +8,7 @@ import shutil
 import signal
 import time
 
-from conftest import County, StationPC, add_records
+from tests.sync.support import County, StationPC, add_records
 
 from sync.station_state import state_path
 

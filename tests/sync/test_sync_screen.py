@@ -6,7 +6,7 @@ import asyncio
 from pathlib import Path
 
 import pytest
-from conftest import County, StationPC, add_records
+from tests.sync.support import County, StationPC, add_records
 from textual.app import App
 from textual.widgets import Button, Static
 
