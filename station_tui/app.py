@@ -48,6 +48,12 @@ def _people() -> Screen:
     return PeopleScreen()
 
 
+def _sync() -> Screen:
+    from station_tui.screens.sync import SyncScreen
+
+    return SyncScreen()
+
+
 def _palette_provider():  # type: ignore[no-untyped-def]
     from station_tui.widgets.palette import StationCommands
 
@@ -56,7 +62,13 @@ def _palette_provider():  # type: ignore[no-untyped-def]
 
 class StationApp(Localized, App):
     CSS_PATH = "app.tcss"
-    MODES = {"dashboard": _dashboard, "lectures": _lectures, "activities": _activities, "people": _people}
+    MODES = {
+        "dashboard": _dashboard,
+        "lectures": _lectures,
+        "activities": _activities,
+        "people": _people,
+        "sync": _sync,
+    }
     COMMANDS = App.COMMANDS | {_palette_provider}
     BINDINGS = [
         Binding("f1", "help", "key.help", id="app.help"),
@@ -65,6 +77,7 @@ class StationApp(Localized, App):
         Binding("2,f3", "switch_mode('lectures')", "nav.lectures", show=False, id="app.lectures"),
         Binding("3,f4", "switch_mode('activities')", "nav.activities", show=False, id="app.activities"),
         Binding("4,f5", "switch_mode('people')", "nav.people", show=False, id="app.people"),
+        Binding("5,f6", "switch_mode('sync')", "nav.sync", show=False, id="app.sync"),
         Binding("ctrl+p", "command_palette", "key.palette", show=False, id="app.palette", priority=True),
         Binding("ctrl+q", "quit", "key.quit", id="app.quit", priority=True),
     ]
@@ -93,6 +106,7 @@ class StationApp(Localized, App):
         #: Bumped whenever the data may have changed; screens reload when theirs is older.
         self.generation = 0
         self._data_version: int | None = None
+        self._sync_controller = None
         self.title = t("app.title")
 
     # -- facts screens ask for ---------------------------------------------------------
@@ -126,6 +140,7 @@ class StationApp(Localized, App):
         self.set_interval(POLL_SECONDS, self._poll_data_version)
         if not self.exit_after_paint:
             self.set_timer(1.0, self._warm_up)
+            self.set_timer(2.0, self._start_background_sync)
 
     @work(thread=True, group="warm-up")
     def _warm_up(self) -> None:
@@ -134,6 +149,20 @@ class StationApp(Localized, App):
         self.settings  # noqa: B018 - loads and validates
         import station_tui.screens.lecture_form  # noqa: F401
         import station_tui.widgets.form  # noqa: F401
+
+    @property
+    def sync_controller(self):  # type: ignore[no-untyped-def]
+        """Runs 立即同步 and the background sync; the 同步 screen shows what it does."""
+        if self._sync_controller is None:
+            from station_tui.screens.sync import SyncController
+
+            self._sync_controller = SyncController(self, self.store.path, self.settings.sync_interval_minutes)
+        return self._sync_controller
+
+    def _start_background_sync(self) -> None:
+        """Every ``sync_interval_minutes`` while enrolled (a run that finds the county offline
+        only notes it on the 同步 screen)."""
+        self.sync_controller.start_background()
 
     def _after_setup(self, station: object) -> None:
         self.sub_title = getattr(station, "name", "")

@@ -18,8 +18,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.screen import Screen
-from textual.widgets import Button, Footer, ProgressBar, Static
+from textual.widgets import Button, Footer, Header, ProgressBar, Static
+
+from station_tui.locale import language, t
+from station_tui.screens.base import NavBar, StationScreen
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -126,47 +128,56 @@ class SyncController:
         try:
             report = sync(self.db_path, progress=lambda p: self._tell(lambda: SyncProgressed(p)))
         except SyncError as exc:
-            error = exc.zh
+            error = exc.en if language() == "en" and exc.en else exc.zh
         except Exception as exc:  # never let a worker crash the app; say it in words
-            error = f"同步时出现意外错误：{exc}"
+            error = t("sync.unexpected", error=exc)
         finally:
             self.running = False
         self._tell(lambda: SyncFinished(report, error, background))
 
 
-class SyncScreen(Screen):
+class SyncScreen(StationScreen):
     """同步: pending changes, last success, last problem, and 立即同步."""
 
+    MODE = "sync"
+    HELP_TITLE = "nav.sync"
     DEFAULT_CSS = """
-    SyncScreen { align: center top; }
-    #sync-box { width: 72; max-width: 100%; height: auto; padding: 1 2; border: round $primary; }
-    #sync-box > Static { margin-bottom: 1; }
-    #sync-title { text-style: bold; }
-    #sync-error { color: $warning; }
-    #sync-buttons { height: auto; }
-    #sync-progress { margin: 1 0; }
+    SyncScreen #sync-box { width: 76; max-width: 100%; height: auto; padding: 0 1; border: round $primary; }
+    SyncScreen #sync-box > Static { margin-bottom: 1; }
+    SyncScreen #sync-title { text-style: bold; }
+    SyncScreen #sync-error { color: $warning; }
+    SyncScreen #sync-buttons { height: auto; }
+    SyncScreen #sync-progress { margin-bottom: 1; }
     """
 
     BINDINGS = [
-        Binding("s", "sync_now", "立即同步", id="sync.now"),
-        Binding("r", "refresh", "刷新", id="sync.refresh"),
+        Binding("s", "sync_now", "key.sync_now", id="sync.now"),
+        Binding("r", "refresh", "key.refresh", id="sync.refresh"),
     ]
 
-    def __init__(self, controller: SyncController, **kwargs: object) -> None:
-        super().__init__(**kwargs)  # type: ignore[arg-type]
-        self.controller = controller
+    def __init__(self, controller: SyncController | None = None) -> None:
+        super().__init__()
+        self._controller = controller
+
+    @property
+    def controller(self) -> SyncController:
+        if self._controller is None:
+            self._controller = self.app.sync_controller  # type: ignore[attr-defined]
+        return self._controller
 
     def compose(self) -> ComposeResult:
+        yield Header()
+        yield NavBar(self.MODE)
         with Vertical(id="sync-box"):
-            yield Static("同步到县中心", id="sync-title")
+            yield Static(t("sync.title"), id="sync-title")
             yield Static("", id="sync-server")
-            yield Static("正在读取……", id="sync-pending")
+            yield Static(t("sync.reading"), id="sync-pending")
             yield Static("", id="sync-last")
             yield Static("", id="sync-error")
             yield ProgressBar(total=None, show_eta=False, id="sync-progress")
             yield Static("", id="sync-status")
             with Horizontal(id="sync-buttons"):
-                yield Button("立即同步", id="sync-now", variant="primary")
+                yield Button(t("sync.now"), id="sync-now", variant="primary")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -174,18 +185,23 @@ class SyncScreen(Screen):
         self.query_one("#sync-progress", ProgressBar).display = False
         if self.controller.running:
             self._show_running()
-        self.action_refresh()
+
+    def on_screen_resume(self) -> None:
+        self.reload()
 
     def on_unmount(self) -> None:
         self.controller.forget(self)
 
+    def load(self) -> None:
+        self._load_facts()
+
     # -- actions ------------------------------------------------------------------------
     def action_refresh(self) -> None:
-        self._load_facts()
+        self.reload()
 
     def action_sync_now(self) -> None:
         if not self.controller.sync_now():
-            self.notify("正在同步，请稍候。")
+            self.notify(t("sync.busy"))
 
     @on(Button.Pressed, "#sync-now")
     def _pressed(self) -> None:
@@ -202,19 +218,18 @@ class SyncScreen(Screen):
         self.app.call_from_thread(self._show_facts, facts)
 
     def _show_unreadable(self, detail: str) -> None:
-        self.query_one("#sync-pending", Static).update(f"读不出同步情况：{detail}")
+        self.query_one("#sync-pending", Static).update(t("sync.unreadable", error=detail))
 
     def _show_facts(self, facts: SyncFacts) -> None:
         self.query_one("#sync-server", Static).update(
-            f"县中心：{facts.server}" if facts.enrolled else
-            "本站还没有登记到县中心。请先在命令行运行：station enroll --server 地址 --code 登记码"
+            t("sync.server", server=facts.server) if facts.enrolled else t("sync.not_enrolled")
         )
         self.query_one("#sync-pending", Static).update(
-            f"待上传的修改：{facts.pending} 条" if facts.pending else "待上传的修改：0 条（全部已上传）"
+            t("sync.pending", n=facts.pending) if facts.pending else t("sync.pending_none")
         )
-        self.query_one("#sync-last", Static).update(f"上次成功同步：{facts.last_sync or '从未同步'}")
+        self.query_one("#sync-last", Static).update(t("sync.last", when=facts.last_sync or t("sync.never")))
         self.query_one("#sync-error", Static).update(
-            f"上次遇到的问题（{facts.last_error_at}）：{facts.last_error}" if facts.last_error else ""
+            t("sync.last_error", at=facts.last_error_at, message=facts.last_error) if facts.last_error else ""
         )
         self.query_one("#sync-now", Button).disabled = not facts.enrolled or self.controller.running
 
@@ -223,7 +238,7 @@ class SyncScreen(Screen):
         bar = self.query_one("#sync-progress", ProgressBar)
         bar.display = True
         bar.update(total=None, progress=0)
-        self.query_one("#sync-status", Static).update("正在同步……")
+        self.query_one("#sync-status", Static).update(t("sync.running"))
         self.query_one("#sync-now", Button).disabled = True
 
     def on_sync_started(self, message: SyncStarted) -> None:
@@ -232,17 +247,17 @@ class SyncScreen(Screen):
     def on_sync_progressed(self, message: SyncProgressed) -> None:
         p = message.progress
         self.query_one("#sync-progress", ProgressBar).update(total=max(p.total, 1), progress=p.done)
-        self.query_one("#sync-status", Static).update(f"正在同步：已上传 {p.done} / {p.total} 条")
-        self.query_one("#sync-pending", Static).update(f"待上传的修改：{p.total - p.done} 条")
+        self.query_one("#sync-status", Static).update(t("sync.progress", done=p.done, total=p.total))
+        self.query_one("#sync-pending", Static).update(t("sync.pending", n=p.total - p.done))
 
     def on_sync_finished(self, message: SyncFinished) -> None:
-        bar = self.query_one("#sync-progress", ProgressBar)
-        bar.display = False
+        self.query_one("#sync-progress", ProgressBar).display = False
         status = self.query_one("#sync-status", Static)
         if message.error:
             status.update(message.error)
             if not message.background:
-                self.notify(message.error, title="同步没有完成", severity="warning", timeout=8)
+                self.notify(message.error, title=t("sync.failed_title"), severity="warning", timeout=8)
         elif message.report is not None:
-            status.update(message.report.summary_zh())
-        self.action_refresh()
+            status.update(message.report.summary_zh() if language() != "en" else message.report.summary_en())
+        # The dashboard's pending count moved too; this screen reloads with the rest.
+        self.station_app.data_changed()

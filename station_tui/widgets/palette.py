@@ -20,6 +20,7 @@ ACTIONS: tuple[tuple[str, str], ...] = (
     ("palette.lectures", "app.switch_mode('lectures')"),
     ("palette.activities", "app.switch_mode('activities')"),
     ("palette.people", "app.switch_mode('people')"),
+    ("palette.sync", "app.switch_mode('sync')"),
     ("palette.help", "app.help"),
 )
 

@@ -10,20 +10,26 @@ from tests.sync.support import County, StationPC, add_records
 from textual.app import App
 from textual.widgets import Button, Static
 
-from station_tui.screens.sync import SyncController, SyncScreen
+from station_tui.app import StationApp
+from station_tui.config import Settings
+from station_tui.screens.sync import SyncScreen
+from tests.conftest import TODAY
 
 
-class SyncOnlyApp(App):
-    """The smallest real App around the screen: what the station app does for it."""
+def _app(pc: StationPC) -> StationApp:
+    """The station app itself, on the station PC's database (closed by the test's end)."""
+    store = pc.store()
+    return StationApp(store, settings=Settings(), today=TODAY)
 
-    def __init__(self, db_path: Path) -> None:
-        super().__init__()
-        self.db_path = db_path
 
-    def on_mount(self) -> None:
-        self.sync_controller = SyncController(self, self.db_path, interval_minutes=15)
-        self.sync_controller.start_background()
-        self.push_screen(SyncScreen(self.sync_controller))
+async def _open_sync(app: StationApp, pilot) -> None:  # type: ignore[no-untyped-def]
+    await pilot.pause()
+    await pilot.press("5")  # 同步 (also F6, or 同步到县中心 in Ctrl+P)
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + 30
+    while not isinstance(app.screen, SyncScreen) and loop.time() < deadline:
+        await asyncio.sleep(0.05)
+    assert isinstance(app.screen, SyncScreen)
 
 
 def _text(app: App, selector: str) -> str:
@@ -48,8 +54,9 @@ async def test_sync_now_uploads_everything_and_shows_it(station_pc: StationPC, c
         add_records(s, 60)
     pending = station_pc.pending()
     monkeypatch.setenv("STATION_CONFIG_DIR", str(station_pc.config))
-    app = SyncOnlyApp(station_pc.db)
+    app = _app(station_pc)
     async with app.run_test(size=(80, 24)) as pilot:
+        await _open_sync(app, pilot)
         await _wait_for(app, "#sync-pending", f"待上传的修改：{pending} 条")
         assert "从未同步" in _text(app, "#sync-last")
         assert county.url in _text(app, "#sync-server")
@@ -58,6 +65,9 @@ async def test_sync_now_uploads_everything_and_shows_it(station_pc: StationPC, c
         await _wait_for(app, "#sync-status", f"已上传 {pending} 条修改")
         assert "从未同步" not in _text(app, "#sync-last")
         assert not app.screen.query_one("#sync-now", Button).disabled
+        await pilot.press("1")  # the dashboard agrees
+        await _wait_for(app, "#dash-title", "全部已上传")
+    app.store.close()
     assert station_pc.pending() == 0
     assert county.records(station_pc.code) == station_pc.expected_records()
 
@@ -72,18 +82,22 @@ async def test_offline_is_said_in_plain_words(station_pc: StationPC, county: Cou
     token = station_pc.config / "county.json"
     token.write_text(token.read_text().replace(county.url, "http://127.0.0.1:9"))
     monkeypatch.setenv("STATION_CONFIG_DIR", str(station_pc.config))
-    app = SyncOnlyApp(station_pc.db)
+    app = _app(station_pc)
     async with app.run_test(size=(80, 24)) as pilot:
+        await _open_sync(app, pilot)
         await _wait_for(app, "#sync-pending", f"待上传的修改：{pending} 条")
         await pilot.press("s")
         await _wait_for(app, "#sync-error", "连不上县中心")
         assert f"待上传的修改：{pending} 条" in _text(app, "#sync-pending")
+    app.store.close()
     assert station_pc.pending() == pending
 
 
 async def test_not_enrolled_tells_how(station_pc: StationPC, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("STATION_CONFIG_DIR", str(station_pc.config))
-    app = SyncOnlyApp(station_pc.db)
-    async with app.run_test(size=(80, 24)):
+    app = _app(station_pc)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _open_sync(app, pilot)
         await _wait_for(app, "#sync-server", "station enroll")
         assert app.screen.query_one("#sync-now", Button).disabled
+    app.store.close()
