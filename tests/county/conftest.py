@@ -10,6 +10,7 @@ import subprocess
 import time
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -50,10 +51,10 @@ def _ensure_postgres() -> None:
     pytest.fail(f"PostgreSQL at {PG_ADMIN_URL} is not reachable and could not be started: {problem}")
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def county_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'county.db'}"
+@contextmanager
+def _store_url(backend: str, where: Path) -> Iterator[str]:
+    if backend == "sqlite":
+        yield f"sqlite:///{where / 'county.db'}"
         return
     _ensure_postgres()
     schema = f"county_{uuid.uuid4().hex[:12]}"
@@ -66,8 +67,28 @@ def county_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
             conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
 
 
+BACKENDS = ["sqlite", "postgresql"]
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def county(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[County]:
+    """One server per store for the whole run; tests keep apart by using their own stations."""
+    where = tmp_path_factory.mktemp(f"county-{request.param}")
+    with _store_url(request.param, where) as url:
+        server = County(url, where).start()
+        yield server
+        server.stop()
+
+
+@pytest.fixture(params=BACKENDS)
+def county_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh, empty store of its own, for tests that kill, restore or count everything."""
+    with _store_url(request.param, tmp_path) as url:
+        yield url
+
+
 @pytest.fixture
-def county(county_url: str, tmp_path: Path) -> Iterator[County]:
+def own_county(county_url: str, tmp_path: Path) -> Iterator[County]:
     server = County(county_url, tmp_path).start()
     yield server
     server.stop()

@@ -4,7 +4,9 @@ with a random port, and what a station sends it."""
 from __future__ import annotations
 
 import gzip
+import itertools
 import json
+import os
 import signal
 import subprocess
 import sys
@@ -120,11 +122,29 @@ class County:
             h["Content-Encoding"] = "gzip"
         return httpx.post(self.base + protocol.BATCHES_PATH, content=data, headers=h, timeout=60)
 
+    def report(self, year: int | None = None, month: int | None = None) -> dict[str, Any]:
+        """The report over HTTP, as county staff fetch it (admin token made once)."""
+        if not getattr(self, "_admin", None):
+            self._admin = cli(self.url, "admin-token").stdout.strip()
+        params = {k: v for k, v in (("year", year), ("month", month)) if v is not None}
+        r = httpx.get(self.base + protocol.REPORT_PATH, params=params, headers=protocol.auth_header(self._admin),
+                      timeout=60)
+        assert r.status_code == 200, r.text
+        return r.json()
+
     def ack(self, token: str, epoch: str) -> int:
         r = httpx.get(self.base + protocol.ACK_PATH, params={"epoch": epoch}, headers=protocol.auth_header(token),
                       timeout=30)
         assert r.status_code == 200, r.text
         return r.json()["ack_seq"]
+
+
+_codes = itertools.count(1)
+
+
+def new_code() -> str:
+    """A 12-digit station code no other test in this run uses."""
+    return f"1403{os.getpid() % 10000:04d}{next(_codes):04d}"
 
 
 def batch(changes: list[dict[str, Any]], *, epoch: str = "epoch-1", after_seq: int = 0, **over: Any) -> dict[str, Any]:

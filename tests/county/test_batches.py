@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import json
 
-from .countyd import County, batch, change, cli
-
-A = "140311101201"
-B = "140311101202"
+from .countyd import County, batch, change, cli, new_code
 
 
 def statuses(response) -> list[str]:  # noqa: ANN001
@@ -15,7 +12,17 @@ def statuses(response) -> list[str]:  # noqa: ANN001
     return [r["status"] for r in response.json()["results"]]
 
 
+def listed(county: County, code: str) -> dict:
+    rows = json.loads(cli(county.url, "station", "list", "--json").stdout)
+    return next(r for r in rows if r["code"] == code)
+
+
+def reported(county: County, code: str, year: int | None = None) -> dict:
+    return next(s for s in county.report(year)["stations"] if s["code"] == code)
+
+
 def test_applied_duplicate_stale_and_quarantined(county: County) -> None:
+    A, B = new_code(), new_code()
     token = county.enroll(A)
     changes = [
         change(1, "lectures", "L1", 1),
@@ -46,20 +53,20 @@ def test_applied_duplicate_stale_and_quarantined(county: County) -> None:
     r = county.post(token, batch([change(11, "people", "P1", 1, name="复活")], after_seq=10))
     assert statuses(r) == ["stale"]
 
-    listed = json.loads(cli(county.url, "station", "list", "--json").stdout)
-    assert listed == [{"code": A, "name": "测试站", "township": "府西街道", "enrolled": True,
-                       "last_sync": listed[0]["last_sync"], "epoch": "epoch-1", "acked_seq": 11,
-                       "app_version": "0.1.0", "quarantined": 5}]
-    held = json.loads(cli(county.url, "quarantine", "--json").stdout)
+    row = listed(county, A)
+    assert row == {"code": A, "name": "测试站", "township": "府西街道", "enrolled": True,
+                   "last_sync": row["last_sync"], "epoch": "epoch-1", "acked_seq": 11,
+                   "app_version": "0.1.0", "quarantined": 5}
+    held = json.loads(cli(county.url, "quarantine", "--station", A, "--json").stdout)
     assert [q["seq"] for q in held] == [4, 5, 6, 7, 8]
     assert json.loads(held[3]["raw"]) == {"seq": 7, "change_id": "broken-7", "table": "lectures"}
-    report = json.loads(cli(county.url, "report", "--format", "json").stdout)
-    station = report["stations"][0]
+    station = reported(county, A)
     assert station["lectures"] == 1 and station["lecture_audience"] == 50  # version 2 of L1
     assert station["people"] == 0  # P1 deleted
 
 
 def test_same_batch_twice_and_out_of_order(county: County) -> None:
+    A, B = new_code(), new_code()
     token = county.enroll(A)
     first = batch([change(1, rid="L1"), change(2, rid="L2")])
     second = batch([change(3, rid="L3"), change(4, "lectures", "L1", 2, op="update", audience=99)], after_seq=2)
@@ -80,12 +87,13 @@ def test_same_batch_twice_and_out_of_order(county: County) -> None:
     r = county.post(token, batch([], after_seq=4))
     assert r.status_code == 200 and r.json() == {**r.json(), "ack_seq": 4, "results": []}
 
-    report = json.loads(cli(county.url, "report", "--format", "json", "--year", "2026").stdout)
-    assert report["total"]["lectures"] == 3
-    assert report["total"]["lecture_audience"] == 99 + 30 + 30
+    station = reported(county, A, 2026)
+    assert station["lectures"] == 3
+    assert station["lecture_audience"] == 99 + 30 + 30
 
 
 def test_a_restored_station_gets_a_new_epoch_and_its_new_edits_win(county: County) -> None:
+    A, B = new_code(), new_code()
     token = county.enroll(A)
     first = change(1, rid="L1")
     county.post(token, batch([first, change(2, "lectures", "L1", 2, op="update", audience=70),
@@ -97,11 +105,11 @@ def test_a_restored_station_gets_a_new_epoch_and_its_new_edits_win(county: Count
                                  after_seq=1))
     assert statuses(r) == ["applied"]
     assert county.ack(token, "epoch-1") == 3 and county.ack(token, "epoch-2") == 2
-    report = json.loads(cli(county.url, "report", "--format", "json").stdout)
-    assert report["total"]["lecture_audience"] == 45
+    assert reported(county, A)["lecture_audience"] == 45
 
 
 def test_ack_ahead_of_the_county_is_answered_409_with_the_county_ack(county: County) -> None:
+    A, B = new_code(), new_code()
     token = county.enroll(A)
     county.post(token, batch([change(1), change(2)]))
     r = county.post(token, batch([change(9)], after_seq=8))
@@ -113,6 +121,7 @@ def test_ack_ahead_of_the_county_is_answered_409_with_the_county_ack(county: Cou
 
 
 def test_the_token_decides_the_station_whatever_the_payload_claims(county: County) -> None:
+    A, B = new_code(), new_code()
     token_a = county.enroll(A, name="甲站")
     token_b = county.enroll(B, name="乙站", township="城东街道")
     # B claims to be A and reuses A's epoch id: it is still B's data and B's ack.
@@ -123,13 +132,12 @@ def test_the_token_decides_the_station_whatever_the_payload_claims(county: Count
     # The same change id from A is A's own change, not a duplicate of B's.
     r = county.post(token_a, batch([change(1, rid="L-b", change_id=r.json()["results"][0]["change_id"])]))
     assert statuses(r) == ["applied"]
-    report = json.loads(cli(county.url, "report", "--format", "json").stdout)
-    by_code = {s["code"]: s for s in report["stations"]}
-    assert by_code[A]["lectures"] == 1 and by_code[B]["lectures"] == 1
+    assert reported(county, A)["lectures"] == 1 and reported(county, B)["lectures"] == 1
     assert "claiming to be" in county.stderr()
 
 
 def test_wrong_missing_and_revoked_tokens_are_refused(county: County) -> None:
+    A, B = new_code(), new_code()
     token = county.enroll(A)
     for bad in (None, "st_not-a-real-token", token + "x"):
         r = county.post(bad, batch([change(1)]))
@@ -140,8 +148,8 @@ def test_wrong_missing_and_revoked_tokens_are_refused(county: County) -> None:
     assert "注销" in cli(county.url, "station", "revoke", A).stdout
     r = county.post(token, batch([change(2)], after_seq=1))
     assert r.status_code == 401 and "注销" in r.json()["message"]
-    listed = json.loads(cli(county.url, "station", "list", "--json").stdout)
-    assert listed[0]["enrolled"] is False and listed[0]["acked_seq"] == 1
+    row = listed(county, A)
+    assert row["enrolled"] is False and row["acked_seq"] == 1
 
     # A new enrollment code gets a new token that works; the old one stays dead.
     code = json.loads(cli(county.url, "station", "code", A, "--json").stdout)["enrollment_code"]
@@ -162,6 +170,7 @@ def test_wrong_missing_and_revoked_tokens_are_refused(county: County) -> None:
 
 
 def test_enrollment_code_for_another_station_is_refused(county: County) -> None:
+    A, B = new_code(), new_code()
     import httpx
 
     from sync import protocol
