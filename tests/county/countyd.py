@@ -100,9 +100,17 @@ class County:
         raise AssertionError("no VmHWM")
 
     # -- what a station does --------------------------------------------------------------
-    def add_station(self, code: str, name: str = "测试站", township: str = "府西街道") -> str:
-        done = cli(self.url, "station", "add", "--code", code, "--name", name, "--township", township, "--json")
-        return json.loads(done.stdout)["enrollment_code"]
+    def add_station(self, code: str, name: str = "测试站", township: str = "府西街道", *, via_cli: bool = False) -> str:
+        """Register a station and return its enrollment code. The CLI costs a process start
+        (seconds on a busy machine), so tests not about the CLI use the same store code
+        in-process; test_cli.py covers the command itself."""
+        if via_cli:
+            done = cli(self.url, "station", "add", "--code", code, "--name", name, "--township", township, "--json")
+            return json.loads(done.stdout)["enrollment_code"]
+        from sync.county.store import CountyStore
+
+        with CountyStore(self.url) as store:
+            return store.add_station(code, name, township)
 
     def enroll(self, code: str, epoch: str = "epoch-1", **kw: Any) -> str:
         enrollment = self.add_station(code, **kw)
