@@ -92,6 +92,8 @@ MALFORMED = [
     (json.dumps(batch([change(1, change_id="bad\u0000id")])).encode(), "change_id"),
     (json.dumps(batch([], epoch="e\u0000")).encode(), "epoch"),
     (json.dumps(batch([5])).encode(), "changes"),
+    (json.dumps(batch([change(10**30)])).encode(), "序号"),
+    (json.dumps(batch([], after_seq=2**63)).encode(), "after_seq"),
 ]
 
 
@@ -153,3 +155,31 @@ def test_per_token_rate_limit(tmp_path: Path) -> None:
         assert server.post(other, batch([], after_seq=0)).status_code == 200
     finally:
         server.stop()
+
+
+def test_an_absurd_row_version_is_quarantined_not_a_crash(county: County) -> None:
+    token = county.enroll(new_code())
+    r = county.post(token, batch([change(1, version=10**30), change(2, audience=10**30)]))
+    assert r.status_code == 200
+    assert [x["status"] for x in r.json()["results"]] == ["quarantined", "applied"]
+
+
+def test_a_broken_store_answers_json_and_the_server_keeps_serving(own_county: County) -> None:
+    """Someone drops a table under the running service: the batch fails whole, as JSON, and
+    the service goes on answering."""
+    from sqlalchemy import create_engine, text
+
+    county = own_county
+    token = county.enroll(new_code())
+    engine = create_engine(county.url)
+    with engine.begin() as conn:
+        conn.execute(text("DROP TABLE quarantine"))
+    engine.dispose()
+    r = county.post(token, batch([change(1), change(2, "no_such_table")]))
+    assert r.status_code in (500, 503)
+    assert r.json()["error"] in ("server_error", "unavailable") and "稍后" in r.json()["message"]
+    assert county.alive()
+    assert county.ack(token, "epoch-1") == 0  # rolled back whole: the good change is not half-stored
+    r = county.post(token, batch([change(1)]))
+    assert r.status_code == 200 and r.json()["ack_seq"] == 1
+    assert "quarantine" in county.stderr()
