@@ -40,6 +40,8 @@ MAX_COMPRESSED_BYTES = 8 * 1024 * 1024
 MAX_DECOMPRESSED_BYTES = 64 * 1024 * 1024
 #: Upper bound on changes in one batch; clients should stay well below (adaptive size).
 MAX_CHANGES_PER_BATCH = 5000
+#: Largest seq or row_version either end stores (a signed 64-bit integer, with room to spare).
+MAX_COUNTER = 2**62
 
 #: The tables a station uploads (same names as the station's own tables).
 SYNCED_TABLES: tuple[str, ...] = (
@@ -128,12 +130,12 @@ class Change(Wire):
     """One outbox row. ``row`` is the full row as the station's trigger captured it (a tombstone
     for deletes: ``deleted`` = 1). ``id`` is the record's id; ``change_id`` the outbox row's."""
 
-    seq: int = Field(ge=1)
+    seq: int = Field(ge=1, le=MAX_COUNTER)
     change_id: str = Field(min_length=1, max_length=64)
     table: str = Field(min_length=1, max_length=64)
     id: str = Field(min_length=1, max_length=64)
     op: Op
-    row_version: int = Field(ge=1)
+    row_version: int = Field(ge=1, le=MAX_COUNTER)
     row: dict[str, Any]
 
 
@@ -146,7 +148,7 @@ class Batch(Wire):
     epoch: str = Field(min_length=1, max_length=64)
     #: The ack the station believes the county has for this epoch. The batch must carry every
     #: outbox change with seq > after_seq up to its last seq, in increasing seq order.
-    after_seq: int = Field(ge=0)
+    after_seq: int = Field(ge=0, le=MAX_COUNTER)
     changes: list[Change] = Field(default_factory=list, max_length=MAX_CHANGES_PER_BATCH)
 
 
@@ -227,6 +229,7 @@ __all__ = [
     "ENROLL_PATH",
     "HEALTH_PATH",
     "MAX_CHANGES_PER_BATCH",
+    "MAX_COUNTER",
     "MAX_COMPRESSED_BYTES",
     "MAX_DECOMPRESSED_BYTES",
     "MAX_SCHEMA_VERSION",

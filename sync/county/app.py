@@ -22,7 +22,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from sync import protocol
-from sync.county import auth, batches, body, reports
+from sync.county import auth, batches, body, reports, rows
 from sync.county.errors import ApiError, bad_request
 from sync.county.store import CountyStore
 
@@ -117,13 +117,15 @@ def create_app(store: CountyStore, limits: Limits | None = None) -> FastAPI:
             first = exc.errors()[0]
             where = ".".join(str(p) for p in first.get("loc", ()))
             raise bad_request(f"注册请求格式不对：{where} {first.get('msg')}", f"malformed enrollment: {where}") from None
+        if not all(rows.clean_text(v) for v in (req.enrollment_code, req.epoch, req.app_version, req.station_code or "")):
+            raise bad_request("注册请求含有控制字符或无效的 Unicode 字符", "enrollment has control or invalid characters")
         result = await run_in_threadpool(store.enroll, req)
         return JSONResponse(result.model_dump(mode="json"))
 
     @app.get(protocol.ACK_PATH)
     async def ack(request: Request, epoch: str) -> JSONResponse:
         station = await station_of(request)
-        if not 1 <= len(epoch) <= 64:
+        if not 1 <= len(epoch) <= 64 or not rows.clean_text(epoch):
             raise bad_request("epoch 参数不对", "epoch must be 1-64 characters")
         result = await run_in_threadpool(store.ack_status, station, epoch)
         return JSONResponse(result.model_dump(mode="json"))

@@ -16,6 +16,7 @@ from sync.county import rows
 from sync.county.errors import ApiError, bad_request
 from sync.protocol import (
     MAX_CHANGES_PER_BATCH,
+    MAX_COUNTER,
     MAX_SCHEMA_VERSION,
     MIN_SCHEMA_VERSION,
     PROTOCOL_VERSION,
@@ -30,7 +31,7 @@ class _Envelope(Wire):
     app_version: str = Field(min_length=1, max_length=40)
     station: str | None = None
     epoch: str = Field(min_length=1, max_length=64)
-    after_seq: int = Field(ge=0)
+    after_seq: int = Field(ge=0, le=MAX_COUNTER)
     changes: list[dict[str, Any]] = Field(max_length=MAX_CHANGES_PER_BATCH)
 
 
@@ -88,13 +89,16 @@ def parse(body: Any) -> ParsedBatch:
         where = ".".join(str(p) for p in first.get("loc", ()))
         raise bad_request(f"批次格式不对：{where} {first.get('msg')}",
                           f"malformed batch: {where}: {first.get('msg')}") from None
+    for name in ("epoch", "app_version"):
+        if not rows.clean_text(getattr(env, name)):
+            raise bad_request(f"批次的 {name} 含有控制字符或无效的 Unicode 字符", f"{name} has control or invalid characters")
     items: list[rows.Incoming] = []
     last = env.after_seq
     for n, raw in enumerate(env.changes):
         seq, change_id = raw.get("seq"), raw.get("change_id")
-        if not isinstance(seq, int) or isinstance(seq, bool) or seq < 1:
+        if not isinstance(seq, int) or isinstance(seq, bool) or not 1 <= seq <= MAX_COUNTER:
             raise bad_request(f"第 {n + 1} 条修改没有有效的序号（seq）", f"change #{n + 1} has no valid seq")
-        if not isinstance(change_id, str) or not 1 <= len(change_id) <= 64:
+        if not isinstance(change_id, str) or not 1 <= len(change_id) <= 64 or not rows.clean_text(change_id):
             raise bad_request(f"第 {n + 1} 条修改（seq {seq}）没有有效的修改编号（change_id）",
                               f"change seq {seq} has no valid change_id")
         if seq <= last:

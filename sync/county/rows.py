@@ -8,6 +8,7 @@ refused: it goes to quarantine with the reason returned here.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -30,7 +31,20 @@ class Incoming:
     raw: Any
     change: Change | None = None
     deleted: bool = False
+    row_json: str = ""
     problem: str | None = None
+
+
+def clean_text(value: str) -> bool:
+    """Text every store can hold: no control characters (PostgreSQL refuses NUL) and no lone
+    surrogates (they cannot be encoded as UTF-8)."""
+    if any(ord(ch) < 0x20 for ch in value):
+        return False
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _is_int(value: Any) -> bool:
@@ -148,6 +162,9 @@ def inspect(item: Incoming) -> Incoming:
     if change.table not in _CHECKS:
         item.problem = f"未知的表 {change.table!r}（县中心只接收 {'、'.join(SYNCED_TABLES)}）"
         return item
+    if not clean_text(change.table) or not clean_text(change.id):
+        item.problem = "表名或记录编号含有控制字符或无效的 Unicode 字符"
+        return item
     row = change.row
     if row.get("id") != change.id:
         item.problem = f"行内 id {row.get('id')!r} 与修改的记录编号 {change.id!r} 不一致"
@@ -163,5 +180,11 @@ def inspect(item: Incoming) -> Incoming:
     if change.op == "delete" and not deleted:
         item.problem = "删除操作的行没有标记为已删除（deleted = 1）"
         return item
-    item.change, item.deleted = change, deleted
+    row_json = json.dumps(row, ensure_ascii=False, separators=(",", ":"))
+    try:
+        row_json.encode("utf-8")
+    except UnicodeEncodeError:
+        item.problem = "行内含有无效的 Unicode 字符（不成对的代理码位）"
+        return item
+    item.change, item.deleted, item.row_json = change, deleted, row_json
     return item

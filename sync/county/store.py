@@ -27,7 +27,15 @@ from sync.county.schema import (
     stations,
     tokens,
 )
-from sync.protocol import AckStatus, BatchResult, ChangeResult, EnrollRequest, EnrollResponse, StationInfo, utc_now
+from sync.protocol import (
+    AckStatus,
+    BatchResult,
+    ChangeResult,
+    EnrollRequest,
+    EnrollResponse,
+    StationInfo,
+    utc_now,
+)
 
 DB_ENV = "COUNTY_DB"
 APP_NAME = "station-tui-county"
@@ -341,7 +349,7 @@ class CountyStore:
             current[key] = version
             newest[key] = {"b_station": station_id, "b_tbl": change.table, "b_id": change.id,
                            "epoch_id": epoch_id, "row_version": change.row_version, "deleted": int(item.deleted),
-                           "row_json": json.dumps(change.row, ensure_ascii=False, separators=(",", ":")),
+                           "row_json": item.row_json,
                            "change_id": item.change_id, "received_at": now}
             results.append(ChangeResult(seq=item.seq, change_id=item.change_id, status="applied"))
             log_rows.append({**log, "status": "applied"})
@@ -388,10 +396,13 @@ class CountyStore:
 
 
 def _raw_text(raw: Any) -> str:
+    """The change as received, readable (Chinese kept) when it can be stored as UTF-8."""
+    text = json.dumps(raw, ensure_ascii=False)
     try:
-        return json.dumps(raw, ensure_ascii=False)
-    except (TypeError, ValueError):
-        return repr(raw)
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        text = json.dumps(raw, ensure_ascii=True)
+    return text
 
 
 def _unauthorized(revoked: bool = False) -> ApiError:

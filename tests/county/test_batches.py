@@ -1,0 +1,185 @@
+"""Applying batches: every status, idempotency, order, acks — against SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import json
+
+from .countyd import County, batch, change, cli, new_code
+
+
+def statuses(response) -> list[str]:  # noqa: ANN001
+    assert response.status_code == 200, response.text
+    return [r["status"] for r in response.json()["results"]]
+
+
+def listed(county: County, code: str) -> dict:
+    rows = json.loads(cli(county.url, "station", "list", "--json").stdout)
+    return next(r for r in rows if r["code"] == code)
+
+
+def reported(county: County, code: str, year: int | None = None) -> dict:
+    return next(s for s in county.report(year)["stations"] if s["code"] == code)
+
+
+def test_applied_duplicate_stale_and_quarantined(county: County) -> None:
+    A, B = new_code(), new_code()
+    token = county.enroll(A)
+    changes = [
+        change(1, "lectures", "L1", 1),
+        change(2, "lectures", "L1", 2, op="update", audience=50),
+        change(3, "people", "P1", 1),
+        change(4, "nonsense", "X1", 1),  # unknown table
+        change(5, "lectures", "L2", 1, date="2026-02-30"),  # no such day
+        change(6, "activities", "A1", 1, platform="打麻将"),  # not a platform
+        {"seq": 7, "change_id": "broken-7", "table": "lectures"},  # no id, op, row
+        change(8, "people", "P2", 1, name="\ud800"),  # a lone surrogate cannot be stored
+    ]
+    r = county.post(token, batch(changes))
+    assert statuses(r) == ["applied", "applied", "applied", "quarantined", "quarantined", "quarantined",
+                           "quarantined", "quarantined"]
+    body = r.json()
+    assert body["ack_seq"] == 8
+    reasons = {x["seq"]: x["reason"] for x in body["results"]}
+    assert "未知的表" in reasons[4] and "不存在" in reasons[5] and "五大平台" in reasons[6]
+    assert body["server_time"].endswith("Z")
+
+    # An older version of L1 arriving later is stale (and still acknowledged); a delete is kept.
+    r = county.post(token, batch([change(9, "lectures", "L1", 1, audience=10),
+                                  change(10, "people", "P1", 2, op="delete")], after_seq=8))
+    assert statuses(r) == ["stale", "applied"]
+    assert r.json()["ack_seq"] == 10
+    assert "更新的版本" in r.json()["results"][0]["reason"]
+    # ... and an update older than the tombstone cannot resurrect the person.
+    r = county.post(token, batch([change(11, "people", "P1", 1, name="复活")], after_seq=10))
+    assert statuses(r) == ["stale"]
+
+    row = listed(county, A)
+    assert row == {"code": A, "name": "测试站", "township": "府西街道", "enrolled": True,
+                   "last_sync": row["last_sync"], "epoch": "epoch-1", "acked_seq": 11,
+                   "app_version": "0.1.0", "quarantined": 5}
+    held = json.loads(cli(county.url, "quarantine", "--station", A, "--json").stdout)
+    assert [q["seq"] for q in held] == [4, 5, 6, 7, 8]
+    assert json.loads(held[3]["raw"]) == {"seq": 7, "change_id": "broken-7", "table": "lectures"}
+    station = reported(county, A)
+    assert station["lectures"] == 1 and station["lecture_audience"] == 50  # version 2 of L1
+    assert station["people"] == 0  # P1 deleted
+
+
+def test_same_batch_twice_and_out_of_order(county: County) -> None:
+    A, B = new_code(), new_code()
+    token = county.enroll(A)
+    first = batch([change(1, rid="L1"), change(2, rid="L2")])
+    second = batch([change(3, rid="L3"), change(4, "lectures", "L1", 2, op="update", audience=99)], after_seq=2)
+
+    # The second batch before the first: the county has nothing, it says so and stores nothing.
+    r = county.post(token, second)
+    assert r.status_code == 409 and r.json()["error"] == "ack_behind" and r.json()["ack_seq"] == 0
+    assert county.ack(token, "epoch-1") == 0
+
+    assert statuses(county.post(token, first)) == ["applied", "applied"]
+    assert statuses(county.post(token, first)) == ["duplicate", "duplicate"]  # answer lost, sent again
+    assert statuses(county.post(token, second)) == ["applied", "applied"]
+    assert statuses(county.post(token, second)) == ["duplicate", "duplicate"]
+    # A station that lost its ack re-sends from the start: all duplicates, the ack does not move back.
+    r = county.post(token, batch(first["changes"] + second["changes"]))
+    assert statuses(r) == ["duplicate"] * 4 and r.json()["ack_seq"] == 4
+    # An empty batch just reports the ack.
+    r = county.post(token, batch([], after_seq=4))
+    assert r.status_code == 200 and r.json() == {**r.json(), "ack_seq": 4, "results": []}
+
+    station = reported(county, A, 2026)
+    assert station["lectures"] == 3
+    assert station["lecture_audience"] == 99 + 30 + 30
+
+
+def test_a_restored_station_gets_a_new_epoch_and_its_new_edits_win(county: County) -> None:
+    A, B = new_code(), new_code()
+    token = county.enroll(A)
+    first = change(1, rid="L1")
+    county.post(token, batch([first, change(2, "lectures", "L1", 2, op="update", audience=70),
+                              change(3, "lectures", "L1", 3, op="update", audience=80)]))
+    # Restored from a backup taken after seq 1: the old change comes back as a duplicate,
+    # and its next edit (version 2 again, new change id) is what the station now shows.
+    assert statuses(county.post(token, batch([first], epoch="epoch-2"))) == ["duplicate"]
+    r = county.post(token, batch([change(2, "lectures", "L1", 2, op="update", audience=45)], epoch="epoch-2",
+                                 after_seq=1))
+    assert statuses(r) == ["applied"]
+    assert county.ack(token, "epoch-1") == 3 and county.ack(token, "epoch-2") == 2
+    assert reported(county, A)["lecture_audience"] == 45
+
+
+def test_ack_ahead_of_the_county_is_answered_409_with_the_county_ack(county: County) -> None:
+    A, B = new_code(), new_code()
+    token = county.enroll(A)
+    county.post(token, batch([change(1), change(2)]))
+    r = county.post(token, batch([change(9)], after_seq=8))
+    assert r.status_code == 409
+    body = r.json()
+    assert body["error"] == "ack_behind" and body["ack_seq"] == 2
+    assert "备份" in body["message"] and body["message_en"]
+    assert county.ack(token, "epoch-1") == 2
+
+
+def test_the_token_decides_the_station_whatever_the_payload_claims(county: County) -> None:
+    A, B = new_code(), new_code()
+    token_a = county.enroll(A, name="甲站")
+    token_b = county.enroll(B, name="乙站", township="城东街道")
+    # B claims to be A and reuses A's epoch id: it is still B's data and B's ack.
+    r = county.post(token_b, batch([change(1, rid="L-b")], station=A))
+    assert statuses(r) == ["applied"]
+    assert county.ack(token_a, "epoch-1") == 0
+    assert county.ack(token_b, "epoch-1") == 1
+    # The same change id from A is A's own change, not a duplicate of B's.
+    r = county.post(token_a, batch([change(1, rid="L-b", change_id=r.json()["results"][0]["change_id"])]))
+    assert statuses(r) == ["applied"]
+    assert reported(county, A)["lectures"] == 1 and reported(county, B)["lectures"] == 1
+    assert "claiming to be" in county.stderr()
+
+
+def test_wrong_missing_and_revoked_tokens_are_refused(county: County) -> None:
+    A, B = new_code(), new_code()
+    token = county.enroll(A)
+    for bad in (None, "st_not-a-real-token", token + "x"):
+        r = county.post(bad, batch([change(1)]))
+        assert r.status_code == 401 and r.json()["error"] == "unauthorized", r.text
+        assert "注册" in r.json()["message"]
+    assert statuses(county.post(token, batch([change(1)]))) == ["applied"]
+
+    assert "注销" in cli(county.url, "station", "revoke", A).stdout
+    r = county.post(token, batch([change(2)], after_seq=1))
+    assert r.status_code == 401 and "注销" in r.json()["message"]
+    row = listed(county, A)
+    assert row["enrolled"] is False and row["acked_seq"] == 1
+
+    # A new enrollment code gets a new token that works; the old one stays dead.
+    code = json.loads(cli(county.url, "station", "code", A, "--json").stdout)["enrollment_code"]
+    import httpx
+
+    from sync import protocol
+
+    r = httpx.post(county.base + protocol.ENROLL_PATH,
+                   json={"enrollment_code": code.lower(), "epoch": "epoch-1", "app_version": "0.1.0",
+                         "station_code": A})
+    assert r.status_code == 200 and r.json()["ack_seq"] == 1
+    assert statuses(county.post(r.json()["token"], batch([change(2)], after_seq=1))) == ["applied"]
+    assert county.post(token, batch([change(3)], after_seq=2)).status_code == 401
+    # An enrollment code works once.
+    again = httpx.post(county.base + protocol.ENROLL_PATH,
+                       json={"enrollment_code": code, "epoch": "epoch-1", "app_version": "0.1.0"})
+    assert again.status_code == 404 and again.json()["error"] == "enrollment_code_invalid"
+
+
+def test_enrollment_code_for_another_station_is_refused(county: County) -> None:
+    A, B = new_code(), new_code()
+    import httpx
+
+    from sync import protocol
+
+    code = county.add_station(A)
+    r = httpx.post(county.base + protocol.ENROLL_PATH,
+                   json={"enrollment_code": code, "epoch": "e", "app_version": "0.1.0", "station_code": B})
+    assert r.status_code == 409 and r.json()["error"] == "station_mismatch" and A in r.json()["message"]
+    # Refused means not used up: the right station can still enroll with it.
+    r = httpx.post(county.base + protocol.ENROLL_PATH,
+                   json={"enrollment_code": code, "epoch": "e", "app_version": "0.1.0", "station_code": A})
+    assert r.status_code == 200

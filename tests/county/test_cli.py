@@ -1,0 +1,66 @@
+"""`county-center` as the county's staff use it: station add/code/revoke/list, admin-token,
+COUNTY_DB, and plain-language refusals."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from pathlib import Path
+
+from .countyd import COUNTY_BIN, cli
+
+
+def test_station_commands(tmp_path: Path) -> None:
+    # The commands' store code runs against both stores in the server tests; here the CLI itself.
+    county_url = f"sqlite:///{tmp_path / 'county.db'}"
+    added = json.loads(cli(county_url, "station", "add", "--code", "140311101201", "--name", "甄家庄站",
+                           "--township", "府西街道", "--json").stdout)
+    assert added["code"] == "140311101201"
+    assert len(added["enrollment_code"].replace("-", "")) == 12
+
+    plain = cli(county_url, "station", "add", "--code", "140311101202", "--name", "新建路站", "--township", "府西街道")
+    assert "一次性注册码" in plain.stdout and "station enroll" in plain.stdout
+
+    again = cli(county_url, "station", "add", "--code", "140311101201", "--name", "x", "--township", "y", check=False)
+    assert again.returncode == 1 and "已经存在" in again.stderr
+    bad = cli(county_url, "station", "add", "--code", "1403", "--name", "x", "--township", "y", check=False)
+    assert bad.returncode == 1 and "12 位数字" in bad.stderr
+    missing = cli(county_url, "station", "revoke", "999999999999", check=False)
+    assert missing.returncode == 1 and "没有代码为" in missing.stderr
+
+    fresh = json.loads(cli(county_url, "station", "code", "140311101201", "--json").stdout)["enrollment_code"]
+    assert fresh != added["enrollment_code"]
+    revoked = json.loads(cli(county_url, "station", "revoke", "140311101201", "--json").stdout)
+    assert revoked == {"code": "140311101201", "revoked_tokens": 0}
+
+    rows = json.loads(cli(county_url, "station", "list", "--json").stdout)
+    assert [(r["code"], r["enrolled"], r["last_sync"], r["acked_seq"], r["quarantined"]) for r in rows] == [
+        ("140311101201", False, None, 0, 0), ("140311101202", False, None, 0, 0)]
+    table = cli(county_url, "station", "list").stdout
+    assert "甄家庄站" in table and "从未同步" in table
+
+    token = cli(county_url, "admin-token").stdout.strip()
+    assert token.startswith("adm_")
+    assert "注销 1 个" in cli(county_url, "admin-token", "--revoke-all").stdout
+    assert "没有被隔离" in cli(county_url, "quarantine").stdout
+
+
+def test_county_db_environment_and_default_location(tmp_path: Path) -> None:
+    env = {**os.environ, "COUNTY_DB": str(tmp_path / "env" / "county.db")}
+    done = subprocess.run([COUNTY_BIN, "station", "add", "--code", "140311101201", "--name", "站", "--township", "镇"],
+                          capture_output=True, text=True, env=env, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "env" / "county.db").exists()
+    # Without --db and COUNTY_DB: a SQLite file in the user data directory (HOME is isolated).
+    env.pop("COUNTY_DB")
+    done = subprocess.run([COUNTY_BIN, "station", "list", "--json"], capture_output=True, text=True, env=env,
+                          timeout=120)
+    assert done.returncode == 0 and json.loads(done.stdout) == []
+    assert (Path(os.environ["XDG_DATA_HOME"]) / "station-tui-county" / "county.db").exists()
+
+
+def test_an_unreachable_store_is_reported_plainly(tmp_path: Path) -> None:
+    done = cli("postgresql+psycopg://nobody:secret@127.0.0.1:1/none", "station", "list", check=False)
+    assert done.returncode == 1
+    assert "打不开县中心数据库" in done.stderr and "secret" not in done.stderr

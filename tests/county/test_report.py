@@ -1,0 +1,198 @@
+"""The county's figures for a station are exactly the station's own `station status` figures,
+and the township and county totals are their sums — after a real upload of real outboxes."""
+
+from __future__ import annotations
+
+import csv
+import json
+import subprocess
+from datetime import date, time
+from pathlib import Path
+from typing import Any
+
+from openpyxl import load_workbook
+
+from station_tui.commands import status
+from station_tui.domain import Station
+from station_tui.domain.models import Activity, Attendance, Lecture, Person
+from station_tui.storage import Actor, Store
+from sync import protocol
+
+from .countyd import STATION_BIN, County, cli
+
+STATIONS = [  # code, name, township, how much they do
+    ("140311101201", "甄家庄社区新时代文明实践站", "府西街道", 1),
+    ("140311101202", "新建路社区新时代文明实践站", "府西街道", 2),
+    ("140311102201", "东关村新时代文明实践站", "城东街道", 3),
+]
+FIGURE_KEYS = ["lectures", "lecture_audience", "activities", "activity_served", "activities_by_platform",
+               "volunteer_hours", "people", "volunteers", "attendance"]
+
+
+def build_station(path: Path, code: str, name: str, township: str, k: int) -> None:
+    """A year of a station's records through the repositories, with edits and deletions."""
+    with Store(path, actor=Actor(user="tester", program="pytest")) as store:
+        store.station.setup(Station(code=code, name=name, township=township, county="杏花岭区"))
+        people = [store.people.add(Person(name=f"村民{'甲乙丙丁戊己庚辛'[i]}", is_volunteer=i % 2 == 0))
+                  for i in range(4 + k)]
+        store.people.delete(people[-1].id)  # left the village: not on the roster any more
+
+        def lecture(day: date, audience: int) -> Lecture:
+            return store.lectures.add(Lecture(date=day, topic="党的二十届四中全会精神", audience=audience,
+                                              start_time=time(9), end_time=time(11)))
+
+        def activity(day: date, platform: str, served: int, tenths: int) -> Activity:
+            return store.activities.add(Activity(date=day, title="文明实践活动", platform=platform, served=served,
+                                                 volunteer_tenths=tenths, volunteer_count=5 if tenths else 0,
+                                                 start_time=time(14), end_time=time(17)))
+
+        def sign(kind: str, event_id: str, **kw: Any) -> Attendance:
+            return store.attendance.add(Attendance(event_kind=kind, event_id=event_id, **kw))
+
+        l1 = lecture(date(2026, 3, 2), 10)  # its roster outnumbers the typed audience
+        sign("lecture", l1.id, person_id=people[0].id, role="宣讲员", credited_tenths=15)
+        for p in people[1:4]:
+            sign("lecture", l1.id, person_id=p.id, role="群众")
+        sign("lecture", l1.id, headcount=20 * k)
+        l2 = lecture(date(2026, 5, 10), 50 * k)
+        sign("lecture", l2.id, headcount=5)
+        lecture(date(2025, 12, 1), 99)  # another year
+        gone = lecture(date(2026, 3, 3), 70)
+        store.lectures.delete(gone.id)
+
+        a1 = activity(date(2026, 3, 5), "文化服务", 30, 25 * k)
+        sign("activity", a1.id, person_id=people[0].id, role="志愿者", credited_tenths=10 + k)
+        sign("activity", a1.id, person_id=people[1].id, role="群众")
+        mistake = sign("activity", a1.id, person_id=people[2].id, role="群众")
+        store.attendance.delete(mistake.id)
+        a2 = activity(date(2026, 7, 1), "健身体育服务", 0, 0)
+        sign("activity", a2.id, headcount=12 * k)
+        a3 = activity(date(2026, 3, 20), "教育服务", 8, 5)
+        store.activities.update(a3.model_copy(update={"served": 18 + k}))
+        for m in range(k):
+            activity(date(2026, 11, 1 + m), "科技与科普服务", 3, 7)
+
+
+def upload(county: County, path: Path, code: str, name: str, township: str, per_batch: int = 7) -> int:
+    """Register and enroll the station, then send its whole outbox the way the sync client does."""
+    with Store(path, actor=Actor(user="tester", program="pytest")) as store:
+        token = county.enroll(code, epoch=store.meta("epoch"), name=name, township=township)
+        rows = store.query("SELECT * FROM outbox ORDER BY seq")
+        epoch = store.meta("epoch")
+    ack = 0
+    for i in range(0, len(rows), per_batch):
+        b = protocol.Batch(schema_version=1, app_version="0.1.0", station=code, epoch=epoch, after_seq=ack,
+                           changes=[protocol.change_from_outbox(r) for r in rows[i : i + per_batch]])
+        r = county.post(token, None, raw=protocol.encode(b), headers={"Content-Encoding": "gzip"})
+        assert r.status_code == 200, r.text
+        assert {x["status"] for x in r.json()["results"]} == {"applied"}
+        ack = r.json()["ack_seq"]
+    assert ack == rows[-1]["seq"]
+    return ack
+
+
+def station_figures(path: Path, *period: str) -> dict[str, Any]:
+    done = subprocess.run([STATION_BIN, "status", "--json", "--db", str(path), *period],
+                          capture_output=True, text=True, check=True, timeout=60)
+    return json.loads(done.stdout)["figures"]
+
+
+def summed(items: list[dict[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {k: 0 for k in FIGURE_KEYS if k != "activities_by_platform"}
+    out["activities_by_platform"] = {p: 0 for p in items[0]["activities_by_platform"]}
+    tenths = 0
+    for f in items:
+        for k in out:
+            if k == "activities_by_platform":
+                for p, n in f[k].items():
+                    out[k][p] += n
+            elif k == "volunteer_hours":
+                tenths += round(f[k] * 10)
+            else:
+                out[k] += f[k]
+    out["volunteer_hours"] = tenths / 10
+    return out
+
+
+def check(report: dict[str, Any], period: str | None, own: dict[str, dict[str, Any]]) -> None:
+    assert report["period"] == period
+    assert [s["code"] for s in report["stations"]] == [c for c, *_ in sorted(STATIONS, key=lambda s: (s[2], s[0]))]
+    for s in report["stations"]:
+        assert {k: s[k] for k in FIGURE_KEYS} == own[s["code"]], (period, s["code"])
+        assert s["last_sync"] is not None
+    by_township: dict[str, list[dict[str, Any]]] = {}
+    for s in report["stations"]:
+        by_township.setdefault(s["township"], []).append(s)
+    assert [t["name"] for t in report["townships"]] == sorted(by_township)
+    for t in report["townships"]:
+        assert {k: t[k] for k in FIGURE_KEYS} == summed(by_township[t["name"]])
+    assert {k: report["total"][k] for k in FIGURE_KEYS} == summed(report["stations"])
+    assert report["total"]["stations"] == len(STATIONS)
+
+
+def test_county_figures_equal_each_stations_own_and_totals_are_sums(own_county: County, tmp_path: Path) -> None:
+    county = own_county
+    paths = {}
+    for code, name, township, k in STATIONS:
+        paths[code] = tmp_path / f"{code}.db"
+        build_station(paths[code], code, name, township, k)
+        upload(county, paths[code], code, name, township)
+
+    # The year through both commands, as a county clerk and a station manager would run them.
+    report = json.loads(cli(county.url, "report", "--format", "json", "--year", "2026").stdout)
+    own = {code: station_figures(path, "--year", "2026") for code, path in paths.items()}
+    check(report, "2026", own)
+    # Month and all time through the HTTP report and the code `station status --json` runs.
+    for year, month, period in ((2026, 3, "2026-03"), (None, None, None)):
+        own = {}
+        for code, path in paths.items():
+            with Store(path, actor=Actor(user="tester", program="pytest")) as store:
+                own[code] = status.collect(store, year, month)["figures"]
+        check(county.report(year, month), period, own)
+    # The HTTP report for county staff is the same document.
+    assert county.report(2026) == report
+
+    # Spot-check the rules themselves on station 1 (k = 1) for 2026:
+    one = next(s for s in county.report(2026)["stations"] if s["code"] == "140311101201")
+    assert one["lectures"] == 2 and one["lecture_audience"] == 23 + 50  # max(10, 3 群众 + 20)
+    assert one["activities_by_platform"] == {"理论宣讲": 0, "教育服务": 1, "文化服务": 1, "科技与科普服务": 1,
+                                             "健身体育服务": 1}
+    assert one["people"] == 4 and one["volunteers"] == 2
+
+
+def test_csv_xlsx_and_table_outputs_are_readable(own_county: County, tmp_path: Path) -> None:
+    county = own_county
+    for code, name, township, k in STATIONS[:2]:
+        path = tmp_path / f"{code}.db"
+        build_station(path, code, name, township, k)
+        upload(county, path, code, name, township)
+    report = county.report(2026)
+
+    out_csv = tmp_path / "out" / "report.csv"
+    cli(county.url, "report", "--year", "2026", "--format", "csv", "--output", str(out_csv))
+    with open(out_csv, encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.reader(f))
+    header = rows[0]
+    assert header[:5] == ["级别", "乡镇（街道）", "站点代码", "站点名称", "上次同步"]
+    lines = {r[2]: dict(zip(header, r)) for r in rows[1:] if r[0] == "站点"}
+    for s in report["stations"]:
+        line = lines[s["code"]]
+        assert line["站点名称"] == s["name"]
+        assert int(line["宣讲覆盖人次"]) == s["lecture_audience"]
+        assert int(line["文化服务"]) == s["activities_by_platform"]["文化服务"]
+        assert line["志愿服务时长（小时）"] == f"{s['volunteer_hours']:.1f}"
+    total = next(r for r in rows if r[0] == "全县合计")
+    assert int(total[header.index("签到人次")]) == report["total"]["attendance"]
+
+    out_xlsx = tmp_path / "report.xlsx"
+    cli(county.url, "report", "--year", "2026", "--format", "xlsx", "--output", str(out_xlsx))
+    sheet = load_workbook(out_xlsx).active
+    cells = [[c.value for c in row] for row in sheet.iter_rows()]
+    assert cells[0] == header
+    xrows = {r[2]: dict(zip(header, r)) for r in cells[1:] if r[0] == "站点"}
+    for s in report["stations"]:
+        assert xrows[s["code"]]["活动服务人次"] == s["activity_served"]
+        assert xrows[s["code"]]["志愿服务时长（小时）"] == s["volunteer_hours"]
+
+    table = cli(county.url, "report", "--year", "2026").stdout
+    assert "全县合计" in table and "府西街道" in table and STATIONS[0][1] in table
