@@ -48,6 +48,8 @@ class County:
     schema: str | None = None
     port: int = field(default_factory=_free_port)
     proc: subprocess.Popen[bytes] | None = None
+    #: Extra ``county-center serve`` options (size caps, rate limits) for the next start.
+    serve_args: tuple[str, ...] = ("--rate", "1000", "--burst", "1000")
 
     @property
     def url(self) -> str:
@@ -61,7 +63,7 @@ class County:
         log = open(self.workdir / "serve.log", "ab")
         self.proc = subprocess.Popen(
             [PY, "-m", "sync.county", "serve", "--host", "127.0.0.1", "--port", str(self.port),
-             "--log-level", "warning", "--rate", "1000", "--burst", "1000"],
+             "--log-level", "warning", *self.serve_args],
             env=self.env, stdout=log, stderr=subprocess.STDOUT,
         )
         log.close()

@@ -165,3 +165,31 @@ def test_county_restored_from_an_old_backup_is_refilled(station_pc: StationPC, o
     assert out.returncode == 0, out.stderr
     assert "县中心的数据比本站记录的少" in out.stdout
     _assert_county_equals_station(station_pc, county)
+
+
+def test_batches_shrink_below_the_countys_size_cap(station_pc: StationPC, own_county: County) -> None:
+    county = own_county
+    county.stop()
+    county.serve_args = ("--max-body", "6000", "--rate", "1000", "--burst", "1000")
+    county.start()
+    station_pc.enroll(county)
+    with station_pc.store() as s:
+        add_records(s, 400)
+    out = station_pc.station("sync", "--verbose", "--batch-size", "400")
+    assert out.returncode == 0, out.stderr
+    assert "too large" in out.stderr  # it met the 413 and went on with smaller batches
+    _assert_county_equals_station(station_pc, county)
+
+
+def test_a_rate_limited_county_is_waited_for(station_pc: StationPC, own_county: County) -> None:
+    county = own_county
+    county.stop()
+    county.serve_args = ("--rate", "2", "--burst", "2", "--access-log", "--log-level", "info")
+    county.start()
+    station_pc.enroll(county)
+    with station_pc.store() as s:
+        add_records(s, 40)
+    out = station_pc.station("sync", "--batch-size", "2")
+    assert out.returncode == 0, out.stderr
+    assert " 429" in (county.workdir / "serve.log").read_text()  # it was told to slow down
+    _assert_county_equals_station(station_pc, county)
