@@ -22,6 +22,7 @@ listed for its staff) and reported here; none is dropped.
 from __future__ import annotations
 
 import json
+import sqlite3
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -32,7 +33,7 @@ from typing import TYPE_CHECKING
 from sync import outbox
 from sync.batch_size import BatchSize
 from sync.credentials import Credentials
-from sync.errors import CountyBusy, Offline, ProtocolError, SyncError, TokenRefused
+from sync.errors import CountyBusy, DatabaseBusy, Offline, ProtocolError, SyncError, TokenRefused
 from sync.runner_lock import runner_lock
 from sync.station_state import StationState
 
@@ -116,6 +117,13 @@ def sync(
         store = _open(db_path)
         try:
             return _Run(store, db_path, creds, progress, log, policy, batch, gzip_level).run()
+        except sqlite3.OperationalError as exc:
+            # Typically "database is locked": another program held a long write. Nothing was
+            # marked sent that the county did not acknowledge; the next run goes on.
+            error = DatabaseBusy(f"本机数据库暂时无法读写（{exc}），稍后会自动再试。",
+                                 f"The station database is busy or unreadable: {exc}")
+            _note_failure(store, error.zh)
+            raise error from exc
         except SyncError as exc:
             _note_failure(store, exc.zh)
             raise

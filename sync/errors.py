@@ -44,6 +44,10 @@ class AlreadyRunning(TryLater):
     pass
 
 
+class DatabaseBusy(TryLater):
+    """The station database stayed locked by another writer longer than the busy timeout."""
+
+
 class TokenRefused(SyncError):
     exit_code = EXIT_TOKEN_REFUSED
 

@@ -25,11 +25,18 @@ def runner_lock(db_path: Path) -> Iterator[None]:
     lock = FileLock(str(lock_path(db_path)), timeout=0)
     try:
         lock.acquire()
-    except Timeout:
+    except Timeout:  # (a TimeoutError, hence an OSError: it must be caught first)
         raise AlreadyRunning(
             "另一个同步正在进行，本次不再重复运行，稍后会自动再试。",
             f"Another sync of {db_path} is running; this one exits (try later).",
         ) from None
+    except OSError as exc:
+        from sync.errors import SyncError
+
+        raise SyncError(
+            f"无法在数据库所在的文件夹里创建同步锁文件（{exc.strerror}），请检查文件夹权限。",
+            f"Cannot create the lock file {lock_path(db_path)}: {exc}",
+        ) from exc
     try:
         yield
     finally:

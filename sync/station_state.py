@@ -81,8 +81,16 @@ class StationState:
             },
         }
         tmp = self.path.with_name(self.path.name + ".tmp")
-        with open(tmp, "w", encoding="utf-8") as fh:
-            json.dump(data, fh, indent=1)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, self.path)
+        try:
+            with open(tmp, "w", encoding="utf-8") as fh:
+                json.dump(data, fh, indent=1)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, self.path)
+        except OSError as exc:
+            from sync.errors import SyncError
+
+            raise SyncError(
+                f"无法写入同步记录文件 {self.path}（{exc.strerror}），请检查磁盘空间和文件夹权限。",
+                f"Cannot write the sync state file {self.path}: {exc}",
+            ) from exc

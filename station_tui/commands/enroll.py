@@ -57,11 +57,12 @@ def run(args: argparse.Namespace) -> int:
             f"这个登记码属于站点 {answer.station.code}（{answer.station.name}），不是本站 {station.code}。\n"
             f"The code belongs to station {answer.station.code}, not {station.code}."
         )
+    replaced = credentials.credentials_path().exists()
     path = credentials.save(credentials.Credentials(
         server=server, token=answer.token, station_code=answer.station.code,
         ca_bundle=ca_bundle, enrolled_at=answer.server_time,
     ))
     print(f"已登记到县中心：{answer.station.name}（{answer.station.code}），{answer.station.township}")
-    print(f"凭据保存在 / token saved in: {path}")
+    print(f"凭据保存在 / token saved in: {path}" + ("（已替换原来的登记 / replaced the previous one）" if replaced else ""))
     print("以后运行 station sync 即可上传。Run `station sync` to upload.")
     return 0

@@ -47,6 +47,14 @@ def run(args: argparse.Namespace) -> int:
         if exc.en:
             print(exc.en, file=sys.stderr)
         return exc.exit_code
+    except Exception as exc:  # a scheduler needs an exit code and a sentence, not only a traceback
+        import traceback
+
+        print(f"同步时出现意外错误，修改仍保存在本机：{exc}", file=sys.stderr)
+        print(f"Unexpected error during sync ({type(exc).__name__}); nothing was marked sent.", file=sys.stderr)
+        if args.verbose:
+            traceback.print_exc()
+        return 1
     if report.new_epoch_reason:
         print(f"发现数据库是从备份恢复的，已重新上传全部修改。 ({report.new_epoch_reason})")
     if report.rewound_to is not None:
