@@ -16,6 +16,9 @@ HEADLESS = [
     "station_tui.demo",
     "station_tui.cli",
     "sync",
+    "sync.client",
+    "station_tui.commands.sync",
+    "station_tui.commands.enroll",
 ]
 
 

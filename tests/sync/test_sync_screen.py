@@ -101,3 +101,31 @@ async def test_not_enrolled_tells_how(station_pc: StationPC, monkeypatch: pytest
         await _wait_for(app, "#sync-server", "station enroll")
         assert app.screen.query_one("#sync-now", Button).disabled
     app.store.close()
+
+
+async def test_background_sync_uploads_without_a_key_press(station_pc: StationPC, county: County,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    station_pc.enroll(county)
+    with station_pc.store() as s:
+        add_records(s, 9)
+    monkeypatch.setenv("STATION_CONFIG_DIR", str(station_pc.config))
+    app = _app(station_pc)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _open_sync(app, pilot)
+        assert app.sync_controller.interval == 15 * 60  # settings.sync_interval_minutes
+        app.sync_controller._tick()  # what the interval timer calls every 15 minutes
+        await _wait_for(app, "#sync-pending", "待上传的修改：0 条")
+    app.store.close()
+    assert county.records(station_pc.code) == station_pc.expected_records()
+
+
+async def test_background_sync_waits_for_enrollment(station_pc: StationPC, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("STATION_CONFIG_DIR", str(station_pc.config))
+    app = _app(station_pc)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _open_sync(app, pilot)
+        app.sync_controller._tick()
+        await pilot.pause()
+        assert not app.sync_controller.running
+        assert _text(app, "#sync-status") == ""
+    app.store.close()
