@@ -30,8 +30,10 @@ def _open(args: argparse.Namespace) -> Any:
     try:
         return CountyStore(url)
     except SQLAlchemyError as exc:
-        raise CliError(f"打不开县中心数据库 {_safe(url)}：{exc.__class__.__name__}: {str(exc).splitlines()[0]}\n"
-                       f"Cannot open the county database {_safe(url)}.") from exc
+        raise CliError(
+            f"打不开县中心数据库 {_safe(url)}：{exc.__class__.__name__}: {str(exc).splitlines()[0]}\n"
+            f"Cannot open the county database {_safe(url)}."
+        ) from exc
     except RuntimeError as exc:
         raise CliError(str(exc)) from exc
 
@@ -59,8 +61,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     from sync.county.app import Limits, create_app
 
-    logging.basicConfig(level=getattr(logging, args.log_level.upper()), stream=sys.stderr,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=getattr(logging, args.log_level.upper()),
+        stream=sys.stderr,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
     store = _open(args)
     limits = Limits(max_body=args.max_body, max_inflated=args.max_inflated, rate=args.rate, burst=args.burst)
     family = socket.AF_INET6 if ":" in args.host else socket.AF_INET
@@ -70,11 +75,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
         sock.bind((args.host, args.port))
     except OSError as exc:
         sock.close()
-        raise CliError(f"无法在 {args.host}:{args.port} 上监听：{exc.strerror}\nCannot listen on {args.host}:{args.port}.") from exc
+        raise CliError(
+            f"无法在 {args.host}:{args.port} 上监听：{exc.strerror}\nCannot listen on {args.host}:{args.port}."
+        ) from exc
     host, port = sock.getsockname()[:2]
     shown = f"[{host}]" if ":" in host else host
-    config = uvicorn.Config(create_app(store, limits), log_level=args.log_level, access_log=args.access_log,
-                            timeout_keep_alive=30)
+    config = uvicorn.Config(
+        create_app(store, limits), log_level=args.log_level, access_log=args.access_log, timeout_keep_alive=30
+    )
     server = uvicorn.Server(config)
     print(f"county center store: {_safe(store.url)}", flush=True)
     print(f"listening on http://{shown}:{port}", flush=True)
@@ -115,8 +123,10 @@ def cmd_station_revoke(args: argparse.Namespace) -> int:
     if args.json:
         _print_json({"code": args.code.strip(), "revoked_tokens": n})
     else:
-        print(f"已注销站点 {args.code} 的 {n} 个同步凭证；该站再上传将被拒绝，直到用新注册码重新注册"
-              f"（county-center station code {args.code}）。")
+        print(
+            f"已注销站点 {args.code} 的 {n} 个同步凭证；该站再上传将被拒绝，直到用新注册码重新注册"
+            f"（county-center station code {args.code}）。"
+        )
     return EXIT_OK
 
 
@@ -133,8 +143,18 @@ def cmd_station_list(args: argparse.Namespace) -> int:
 
     table = [["代码", "名称", "乡镇（街道）", "已注册", "上次同步", "已确认序号", "程序版本", "隔离"]]
     for r in rows:
-        table.append([r["code"], r["name"], r["township"], "是" if r["enrolled"] else "否",
-                      r["last_sync"] or "从未同步", str(r["acked_seq"]), r["app_version"] or "-", str(r["quarantined"])])
+        table.append(
+            [
+                r["code"],
+                r["name"],
+                r["township"],
+                "是" if r["enrolled"] else "否",
+                r["last_sync"] or "从未同步",
+                str(r["acked_seq"]),
+                r["app_version"] or "-",
+                str(r["quarantined"]),
+            ]
+        )
     widths = [max(_width(row[i]) for row in table) for i in range(len(table[0]))]
     for row in table:
         print("  ".join(_pad(c, w) for c, w in zip(row, widths)).rstrip())
@@ -150,7 +170,9 @@ def cmd_quarantine(args: argparse.Namespace) -> int:
     if not rows:
         print("没有被隔离的修改。")
     for r in rows:
-        print(f"{r['received_at']}  站点 {r['code']}  seq {r['seq']}  {r['change_id']}\n  原因：{r['reason']}\n  原文：{r['raw']}")
+        print(f"{r['received_at']}  站点 {r['code']}  seq {r['seq']}  {r['change_id']}")
+        print(f"  原因：{r['reason']}")
+        print(f"  原文：{r['raw']}")
     return EXIT_OK
 
 
@@ -203,21 +225,34 @@ def build_parser() -> argparse.ArgumentParser:
     from sync import protocol
 
     parent = argparse.ArgumentParser(add_help=False)
-    parent.add_argument("--db", default=argparse.SUPPRESS,
-                        help="数据库 URL 或 SQLite 文件 / store URL, e.g. postgresql+psycopg://user@host/db (env COUNTY_DB)")
+    parent.add_argument(
+        "--db",
+        default=argparse.SUPPRESS,
+        help="数据库 URL 或 SQLite 文件 / store URL, e.g. postgresql+psycopg://user@host/db (env COUNTY_DB)",
+    )
     parser = argparse.ArgumentParser(
-        prog="county-center", parents=[parent],
+        prog="county-center",
+        parents=[parent],
         description="县新时代文明实践中心：接收各站同步的数据并汇总。"
-        " The county center: receives the stations' changes and reports on them.")
+        " The county center: receives the stations' changes and reports on them.",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     p = sub.add_parser("serve", parents=[parent], help="运行同步服务 / run the HTTP service")
     p.add_argument("--host", default="127.0.0.1", help="监听地址 / address to listen on (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=8750, help="端口，0 = 任选 / port, 0 picks a free one (default 8750)")
-    p.add_argument("--max-body", type=int, default=protocol.MAX_COMPRESSED_BYTES,
-                   help="压缩后请求体上限（字节）/ compressed body cap in bytes")
-    p.add_argument("--max-inflated", type=int, default=protocol.MAX_DECOMPRESSED_BYTES,
-                   help="解压后上限（字节）/ decompressed body cap in bytes")
+    p.add_argument(
+        "--max-body",
+        type=int,
+        default=protocol.MAX_COMPRESSED_BYTES,
+        help="压缩后请求体上限（字节）/ compressed body cap in bytes",
+    )
+    p.add_argument(
+        "--max-inflated",
+        type=int,
+        default=protocol.MAX_DECOMPRESSED_BYTES,
+        help="解压后上限（字节）/ decompressed body cap in bytes",
+    )
     p.add_argument("--rate", type=float, default=20.0, help="每个凭证每秒请求数 / requests per second per token")
     p.add_argument("--burst", type=float, default=60.0, help="突发请求数 / burst size per token")
     p.add_argument("--log-level", default="info", choices=("debug", "info", "warning", "error"))

@@ -35,16 +35,13 @@ class Incoming:
     problem: str | None = None
 
 
+_UNSTORABLE = re.compile("[\x00-\x1f\ud800-\udfff]")
+
+
 def clean_text(value: str) -> bool:
     """Text every store can hold: no control characters (PostgreSQL refuses NUL) and no lone
     surrogates (they cannot be encoded as UTF-8)."""
-    if any(ord(ch) < 0x20 for ch in value):
-        return False
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
+    return _UNSTORABLE.search(value) is None
 
 
 def _is_int(value: Any) -> bool:

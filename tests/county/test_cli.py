@@ -14,8 +14,20 @@ from .countyd import COUNTY_BIN, cli
 def test_station_commands(tmp_path: Path) -> None:
     # The commands' store code runs against both stores in the server tests; here the CLI itself.
     county_url = f"sqlite:///{tmp_path / 'county.db'}"
-    added = json.loads(cli(county_url, "station", "add", "--code", "140311101201", "--name", "甄家庄站",
-                           "--township", "府西街道", "--json").stdout)
+    added = json.loads(
+        cli(
+            county_url,
+            "station",
+            "add",
+            "--code",
+            "140311101201",
+            "--name",
+            "甄家庄站",
+            "--township",
+            "府西街道",
+            "--json",
+        ).stdout
+    )
     assert added["code"] == "140311101201"
     assert len(added["enrollment_code"].replace("-", "")) == 12
 
@@ -36,7 +48,9 @@ def test_station_commands(tmp_path: Path) -> None:
 
     rows = json.loads(cli(county_url, "station", "list", "--json").stdout)
     assert [(r["code"], r["enrolled"], r["last_sync"], r["acked_seq"], r["quarantined"]) for r in rows] == [
-        ("140311101201", False, None, 0, 0), ("140311101202", False, None, 0, 0)]
+        ("140311101201", False, None, 0, 0),
+        ("140311101202", False, None, 0, 0),
+    ]
     table = cli(county_url, "station", "list").stdout
     assert "甄家庄站" in table and "从未同步" in table
 
@@ -48,14 +62,20 @@ def test_station_commands(tmp_path: Path) -> None:
 
 def test_county_db_environment_and_default_location(tmp_path: Path) -> None:
     env = {**os.environ, "COUNTY_DB": str(tmp_path / "env" / "county.db")}
-    done = subprocess.run([COUNTY_BIN, "station", "add", "--code", "140311101201", "--name", "站", "--township", "镇"],
-                          capture_output=True, text=True, env=env, timeout=120)
+    done = subprocess.run(
+        [COUNTY_BIN, "station", "add", "--code", "140311101201", "--name", "站", "--township", "镇"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "env" / "county.db").exists()
     # Without --db and COUNTY_DB: a SQLite file in the user data directory (HOME is isolated).
     env.pop("COUNTY_DB")
-    done = subprocess.run([COUNTY_BIN, "station", "list", "--json"], capture_output=True, text=True, env=env,
-                          timeout=120)
+    done = subprocess.run(
+        [COUNTY_BIN, "station", "list", "--json"], capture_output=True, text=True, env=env, timeout=120
+    )
     assert done.returncode == 0 and json.loads(done.stdout) == []
     assert (Path(os.environ["XDG_DATA_HOME"]) / "station-tui-county" / "county.db").exists()
 

@@ -118,8 +118,14 @@ def test_killed_while_receiving_a_body_stores_nothing_of_it(own_county: County) 
 
     def upload() -> None:
         try:
-            outcome.append(httpx.post(county.base + protocol.BATCHES_PATH, content=slow(), timeout=60,
-                                      headers={**protocol.auth_header(token), "Content-Encoding": "gzip"}))
+            outcome.append(
+                httpx.post(
+                    county.base + protocol.BATCHES_PATH,
+                    content=slow(),
+                    timeout=60,
+                    headers={**protocol.auth_header(token), "Content-Encoding": "gzip"},
+                )
+            )
         except httpx.TransportError as exc:
             outcome.append(exc)
 

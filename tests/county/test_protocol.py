@@ -26,8 +26,12 @@ def test_outbox_rows_become_changes_and_encode_as_gzip_json(store, station: Stat
     assert changes[0].row["code"] == "140311101201"
     assert changes[0].id == station.id and changes[0].op == "insert"
     batch = protocol.Batch(
-        schema_version=LATEST, app_version="0.1.0", station=station.code,
-        epoch=store.meta("epoch"), after_seq=0, changes=changes,
+        schema_version=LATEST,
+        app_version="0.1.0",
+        station=station.code,
+        epoch=store.meta("epoch"),
+        after_seq=0,
+        changes=changes,
     )
     decoded = json.loads(gzip.decompress(protocol.encode(batch)))
     assert protocol.Batch.model_validate(decoded) == batch
