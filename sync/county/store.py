@@ -7,11 +7,12 @@ import json
 import os
 import re
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, and_, create_engine, event, func, select
+from sqlalchemy import Connection, Engine, and_, create_engine, event, func, select
 from sqlalchemy.engine import make_url
 
 from sync.county import auth, schema
@@ -40,6 +41,7 @@ from sync.protocol import (
 DB_ENV = "COUNTY_DB"
 APP_NAME = "station-tui-county"
 _STATION_CODE = re.compile(r"^\d{12}$")
+_READ_ONLY = "county_read_only"
 #: Keep IN (...) lists well under SQLite's and PostgreSQL's bound-parameter limits.
 _CHUNK = 900
 
@@ -76,9 +78,13 @@ def make_engine(url: str) -> Engine:
             cur.close()
 
         @event.listens_for(engine, "begin")
-        def _begin_immediate(conn) -> None:  # noqa: ANN001
-            # Take the write lock up front: a batch never fails half-way on a lock upgrade.
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        def _begin(conn) -> None:  # noqa: ANN001
+            if conn.get_execution_options().get(_READ_ONLY):
+                # Readers share the file with the writer (WAL): reports never hold up uploads.
+                conn.exec_driver_sql("BEGIN")
+            else:
+                # Take the write lock up front: a batch never fails half-way on a lock upgrade.
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
 
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5)
@@ -112,6 +118,12 @@ class CountyStore:
 
     def close(self) -> None:
         self.engine.dispose()
+
+    @contextmanager
+    def _reading(self) -> Iterator[Connection]:
+        """A read-only transaction (one consistent snapshot; no write lock on SQLite)."""
+        with self.engine.connect().execution_options(**{_READ_ONLY: True}) as conn, conn.begin():
+            yield conn
 
     def __enter__(self) -> CountyStore:
         return self
@@ -191,7 +203,7 @@ class CountyStore:
         return StationRow(*row)
 
     def list_stations(self) -> list[dict[str, Any]]:
-        with self.engine.begin() as conn:
+        with self._reading() as conn:
             live = dict(
                 conn.execute(
                     select(tokens.c.station_id, func.count())
@@ -246,7 +258,7 @@ class CountyStore:
         )
         if code:
             query = query.where(stations.c.code == code.strip())
-        with self.engine.begin() as conn:
+        with self._reading() as conn:
             return [dict(r) for r in conn.execute(query).mappings()]
 
     def new_admin_token(self) -> str:
@@ -265,7 +277,7 @@ class CountyStore:
             )
 
     def is_admin(self, token: str) -> bool:
-        with self.engine.begin() as conn:
+        with self._reading() as conn:
             return (
                 conn.execute(
                     select(admin_tokens.c.token_hash).where(
@@ -328,7 +340,7 @@ class CountyStore:
         """The station a token belongs to; 401 when it is missing, unknown or revoked."""
         if not token:
             raise _unauthorized()
-        with self.engine.begin() as conn:
+        with self._reading() as conn:
             row = conn.execute(
                 select(tokens.c.station_id, tokens.c.revoked_at).where(tokens.c.token_hash == auth.digest(token))
             ).first()
@@ -339,7 +351,7 @@ class CountyStore:
             return self._station_by_id(conn, row[0])
 
     def ack_status(self, station: StationRow, epoch: str) -> AckStatus:
-        with self.engine.begin() as conn:
+        with self._reading() as conn:
             row = conn.execute(
                 select(epochs.c.ack_seq, epochs.c.last_sync).where(
                     and_(epochs.c.station_id == station.id, epochs.c.epoch == epoch)
@@ -357,7 +369,16 @@ class CountyStore:
         )
         row = conn.execute(query).first()
         if row is None:
-            conn.execute(epochs.insert().values(station_id=station_id, epoch=epoch, ack_seq=0, first_seen=now))
+            # An enrollment and a first batch may race to create it: the loser just reads it.
+            if conn.dialect.name == "postgresql":
+                from sqlalchemy.dialects.postgresql import insert
+            else:
+                from sqlalchemy.dialects.sqlite import insert
+            conn.execute(
+                insert(epochs)
+                .values(station_id=station_id, epoch=epoch, ack_seq=0, first_seen=now)
+                .on_conflict_do_nothing(index_elements=["station_id", "epoch"])
+            )
             row = conn.execute(query).first()
         return int(row[0]), int(row[1])
 
@@ -526,7 +547,7 @@ class CountyStore:
 
     # -- what reports read ----------------------------------------------------------------
     def all_stations(self) -> list[dict[str, Any]]:
-        with self.engine.begin() as conn:
+        with self._reading() as conn:
             return [
                 dict(r)
                 for r in conn.execute(
@@ -538,7 +559,7 @@ class CountyStore:
 
     def live_rows(self, tables: Sequence[str]) -> Iterator[tuple[int, str, str]]:
         """(station id, table, row JSON) of every record not deleted in these tables."""
-        with self.engine.connect() as conn:
+        with self._reading() as conn:
             result = conn.execution_options(yield_per=2000).execute(
                 select(records.c.station_id, records.c.tbl, records.c.row_json).where(
                     and_(records.c.tbl.in_(list(tables)), records.c.deleted == 0)

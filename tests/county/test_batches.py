@@ -216,3 +216,27 @@ def test_enrollment_code_for_another_station_is_refused(county: County) -> None:
         json={"enrollment_code": code, "epoch": "e", "app_version": "0.1.0", "station_code": A},
     )
     assert r.status_code == 200
+
+
+def test_concurrent_uploads_apply_each_change_once(county: County) -> None:
+    """The same batch sent by several runners at once (a second PC, a retry racing the first),
+    and other stations uploading meanwhile: every change is applied exactly once."""
+    from collections import Counter
+    from concurrent.futures import ThreadPoolExecutor
+
+    codes = [new_code() for _ in range(3)]
+    tokens = [county.enroll(code) for code in codes]
+    shared = batch([change(i, rid=f"L{i}") for i in range(1, 41)])
+    own = [batch([change(i, rid=f"M{i}") for i in range(1, 41)]) for _ in tokens[1:]]
+    jobs = [(tokens[0], shared)] * 6 + list(zip(tokens[1:], own))
+    with ThreadPoolExecutor(max_workers=len(jobs)) as pool:
+        answers = list(pool.map(lambda job: county.post(*job), jobs))
+    assert [a.status_code for a in answers] == [200] * len(jobs), [a.text for a in answers if a.status_code != 200]
+    applied = Counter(
+        (a.request.headers["authorization"], r["change_id"])
+        for a in answers
+        for r in a.json()["results"]
+        if r["status"] == "applied"
+    )
+    assert len(applied) == 40 * 3 and set(applied.values()) == {1}
+    assert [county.ack(t, "epoch-1") for t in tokens] == [40, 40, 40]
