@@ -15,6 +15,9 @@ HEADLESS = [
     "station_tui.config",
     "station_tui.cli",
     "sync",
+    "sync.protocol",
+    "sync.county.app",
+    "sync.county.cli",
 ]
 
 

@@ -35,3 +35,17 @@ def test_outbox_rows_become_changes_and_encode_as_gzip_json(store, station: Stat
     )
     decoded = json.loads(gzip.decompress(protocol.encode(batch)))
     assert protocol.Batch.model_validate(decoded) == batch
+
+
+def test_the_protocol_and_the_county_package_import_light() -> None:
+    """The station's cron job imports sync.protocol; it must not pay for the county's server."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, sync, sync.protocol, sync.county\n"
+        "heavy = ('fastapi', 'sqlalchemy', 'uvicorn', 'starlette', 'psycopg', 'textual')\n"
+        "print(','.join(sorted(m for m in sys.modules if m.split('.')[0] in heavy)))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""
