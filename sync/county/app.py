@@ -36,8 +36,8 @@ class Limits:
     max_body: int = protocol.MAX_COMPRESSED_BYTES
     max_inflated: int = protocol.MAX_DECOMPRESSED_BYTES
     #: Requests per second per station token (and per address for enrollment), and burst.
-    rate: float = 20.0
-    burst: float = 60.0
+    rate: float = 50.0
+    burst: float = 200.0
 
 
 def _error(exc: ApiError, headers: dict[str, str] | None = None) -> JSONResponse:
@@ -186,7 +186,7 @@ def create_app(store: CountyStore, limits: Limits | None = None) -> FastAPI:
         result = await run_in_threadpool(
             store.apply, station, parsed.epoch, parsed.after_seq, parsed.app_version, parsed.items
         )
-        return JSONResponse(result.model_dump(mode="json"))
+        return JSONResponse(result)
 
     @app.get(protocol.REPORT_PATH)
     async def report(request: Request, year: int | None = None, month: int | None = None) -> JSONResponse:

@@ -78,6 +78,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         raise CliError(
             f"无法在 {args.host}:{args.port} 上监听：{exc.strerror}\nCannot listen on {args.host}:{args.port}."
         ) from exc
+    sock.listen(2048)  # connections queue from now on, before the app has even started
     host, port = sock.getsockname()[:2]
     shown = f"[{host}]" if ":" in host else host
     config = uvicorn.Config(
@@ -253,8 +254,13 @@ def build_parser() -> argparse.ArgumentParser:
         default=protocol.MAX_DECOMPRESSED_BYTES,
         help="解压后上限（字节）/ decompressed body cap in bytes",
     )
-    p.add_argument("--rate", type=float, default=20.0, help="每个凭证每秒请求数 / requests per second per token")
-    p.add_argument("--burst", type=float, default=60.0, help="突发请求数 / burst size per token")
+    p.add_argument(
+        "--rate",
+        type=float,
+        default=50.0,
+        help="每个凭证每秒请求数，0 = 不限 / requests per second per token, 0 = no limit",
+    )
+    p.add_argument("--burst", type=float, default=200.0, help="突发请求数 / burst size per token")
     p.add_argument("--log-level", default="info", choices=("debug", "info", "warning", "error"))
     p.add_argument("--access-log", action="store_true", help="记录每个请求 / log every request")
     p.set_defaults(func=cmd_serve)

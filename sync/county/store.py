@@ -29,9 +29,8 @@ from sync.county.schema import (
     tokens,
 )
 from sync.protocol import (
+    PROTOCOL_VERSION,
     AckStatus,
-    BatchResult,
-    ChangeResult,
     EnrollRequest,
     EnrollResponse,
     StationInfo,
@@ -87,7 +86,9 @@ def make_engine(url: str) -> Engine:
                 conn.exec_driver_sql("BEGIN IMMEDIATE")
 
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5)
+    # No server-side prepared statements: a generic plan made while a table was still empty
+    # (a new county) would keep scanning it whole once it holds millions of changes.
+    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5, connect_args={"prepare_threshold": None})
 
 
 @dataclass(frozen=True, slots=True)
@@ -385,7 +386,7 @@ class CountyStore:
     # -- applying a batch -----------------------------------------------------------------
     def apply(
         self, station: StationRow, epoch: str, after_seq: int, app_version: str, items: list[Incoming]
-    ) -> BatchResult:
+    ) -> dict[str, Any]:
         """Store one batch in one transaction; see docs/sync-protocol.md for the rules."""
         now = utc_now()
         with self.engine.begin() as conn:
@@ -402,57 +403,58 @@ class CountyStore:
                 .where(stations.c.id == station.id)
                 .values(last_sync=now, app_version=app_version, last_epoch_id=epoch_id)
             )
-        return BatchResult(epoch=epoch, ack_seq=new_ack, results=results, server_time=now)
+        # A plain dict shaped as ``protocol.BatchResult``: thousands of result models per batch cost too much.
+        return {
+            "protocol_version": PROTOCOL_VERSION,
+            "epoch": epoch,
+            "ack_seq": new_ack,
+            "results": results,
+            "server_time": now,
+        }
 
     def _apply_changes(
         self, conn: Any, station_id: int, epoch_id: int, items: list[Incoming], now: str
-    ) -> list[ChangeResult]:
+    ) -> list[dict[str, Any]]:
         seen: set[str] = set()
         for chunk in _chunks([i.change_id for i in items]):
             seen.update(
                 conn.execute(
                     select(change_log.c.change_id).where(
-                        and_(change_log.c.station_id == station_id, change_log.c.change_id.in_(chunk))
+                        and_(change_log.c.station_id == station_id, _any(change_log.c.change_id, chunk, conn))
                     )
                 ).scalars()
             )
 
         # Current version of every record the batch touches: (epoch rank, row_version).
         current: dict[tuple[str, str], tuple[int, int]] = {}
-        ids = sorted({i.change.id for i in items if i.change is not None})
-        for chunk in _chunks(ids):
-            for tbl, rid, ep, ver in conn.execute(
-                select(records.c.tbl, records.c.record_id, records.c.epoch_id, records.c.row_version).where(
-                    and_(records.c.station_id == station_id, records.c.record_id.in_(chunk))
-                )
-            ):
-                current[(tbl, rid)] = (int(ep), int(ver))
-        stored = set(current)
-
-        results: list[ChangeResult] = []
-        log_rows: list[dict[str, Any]] = []
-        quarantined: list[dict[str, Any]] = []
-        newest: dict[tuple[str, str], dict[str, Any]] = {}
-        for item in items:
-            if item.change_id in seen:
-                results.append(
-                    ChangeResult.model_construct(
-                        seq=item.seq, change_id=item.change_id, status="duplicate", reason=None
+        by_table: dict[str, set[str]] = {}
+        for i in items:
+            if i.change is not None:
+                by_table.setdefault(i.change.table, set()).add(i.change.id)
+        for tbl, ids in by_table.items():
+            for chunk in _chunks(sorted(ids)):
+                found = conn.execute(
+                    select(records.c.record_id, records.c.epoch_id, records.c.row_version).where(
+                        and_(
+                            records.c.station_id == station_id,
+                            records.c.tbl == tbl,
+                            _any(records.c.record_id, chunk, conn),
+                        )
                     )
                 )
+                for rid, ep, ver in found:
+                    current[(tbl, rid)] = (int(ep), int(ver))
+
+        results: list[dict[str, Any]] = []
+        log_rows: list[tuple[Any, ...]] = []  # change_log columns, in the INSERT's order below
+        quarantined: list[dict[str, Any]] = []
+        newest: dict[tuple[str, str], tuple[Any, ...]] = {}  # records columns, in the SQL's order below
+        for item in items:
+            if item.change_id in seen:
+                results.append({"seq": item.seq, "change_id": item.change_id, "status": "duplicate", "reason": None})
                 continue
             seen.add(item.change_id)
             change = item.change
-            log = {
-                "station_id": station_id,
-                "change_id": item.change_id,
-                "epoch_id": epoch_id,
-                "seq": item.seq,
-                "tbl": change.table if change else None,
-                "record_id": change.id if change else None,
-                "row_version": change.row_version if change else None,
-                "received_at": now,
-            }
             if change is None:
                 quarantined.append(
                     {
@@ -465,82 +467,62 @@ class CountyStore:
                         "received_at": now,
                     }
                 )
-                results.append(
-                    ChangeResult.model_construct(
-                        seq=item.seq, change_id=item.change_id, status="quarantined", reason=item.problem
+                status, reason = "quarantined", item.problem
+            else:
+                key = (change.table, change.id)
+                version = (epoch_id, change.row_version)
+                have = current.get(key)
+                if have is not None and version <= have:
+                    status = "stale"
+                    reason = f"县中心已有该记录更新的版本（第 {have[1]} 版），此修改为第 {change.row_version} 版"
+                else:
+                    status, reason = "applied", None
+                    current[key] = version
+                    newest[key] = (
+                        station_id,
+                        change.table,
+                        change.id,
+                        epoch_id,
+                        change.row_version,
+                        int(item.deleted),
+                        item.row_json,
+                        item.change_id,
+                        now,
                     )
+            results.append({"seq": item.seq, "change_id": item.change_id, "status": status, "reason": reason})
+            log_rows.append(
+                (
+                    station_id,
+                    item.change_id,
+                    epoch_id,
+                    item.seq,
+                    change.table if change else None,
+                    change.id if change else None,
+                    change.row_version if change else None,
+                    status,
+                    now,
                 )
-                log_rows.append({**log, "status": "quarantined"})
-                continue
-            key = (change.table, change.id)
-            version = (epoch_id, change.row_version)
-            have = current.get(key)
-            if have is not None and version <= have:
-                reason = f"县中心已有该记录更新的版本（第 {have[1]} 版），此修改为第 {change.row_version} 版"
-                results.append(
-                    ChangeResult.model_construct(seq=item.seq, change_id=item.change_id, status="stale", reason=reason)
-                )
-                log_rows.append({**log, "status": "stale"})
-                continue
-            current[key] = version
-            newest[key] = {
-                "b_station": station_id,
-                "b_tbl": change.table,
-                "b_id": change.id,
-                "epoch_id": epoch_id,
-                "row_version": change.row_version,
-                "deleted": int(item.deleted),
-                "row_json": item.row_json,
-                "change_id": item.change_id,
-                "received_at": now,
-            }
-            results.append(
-                ChangeResult.model_construct(seq=item.seq, change_id=item.change_id, status="applied", reason=None)
             )
-            log_rows.append({**log, "status": "applied"})
 
-        inserts = [v for k, v in newest.items() if k not in stored]
-        updates = [v for k, v in newest.items() if k in stored]
-        if inserts:
-            conn.execute(
-                records.insert(),
-                [
-                    {
-                        "station_id": v["b_station"],
-                        "tbl": v["b_tbl"],
-                        "record_id": v["b_id"],
-                        **{
-                            k: v[k]
-                            for k in ("epoch_id", "row_version", "deleted", "row_json", "change_id", "received_at")
-                        },
-                    }
-                    for v in inserts
-                ],
-            )
-        if updates:
-            from sqlalchemy import bindparam
-
-            conn.execute(
-                records.update()
-                .where(
-                    and_(
-                        records.c.station_id == bindparam("b_station"),
-                        records.c.tbl == bindparam("b_tbl"),
-                        records.c.record_id == bindparam("b_id"),
-                    )
-                )
-                .values(
-                    epoch_id=bindparam("epoch_id"),
-                    row_version=bindparam("row_version"),
-                    deleted=bindparam("deleted"),
-                    row_json=bindparam("row_json"),
-                    change_id=bindparam("change_id"),
-                    received_at=bindparam("received_at"),
-                ),
-                updates,
+        if newest:
+            _bulk(
+                conn,
+                "INSERT INTO records (station_id, tbl, record_id, epoch_id, row_version, deleted, row_json,"
+                " change_id, received_at) {rows}"
+                " ON CONFLICT (station_id, tbl, record_id) DO UPDATE SET epoch_id = excluded.epoch_id,"
+                " row_version = excluded.row_version, deleted = excluded.deleted, row_json = excluded.row_json,"
+                " change_id = excluded.change_id, received_at = excluded.received_at",
+                list(newest.values()),
+                ("integer", "text", "text", "bigint", "bigint", "integer", "text", "text", "text"),
             )
         if log_rows:
-            conn.execute(change_log.insert(), log_rows)
+            _bulk(
+                conn,
+                "INSERT INTO change_log (station_id, change_id, epoch_id, seq, tbl, record_id, row_version, status,"
+                " received_at) {rows}",
+                log_rows,
+                ("integer", "text", "bigint", "bigint", "text", "text", "bigint", "text", "text"),
+            )
         if quarantined:
             conn.execute(quarantine.insert(), quarantined)
         return results
@@ -567,6 +549,29 @@ class CountyStore:
             )
             for station_id, tbl, row_json in result:
                 yield int(station_id), tbl, row_json
+
+
+def _bulk(conn: Connection, sql: str, rows: list[tuple[Any, ...]], pg_types: tuple[str, ...]) -> None:
+    """Insert many rows with plain DB-API calls (SQLAlchemy's per-row parameter handling would
+    cost more than the rows): executemany on SQLite; on PostgreSQL one statement whose rows come
+    from ``unnest`` of one array per column, so neither round trips nor query text grow with
+    the batch."""
+    if conn.dialect.paramstyle == "qmark":
+        conn.exec_driver_sql(sql.format(rows="VALUES (" + ", ".join(["?"] * len(pg_types)) + ")"), rows)
+        return
+    columns = [list(col) for col in zip(*rows)]
+    arrays = ", ".join(f"%s::{t}[]" for t in pg_types)
+    conn.exec_driver_sql(sql.format(rows=f"SELECT * FROM unnest({arrays})"), tuple(columns))
+
+
+def _any(column: Any, values: Sequence[Any], conn: Connection) -> Any:
+    """``column IN (values)``; on PostgreSQL as ``= ANY(array)``: one parameter, not thousands."""
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy import String, any_, bindparam
+        from sqlalchemy.dialects.postgresql import ARRAY
+
+        return column == any_(bindparam(None, list(values), type_=ARRAY(String)))
+    return column.in_(values)
 
 
 def _raw_text(raw: Any) -> str:
