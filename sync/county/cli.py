@@ -61,6 +61,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     from sync.county.app import Limits, create_app
 
+    if bool(args.tls_cert) != bool(args.tls_key):
+        raise CliError("--tls-cert 与 --tls-key 需同时给出 / give both --tls-cert and --tls-key", EXIT_USAGE)
+    for path in (args.tls_cert, args.tls_key):
+        if path and not Path(path).is_file():
+            raise CliError(f"找不到证书文件 {path} / certificate file not found: {path}", EXIT_USAGE)
     logging.basicConfig(
         level=getattr(logging, args.log_level.upper()),
         stream=sys.stderr,
@@ -82,11 +87,17 @@ def cmd_serve(args: argparse.Namespace) -> int:
     host, port = sock.getsockname()[:2]
     shown = f"[{host}]" if ":" in host else host
     config = uvicorn.Config(
-        create_app(store, limits), log_level=args.log_level, access_log=args.access_log, timeout_keep_alive=30
+        create_app(store, limits),
+        log_level=args.log_level,
+        access_log=args.access_log,
+        timeout_keep_alive=30,
+        ssl_certfile=args.tls_cert,
+        ssl_keyfile=args.tls_key,
     )
     server = uvicorn.Server(config)
+    scheme = "https" if args.tls_cert else "http"
     print(f"county center store: {_safe(store.url)}", flush=True)
-    print(f"listening on http://{shown}:{port}", flush=True)
+    print(f"listening on {scheme}://{shown}:{port}", flush=True)
     try:
         server.run(sockets=[sock])
     finally:
@@ -261,6 +272,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="每个凭证每秒请求数，0 = 不限 / requests per second per token, 0 = no limit",
     )
     p.add_argument("--burst", type=float, default=200.0, help="突发请求数 / burst size per token")
+    p.add_argument(
+        "--tls-cert", metavar="PEM", help="HTTPS 证书（含中间证书）/ serve HTTPS with this certificate chain"
+    )
+    p.add_argument("--tls-key", metavar="PEM", help="HTTPS 私钥 / the certificate's private key")
     p.add_argument("--log-level", default="info", choices=("debug", "info", "warning", "error"))
     p.add_argument("--access-log", action="store_true", help="记录每个请求 / log every request")
     p.set_defaults(func=cmd_serve)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import ssl
 import subprocess
 from pathlib import Path
 
@@ -84,3 +85,54 @@ def test_an_unreachable_store_is_reported_plainly(tmp_path: Path) -> None:
     done = cli("postgresql+psycopg://nobody:secret@127.0.0.1:1/none", "station", "list", check=False)
     assert done.returncode == 1
     assert "打不开县中心数据库" in done.stderr and "secret" not in done.stderr
+
+
+def test_serve_over_https_with_the_countys_own_certificate(tmp_path: Path) -> None:
+    """A county with its own (self-signed) certificate: stations that trust it connect,
+    others are refused by TLS before anything is sent."""
+    import httpx
+
+    from sync import protocol
+
+    from .countyd import County
+
+    cert, key = tmp_path / "county.pem", tmp_path / "county.key"
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "2",
+            "-subj",
+            "/CN=127.0.0.1",
+            "-addext",
+            "subjectAltName=IP:127.0.0.1",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
+    server = County(f"sqlite:///{tmp_path / 'county.db'}", tmp_path, ("--tls-cert", str(cert), "--tls-key", str(key)))
+    trusted = ssl.create_default_context(cafile=str(cert))
+    server.verify = trusted
+    server.start()
+    try:
+        assert server.base.startswith("https://127.0.0.1:")
+        assert httpx.get(server.base + protocol.HEALTH_PATH, verify=trusted, timeout=10).status_code == 200
+        try:
+            httpx.get(server.base + protocol.HEALTH_PATH, timeout=10)
+            raise AssertionError("an untrusted certificate was accepted")
+        except httpx.ConnectError as exc:
+            assert "CERTIFICATE_VERIFY_FAILED" in str(exc)
+    finally:
+        server.stop()
+    half = cli(f"sqlite:///{tmp_path / 'county.db'}", "serve", "--tls-cert", str(cert), check=False)
+    assert half.returncode == 2 and "--tls-key" in half.stderr
