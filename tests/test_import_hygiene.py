@@ -19,6 +19,9 @@ HEADLESS = [
     "sync.client",
     "station_tui.commands.sync",
     "station_tui.commands.enroll",
+    "sync.protocol",
+    "sync.county.app",
+    "sync.county.cli",
 ]
 
 

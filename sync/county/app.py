@@ -36,8 +36,8 @@ class Limits:
     max_body: int = protocol.MAX_COMPRESSED_BYTES
     max_inflated: int = protocol.MAX_DECOMPRESSED_BYTES
     #: Requests per second per station token (and per address for enrollment), and burst.
-    rate: float = 20.0
-    burst: float = 60.0
+    rate: float = 50.0
+    burst: float = 200.0
 
 
 def _error(exc: ApiError, headers: dict[str, str] | None = None) -> JSONResponse:
@@ -47,44 +47,72 @@ def _error(exc: ApiError, headers: dict[str, str] | None = None) -> JSONResponse
 def create_app(store: CountyStore, limits: Limits | None = None) -> FastAPI:
     limits = limits or Limits()
     limiter = auth.RateLimiter(limits.rate, limits.burst)
-    app = FastAPI(title="县新时代文明实践中心 · 同步服务", version=str(protocol.PROTOCOL_VERSION), docs_url=None, redoc_url=None)
+    app = FastAPI(
+        title="县新时代文明实践中心 · 同步服务", version=str(protocol.PROTOCOL_VERSION), docs_url=None, redoc_url=None
+    )
     app.state.store = store
 
     @app.exception_handler(ApiError)
     async def _api_error(_request: Request, exc: ApiError) -> JSONResponse:
-        headers = {"Retry-After": str(max(1, round(exc.extra["retry_after"])))} if exc.extra.get("retry_after") else None
+        headers = (
+            {"Retry-After": str(max(1, round(exc.extra["retry_after"])))} if exc.extra.get("retry_after") else None
+        )
         return _error(exc, headers)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_request: Request, exc: RequestValidationError) -> JSONResponse:
         first = exc.errors()[0] if exc.errors() else {}
         where = ".".join(str(p) for p in first.get("loc", ()))
-        return _error(bad_request(f"请求参数不对：{where} {first.get('msg', '')}", f"bad request: {where} {first.get('msg', '')}"))
+        return _error(
+            bad_request(f"请求参数不对：{where} {first.get('msg', '')}", f"bad request: {where} {first.get('msg', '')}")
+        )
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
         code = "bad_request" if exc.status_code < 500 else "server_error"
         return JSONResponse(
-            protocol.ErrorBody(error=code, message=f"请求无法处理（{exc.status_code}）", message_en=str(exc.detail))
-            .model_dump(mode="json"), status_code=exc.status_code)
+            protocol.ErrorBody(
+                error=code, message=f"请求无法处理（{exc.status_code}）", message_en=str(exc.detail)
+            ).model_dump(mode="json"),
+            status_code=exc.status_code,
+        )
 
     @app.exception_handler(OperationalError)
     async def _db_down(request: Request, exc: OperationalError) -> JSONResponse:
         log.error("store unavailable on %s %s: %s", request.method, request.url.path, exc)
-        return _error(ApiError(503, "unavailable", "县中心数据库暂时不可用，请稍后再同步，本站数据已安全保存在本机。",
-                               "county store unavailable; retry later", retry_after=30.0), {"Retry-After": "30"})
+        return _error(
+            ApiError(
+                503,
+                "unavailable",
+                "县中心数据库暂时不可用，请稍后再同步，本站数据已安全保存在本机。",
+                "county store unavailable; retry later",
+                retry_after=30.0,
+            ),
+            {"Retry-After": "30"},
+        )
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
         log.exception("unexpected error on %s %s", request.method, request.url.path)
-        return _error(ApiError(500, "server_error", "县中心内部出错，本次上传未保存任何内容，请稍后再试。",
-                               f"internal error ({type(exc).__name__}); nothing was stored, retry later"))
+        return _error(
+            ApiError(
+                500,
+                "server_error",
+                "县中心内部出错，本次上传未保存任何内容，请稍后再试。",
+                f"internal error ({type(exc).__name__}); nothing was stored, retry later",
+            )
+        )
 
     def throttle(key: str) -> None:
         wait = limiter.take(key)
         if wait:
-            raise ApiError(429, "rate_limited", f"上传太频繁，请 {wait:.0f} 秒后再试。",
-                           f"rate limited; retry in {wait:.1f}s", retry_after=wait)
+            raise ApiError(
+                429,
+                "rate_limited",
+                f"上传太频繁，请 {wait:.0f} 秒后再试。",
+                f"rate limited; retry in {wait:.1f}s",
+                retry_after=wait,
+            )
 
     async def station_of(request: Request) -> Any:
         token = auth.bearer(request.headers.get("authorization"))
@@ -94,31 +122,45 @@ def create_app(store: CountyStore, limits: Limits | None = None) -> FastAPI:
 
     async def json_body(request: Request) -> Any:
         raw = await body.read_body(
-            request.stream(), content_length=request.headers.get("content-length"),
+            request.stream(),
+            content_length=request.headers.get("content-length"),
             content_encoding=request.headers.get("content-encoding"),
-            max_body=limits.max_body, max_inflated=limits.max_inflated)
+            max_body=limits.max_body,
+            max_inflated=limits.max_inflated,
+        )
         return body.parse_json(raw)
 
     @app.get(protocol.HEALTH_PATH)
     async def health() -> dict[str, Any]:
-        return {"status": "ok", "supported": protocol.supported_window().model_dump(),
-                "server_time": protocol.utc_now()}
+        return {
+            "status": "ok",
+            "supported": protocol.supported_window().model_dump(),
+            "server_time": protocol.utc_now(),
+        }
 
     @app.post(protocol.ENROLL_PATH)
     async def enroll(request: Request) -> JSONResponse:
         throttle(f"ip:{request.client.host if request.client else '?'}")
         data = await json_body(request)
         if isinstance(data, dict):
-            batches.check_versions(data.get("protocol_version", protocol.PROTOCOL_VERSION),
-                                   data.get("schema_version", protocol.MIN_SCHEMA_VERSION))
+            batches.check_versions(
+                data.get("protocol_version", protocol.PROTOCOL_VERSION),
+                data.get("schema_version", protocol.MIN_SCHEMA_VERSION),
+            )
         try:
             req = protocol.EnrollRequest.model_validate(data)
         except ValidationError as exc:
             first = exc.errors()[0]
             where = ".".join(str(p) for p in first.get("loc", ()))
-            raise bad_request(f"注册请求格式不对：{where} {first.get('msg')}", f"malformed enrollment: {where}") from None
-        if not all(rows.clean_text(v) for v in (req.enrollment_code, req.epoch, req.app_version, req.station_code or "")):
-            raise bad_request("注册请求含有控制字符或无效的 Unicode 字符", "enrollment has control or invalid characters")
+            raise bad_request(
+                f"注册请求格式不对：{where} {first.get('msg')}", f"malformed enrollment: {where}"
+            ) from None
+        if not all(
+            rows.clean_text(v) for v in (req.enrollment_code, req.epoch, req.app_version, req.station_code or "")
+        ):
+            raise bad_request(
+                "注册请求含有控制字符或无效的 Unicode 字符", "enrollment has control or invalid characters"
+            )
         result = await run_in_threadpool(store.enroll, req)
         return JSONResponse(result.model_dump(mode="json"))
 
@@ -135,21 +177,32 @@ def create_app(store: CountyStore, limits: Limits | None = None) -> FastAPI:
         station = await station_of(request)
         parsed = batches.parse(await json_body(request))
         if parsed.claimed_station and parsed.claimed_station != station.code:
-            log.warning("station %s sent a batch claiming to be %s; stored as %s",
-                        station.code, parsed.claimed_station, station.code)
+            log.warning(
+                "station %s sent a batch claiming to be %s; stored as %s",
+                station.code,
+                parsed.claimed_station,
+                station.code,
+            )
         result = await run_in_threadpool(
-            store.apply, station, parsed.epoch, parsed.after_seq, parsed.app_version, parsed.items)
-        return JSONResponse(result.model_dump(mode="json"))
+            store.apply, station, parsed.epoch, parsed.after_seq, parsed.app_version, parsed.items
+        )
+        return JSONResponse(result)
 
     @app.get(protocol.REPORT_PATH)
     async def report(request: Request, year: int | None = None, month: int | None = None) -> JSONResponse:
         token = auth.bearer(request.headers.get("authorization"))
         configured = os.environ.get(ADMIN_TOKEN_ENV)
         allowed = bool(token) and (
-            (configured is not None and secrets.compare_digest(token, configured)) or await run_in_threadpool(store.is_admin, token))
+            (configured is not None and secrets.compare_digest(token, configured))
+            or await run_in_threadpool(store.is_admin, token)
+        )
         if not allowed:
-            raise ApiError(403, "forbidden", "查看汇总需要县中心管理员凭证（county-center admin-token）。",
-                           "the report needs the county admin token")
+            raise ApiError(
+                403,
+                "forbidden",
+                "查看汇总需要县中心管理员凭证（county-center admin-token）。",
+                "the report needs the county admin token",
+            )
         try:
             data = await run_in_threadpool(reports.build, store, year, month)
         except ValueError as exc:

@@ -53,8 +53,10 @@ def check_versions(protocol_version: Any, schema_version: Any) -> None:
             newer,
             f"protocol version {protocol_version!r} not supported (county speaks {PROTOCOL_VERSION})",
         )
-    if not isinstance(schema_version, int) or isinstance(schema_version, bool) or not (
-        MIN_SCHEMA_VERSION <= schema_version <= MAX_SCHEMA_VERSION
+    if (
+        not isinstance(schema_version, int)
+        or isinstance(schema_version, bool)
+        or not (MIN_SCHEMA_VERSION <= schema_version <= MAX_SCHEMA_VERSION)
     ):
         newer = isinstance(schema_version, int) and schema_version > MAX_SCHEMA_VERSION
         raise _upgrade(
@@ -68,12 +70,16 @@ def check_versions(protocol_version: Any, schema_version: Any) -> None:
 def _upgrade(what: str, station_newer: bool, message_en: str) -> ApiError:
     window = f"{MIN_SCHEMA_VERSION}–{MAX_SCHEMA_VERSION}"
     if station_newer:
-        message = (f"本站程序比县中心新（{what}），县中心暂时不能接收（只接收数据结构版本 {window}）。"
-                   "本站数据已安全保存在本机，请联系县中心升级后再同步。")
+        message = (
+            f"本站程序比县中心新（{what}），县中心暂时不能接收（只接收数据结构版本 {window}）。"
+            "本站数据已安全保存在本机，请联系县中心升级后再同步。"
+        )
         message_en += "; upgrade the county center"
     else:
-        message = (f"本站程序版本过旧（{what}），县中心只接收数据结构版本 {window}。"
-                   "请升级本站程序后再同步，本站数据已安全保存在本机。")
+        message = (
+            f"本站程序版本过旧（{what}），县中心只接收数据结构版本 {window}。"
+            "请升级本站程序后再同步，本站数据已安全保存在本机。"
+        )
         message_en += "; upgrade the station app"
     return ApiError(426, "upgrade_required", message, message_en, supported=supported_window())
 
@@ -87,11 +93,14 @@ def parse(body: Any) -> ParsedBatch:
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first.get("loc", ()))
-        raise bad_request(f"批次格式不对：{where} {first.get('msg')}",
-                          f"malformed batch: {where}: {first.get('msg')}") from None
+        raise bad_request(
+            f"批次格式不对：{where} {first.get('msg')}", f"malformed batch: {where}: {first.get('msg')}"
+        ) from None
     for name in ("epoch", "app_version"):
         if not rows.clean_text(getattr(env, name)):
-            raise bad_request(f"批次的 {name} 含有控制字符或无效的 Unicode 字符", f"{name} has control or invalid characters")
+            raise bad_request(
+                f"批次的 {name} 含有控制字符或无效的 Unicode 字符", f"{name} has control or invalid characters"
+            )
     items: list[rows.Incoming] = []
     last = env.after_seq
     for n, raw in enumerate(env.changes):
@@ -99,13 +108,17 @@ def parse(body: Any) -> ParsedBatch:
         if not isinstance(seq, int) or isinstance(seq, bool) or not 1 <= seq <= MAX_COUNTER:
             raise bad_request(f"第 {n + 1} 条修改没有有效的序号（seq）", f"change #{n + 1} has no valid seq")
         if not isinstance(change_id, str) or not 1 <= len(change_id) <= 64 or not rows.clean_text(change_id):
-            raise bad_request(f"第 {n + 1} 条修改（seq {seq}）没有有效的修改编号（change_id）",
-                              f"change seq {seq} has no valid change_id")
+            raise bad_request(
+                f"第 {n + 1} 条修改（seq {seq}）没有有效的修改编号（change_id）",
+                f"change seq {seq} has no valid change_id",
+            )
         if seq <= last:
             raise bad_request(
                 f"修改的序号应在 after_seq 之后且逐条递增：seq {seq} 出现在 {last} 之后",
-                f"seqs must increase and exceed after_seq: {seq} after {last}")
+                f"seqs must increase and exceed after_seq: {seq} after {last}",
+            )
         last = seq
         items.append(rows.inspect(rows.Incoming(seq=seq, change_id=change_id, raw=raw)))
-    return ParsedBatch(epoch=env.epoch, after_seq=env.after_seq, app_version=env.app_version,
-                       claimed_station=env.station, items=items)
+    return ParsedBatch(
+        epoch=env.epoch, after_seq=env.after_seq, app_version=env.app_version, claimed_station=env.station, items=items
+    )

@@ -76,8 +76,14 @@ class Inflater:
         return b"".join(self._parts)
 
 
-async def read_body(stream: AsyncIterator[bytes], *, content_length: str | None, content_encoding: str | None,
-                    max_body: int, max_inflated: int) -> bytes:
+async def read_body(
+    stream: AsyncIterator[bytes],
+    *,
+    content_length: str | None,
+    content_encoding: str | None,
+    max_body: int,
+    max_inflated: int,
+) -> bytes:
     if content_length is not None:
         try:
             declared = int(content_length)

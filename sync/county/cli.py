@@ -30,8 +30,10 @@ def _open(args: argparse.Namespace) -> Any:
     try:
         return CountyStore(url)
     except SQLAlchemyError as exc:
-        raise CliError(f"打不开县中心数据库 {_safe(url)}：{exc.__class__.__name__}: {str(exc).splitlines()[0]}\n"
-                       f"Cannot open the county database {_safe(url)}.") from exc
+        raise CliError(
+            f"打不开县中心数据库 {_safe(url)}：{exc.__class__.__name__}: {str(exc).splitlines()[0]}\n"
+            f"Cannot open the county database {_safe(url)}."
+        ) from exc
     except RuntimeError as exc:
         raise CliError(str(exc)) from exc
 
@@ -59,8 +61,16 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     from sync.county.app import Limits, create_app
 
-    logging.basicConfig(level=getattr(logging, args.log_level.upper()), stream=sys.stderr,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if bool(args.tls_cert) != bool(args.tls_key):
+        raise CliError("--tls-cert 与 --tls-key 需同时给出 / give both --tls-cert and --tls-key", EXIT_USAGE)
+    for path in (args.tls_cert, args.tls_key):
+        if path and not Path(path).is_file():
+            raise CliError(f"找不到证书文件 {path} / certificate file not found: {path}", EXIT_USAGE)
+    logging.basicConfig(
+        level=getattr(logging, args.log_level.upper()),
+        stream=sys.stderr,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
     store = _open(args)
     limits = Limits(max_body=args.max_body, max_inflated=args.max_inflated, rate=args.rate, burst=args.burst)
     family = socket.AF_INET6 if ":" in args.host else socket.AF_INET
@@ -70,14 +80,24 @@ def cmd_serve(args: argparse.Namespace) -> int:
         sock.bind((args.host, args.port))
     except OSError as exc:
         sock.close()
-        raise CliError(f"无法在 {args.host}:{args.port} 上监听：{exc.strerror}\nCannot listen on {args.host}:{args.port}.") from exc
+        raise CliError(
+            f"无法在 {args.host}:{args.port} 上监听：{exc.strerror}\nCannot listen on {args.host}:{args.port}."
+        ) from exc
+    sock.listen(2048)  # connections queue from now on, before the app has even started
     host, port = sock.getsockname()[:2]
     shown = f"[{host}]" if ":" in host else host
-    config = uvicorn.Config(create_app(store, limits), log_level=args.log_level, access_log=args.access_log,
-                            timeout_keep_alive=30)
+    config = uvicorn.Config(
+        create_app(store, limits),
+        log_level=args.log_level,
+        access_log=args.access_log,
+        timeout_keep_alive=30,
+        ssl_certfile=args.tls_cert,
+        ssl_keyfile=args.tls_key,
+    )
     server = uvicorn.Server(config)
+    scheme = "https" if args.tls_cert else "http"
     print(f"county center store: {_safe(store.url)}", flush=True)
-    print(f"listening on http://{shown}:{port}", flush=True)
+    print(f"listening on {scheme}://{shown}:{port}", flush=True)
     try:
         server.run(sockets=[sock])
     finally:
@@ -115,8 +135,10 @@ def cmd_station_revoke(args: argparse.Namespace) -> int:
     if args.json:
         _print_json({"code": args.code.strip(), "revoked_tokens": n})
     else:
-        print(f"已注销站点 {args.code} 的 {n} 个同步凭证；该站再上传将被拒绝，直到用新注册码重新注册"
-              f"（county-center station code {args.code}）。")
+        print(
+            f"已注销站点 {args.code} 的 {n} 个同步凭证；该站再上传将被拒绝，直到用新注册码重新注册"
+            f"（county-center station code {args.code}）。"
+        )
     return EXIT_OK
 
 
@@ -133,8 +155,18 @@ def cmd_station_list(args: argparse.Namespace) -> int:
 
     table = [["代码", "名称", "乡镇（街道）", "已注册", "上次同步", "已确认序号", "程序版本", "隔离"]]
     for r in rows:
-        table.append([r["code"], r["name"], r["township"], "是" if r["enrolled"] else "否",
-                      r["last_sync"] or "从未同步", str(r["acked_seq"]), r["app_version"] or "-", str(r["quarantined"])])
+        table.append(
+            [
+                r["code"],
+                r["name"],
+                r["township"],
+                "是" if r["enrolled"] else "否",
+                r["last_sync"] or "从未同步",
+                str(r["acked_seq"]),
+                r["app_version"] or "-",
+                str(r["quarantined"]),
+            ]
+        )
     widths = [max(_width(row[i]) for row in table) for i in range(len(table[0]))]
     for row in table:
         print("  ".join(_pad(c, w) for c, w in zip(row, widths)).rstrip())
@@ -150,7 +182,9 @@ def cmd_quarantine(args: argparse.Namespace) -> int:
     if not rows:
         print("没有被隔离的修改。")
     for r in rows:
-        print(f"{r['received_at']}  站点 {r['code']}  seq {r['seq']}  {r['change_id']}\n  原因：{r['reason']}\n  原文：{r['raw']}")
+        print(f"{r['received_at']}  站点 {r['code']}  seq {r['seq']}  {r['change_id']}")
+        print(f"  原因：{r['reason']}")
+        print(f"  原文：{r['raw']}")
     return EXIT_OK
 
 
@@ -203,23 +237,45 @@ def build_parser() -> argparse.ArgumentParser:
     from sync import protocol
 
     parent = argparse.ArgumentParser(add_help=False)
-    parent.add_argument("--db", default=argparse.SUPPRESS,
-                        help="数据库 URL 或 SQLite 文件 / store URL, e.g. postgresql+psycopg://user@host/db (env COUNTY_DB)")
+    parent.add_argument(
+        "--db",
+        default=argparse.SUPPRESS,
+        help="数据库 URL 或 SQLite 文件 / store URL, e.g. postgresql+psycopg://user@host/db (env COUNTY_DB)",
+    )
     parser = argparse.ArgumentParser(
-        prog="county-center", parents=[parent],
+        prog="county-center",
+        parents=[parent],
         description="县新时代文明实践中心：接收各站同步的数据并汇总。"
-        " The county center: receives the stations' changes and reports on them.")
+        " The county center: receives the stations' changes and reports on them.",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     p = sub.add_parser("serve", parents=[parent], help="运行同步服务 / run the HTTP service")
     p.add_argument("--host", default="127.0.0.1", help="监听地址 / address to listen on (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=8750, help="端口，0 = 任选 / port, 0 picks a free one (default 8750)")
-    p.add_argument("--max-body", type=int, default=protocol.MAX_COMPRESSED_BYTES,
-                   help="压缩后请求体上限（字节）/ compressed body cap in bytes")
-    p.add_argument("--max-inflated", type=int, default=protocol.MAX_DECOMPRESSED_BYTES,
-                   help="解压后上限（字节）/ decompressed body cap in bytes")
-    p.add_argument("--rate", type=float, default=20.0, help="每个凭证每秒请求数 / requests per second per token")
-    p.add_argument("--burst", type=float, default=60.0, help="突发请求数 / burst size per token")
+    p.add_argument(
+        "--max-body",
+        type=int,
+        default=protocol.MAX_COMPRESSED_BYTES,
+        help="压缩后请求体上限（字节）/ compressed body cap in bytes",
+    )
+    p.add_argument(
+        "--max-inflated",
+        type=int,
+        default=protocol.MAX_DECOMPRESSED_BYTES,
+        help="解压后上限（字节）/ decompressed body cap in bytes",
+    )
+    p.add_argument(
+        "--rate",
+        type=float,
+        default=50.0,
+        help="每个凭证每秒请求数，0 = 不限 / requests per second per token, 0 = no limit",
+    )
+    p.add_argument("--burst", type=float, default=200.0, help="突发请求数 / burst size per token")
+    p.add_argument(
+        "--tls-cert", metavar="PEM", help="HTTPS 证书（含中间证书）/ serve HTTPS with this certificate chain"
+    )
+    p.add_argument("--tls-key", metavar="PEM", help="HTTPS 私钥 / the certificate's private key")
     p.add_argument("--log-level", default="info", choices=("debug", "info", "warning", "error"))
     p.add_argument("--access-log", action="store_true", help="记录每个请求 / log every request")
     p.set_defaults(func=cmd_serve)

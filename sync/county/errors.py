@@ -48,12 +48,14 @@ def too_large(limit: int, inflated: bool) -> ApiError:
     mib = limit / (1024 * 1024)
     if inflated:
         return ApiError(
-            413, "too_large",
+            413,
+            "too_large",
             f"上传的数据解压后超过 {mib:g} MiB 的上限，请分成更小的批次上传。",
             f"body inflates past the {limit} byte limit; send smaller batches",
         )
     return ApiError(
-        413, "too_large",
+        413,
+        "too_large",
         f"上传的数据超过 {mib:g} MiB 的上限，请分成更小的批次上传。",
         f"body is over the {limit} byte limit; send smaller batches",
     )
@@ -62,12 +64,14 @@ def too_large(limit: int, inflated: bool) -> ApiError:
 def unauthorized(revoked: bool = False) -> ApiError:
     if revoked:
         return ApiError(
-            401, "unauthorized",
+            401,
+            "unauthorized",
             "本站的同步凭证已被县中心注销，请向县中心索取新的注册码后重新注册（station enroll）。",
             "station token revoked; enroll again with a new enrollment code",
         )
     return ApiError(
-        401, "unauthorized",
+        401,
+        "unauthorized",
         "同步凭证无效：县中心不认识这个凭证。请向县中心索取注册码后重新注册（station enroll）。",
         "missing or unknown station token; enroll first",
     )

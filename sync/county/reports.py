@@ -37,8 +37,16 @@ class Tally:
     attendance: int = 0
 
     def add(self, other: Tally) -> None:
-        for name in ("lectures", "lecture_audience", "activities", "activity_served", "volunteer_tenths",
-                     "people", "volunteers", "attendance"):
+        for name in (
+            "lectures",
+            "lecture_audience",
+            "activities",
+            "activity_served",
+            "volunteer_tenths",
+            "people",
+            "volunteers",
+            "attendance",
+        ):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         for p in PLATFORMS:
             self.by_platform[p] += other.by_platform.get(p, 0)
@@ -116,8 +124,15 @@ def build(store: Any, year: int | None, month: int | None = None) -> dict[str, A
         tally = _tally(per_station.get(s["id"], _StationRows()))
         total.add(tally)
         townships.setdefault(s["township"], Tally()).add(tally)
-        stations_out.append({"code": s["code"], "name": s["name"], "township": s["township"],
-                             "last_sync": s["last_sync"], **tally.as_json()})
+        stations_out.append(
+            {
+                "code": s["code"],
+                "name": s["name"],
+                "township": s["township"],
+                "last_sync": s["last_sync"],
+                **tally.as_json(),
+            }
+        )
     return {
         "period": None if year is None else (f"{year:04d}-{month:02d}" if month else f"{year:04d}"),
         "total": {**total.as_json(), "stations": len(stations_out)},

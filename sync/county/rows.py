@@ -17,7 +17,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from station_tui.domain.vocab import PLATFORMS, ROLES
-from sync.protocol import SYNCED_TABLES, Change
+from sync.protocol import MAX_COUNTER, SYNCED_TABLES, Change
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -29,22 +29,19 @@ class Incoming:
     seq: int
     change_id: str
     raw: Any
-    change: Change | None = None
+    change: Checked | None = None
     deleted: bool = False
     row_json: str = ""
     problem: str | None = None
 
 
+_UNSTORABLE = re.compile("[\x00-\x1f\ud800-\udfff]")
+
+
 def clean_text(value: str) -> bool:
     """Text every store can hold: no control characters (PostgreSQL refuses NUL) and no lone
     surrogates (they cannot be encoded as UTF-8)."""
-    if any(ord(ch) < 0x20 for ch in value):
-        return False
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
+    return _UNSTORABLE.search(value) is None
 
 
 def _is_int(value: Any) -> bool:
@@ -152,12 +149,46 @@ def _explain(exc: ValidationError) -> str:
     return "修改记录格式不对（" + "；".join(parts) + "）"
 
 
+_OPS = frozenset(("insert", "update", "delete"))
+
+
+@dataclass(slots=True)
+class Checked:
+    """A change whose envelope is sound (the fields of ``protocol.Change``, checked by hand:
+    validating thousands of changes per batch through pydantic costs more than storing them)."""
+
+    table: str
+    id: str
+    op: str
+    row_version: int
+    row: dict[str, Any]
+
+
+def _checked(raw: dict[str, Any]) -> Checked | str:
+    table, rid, op, version, row = (raw.get(k) for k in ("table", "id", "op", "row_version", "row"))
+    if (
+        isinstance(table, str)
+        and 1 <= len(table) <= 64
+        and isinstance(rid, str)
+        and 1 <= len(rid) <= 64
+        and op in _OPS
+        and _is_int(version)
+        and 1 <= version <= MAX_COUNTER
+        and isinstance(row, dict)
+    ):
+        return Checked(table, rid, op, version, row)
+    try:  # only for the wording of the reason
+        Change.model_validate(raw)
+    except ValidationError as exc:
+        return _explain(exc)
+    return "修改记录格式不对（table、id、op、row_version 或 row 的类型不对）"
+
+
 def inspect(item: Incoming) -> Incoming:
     """Fill ``item.change`` and ``item.deleted``, or ``item.problem`` with the reason in Chinese."""
-    try:
-        change = Change.model_validate(item.raw)
-    except ValidationError as exc:
-        item.problem = _explain(exc)
+    change = _checked(item.raw)
+    if isinstance(change, str):
+        item.problem = change
         return item
     if change.table not in _CHECKS:
         item.problem = f"未知的表 {change.table!r}（县中心只接收 {'、'.join(SYNCED_TABLES)}）"

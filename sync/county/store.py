@@ -7,11 +7,12 @@ import json
 import os
 import re
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, and_, create_engine, event, func, select
+from sqlalchemy import Connection, Engine, and_, create_engine, event, func, select
 from sqlalchemy.engine import make_url
 
 from sync.county import auth, schema
@@ -28,9 +29,8 @@ from sync.county.schema import (
     tokens,
 )
 from sync.protocol import (
+    PROTOCOL_VERSION,
     AckStatus,
-    BatchResult,
-    ChangeResult,
     EnrollRequest,
     EnrollResponse,
     StationInfo,
@@ -40,6 +40,7 @@ from sync.protocol import (
 DB_ENV = "COUNTY_DB"
 APP_NAME = "station-tui-county"
 _STATION_CODE = re.compile(r"^\d{12}$")
+_READ_ONLY = "county_read_only"
 #: Keep IN (...) lists well under SQLite's and PostgreSQL's bound-parameter limits.
 _CHUNK = 900
 
@@ -76,12 +77,18 @@ def make_engine(url: str) -> Engine:
             cur.close()
 
         @event.listens_for(engine, "begin")
-        def _begin_immediate(conn) -> None:  # noqa: ANN001
-            # Take the write lock up front: a batch never fails half-way on a lock upgrade.
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        def _begin(conn) -> None:  # noqa: ANN001
+            if conn.get_execution_options().get(_READ_ONLY):
+                # Readers share the file with the writer (WAL): reports never hold up uploads.
+                conn.exec_driver_sql("BEGIN")
+            else:
+                # Take the write lock up front: a batch never fails half-way on a lock upgrade.
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
 
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5)
+    # No server-side prepared statements: a generic plan made while a table was still empty
+    # (a new county) would keep scanning it whole once it holds millions of changes.
+    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5, connect_args={"prepare_threshold": None})
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +120,12 @@ class CountyStore:
     def close(self) -> None:
         self.engine.dispose()
 
+    @contextmanager
+    def _reading(self) -> Iterator[Connection]:
+        """A read-only transaction (one consistent snapshot; no write lock on SQLite)."""
+        with self.engine.connect().execution_options(**{_READ_ONLY: True}) as conn, conn.begin():
+            yield conn
+
     def __enter__(self) -> CountyStore:
         return self
 
@@ -123,15 +136,22 @@ class CountyStore:
     def add_station(self, code: str, name: str, township: str) -> str:
         code, name, township = code.strip(), name.strip(), township.strip()
         if not _STATION_CODE.match(code):
-            raise ApiError(400, "bad_request", f"站点代码应为 12 位数字（统计用区划代码），“{code}”不是",
-                           f"station code must be 12 digits, got {code!r}")
+            raise ApiError(
+                400,
+                "bad_request",
+                f"站点代码应为 12 位数字（统计用区划代码），“{code}”不是",
+                f"station code must be 12 digits, got {code!r}",
+            )
         if not name or not township:
             raise ApiError(400, "bad_request", "站点名称和乡镇（街道）不能为空", "name and township must not be empty")
         with self.engine.begin() as conn:
             if conn.execute(select(stations.c.id).where(stations.c.code == code)).first():
-                raise ApiError(409, "bad_request",
-                               f"站点 {code} 已经存在；要重新发注册码请用 county-center station code {code}",
-                               f"station {code} exists; use `county-center station code {code}` for a new code")
+                raise ApiError(
+                    409,
+                    "bad_request",
+                    f"站点 {code} 已经存在；要重新发注册码请用 county-center station code {code}",
+                    f"station {code} exists; use `county-center station code {code}` for a new code",
+                )
             station_id = conn.execute(
                 stations.insert().values(code=code, name=name, township=township, created_at=utc_now())
             ).inserted_primary_key[0]
@@ -144,8 +164,11 @@ class CountyStore:
 
     def _issue_code(self, conn: Any, station_id: int) -> str:
         plain = auth.new_enrollment_code()
-        conn.execute(enrollment_codes.insert().values(
-            code_hash=auth.digest(auth.normalize_code(plain)), station_id=station_id, created_at=utc_now()))
+        conn.execute(
+            enrollment_codes.insert().values(
+                code_hash=auth.digest(auth.normalize_code(plain)), station_id=station_id, created_at=utc_now()
+            )
+        )
         return plain
 
     def revoke_station(self, code: str) -> int:
@@ -153,32 +176,54 @@ class CountyStore:
         now = utc_now()
         with self.engine.begin() as conn:
             station = self._station_by_code(conn, code)
-            n = conn.execute(tokens.update().where(
-                and_(tokens.c.station_id == station.id, tokens.c.revoked_at.is_(None))).values(revoked_at=now)).rowcount
-            conn.execute(enrollment_codes.update().where(
-                and_(enrollment_codes.c.station_id == station.id, enrollment_codes.c.used_at.is_(None))
-            ).values(used_at=now))
+            n = conn.execute(
+                tokens.update()
+                .where(and_(tokens.c.station_id == station.id, tokens.c.revoked_at.is_(None)))
+                .values(revoked_at=now)
+            ).rowcount
+            conn.execute(
+                enrollment_codes.update()
+                .where(and_(enrollment_codes.c.station_id == station.id, enrollment_codes.c.used_at.is_(None)))
+                .values(used_at=now)
+            )
             return int(n or 0)
 
     def _station_by_code(self, conn: Any, code: str) -> StationRow:
-        row = conn.execute(select(stations.c.id, stations.c.code, stations.c.name, stations.c.township)
-                           .where(stations.c.code == code.strip())).first()
+        row = conn.execute(
+            select(stations.c.id, stations.c.code, stations.c.name, stations.c.township).where(
+                stations.c.code == code.strip()
+            )
+        ).first()
         if row is None:
-            raise ApiError(404, "bad_request", f"县中心没有代码为 {code} 的站点（用 county-center station list 查看）",
-                           f"no station with code {code}")
+            raise ApiError(
+                404,
+                "bad_request",
+                f"县中心没有代码为 {code} 的站点（用 county-center station list 查看）",
+                f"no station with code {code}",
+            )
         return StationRow(*row)
 
     def list_stations(self) -> list[dict[str, Any]]:
-        with self.engine.begin() as conn:
-            live = dict(conn.execute(
-                select(tokens.c.station_id, func.count()).where(tokens.c.revoked_at.is_(None))
-                .group_by(tokens.c.station_id)).all())
-            quarantined = dict(conn.execute(
-                select(quarantine.c.station_id, func.count()).group_by(quarantine.c.station_id)).all())
-            rows = conn.execute(
-                select(stations, epochs.c.epoch, epochs.c.ack_seq)
-                .select_from(stations.outerjoin(epochs, epochs.c.id == stations.c.last_epoch_id))
-                .order_by(stations.c.township, stations.c.code)).mappings().all()
+        with self._reading() as conn:
+            live = dict(
+                conn.execute(
+                    select(tokens.c.station_id, func.count())
+                    .where(tokens.c.revoked_at.is_(None))
+                    .group_by(tokens.c.station_id)
+                ).all()
+            )
+            quarantined = dict(
+                conn.execute(select(quarantine.c.station_id, func.count()).group_by(quarantine.c.station_id)).all()
+            )
+            rows = (
+                conn.execute(
+                    select(stations, epochs.c.epoch, epochs.c.ack_seq)
+                    .select_from(stations.outerjoin(epochs, epochs.c.id == stations.c.last_epoch_id))
+                    .order_by(stations.c.township, stations.c.code)
+                )
+                .mappings()
+                .all()
+            )
         return [
             {
                 "code": r["code"],
@@ -195,14 +240,26 @@ class CountyStore:
         ]
 
     def quarantined(self, code: str | None = None) -> list[dict[str, Any]]:
-        query = (select(stations.c.code, epochs.c.epoch, quarantine.c.seq, quarantine.c.change_id,
-                        quarantine.c.reason, quarantine.c.raw, quarantine.c.received_at)
-                 .select_from(quarantine.join(stations, stations.c.id == quarantine.c.station_id)
-                              .join(epochs, epochs.c.id == quarantine.c.epoch_id))
-                 .order_by(quarantine.c.id))
+        query = (
+            select(
+                stations.c.code,
+                epochs.c.epoch,
+                quarantine.c.seq,
+                quarantine.c.change_id,
+                quarantine.c.reason,
+                quarantine.c.raw,
+                quarantine.c.received_at,
+            )
+            .select_from(
+                quarantine.join(stations, stations.c.id == quarantine.c.station_id).join(
+                    epochs, epochs.c.id == quarantine.c.epoch_id
+                )
+            )
+            .order_by(quarantine.c.id)
+        )
         if code:
             query = query.where(stations.c.code == code.strip())
-        with self.engine.begin() as conn:
+        with self._reading() as conn:
             return [dict(r) for r in conn.execute(query).mappings()]
 
     def new_admin_token(self) -> str:
@@ -213,52 +270,81 @@ class CountyStore:
 
     def revoke_admin_tokens(self) -> int:
         with self.engine.begin() as conn:
-            return int(conn.execute(admin_tokens.update().where(admin_tokens.c.revoked_at.is_(None))
-                                    .values(revoked_at=utc_now())).rowcount or 0)
+            return int(
+                conn.execute(
+                    admin_tokens.update().where(admin_tokens.c.revoked_at.is_(None)).values(revoked_at=utc_now())
+                ).rowcount
+                or 0
+            )
 
     def is_admin(self, token: str) -> bool:
-        with self.engine.begin() as conn:
-            return conn.execute(select(admin_tokens.c.token_hash).where(and_(
-                admin_tokens.c.token_hash == auth.digest(token), admin_tokens.c.revoked_at.is_(None)))).first() is not None
+        with self._reading() as conn:
+            return (
+                conn.execute(
+                    select(admin_tokens.c.token_hash).where(
+                        and_(admin_tokens.c.token_hash == auth.digest(token), admin_tokens.c.revoked_at.is_(None))
+                    )
+                ).first()
+                is not None
+            )
 
     # -- what stations ask ----------------------------------------------------------------
     def enroll(self, req: EnrollRequest) -> EnrollResponse:
         code_hash = auth.digest(auth.normalize_code(req.enrollment_code))
         now = utc_now()
         with self.engine.begin() as conn:
-            row = conn.execute(select(enrollment_codes.c.station_id).where(and_(
-                enrollment_codes.c.code_hash == code_hash, enrollment_codes.c.used_at.is_(None)))
-                .with_for_update()).first()
+            row = conn.execute(
+                select(enrollment_codes.c.station_id)
+                .where(and_(enrollment_codes.c.code_hash == code_hash, enrollment_codes.c.used_at.is_(None)))
+                .with_for_update()
+            ).first()
             if row is None:
-                raise ApiError(404, "enrollment_code_invalid",
-                               "注册码不对或已经用过。请核对，或向县中心索取新的注册码。",
-                               "enrollment code unknown or already used")
+                raise ApiError(
+                    404,
+                    "enrollment_code_invalid",
+                    "注册码不对或已经用过。请核对，或向县中心索取新的注册码。",
+                    "enrollment code unknown or already used",
+                )
             station = self._station_by_id(conn, row[0])
             if req.station_code and req.station_code.strip() != station.code:
-                raise ApiError(409, "station_mismatch",
-                               f"这个注册码是发给站点 {station.code}（{station.name}）的，本站代码是 {req.station_code}。"
-                               "请核对注册码或本站的区划代码。",
-                               f"enrollment code belongs to station {station.code}, not {req.station_code}")
+                raise ApiError(
+                    409,
+                    "station_mismatch",
+                    f"这个注册码是发给站点 {station.code}（{station.name}）的，本站代码是 {req.station_code}。"
+                    "请核对注册码或本站的区划代码。",
+                    f"enrollment code belongs to station {station.code}, not {req.station_code}",
+                )
             conn.execute(enrollment_codes.update().where(enrollment_codes.c.code_hash == code_hash).values(used_at=now))
             token = auth.new_station_token()
-            conn.execute(tokens.insert().values(token_hash=auth.digest(token), station_id=station.id, created_at=now,
-                                                enrolled_epoch=req.epoch, app_version=req.app_version))
+            conn.execute(
+                tokens.insert().values(
+                    token_hash=auth.digest(token),
+                    station_id=station.id,
+                    created_at=now,
+                    enrolled_epoch=req.epoch,
+                    app_version=req.app_version,
+                )
+            )
             conn.execute(stations.update().where(stations.c.id == station.id).values(app_version=req.app_version))
             epoch_id, ack = self._epoch(conn, station.id, req.epoch, now)
         return EnrollResponse(token=token, station=station.info(), epoch=req.epoch, ack_seq=ack, server_time=now)
 
     def _station_by_id(self, conn: Any, station_id: int) -> StationRow:
-        row = conn.execute(select(stations.c.id, stations.c.code, stations.c.name, stations.c.township)
-                           .where(stations.c.id == station_id)).first()
+        row = conn.execute(
+            select(stations.c.id, stations.c.code, stations.c.name, stations.c.township).where(
+                stations.c.id == station_id
+            )
+        ).first()
         return StationRow(*row)
 
     def authenticate(self, token: str | None) -> StationRow:
         """The station a token belongs to; 401 when it is missing, unknown or revoked."""
         if not token:
             raise _unauthorized()
-        with self.engine.begin() as conn:
-            row = conn.execute(select(tokens.c.station_id, tokens.c.revoked_at)
-                               .where(tokens.c.token_hash == auth.digest(token))).first()
+        with self._reading() as conn:
+            row = conn.execute(
+                select(tokens.c.station_id, tokens.c.revoked_at).where(tokens.c.token_hash == auth.digest(token))
+            ).first()
             if row is None:
                 raise _unauthorized()
             if row[1] is not None:
@@ -266,25 +352,41 @@ class CountyStore:
             return self._station_by_id(conn, row[0])
 
     def ack_status(self, station: StationRow, epoch: str) -> AckStatus:
-        with self.engine.begin() as conn:
-            row = conn.execute(select(epochs.c.ack_seq, epochs.c.last_sync).where(and_(
-                epochs.c.station_id == station.id, epochs.c.epoch == epoch))).first()
+        with self._reading() as conn:
+            row = conn.execute(
+                select(epochs.c.ack_seq, epochs.c.last_sync).where(
+                    and_(epochs.c.station_id == station.id, epochs.c.epoch == epoch)
+                )
+            ).first()
         ack, last = (int(row[0]), row[1]) if row else (0, None)
         return AckStatus(station=station.info(), epoch=epoch, ack_seq=ack, last_sync=last, server_time=utc_now())
 
     def _epoch(self, conn: Any, station_id: int, epoch: str, now: str) -> tuple[int, int]:
         """The epoch's row id (its rank) and ack, creating it at ack 0 the first time; locked."""
-        query = (select(epochs.c.id, epochs.c.ack_seq)
-                 .where(and_(epochs.c.station_id == station_id, epochs.c.epoch == epoch)).with_for_update())
+        query = (
+            select(epochs.c.id, epochs.c.ack_seq)
+            .where(and_(epochs.c.station_id == station_id, epochs.c.epoch == epoch))
+            .with_for_update()
+        )
         row = conn.execute(query).first()
         if row is None:
-            conn.execute(epochs.insert().values(station_id=station_id, epoch=epoch, ack_seq=0, first_seen=now))
+            # An enrollment and a first batch may race to create it: the loser just reads it.
+            if conn.dialect.name == "postgresql":
+                from sqlalchemy.dialects.postgresql import insert
+            else:
+                from sqlalchemy.dialects.sqlite import insert
+            conn.execute(
+                insert(epochs)
+                .values(station_id=station_id, epoch=epoch, ack_seq=0, first_seen=now)
+                .on_conflict_do_nothing(index_elements=["station_id", "epoch"])
+            )
             row = conn.execute(query).first()
         return int(row[0]), int(row[1])
 
     # -- applying a batch -----------------------------------------------------------------
-    def apply(self, station: StationRow, epoch: str, after_seq: int, app_version: str,
-              items: list[Incoming]) -> BatchResult:
+    def apply(
+        self, station: StationRow, epoch: str, after_seq: int, app_version: str, items: list[Incoming]
+    ) -> dict[str, Any]:
         """Store one batch in one transaction; see docs/sync-protocol.md for the rules."""
         now = utc_now()
         with self.engine.begin() as conn:
@@ -296,103 +398,180 @@ class CountyStore:
             results = self._apply_changes(conn, station.id, epoch_id, items, now)
             new_ack = max(ack, items[-1].seq) if items else ack
             conn.execute(epochs.update().where(epochs.c.id == epoch_id).values(ack_seq=new_ack, last_sync=now))
-            conn.execute(stations.update().where(stations.c.id == station.id)
-                         .values(last_sync=now, app_version=app_version, last_epoch_id=epoch_id))
-        return BatchResult(epoch=epoch, ack_seq=new_ack, results=results, server_time=now)
+            conn.execute(
+                stations.update()
+                .where(stations.c.id == station.id)
+                .values(last_sync=now, app_version=app_version, last_epoch_id=epoch_id)
+            )
+        # A plain dict shaped as ``protocol.BatchResult``: thousands of result models per batch cost too much.
+        return {
+            "protocol_version": PROTOCOL_VERSION,
+            "epoch": epoch,
+            "ack_seq": new_ack,
+            "results": results,
+            "server_time": now,
+        }
 
-    def _apply_changes(self, conn: Any, station_id: int, epoch_id: int, items: list[Incoming],
-                       now: str) -> list[ChangeResult]:
+    def _apply_changes(
+        self, conn: Any, station_id: int, epoch_id: int, items: list[Incoming], now: str
+    ) -> list[dict[str, Any]]:
         seen: set[str] = set()
         for chunk in _chunks([i.change_id for i in items]):
-            seen.update(conn.execute(select(change_log.c.change_id).where(and_(
-                change_log.c.station_id == station_id, change_log.c.change_id.in_(chunk)))).scalars())
+            seen.update(
+                conn.execute(
+                    select(change_log.c.change_id).where(
+                        and_(change_log.c.station_id == station_id, _any(change_log.c.change_id, chunk, conn))
+                    )
+                ).scalars()
+            )
 
         # Current version of every record the batch touches: (epoch rank, row_version).
         current: dict[tuple[str, str], tuple[int, int]] = {}
-        ids = sorted({i.change.id for i in items if i.change is not None})
-        for chunk in _chunks(ids):
-            for tbl, rid, ep, ver in conn.execute(
-                select(records.c.tbl, records.c.record_id, records.c.epoch_id, records.c.row_version)
-                .where(and_(records.c.station_id == station_id, records.c.record_id.in_(chunk)))):
-                current[(tbl, rid)] = (int(ep), int(ver))
-        stored = set(current)
+        by_table: dict[str, set[str]] = {}
+        for i in items:
+            if i.change is not None:
+                by_table.setdefault(i.change.table, set()).add(i.change.id)
+        for tbl, ids in by_table.items():
+            for chunk in _chunks(sorted(ids)):
+                found = conn.execute(
+                    select(records.c.record_id, records.c.epoch_id, records.c.row_version).where(
+                        and_(
+                            records.c.station_id == station_id,
+                            records.c.tbl == tbl,
+                            _any(records.c.record_id, chunk, conn),
+                        )
+                    )
+                )
+                for rid, ep, ver in found:
+                    current[(tbl, rid)] = (int(ep), int(ver))
 
-        results: list[ChangeResult] = []
-        log_rows: list[dict[str, Any]] = []
+        results: list[dict[str, Any]] = []
+        log_rows: list[tuple[Any, ...]] = []  # change_log columns, in the INSERT's order below
         quarantined: list[dict[str, Any]] = []
-        newest: dict[tuple[str, str], dict[str, Any]] = {}
+        newest: dict[tuple[str, str], tuple[Any, ...]] = {}  # records columns, in the SQL's order below
         for item in items:
             if item.change_id in seen:
-                results.append(ChangeResult(seq=item.seq, change_id=item.change_id, status="duplicate"))
+                results.append({"seq": item.seq, "change_id": item.change_id, "status": "duplicate", "reason": None})
                 continue
             seen.add(item.change_id)
             change = item.change
-            log = {"station_id": station_id, "change_id": item.change_id, "epoch_id": epoch_id, "seq": item.seq,
-                   "tbl": change.table if change else None, "record_id": change.id if change else None,
-                   "row_version": change.row_version if change else None, "received_at": now}
             if change is None:
-                quarantined.append({"station_id": station_id, "epoch_id": epoch_id, "seq": item.seq,
-                                    "change_id": item.change_id, "reason": item.problem or "无法应用",
-                                    "raw": _raw_text(item.raw), "received_at": now})
-                results.append(ChangeResult(seq=item.seq, change_id=item.change_id, status="quarantined",
-                                            reason=item.problem))
-                log_rows.append({**log, "status": "quarantined"})
-                continue
-            key = (change.table, change.id)
-            version = (epoch_id, change.row_version)
-            have = current.get(key)
-            if have is not None and version <= have:
-                reason = f"县中心已有该记录更新的版本（第 {have[1]} 版），此修改为第 {change.row_version} 版"
-                results.append(ChangeResult(seq=item.seq, change_id=item.change_id, status="stale", reason=reason))
-                log_rows.append({**log, "status": "stale"})
-                continue
-            current[key] = version
-            newest[key] = {"b_station": station_id, "b_tbl": change.table, "b_id": change.id,
-                           "epoch_id": epoch_id, "row_version": change.row_version, "deleted": int(item.deleted),
-                           "row_json": item.row_json,
-                           "change_id": item.change_id, "received_at": now}
-            results.append(ChangeResult(seq=item.seq, change_id=item.change_id, status="applied"))
-            log_rows.append({**log, "status": "applied"})
+                quarantined.append(
+                    {
+                        "station_id": station_id,
+                        "epoch_id": epoch_id,
+                        "seq": item.seq,
+                        "change_id": item.change_id,
+                        "reason": item.problem or "无法应用",
+                        "raw": _raw_text(item.raw),
+                        "received_at": now,
+                    }
+                )
+                status, reason = "quarantined", item.problem
+            else:
+                key = (change.table, change.id)
+                version = (epoch_id, change.row_version)
+                have = current.get(key)
+                if have is not None and version <= have:
+                    status = "stale"
+                    reason = f"县中心已有该记录更新的版本（第 {have[1]} 版），此修改为第 {change.row_version} 版"
+                else:
+                    status, reason = "applied", None
+                    current[key] = version
+                    newest[key] = (
+                        station_id,
+                        change.table,
+                        change.id,
+                        epoch_id,
+                        change.row_version,
+                        int(item.deleted),
+                        item.row_json,
+                        item.change_id,
+                        now,
+                    )
+            results.append({"seq": item.seq, "change_id": item.change_id, "status": status, "reason": reason})
+            log_rows.append(
+                (
+                    station_id,
+                    item.change_id,
+                    epoch_id,
+                    item.seq,
+                    change.table if change else None,
+                    change.id if change else None,
+                    change.row_version if change else None,
+                    status,
+                    now,
+                )
+            )
 
-        inserts = [v for k, v in newest.items() if k not in stored]
-        updates = [v for k, v in newest.items() if k in stored]
-        if inserts:
-            conn.execute(records.insert(), [
-                {"station_id": v["b_station"], "tbl": v["b_tbl"], "record_id": v["b_id"],
-                 **{k: v[k] for k in ("epoch_id", "row_version", "deleted", "row_json", "change_id", "received_at")}}
-                for v in inserts])
-        if updates:
-            from sqlalchemy import bindparam
-
-            conn.execute(
-                records.update().where(and_(records.c.station_id == bindparam("b_station"),
-                                            records.c.tbl == bindparam("b_tbl"),
-                                            records.c.record_id == bindparam("b_id")))
-                .values(epoch_id=bindparam("epoch_id"), row_version=bindparam("row_version"),
-                        deleted=bindparam("deleted"), row_json=bindparam("row_json"),
-                        change_id=bindparam("change_id"), received_at=bindparam("received_at")),
-                updates)
+        if newest:
+            _bulk(
+                conn,
+                "INSERT INTO records (station_id, tbl, record_id, epoch_id, row_version, deleted, row_json,"
+                " change_id, received_at) {rows}"
+                " ON CONFLICT (station_id, tbl, record_id) DO UPDATE SET epoch_id = excluded.epoch_id,"
+                " row_version = excluded.row_version, deleted = excluded.deleted, row_json = excluded.row_json,"
+                " change_id = excluded.change_id, received_at = excluded.received_at",
+                list(newest.values()),
+                ("integer", "text", "text", "bigint", "bigint", "integer", "text", "text", "text"),
+            )
         if log_rows:
-            conn.execute(change_log.insert(), log_rows)
+            _bulk(
+                conn,
+                "INSERT INTO change_log (station_id, change_id, epoch_id, seq, tbl, record_id, row_version, status,"
+                " received_at) {rows}",
+                log_rows,
+                ("integer", "text", "bigint", "bigint", "text", "text", "bigint", "text", "text"),
+            )
         if quarantined:
             conn.execute(quarantine.insert(), quarantined)
         return results
 
     # -- what reports read ----------------------------------------------------------------
     def all_stations(self) -> list[dict[str, Any]]:
-        with self.engine.begin() as conn:
-            return [dict(r) for r in conn.execute(
-                select(stations.c.id, stations.c.code, stations.c.name, stations.c.township, stations.c.last_sync)
-                .order_by(stations.c.township, stations.c.code)).mappings()]
+        with self._reading() as conn:
+            return [
+                dict(r)
+                for r in conn.execute(
+                    select(
+                        stations.c.id, stations.c.code, stations.c.name, stations.c.township, stations.c.last_sync
+                    ).order_by(stations.c.township, stations.c.code)
+                ).mappings()
+            ]
 
     def live_rows(self, tables: Sequence[str]) -> Iterator[tuple[int, str, str]]:
         """(station id, table, row JSON) of every record not deleted in these tables."""
-        with self.engine.connect() as conn:
+        with self._reading() as conn:
             result = conn.execution_options(yield_per=2000).execute(
-                select(records.c.station_id, records.c.tbl, records.c.row_json)
-                .where(and_(records.c.tbl.in_(list(tables)), records.c.deleted == 0)))
+                select(records.c.station_id, records.c.tbl, records.c.row_json).where(
+                    and_(records.c.tbl.in_(list(tables)), records.c.deleted == 0)
+                )
+            )
             for station_id, tbl, row_json in result:
                 yield int(station_id), tbl, row_json
+
+
+def _bulk(conn: Connection, sql: str, rows: list[tuple[Any, ...]], pg_types: tuple[str, ...]) -> None:
+    """Insert many rows with plain DB-API calls (SQLAlchemy's per-row parameter handling would
+    cost more than the rows): executemany on SQLite; on PostgreSQL one statement whose rows come
+    from ``unnest`` of one array per column, so neither round trips nor query text grow with
+    the batch."""
+    if conn.dialect.paramstyle == "qmark":
+        conn.exec_driver_sql(sql.format(rows="VALUES (" + ", ".join(["?"] * len(pg_types)) + ")"), rows)
+        return
+    columns = [list(col) for col in zip(*rows)]
+    arrays = ", ".join(f"%s::{t}[]" for t in pg_types)
+    conn.exec_driver_sql(sql.format(rows=f"SELECT * FROM unnest({arrays})"), tuple(columns))
+
+
+def _any(column: Any, values: Sequence[Any], conn: Connection) -> Any:
+    """``column IN (values)``; on PostgreSQL as ``= ANY(array)``: one parameter, not thousands."""
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy import String, any_, bindparam
+        from sqlalchemy.dialects.postgresql import ARRAY
+
+        return column == any_(bindparam(None, list(values), type_=ARRAY(String)))
+    return column.in_(values)
 
 
 def _raw_text(raw: Any) -> str:

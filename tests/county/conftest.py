@@ -39,8 +39,12 @@ def _ensure_postgres() -> None:
         problem = first
     if shutil.which("pg_ctlcluster") and Path("/etc/postgresql").is_dir():
         for version in sorted(os.listdir("/etc/postgresql")):
-            subprocess.run(["pg_ctlcluster", "--skip-systemctl-redirect", version, "main", "start"],
-                           capture_output=True, text=True, timeout=60)
+            subprocess.run(
+                ["pg_ctlcluster", "--skip-systemctl-redirect", version, "main", "start"],
+                capture_output=True,
+                text=True,
+                timeout=60,
+            )
         for _ in range(30):
             try:
                 _pg_connect().close()

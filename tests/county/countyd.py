@@ -41,6 +41,7 @@ class County:
         self.proc: subprocess.Popen[bytes] | None = None
         self.base = ""
         self.starts = 0
+        self.verify: Any = True  # a CA bundle when the server runs HTTPS with its own certificate
 
     def start(self) -> County:
         self.starts += 1
@@ -49,11 +50,13 @@ class County:
         with open(out, "wb") as o, open(err, "wb") as e:
             self.proc = subprocess.Popen(
                 [COUNTY_BIN, "serve", "--db", self.url, "--host", "127.0.0.1", "--port", "0", *self.extra],
-                stdout=o, stderr=e)
+                stdout=o,
+                stderr=e,
+            )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             for line in out.read_text().splitlines():
-                if line.startswith("listening on http://"):
+                if line.startswith("listening on http"):
                     self.base = line.split("listening on ", 1)[1].strip()
                     self._wait_healthy()
                     return self
@@ -65,7 +68,7 @@ class County:
     def _wait_healthy(self) -> None:
         for _ in range(200):
             try:
-                if httpx.get(self.base + protocol.HEALTH_PATH, timeout=2).status_code == 200:
+                if httpx.get(self.base + protocol.HEALTH_PATH, timeout=2, verify=self.verify).status_code == 200:
                     return
             except httpx.TransportError:
                 pass
@@ -114,13 +117,23 @@ class County:
 
     def enroll(self, code: str, epoch: str = "epoch-1", **kw: Any) -> str:
         enrollment = self.add_station(code, **kw)
-        r = httpx.post(self.base + protocol.ENROLL_PATH,
-                       json={"enrollment_code": enrollment, "epoch": epoch, "app_version": "0.1.0"}, timeout=30)
+        r = httpx.post(
+            self.base + protocol.ENROLL_PATH,
+            json={"enrollment_code": enrollment, "epoch": epoch, "app_version": "0.1.0"},
+            timeout=30,
+        )
         assert r.status_code == 200, r.text
         return r.json()["token"]
 
-    def post(self, token: str | None, payload: Any, *, gz: bool = True, headers: dict[str, str] | None = None,
-             raw: bytes | None = None) -> httpx.Response:
+    def post(
+        self,
+        token: str | None,
+        payload: Any,
+        *,
+        gz: bool = True,
+        headers: dict[str, str] | None = None,
+        raw: bytes | None = None,
+    ) -> httpx.Response:
         data = raw if raw is not None else _dumps(payload)
         h = {"Content-Type": "application/json", **(headers or {})}
         if token:
@@ -135,14 +148,16 @@ class County:
         if not getattr(self, "_admin", None):
             self._admin = cli(self.url, "admin-token").stdout.strip()
         params = {k: v for k, v in (("year", year), ("month", month)) if v is not None}
-        r = httpx.get(self.base + protocol.REPORT_PATH, params=params, headers=protocol.auth_header(self._admin),
-                      timeout=60)
+        r = httpx.get(
+            self.base + protocol.REPORT_PATH, params=params, headers=protocol.auth_header(self._admin), timeout=60
+        )
         assert r.status_code == 200, r.text
         return r.json()
 
     def ack(self, token: str, epoch: str) -> int:
-        r = httpx.get(self.base + protocol.ACK_PATH, params={"epoch": epoch}, headers=protocol.auth_header(token),
-                      timeout=30)
+        r = httpx.get(
+            self.base + protocol.ACK_PATH, params={"epoch": epoch}, headers=protocol.auth_header(token), timeout=30
+        )
         assert r.status_code == 200, r.text
         return r.json()["ack_seq"]
 
@@ -156,28 +171,49 @@ def new_code() -> str:
 
 
 def batch(changes: list[dict[str, Any]], *, epoch: str = "epoch-1", after_seq: int = 0, **over: Any) -> dict[str, Any]:
-    body = {"protocol_version": 1, "schema_version": 1, "app_version": "0.1.0", "station": None,
-            "epoch": epoch, "after_seq": after_seq, "changes": changes}
+    body = {
+        "protocol_version": 1,
+        "schema_version": 1,
+        "app_version": "0.1.0",
+        "station": None,
+        "epoch": epoch,
+        "after_seq": after_seq,
+        "changes": changes,
+    }
     body.update(over)
     return body
 
 
-def change(seq: int, table: str = "lectures", rid: str | None = None, version: int = 1, *,
-           op: str = "insert", change_id: str | None = None, **fields: Any) -> dict[str, Any]:
+def change(
+    seq: int,
+    table: str = "lectures",
+    rid: str | None = None,
+    version: int = 1,
+    *,
+    op: str = "insert",
+    change_id: str | None = None,
+    **fields: Any,
+) -> dict[str, Any]:
     rid = rid or f"rec-{seq}"
     row: dict[str, Any] = {"id": rid, "row_version": version, "deleted": 1 if op == "delete" else 0}
     if table == "lectures":
         row.update({"date": "2026-03-02", "topic": "宣讲", "audience": 30})
     elif table == "activities":
-        row.update({"date": "2026-03-05", "title": "活动", "platform": "文化服务", "served": 20,
-                    "volunteer_tenths": 15})
+        row.update(
+            {"date": "2026-03-05", "title": "活动", "platform": "文化服务", "served": 20, "volunteer_tenths": 15}
+        )
     elif table == "people":
         row.update({"name": "张三", "is_volunteer": 1})
     row.update(fields)
-    return {"seq": seq, "change_id": change_id or f"chg-{seq}-{uuid.uuid4().hex[:8]}", "table": table, "id": rid,
-            "op": op, "row_version": version, "row": row}
-
-
+    return {
+        "seq": seq,
+        "change_id": change_id or f"chg-{seq}-{uuid.uuid4().hex[:8]}",
+        "table": table,
+        "id": rid,
+        "op": op,
+        "row_version": version,
+        "row": row,
+    }
 
 
 def _dumps(payload: Any) -> bytes:

@@ -22,7 +22,7 @@ def reported(county: County, code: str, year: int | None = None) -> dict:
 
 
 def test_applied_duplicate_stale_and_quarantined(county: County) -> None:
-    A, B = new_code(), new_code()
+    A = new_code()
     token = county.enroll(A)
     changes = [
         change(1, "lectures", "L1", 1),
@@ -35,8 +35,16 @@ def test_applied_duplicate_stale_and_quarantined(county: County) -> None:
         change(8, "people", "P2", 1, name="\ud800"),  # a lone surrogate cannot be stored
     ]
     r = county.post(token, batch(changes))
-    assert statuses(r) == ["applied", "applied", "applied", "quarantined", "quarantined", "quarantined",
-                           "quarantined", "quarantined"]
+    assert statuses(r) == [
+        "applied",
+        "applied",
+        "applied",
+        "quarantined",
+        "quarantined",
+        "quarantined",
+        "quarantined",
+        "quarantined",
+    ]
     body = r.json()
     assert body["ack_seq"] == 8
     reasons = {x["seq"]: x["reason"] for x in body["results"]}
@@ -44,8 +52,10 @@ def test_applied_duplicate_stale_and_quarantined(county: County) -> None:
     assert body["server_time"].endswith("Z")
 
     # An older version of L1 arriving later is stale (and still acknowledged); a delete is kept.
-    r = county.post(token, batch([change(9, "lectures", "L1", 1, audience=10),
-                                  change(10, "people", "P1", 2, op="delete")], after_seq=8))
+    r = county.post(
+        token,
+        batch([change(9, "lectures", "L1", 1, audience=10), change(10, "people", "P1", 2, op="delete")], after_seq=8),
+    )
     assert statuses(r) == ["stale", "applied"]
     assert r.json()["ack_seq"] == 10
     assert "更新的版本" in r.json()["results"][0]["reason"]
@@ -54,9 +64,17 @@ def test_applied_duplicate_stale_and_quarantined(county: County) -> None:
     assert statuses(r) == ["stale"]
 
     row = listed(county, A)
-    assert row == {"code": A, "name": "测试站", "township": "府西街道", "enrolled": True,
-                   "last_sync": row["last_sync"], "epoch": "epoch-1", "acked_seq": 11,
-                   "app_version": "0.1.0", "quarantined": 5}
+    assert row == {
+        "code": A,
+        "name": "测试站",
+        "township": "府西街道",
+        "enrolled": True,
+        "last_sync": row["last_sync"],
+        "epoch": "epoch-1",
+        "acked_seq": 11,
+        "app_version": "0.1.0",
+        "quarantined": 5,
+    }
     held = json.loads(cli(county.url, "quarantine", "--station", A, "--json").stdout)
     assert [q["seq"] for q in held] == [4, 5, 6, 7, 8]
     assert json.loads(held[3]["raw"]) == {"seq": 7, "change_id": "broken-7", "table": "lectures"}
@@ -66,7 +84,7 @@ def test_applied_duplicate_stale_and_quarantined(county: County) -> None:
 
 
 def test_same_batch_twice_and_out_of_order(county: County) -> None:
-    A, B = new_code(), new_code()
+    A = new_code()
     token = county.enroll(A)
     first = batch([change(1, rid="L1"), change(2, rid="L2")])
     second = batch([change(3, rid="L3"), change(4, "lectures", "L1", 2, op="update", audience=99)], after_seq=2)
@@ -93,23 +111,32 @@ def test_same_batch_twice_and_out_of_order(county: County) -> None:
 
 
 def test_a_restored_station_gets_a_new_epoch_and_its_new_edits_win(county: County) -> None:
-    A, B = new_code(), new_code()
+    A = new_code()
     token = county.enroll(A)
     first = change(1, rid="L1")
-    county.post(token, batch([first, change(2, "lectures", "L1", 2, op="update", audience=70),
-                              change(3, "lectures", "L1", 3, op="update", audience=80)]))
+    county.post(
+        token,
+        batch(
+            [
+                first,
+                change(2, "lectures", "L1", 2, op="update", audience=70),
+                change(3, "lectures", "L1", 3, op="update", audience=80),
+            ]
+        ),
+    )
     # Restored from a backup taken after seq 1: the old change comes back as a duplicate,
     # and its next edit (version 2 again, new change id) is what the station now shows.
     assert statuses(county.post(token, batch([first], epoch="epoch-2"))) == ["duplicate"]
-    r = county.post(token, batch([change(2, "lectures", "L1", 2, op="update", audience=45)], epoch="epoch-2",
-                                 after_seq=1))
+    r = county.post(
+        token, batch([change(2, "lectures", "L1", 2, op="update", audience=45)], epoch="epoch-2", after_seq=1)
+    )
     assert statuses(r) == ["applied"]
     assert county.ack(token, "epoch-1") == 3 and county.ack(token, "epoch-2") == 2
     assert reported(county, A)["lecture_audience"] == 45
 
 
 def test_ack_ahead_of_the_county_is_answered_409_with_the_county_ack(county: County) -> None:
-    A, B = new_code(), new_code()
+    A = new_code()
     token = county.enroll(A)
     county.post(token, batch([change(1), change(2)]))
     r = county.post(token, batch([change(9)], after_seq=8))
@@ -137,7 +164,7 @@ def test_the_token_decides_the_station_whatever_the_payload_claims(county: Count
 
 
 def test_wrong_missing_and_revoked_tokens_are_refused(county: County) -> None:
-    A, B = new_code(), new_code()
+    A = new_code()
     token = county.enroll(A)
     for bad in (None, "st_not-a-real-token", token + "x"):
         r = county.post(bad, batch([change(1)]))
@@ -157,15 +184,17 @@ def test_wrong_missing_and_revoked_tokens_are_refused(county: County) -> None:
 
     from sync import protocol
 
-    r = httpx.post(county.base + protocol.ENROLL_PATH,
-                   json={"enrollment_code": code.lower(), "epoch": "epoch-1", "app_version": "0.1.0",
-                         "station_code": A})
+    r = httpx.post(
+        county.base + protocol.ENROLL_PATH,
+        json={"enrollment_code": code.lower(), "epoch": "epoch-1", "app_version": "0.1.0", "station_code": A},
+    )
     assert r.status_code == 200 and r.json()["ack_seq"] == 1
     assert statuses(county.post(r.json()["token"], batch([change(2)], after_seq=1))) == ["applied"]
     assert county.post(token, batch([change(3)], after_seq=2)).status_code == 401
     # An enrollment code works once.
-    again = httpx.post(county.base + protocol.ENROLL_PATH,
-                       json={"enrollment_code": code, "epoch": "epoch-1", "app_version": "0.1.0"})
+    again = httpx.post(
+        county.base + protocol.ENROLL_PATH, json={"enrollment_code": code, "epoch": "epoch-1", "app_version": "0.1.0"}
+    )
     assert again.status_code == 404 and again.json()["error"] == "enrollment_code_invalid"
 
 
@@ -176,10 +205,38 @@ def test_enrollment_code_for_another_station_is_refused(county: County) -> None:
     from sync import protocol
 
     code = county.add_station(A)
-    r = httpx.post(county.base + protocol.ENROLL_PATH,
-                   json={"enrollment_code": code, "epoch": "e", "app_version": "0.1.0", "station_code": B})
+    r = httpx.post(
+        county.base + protocol.ENROLL_PATH,
+        json={"enrollment_code": code, "epoch": "e", "app_version": "0.1.0", "station_code": B},
+    )
     assert r.status_code == 409 and r.json()["error"] == "station_mismatch" and A in r.json()["message"]
     # Refused means not used up: the right station can still enroll with it.
-    r = httpx.post(county.base + protocol.ENROLL_PATH,
-                   json={"enrollment_code": code, "epoch": "e", "app_version": "0.1.0", "station_code": A})
+    r = httpx.post(
+        county.base + protocol.ENROLL_PATH,
+        json={"enrollment_code": code, "epoch": "e", "app_version": "0.1.0", "station_code": A},
+    )
     assert r.status_code == 200
+
+
+def test_concurrent_uploads_apply_each_change_once(county: County) -> None:
+    """The same batch sent by several runners at once (a second PC, a retry racing the first),
+    and other stations uploading meanwhile: every change is applied exactly once."""
+    from collections import Counter
+    from concurrent.futures import ThreadPoolExecutor
+
+    codes = [new_code() for _ in range(3)]
+    tokens = [county.enroll(code) for code in codes]
+    shared = batch([change(i, rid=f"L{i}") for i in range(1, 41)])
+    own = [batch([change(i, rid=f"M{i}") for i in range(1, 41)]) for _ in tokens[1:]]
+    jobs = [(tokens[0], shared)] * 6 + list(zip(tokens[1:], own))
+    with ThreadPoolExecutor(max_workers=len(jobs)) as pool:
+        answers = list(pool.map(lambda job: county.post(*job), jobs))
+    assert [a.status_code for a in answers] == [200] * len(jobs), [a.text for a in answers if a.status_code != 200]
+    applied = Counter(
+        (a.request.headers["authorization"], r["change_id"])
+        for a in answers
+        for r in a.json()["results"]
+        if r["status"] == "applied"
+    )
+    assert len(applied) == 40 * 3 and set(applied.values()) == {1}
+    assert [county.ack(t, "epoch-1") for t in tokens] == [40, 40, 40]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import ssl
 import subprocess
 from pathlib import Path
 
@@ -14,8 +15,20 @@ from .countyd import COUNTY_BIN, cli
 def test_station_commands(tmp_path: Path) -> None:
     # The commands' store code runs against both stores in the server tests; here the CLI itself.
     county_url = f"sqlite:///{tmp_path / 'county.db'}"
-    added = json.loads(cli(county_url, "station", "add", "--code", "140311101201", "--name", "甄家庄站",
-                           "--township", "府西街道", "--json").stdout)
+    added = json.loads(
+        cli(
+            county_url,
+            "station",
+            "add",
+            "--code",
+            "140311101201",
+            "--name",
+            "甄家庄站",
+            "--township",
+            "府西街道",
+            "--json",
+        ).stdout
+    )
     assert added["code"] == "140311101201"
     assert len(added["enrollment_code"].replace("-", "")) == 12
 
@@ -36,7 +49,9 @@ def test_station_commands(tmp_path: Path) -> None:
 
     rows = json.loads(cli(county_url, "station", "list", "--json").stdout)
     assert [(r["code"], r["enrolled"], r["last_sync"], r["acked_seq"], r["quarantined"]) for r in rows] == [
-        ("140311101201", False, None, 0, 0), ("140311101202", False, None, 0, 0)]
+        ("140311101201", False, None, 0, 0),
+        ("140311101202", False, None, 0, 0),
+    ]
     table = cli(county_url, "station", "list").stdout
     assert "甄家庄站" in table and "从未同步" in table
 
@@ -48,14 +63,20 @@ def test_station_commands(tmp_path: Path) -> None:
 
 def test_county_db_environment_and_default_location(tmp_path: Path) -> None:
     env = {**os.environ, "COUNTY_DB": str(tmp_path / "env" / "county.db")}
-    done = subprocess.run([COUNTY_BIN, "station", "add", "--code", "140311101201", "--name", "站", "--township", "镇"],
-                          capture_output=True, text=True, env=env, timeout=120)
+    done = subprocess.run(
+        [COUNTY_BIN, "station", "add", "--code", "140311101201", "--name", "站", "--township", "镇"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "env" / "county.db").exists()
     # Without --db and COUNTY_DB: a SQLite file in the user data directory (HOME is isolated).
     env.pop("COUNTY_DB")
-    done = subprocess.run([COUNTY_BIN, "station", "list", "--json"], capture_output=True, text=True, env=env,
-                          timeout=120)
+    done = subprocess.run(
+        [COUNTY_BIN, "station", "list", "--json"], capture_output=True, text=True, env=env, timeout=120
+    )
     assert done.returncode == 0 and json.loads(done.stdout) == []
     assert (Path(os.environ["XDG_DATA_HOME"]) / "station-tui-county" / "county.db").exists()
 
@@ -64,3 +85,54 @@ def test_an_unreachable_store_is_reported_plainly(tmp_path: Path) -> None:
     done = cli("postgresql+psycopg://nobody:secret@127.0.0.1:1/none", "station", "list", check=False)
     assert done.returncode == 1
     assert "打不开县中心数据库" in done.stderr and "secret" not in done.stderr
+
+
+def test_serve_over_https_with_the_countys_own_certificate(tmp_path: Path) -> None:
+    """A county with its own (self-signed) certificate: stations that trust it connect,
+    others are refused by TLS before anything is sent."""
+    import httpx
+
+    from sync import protocol
+
+    from .countyd import County
+
+    cert, key = tmp_path / "county.pem", tmp_path / "county.key"
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "2",
+            "-subj",
+            "/CN=127.0.0.1",
+            "-addext",
+            "subjectAltName=IP:127.0.0.1",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
+    server = County(f"sqlite:///{tmp_path / 'county.db'}", tmp_path, ("--tls-cert", str(cert), "--tls-key", str(key)))
+    trusted = ssl.create_default_context(cafile=str(cert))
+    server.verify = trusted
+    server.start()
+    try:
+        assert server.base.startswith("https://127.0.0.1:")
+        assert httpx.get(server.base + protocol.HEALTH_PATH, verify=trusted, timeout=10).status_code == 200
+        try:
+            httpx.get(server.base + protocol.HEALTH_PATH, timeout=10)
+            raise AssertionError("an untrusted certificate was accepted")
+        except httpx.ConnectError as exc:
+            assert "CERTIFICATE_VERIFY_FAILED" in str(exc)
+    finally:
+        server.stop()
+    half = cli(f"sqlite:///{tmp_path / 'county.db'}", "serve", "--tls-cert", str(cert), check=False)
+    assert half.returncode == 2 and "--tls-key" in half.stderr

@@ -6,6 +6,7 @@ from __future__ import annotations
 import random
 import shutil
 import sqlite3
+import subprocess
 import threading
 import time
 import zlib
@@ -118,8 +119,14 @@ def test_killed_while_receiving_a_body_stores_nothing_of_it(own_county: County) 
 
     def upload() -> None:
         try:
-            outcome.append(httpx.post(county.base + protocol.BATCHES_PATH, content=slow(), timeout=60,
-                                      headers={**protocol.auth_header(token), "Content-Encoding": "gzip"}))
+            outcome.append(
+                httpx.post(
+                    county.base + protocol.BATCHES_PATH,
+                    content=slow(),
+                    timeout=60,
+                    headers={**protocol.auth_header(token), "Content-Encoding": "gzip"},
+                )
+            )
         except httpx.TransportError as exc:
             outcome.append(exc)
 
@@ -139,35 +146,87 @@ def test_killed_while_receiving_a_body_stores_nothing_of_it(own_county: County) 
     assert r.json()["ack_seq"] == 205
 
 
-def test_county_restored_from_an_old_backup_is_refilled(tmp_path: Path) -> None:
-    db = tmp_path / "county.db"
-    county = County(f"sqlite:///{db}", tmp_path).start()
-    try:
-        token = county.enroll(new_code())
-        assert county.post(token, batch([change(i) for i in range(1, 6)])).json()["ack_seq"] == 5
-        backup = tmp_path / "backup.db"
-        with sqlite3.connect(db) as src, sqlite3.connect(backup) as dst:
-            src.backup(dst)
-        later = [change(i) for i in range(6, 11)]
-        assert county.post(token, batch(later, after_seq=5)).json()["ack_seq"] == 10
-        county.stop()
+class Backup:
+    """Last night's backup of the county store, taken with the store's own tools."""
 
-        # The county's disk dies; it comes back from last night's backup.
-        for leftover in (db, Path(f"{db}-wal"), Path(f"{db}-shm")):
-            leftover.unlink(missing_ok=True)
-        shutil.copy(backup, db)
-        county.start()
+    def __init__(self, url: str, where: Path) -> None:
+        self.url, self.where = url, where
 
-        newest = [change(i) for i in range(11, 13)]
-        r = county.post(token, batch(newest, after_seq=10))
-        assert r.status_code == 409 and r.json()["ack_seq"] == 5
-        # The station rewinds to the county's ack and sends again what the county lacks.
-        r = county.post(token, batch(later + newest, after_seq=5))
-        assert r.status_code == 200 and r.json()["ack_seq"] == 12
-        assert {x["status"] for x in r.json()["results"]} == {"applied"}
-        assert county.report()["total"]["lectures"] == 12
-    finally:
-        county.stop()
+    def take(self) -> None:
+        if self.url.startswith("sqlite"):
+            with sqlite3.connect(self._file()) as src, sqlite3.connect(self.where / "backup.db") as dst:
+                src.backup(dst)
+        else:
+            subprocess.run(
+                ["pg_dump", *self._pg(), "-n", self._schema(), "-f", str(self.where / "backup.sql")],
+                check=True,
+                capture_output=True,
+                timeout=120,
+            )
+
+    def restore(self) -> None:
+        """The disk died: the store is replaced by the backup."""
+        if self.url.startswith("sqlite"):
+            db = self._file()
+            for leftover in (db, Path(f"{db}-wal"), Path(f"{db}-shm")):
+                leftover.unlink(missing_ok=True)
+            shutil.copy(self.where / "backup.db", db)
+        else:
+            subprocess.run(
+                ["psql", *self._pg(), "-q", "-v", "ON_ERROR_STOP=1", "-c", f'DROP SCHEMA "{self._schema()}" CASCADE'],
+                check=True,
+                capture_output=True,
+                timeout=60,
+            )
+            subprocess.run(
+                ["psql", *self._pg(), "-q", "-v", "ON_ERROR_STOP=1", "-f", str(self.where / "backup.sql")],
+                check=True,
+                capture_output=True,
+                timeout=120,
+            )
+
+    def _file(self) -> Path:
+        return Path(self.url.removeprefix("sqlite:///"))
+
+    def _schema(self) -> str:
+        return self.url.rsplit("search_path%3D", 1)[1]
+
+    def _pg(self) -> list[str]:
+        from sqlalchemy.engine import make_url
+
+        u = make_url(self.url)
+        return [
+            "-h",
+            u.host or "127.0.0.1",
+            "-p",
+            str(u.port or 5432),
+            "-U",
+            u.username or "postgres",
+            "-d",
+            u.database or "test",
+        ]
+
+
+def test_county_restored_from_an_old_backup_is_refilled(own_county: County, tmp_path: Path) -> None:
+    county = own_county
+    backup = Backup(county.url, tmp_path)
+    token = county.enroll(new_code())
+    assert county.post(token, batch([change(i) for i in range(1, 6)])).json()["ack_seq"] == 5
+    backup.take()
+    later = [change(i) for i in range(6, 11)]
+    assert county.post(token, batch(later, after_seq=5)).json()["ack_seq"] == 10
+    county.stop()
+    backup.restore()
+    county.start()
+
+    newest = [change(i) for i in range(11, 13)]
+    r = county.post(token, batch(newest, after_seq=10))
+    assert r.status_code == 409 and r.json()["ack_seq"] == 5
+    # The station rewinds to the county's ack and sends again what the county lacks.
+    r = county.post(token, batch(later + newest, after_seq=5))
+    assert r.status_code == 200 and r.json()["ack_seq"] == 12
+    assert {x["status"] for x in r.json()["results"]} == {"applied"}
+    assert county.report()["total"]["lectures"] == 12
 
 
 def test_killed_right_after_refusing_a_bomb_still_recovers(own_county: County) -> None:

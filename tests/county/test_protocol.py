@@ -26,8 +26,26 @@ def test_outbox_rows_become_changes_and_encode_as_gzip_json(store, station: Stat
     assert changes[0].row["code"] == "140311101201"
     assert changes[0].id == station.id and changes[0].op == "insert"
     batch = protocol.Batch(
-        schema_version=LATEST, app_version="0.1.0", station=station.code,
-        epoch=store.meta("epoch"), after_seq=0, changes=changes,
+        schema_version=LATEST,
+        app_version="0.1.0",
+        station=station.code,
+        epoch=store.meta("epoch"),
+        after_seq=0,
+        changes=changes,
     )
     decoded = json.loads(gzip.decompress(protocol.encode(batch)))
     assert protocol.Batch.model_validate(decoded) == batch
+
+
+def test_the_protocol_and_the_county_package_import_light() -> None:
+    """The station's cron job imports sync.protocol; it must not pay for the county's server."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, sync, sync.protocol, sync.county\n"
+        "heavy = ('fastapi', 'sqlalchemy', 'uvicorn', 'starlette', 'psycopg', 'textual')\n"
+        "print(','.join(sorted(m for m in sys.modules if m.split('.')[0] in heavy)))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""

@@ -69,8 +69,9 @@ def test_bodies_over_the_compressed_cap_are_refused(county: County) -> None:
             yield b" " * (1 << 20)
 
     try:
-        r = httpx.post(county.base + protocol.BATCHES_PATH, content=chunks(),
-                       headers=protocol.auth_header(token), timeout=60)
+        r = httpx.post(
+            county.base + protocol.BATCHES_PATH, content=chunks(), headers=protocol.auth_header(token), timeout=60
+        )
         assert r.status_code == 413
     except httpx.RemoteProtocolError:
         pass  # the server may close the connection before the client finishes sending
@@ -117,8 +118,12 @@ def test_malformed_bodies_get_400_with_the_reason(county: County) -> None:
 
 @pytest.mark.parametrize(
     ("over", "side"),
-    [({"schema_version": 0}, "本站程序版本过旧"), ({"schema_version": 99}, "升级"),
-     ({"protocol_version": 2}, "升级"), ({"schema_version": "1"}, "升级")],
+    [
+        ({"schema_version": 0}, "本站程序版本过旧"),
+        ({"schema_version": 99}, "升级"),
+        ({"protocol_version": 2}, "升级"),
+        ({"schema_version": "1"}, "升级"),
+    ],
 )
 def test_versions_outside_the_window_get_426(county: County, over: dict, side: str) -> None:
     token = county.enroll(new_code())
@@ -126,8 +131,11 @@ def test_versions_outside_the_window_get_426(county: County, over: dict, side: s
     assert r.status_code == 426
     body = r.json()
     assert body["error"] == "upgrade_required" and side in body["message"]
-    assert body["supported"] == {"protocol_versions": [1], "min_schema_version": protocol.MIN_SCHEMA_VERSION,
-                                 "max_schema_version": protocol.MAX_SCHEMA_VERSION}
+    assert body["supported"] == {
+        "protocol_versions": [1],
+        "min_schema_version": protocol.MIN_SCHEMA_VERSION,
+        "max_schema_version": protocol.MAX_SCHEMA_VERSION,
+    }
     assert county.ack(token, "epoch-1") == 0
 
 
@@ -137,8 +145,9 @@ def test_the_report_needs_the_admin_token(county: County) -> None:
         r = httpx.get(county.base + protocol.REPORT_PATH, params={"year": 2026}, headers=headers, timeout=30)
         assert r.status_code == 403 and r.json()["error"] == "forbidden"
     assert county.report(2026)["period"] == "2026"
-    r = httpx.get(county.base + protocol.REPORT_PATH, params={"month": 3},
-                  headers=protocol.auth_header(county._admin), timeout=30)
+    r = httpx.get(
+        county.base + protocol.REPORT_PATH, params={"month": 3}, headers=protocol.auth_header(county._admin), timeout=30
+    )
     assert r.status_code == 400 and "年份" in r.json()["message"]
 
 

@@ -25,26 +25,48 @@ STATIONS = [  # code, name, township, how much they do
     ("140311101202", "新建路社区新时代文明实践站", "府西街道", 2),
     ("140311102201", "东关村新时代文明实践站", "城东街道", 3),
 ]
-FIGURE_KEYS = ["lectures", "lecture_audience", "activities", "activity_served", "activities_by_platform",
-               "volunteer_hours", "people", "volunteers", "attendance"]
+FIGURE_KEYS = [
+    "lectures",
+    "lecture_audience",
+    "activities",
+    "activity_served",
+    "activities_by_platform",
+    "volunteer_hours",
+    "people",
+    "volunteers",
+    "attendance",
+]
 
 
 def build_station(path: Path, code: str, name: str, township: str, k: int) -> None:
     """A year of a station's records through the repositories, with edits and deletions."""
     with Store(path, actor=Actor(user="tester", program="pytest")) as store:
         store.station.setup(Station(code=code, name=name, township=township, county="杏花岭区"))
-        people = [store.people.add(Person(name=f"村民{'甲乙丙丁戊己庚辛'[i]}", is_volunteer=i % 2 == 0))
-                  for i in range(4 + k)]
+        people = [
+            store.people.add(Person(name=f"村民{'甲乙丙丁戊己庚辛'[i]}", is_volunteer=i % 2 == 0)) for i in range(4 + k)
+        ]
         store.people.delete(people[-1].id)  # left the village: not on the roster any more
 
         def lecture(day: date, audience: int) -> Lecture:
-            return store.lectures.add(Lecture(date=day, topic="党的二十届四中全会精神", audience=audience,
-                                              start_time=time(9), end_time=time(11)))
+            return store.lectures.add(
+                Lecture(
+                    date=day, topic="党的二十届四中全会精神", audience=audience, start_time=time(9), end_time=time(11)
+                )
+            )
 
         def activity(day: date, platform: str, served: int, tenths: int) -> Activity:
-            return store.activities.add(Activity(date=day, title="文明实践活动", platform=platform, served=served,
-                                                 volunteer_tenths=tenths, volunteer_count=5 if tenths else 0,
-                                                 start_time=time(14), end_time=time(17)))
+            return store.activities.add(
+                Activity(
+                    date=day,
+                    title="文明实践活动",
+                    platform=platform,
+                    served=served,
+                    volunteer_tenths=tenths,
+                    volunteer_count=5 if tenths else 0,
+                    start_time=time(14),
+                    end_time=time(17),
+                )
+            )
 
         def sign(kind: str, event_id: str, **kw: Any) -> Attendance:
             return store.attendance.add(Attendance(event_kind=kind, event_id=event_id, **kw))
@@ -81,8 +103,14 @@ def upload(county: County, path: Path, code: str, name: str, township: str, per_
         epoch = store.meta("epoch")
     ack = 0
     for i in range(0, len(rows), per_batch):
-        b = protocol.Batch(schema_version=1, app_version="0.1.0", station=code, epoch=epoch, after_seq=ack,
-                           changes=[protocol.change_from_outbox(r) for r in rows[i : i + per_batch]])
+        b = protocol.Batch(
+            schema_version=1,
+            app_version="0.1.0",
+            station=code,
+            epoch=epoch,
+            after_seq=ack,
+            changes=[protocol.change_from_outbox(r) for r in rows[i : i + per_batch]],
+        )
         r = county.post(token, None, raw=protocol.encode(b), headers={"Content-Encoding": "gzip"})
         assert r.status_code == 200, r.text
         assert {x["status"] for x in r.json()["results"]} == {"applied"}
@@ -92,8 +120,13 @@ def upload(county: County, path: Path, code: str, name: str, township: str, per_
 
 
 def station_figures(path: Path, *period: str) -> dict[str, Any]:
-    done = subprocess.run([STATION_BIN, "status", "--json", "--db", str(path), *period],
-                          capture_output=True, text=True, check=True, timeout=60)
+    done = subprocess.run(
+        [STATION_BIN, "status", "--json", "--db", str(path), *period],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
     return json.loads(done.stdout)["figures"]
 
 
@@ -155,8 +188,13 @@ def test_county_figures_equal_each_stations_own_and_totals_are_sums(own_county: 
     # Spot-check the rules themselves on station 1 (k = 1) for 2026:
     one = next(s for s in county.report(2026)["stations"] if s["code"] == "140311101201")
     assert one["lectures"] == 2 and one["lecture_audience"] == 23 + 50  # max(10, 3 群众 + 20)
-    assert one["activities_by_platform"] == {"理论宣讲": 0, "教育服务": 1, "文化服务": 1, "科技与科普服务": 1,
-                                             "健身体育服务": 1}
+    assert one["activities_by_platform"] == {
+        "理论宣讲": 0,
+        "教育服务": 1,
+        "文化服务": 1,
+        "科技与科普服务": 1,
+        "健身体育服务": 1,
+    }
     assert one["people"] == 4 and one["volunteers"] == 2
 
 
