@@ -124,8 +124,28 @@ class StationApp(Localized, App):
             self.sub_title = name
             self.switch_mode("dashboard")
         self.set_interval(POLL_SECONDS, self._poll_data_version)
+        self._load_keymap()
         if not self.exit_after_paint:
             self.set_timer(1.0, self._warm_up)
+
+    def _load_keymap(self) -> None:
+        """``keymap.json`` in the config directory remaps keys by binding id, e.g.
+        ``{"list.new": "f7", "app.quit": "ctrl+q,f10"}``; the help screen shows the result."""
+        import json
+
+        from station_tui.config import config_dir
+
+        path = config_dir() / "keymap.json"
+        if not path.exists():
+            return
+        try:
+            keymap = json.loads(path.read_text(encoding="utf-8"))
+            if not isinstance(keymap, dict) or not all(isinstance(v, str) for v in keymap.values()):
+                raise ValueError("应为 {\"按键编号\": \"按键\"}")
+        except (OSError, ValueError) as exc:
+            self.notify(t("keymap.broken", path=str(path), error=str(exc)), severity="warning", timeout=15)
+            return
+        self.set_keymap(keymap)
 
     @work(thread=True, group="warm-up")
     def _warm_up(self) -> None:
