@@ -141,7 +141,7 @@ class StationApp(Localized, App):
         try:
             keymap = json.loads(path.read_text(encoding="utf-8"))
             if not isinstance(keymap, dict) or not all(isinstance(v, str) for v in keymap.values()):
-                raise ValueError("应为 {\"按键编号\": \"按键\"}")
+                raise ValueError(t("keymap.shape"))
         except (OSError, ValueError) as exc:
             self.notify(t("keymap.broken", path=str(path), error=str(exc)), severity="warning", timeout=15)
             return
@@ -193,7 +193,8 @@ class StationApp(Localized, App):
         except ImportError:
             self.notify(t("attendance.missing"), severity="warning")
             return
-        self.push_screen(AttendanceScreen(event_kind, event_id))
+        # Whatever the roster editor saved shows in the lists and on the dashboard afterwards.
+        self.push_screen(AttendanceScreen(event_kind, event_id), lambda _result: self.data_changed())
 
     def action_new_record(self, kind: str) -> None:
         """Open the form for a new lecture, activity or person from anywhere (palette)."""

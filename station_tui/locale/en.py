@@ -148,6 +148,7 @@ MESSAGES: dict[str, str] = {
     "setup.welcome": "Welcome! Please enter your station's details first (station init changes them later).\nTab next box · Ctrl+S save · Ctrl+Q quit",
     "attendance.missing": "Attendance is not installed",
     "settings.broken": "{error}. Using the default settings.",
+    "keymap.shape": "expected a JSON object of binding id: keys",
     "keymap.broken": "Key map {path} is broken ({error}); using the default keys.",
     "help.title": "Keys (Esc closes)",
     "help.everywhere": "Everywhere",

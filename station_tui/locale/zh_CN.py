@@ -158,6 +158,7 @@ MESSAGES: dict[str, str] = {
     # attendance (the roster editor lives in its own screen)
     "attendance.missing": "签到功能尚未安装",
     "settings.broken": "{error}。已使用默认设置。",
+    "keymap.shape": "应为 JSON 对象，每项是 按键编号: 按键",
     "keymap.broken": "按键设置文件 {path} 有误（{error}），已使用默认按键。",
     # help
     "help.title": "按键说明（Esc 关闭）",
