@@ -101,6 +101,7 @@ MESSAGES: dict[str, str] = {
     "field.volunteer_count": "Volunteers",
     "field.volunteer_tenths": "Vol. hours",
     "field.brand_project": "Brand project",
+    "field.team": "Team",
     "field.person_name": "Name",
     "field.gender": "Sex",
     "field.birth_year": "Birth year",

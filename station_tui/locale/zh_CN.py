@@ -108,6 +108,7 @@ MESSAGES: dict[str, str] = {
     "field.volunteer_count": "志愿者人数",
     "field.volunteer_tenths": "志愿服务时长",
     "field.brand_project": "品牌项目",
+    "field.team": "组织队伍",
     "field.person_name": "姓名",
     "field.gender": "性别",
     "field.birth_year": "出生年份",

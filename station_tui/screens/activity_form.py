@@ -21,6 +21,7 @@ class ActivityForm(RecordForm):
         Field("title", "field.title", required=True),
         Field("platform", "field.platform", kind="choice", choices=PLATFORMS, required=True),
         Field("place", "field.place"),
+        Field("team_id", "field.team", kind="lookup"),
         Field("served", "field.served", kind="int", blank=0),
         Field("volunteer_count", "field.volunteer_count", kind="int", blank=0),
         Field("volunteer_tenths", "field.volunteer_tenths", kind="hours", placeholder="hint.hours"),
@@ -28,6 +29,9 @@ class ActivityForm(RecordForm):
         Field("summary", "field.summary"),
         Field("note", "field.note"),
     )
+
+    def lookup_options(self, field: Field) -> list[tuple[str, str]]:
+        return [(team.name, str(team.id)) for team in self.app.store.teams.all()]  # type: ignore[attr-defined]
 
     def defaults(self) -> dict[str, Any]:
         return {"date": self.app.today}  # type: ignore[attr-defined]
