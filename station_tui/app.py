@@ -180,6 +180,23 @@ class StationApp(Localized, App):
                 refresh()
 
     # -- actions --------------------------------------------------------------------------
+    async def action_quit(self) -> None:
+        """Ctrl+Q: leave at once, unless a screen holds something typed and not saved."""
+        unsaved = [s for s in self.screen_stack if getattr(s, "has_unsaved_changes", lambda: False)()]
+        if not unsaved:
+            self.exit()
+            return
+        from station_tui.modals.confirm import ConfirmModal
+
+        if isinstance(self.screen, ConfirmModal):
+            return
+
+        def answered(leave: bool | None) -> None:
+            if leave:
+                self.exit()
+
+        self.push_screen(ConfirmModal(t("quit.unsaved"), confirm_label=t("quit.yes")), answered)
+
     def action_help(self) -> None:
         from station_tui.screens.help import HelpScreen
 

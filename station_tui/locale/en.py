@@ -133,6 +133,8 @@ MESSAGES: dict[str, str] = {
     "form.save_failed": "Not saved, everything you typed is kept: {error}",
     "form.discard": "Discard what you typed?",
     "form.discard_yes": "Discard",
+    "quit.unsaved": "Something typed has not been saved and will be lost.\nQuit anyway? (N goes back to save it)",
+    "quit.yes": "Quit without saving",
     "confirm.yes": "Yes",
     "confirm.no": "No",
     "conflict.title": "Someone else changed this record while you edited it",

@@ -140,6 +140,8 @@ MESSAGES: dict[str, str] = {
     "form.save_failed": "保存失败，填写的内容都还在：{error}",
     "form.discard": "放弃刚才填写的内容？",
     "form.discard_yes": "放弃",
+    "quit.unsaved": "还有填写了但没有保存的内容，退出后会丢失。\n确定退出吗？（按 N 回去保存）",
+    "quit.yes": "不保存，退出",
     "confirm.yes": "确定",
     "confirm.no": "取消",
     # concurrent edit

@@ -390,6 +390,10 @@ class RecordForm(Localized, ModalScreen[Any]):
         self.validate_form()
 
     # -- leaving -------------------------------------------------------------------------
+    def has_unsaved_changes(self) -> bool:
+        """Asked by the app before quitting (any screen may define it)."""
+        return self.is_mounted and bool(self._initial) and self.raw_values() != self._initial
+
     def action_cancel(self) -> None:
         if not self.CANCELLABLE:
             return

@@ -63,3 +63,25 @@ async def test_wrong_phone_is_explained(seeded, make_app) -> None:
         await pilot.press("n")
         await settle(pilot)
         assert app.screen is form and form.query_one("#f-name").value == "周强"
+
+
+async def test_ctrl_q_with_unsaved_form_asks_before_quitting(seeded, make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("4", "c")
+        await settle(pilot)
+        form = app.screen
+        await type_text(pilot, "周强")
+        await pilot.press("ctrl+q")
+        await settle(pilot)
+        assert "没有保存" in text_of(app.screen.query_one("#confirm-question"))
+        await pilot.press("n")
+        await settle(pilot)
+        assert app.screen is form and app.is_running
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        await pilot.press("ctrl+q")  # nothing unsaved any more: quits at once
+        await settle(pilot)
+        assert not app.is_running
+    assert seeded.people.search("周强")[0].name == "周强"
