@@ -15,9 +15,9 @@ class ActivityForm(RecordForm):
     TITLE_NEW = "activity.new"
     TITLE_EDIT = "activity.edit"
     FIELDS = (
-        Field("date", "field.date", placeholder="hint.date", required=True),
-        Field("start_time", "field.start_time", placeholder="hint.time"),
-        Field("end_time", "field.end_time", placeholder="hint.time"),
+        Field("date", "field.date", kind="date", placeholder="hint.date", required=True),
+        Field("start_time", "field.start_time", kind="time", placeholder="hint.time"),
+        Field("end_time", "field.end_time", kind="time", placeholder="hint.time"),
         Field("title", "field.title", required=True),
         Field("platform", "field.platform", kind="choice", choices=PLATFORMS, required=True),
         Field("place", "field.place"),

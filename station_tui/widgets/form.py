@@ -23,13 +23,16 @@ from textual.widget import Widget
 from textual.widgets import Button, Input, Label, Select, Static
 
 from station_tui.locale import t
+from station_tui.widgets.entry import normalize_date, normalize_time
 from station_tui.widgets.localized import Localized, cursor_blink
+
+_FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９．", "0123456789.")
 
 
 @dataclass(frozen=True)
 class Field:
-    """One line of a form. ``kind``: text, int, hours, choice, yesno, secret, or lookup (a
-    choice among records, e.g. teams: the form's ``lookup_options`` gives them)."""
+    """One line of a form. ``kind``: text, date, time, int, hours, choice, yesno, secret, or
+    lookup (a choice among records, e.g. teams: the form's ``lookup_options`` gives them)."""
 
     name: str
     label: str
@@ -194,7 +197,7 @@ class RecordForm(Localized, ModalScreen[Any]):
             if field.kind in ("choice", "yesno", "lookup"):
                 data[field.name] = None if value is Select.NULL else value
             elif field.kind == "int":
-                text = str(value).strip()
+                text = str(value).translate(_FULL_WIDTH_DIGITS).strip()
                 if text == "":
                     data[field.name] = field.blank
                 elif text.isdigit():
@@ -203,9 +206,13 @@ class RecordForm(Localized, ModalScreen[Any]):
                     problems[field.name] = t("form.need_integer")
             elif field.kind == "hours":
                 try:
-                    data[field.name] = parse_hours(str(value))
+                    data[field.name] = parse_hours(str(value).translate(_FULL_WIDTH_DIGITS))
                 except HoursError as exc:
                     problems[field.name] = str(exc)
+            elif field.kind == "date":
+                data[field.name] = normalize_date(value, self.app.today)  # type: ignore[attr-defined]
+            elif field.kind == "time":
+                data[field.name] = normalize_time(value)
             else:
                 data[field.name] = value
         return data, problems

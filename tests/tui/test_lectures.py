@@ -27,9 +27,9 @@ async def test_new_lecture_shows_in_list_and_dashboard(seeded, make_app) -> None
         assert isinstance(form, LectureForm)
         # The date is filled in with today; move on to the times and the topic.
         await pilot.press("tab")
-        await type_text(pilot, "14:00")
+        await type_text(pilot, "14点")  # as typed with a pinyin IME
         await pilot.press("tab")
-        await type_text(pilot, "15:30")
+        await type_text(pilot, "15：30")
         await pilot.press("tab")
         await type_text(pilot, "村规民约宣讲")
         await pilot.press("tab")
@@ -48,7 +48,8 @@ async def test_new_lecture_shows_in_list_and_dashboard(seeded, make_app) -> None
         platforms = text_of(app.screen.query_one("#dash-platforms", Static))
         assert "理论宣讲          6 / 4" in platforms or "6 / 4" in platforms
     stored = seeded.lectures.page(limit=1)[0]
-    assert stored.topic == "村规民约宣讲" and str(stored.start_time) == "14:00:00"
+    assert stored.topic == "村规民约宣讲"
+    assert (str(stored.start_time), str(stored.end_time)) == ("14:00:00", "15:30:00")
 
 
 async def test_form_explains_errors_and_keeps_what_was_typed(seeded, make_app) -> None:
