@@ -25,6 +25,7 @@ MESSAGES: dict[str, str] = {
     "key.prev_page": "上页",
     "key.to_list": "回到列表",
     "key.attendance": "签到",
+    "key.order": "排序",
     "key.refresh": "刷新",
     "key.save": "保存",
     "key.cancel": "取消",
@@ -71,6 +72,8 @@ MESSAGES: dict[str, str] = {
     "dash.audience": "{n} 人次",
     # lists
     "list.status": "第 {page}/{pages} 页 · 共 {total} 条 · PgDn/n 下页 PgUp/p 上页",
+    "list.newest_first": "按日期排序：最新的在前",
+    "list.oldest_first": "按日期排序：最早的在前",
     "list.empty": "没有符合条件的记录 · 按 c 新建",
     "filter.lecture_text": "搜索主题、宣讲人、地点（按 / 或 f）",
     "filter.activity_text": "搜索名称、地点（按 / 或 f）",

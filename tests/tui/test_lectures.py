@@ -104,3 +104,24 @@ async def test_delete_asks_first_and_soft_deletes(seeded, make_app) -> None:
         assert first not in rows
     assert seeded.lectures.count() == 11
     assert seeded.query_one("SELECT count(*) FROM lectures WHERE deleted = 1")[0] == 1
+
+
+async def test_month_filter_and_date_order(seeded, make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("2", "f", "tab")
+        await type_text(pilot, "2026年10月")
+        await pilot.press("enter")
+        await pilot.pause(0.3)
+        await settle(pilot)
+        dates = [r[0] for r in table_rows(app.screen.query_one(DataTable))]
+        assert dates == ["2026-10-20", "2026-10-17", "2026-10-14", "2026-10-11", "2026-10-08"]
+        await pilot.press("s")
+        await settle(pilot)
+        assert [r[0] for r in table_rows(app.screen.query_one(DataTable))] == sorted(dates)
+        await pilot.press("f", "tab", "ctrl+u")
+        await type_text(pilot, "2026-13")
+        await pilot.pause(0.3)
+        await settle(pilot)
+        assert "月份格式应为" in text_of(app.screen.query_one("#list-status"))
