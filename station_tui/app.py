@@ -115,6 +115,9 @@ class StationApp(Localized, App):
     def on_mount(self) -> None:
         from station_tui.storage import summary
 
+        # The baseline is taken before anything is read: a commit by another session from
+        # here on is seen by the first poll, not folded silently into the baseline.
+        self._data_version = self.store.data_version()
         name = summary.station_name(self.store)
         if name is None:
             from station_tui.screens.setup import SetupScreen
