@@ -316,7 +316,7 @@ class RecordForm(Localized, ModalScreen[Any]):
 
     @work(thread=True, exclusive=True, group="form-save")
     def _persist(self, model: Any, force: bool) -> None:
-        from station_tui.storage import DatabaseError, NotFound, StaleRecord
+        from station_tui.storage import NotFound, StaleRecord
 
         try:
             saved = self.write(model, force=force)
@@ -324,9 +324,7 @@ class RecordForm(Localized, ModalScreen[Any]):
             self.post_message(self.Conflict(exc.mine, exc.theirs, exc.changed))
         except NotFound:
             self.post_message(self.Failed(t("form.gone")))
-        except (DatabaseError, OSError, ValueError) as exc:
-            self.post_message(self.Failed(t("form.save_failed", error=str(exc))))
-        except Exception as exc:  # sqlite3 errors: say so, keep the form and everything typed
+        except Exception as exc:  # a locked or full disk, a sqlite3 error: say so, keep everything typed
             self.post_message(self.Failed(t("form.save_failed", error=str(exc))))
         else:
             self.post_message(self.Saved(saved))
