@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field as dataclass_field
 from typing import NoReturn
 
 from pydantic import ValidationError
@@ -76,6 +76,9 @@ class FieldProblem:
     field: str
     label: str
     message: str
+    #: The rule that failed (pydantic's error type or our own code, e.g. ``end_before_start``),
+    #: so that callers can place a whole-record problem next to the column it is about.
+    code: str = dataclass_field(default="", compare=False)
 
     def __str__(self) -> str:
         return f"{self.label}：{self.message}" if self.label else self.message
@@ -98,10 +101,12 @@ def explain(error: ValidationError) -> list[FieldProblem]:
             message = _BUILTIN_MESSAGES[kind]
             if kind == "literal_error":
                 allowed = (item.get("ctx") or {}).get("expected", "")
-                message = f"只能是 {allowed}".replace("'", "")
+                # pydantic words the choices "'男' or '女'"; say them the Chinese way.
+                choices = str(allowed).replace("'", "").replace(" or ", "、").replace(", ", "、")
+                message = f"只能是 {choices}"
         else:
             message = str(item.get("msg", "")).removeprefix("Value error, ")
-        problems.append(FieldProblem(field, label, message))
+        problems.append(FieldProblem(field, label, message, kind))
     return problems
 
 

@@ -111,6 +111,11 @@ class Repository(Generic[M]):
         with self.store.write() as conn:
             return self._insert(conn, record)
 
+    def add_in(self, conn: sqlite3.Connection, record: M) -> M:
+        """Store a new record inside the caller's transaction (``with store.write() as conn``),
+        so that many records are written together or not at all (imports)."""
+        return self._insert(conn, record)
+
     def _update(self, conn: sqlite3.Connection, record: M) -> M:
         if record.id is None:
             raise ValueError("a record without an id cannot be updated")
