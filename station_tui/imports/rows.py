@@ -80,5 +80,8 @@ def parse_row(kind: Kind, number: int, cells: list[Any], today: date) -> tuple[P
         except ValidationError as exc:
             problems.extend(Problem(number, "所属队伍", p.message) for p in explain(exc))
     if problems or record is None:
+        # In the order of the columns, as the user reads the row.
+        order = {c.header: i for i, c in enumerate(kind.columns)}
+        problems.sort(key=lambda p: order.get(p.column, len(order)))
         return None, problems
     return ParsedRow(number, record, team), []
