@@ -14,6 +14,8 @@ HEADLESS = [
     "station_tui.storage.figures",
     "station_tui.config",
     "station_tui.cli",
+    "station_tui.imports",
+    "station_tui.imports.importer",
     "sync",
 ]
 
