@@ -102,3 +102,23 @@ def test_xlsx_header_error_and_empty_sheet(station: object, db_path: Path, tmp_p
     code, _, err = run_import(db_path, "lectures", write_xlsx(tmp_path / "only-header.xlsx", "lectures", []), capsys)
     assert code == 1
     assert "only-header.xlsx 只有表头，没有要导入的记录" in err
+
+
+def test_xlsx_rows_keep_their_sheet_numbers_across_gaps(station: object, db_path: Path, tmp_path: Path, capsys) -> None:
+    from datetime import date
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    for column, header in enumerate(HEADERS["lectures"], start=1):
+        sheet.cell(row=3, column=column, value=header)
+    sheet.cell(row=4, column=1, value=date(2024, 3, 1))
+    sheet.cell(row=4, column=4, value="政策宣讲")
+    sheet.cell(row=7, column=1, value=date(2024, 3, 2))
+    sheet.cell(row=7, column=8, value=5)
+    book.save(tmp_path / "gaps.xlsx")
+    code, _, err = run_import(db_path, "lectures", tmp_path / "gaps.xlsx", capsys)
+    assert code == 1
+    assert "有 1 行不对" in err
+    assert "第 7 行，主题：必须填写" in err
