@@ -40,6 +40,8 @@ def register(sub: argparse._SubParsersAction, parent: argparse.ArgumentParser) -
 
 
 def run(args: argparse.Namespace) -> int:
+    import sqlite3
+
     from station_tui.imports import FileProblem, read_plan, write_plan
 
     with open_store(args) as store:
@@ -51,7 +53,15 @@ def run(args: argparse.Namespace) -> int:
         if plan.problems:
             raise CommandError(_failure(plan))
         err(f"正在写入 {len(plan.rows)} 行… / writing {len(plan.rows)} rows…")
-        outcome = write_plan(store, plan)
+        try:
+            outcome = write_plan(store, plan)
+        except sqlite3.DatabaseError as exc:
+            # Locked for too long by another program, disk full, a damaged file: the
+            # transaction was rolled back, so say plainly that nothing changed.
+            raise CommandError(
+                f"写入数据库失败，没有导入任何记录（{exc}）。请稍后重试；如果一直失败，请检查磁盘空间。\n"
+                f"Writing to the database failed; nothing was imported ({exc})."
+            ) from exc
     word = KIND_NAMES[args.kind]
     print(f"导入 {outcome.added} 条，已存在 {outcome.skipped} 条（未重复导入）。")
     extras = []

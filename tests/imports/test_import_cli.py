@@ -96,3 +96,37 @@ def test_unknown_kind_is_a_usage_error(ready_db: Path, tmp_path: Path) -> None:
     done = station(ready_db, "import", "venues", str(tmp_path / "x.csv"))
     assert done.returncode == 2
     assert "invalid choice" in done.stderr
+
+
+def test_import_waits_for_another_writer_then_succeeds(ready_db: Path, tmp_path: Path) -> None:
+    """The township's SSH session is saving something: the import waits its turn, loses nothing."""
+    import sqlite3
+    import time
+
+    path = write_file(tmp_path, "lectures", LECTURES, "utf-8-sig")
+    other = sqlite3.connect(ready_db, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    other.execute(
+        "INSERT INTO lectures (id, date, topic, audience) VALUES ('other-writer', '2024-01-05', '另一个会话录入的宣讲', 20)"
+    )
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "station_tui", "--db", str(ready_db), "import", "lectures", str(path)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, encoding="utf-8", env=env,
+    )
+    try:
+        assert "正在写入 3 行" in proc.stderr.readline()
+        time.sleep(1.0)
+        assert proc.poll() is None, "the import did not wait for the other writer"
+        other.execute("COMMIT")
+        out, err = proc.communicate(timeout=60)
+    finally:
+        other.close()
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert proc.returncode == 0, err
+    assert "导入 3 条，已存在 0 条" in out
+    with Store(ready_db) as store:
+        assert store.lectures.count() == 4
+        assert store.lectures.get("other-writer") is not None
