@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from station_tui.imports.headers import HEADERS
+from station_tui.imports.headers import HEADERS, KIND_NAMES
 from station_tui.imports.kinds import KINDS, Kind
 from station_tui.imports.readers import FileProblem, read_table
 from station_tui.imports.rows import ParsedRow, Problem, is_empty_row, parse_row
@@ -90,8 +90,6 @@ def check_header(kind: Kind, number: int, cells: list[Any], path: Path) -> None:
 
 
 def _kind_word(kind: str) -> str:
-    from station_tui.imports.headers import KIND_NAMES
-
     return KIND_NAMES[kind]
 
 
