@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import sqlite3
 from collections import Counter
@@ -133,6 +134,14 @@ def test_teams_use_valid_categories_and_have_leaders_among_their_members(year_st
     for team in teams:
         members = {r[0] for r in year_store.query("SELECT person_id FROM team_members WHERE team_id = ?", (team["id"],))}
         assert team["leader_id"] in members
+    # Every member brings a skill the team needs (宣讲队 members can 宣讲, 便民服务队 cut hair…).
+    from station_tui.demo.catalog import TEAMS
+
+    skills_of = {spec.name: set(spec.skills) for spec in TEAMS}
+    for team_name, skills in year_store.query(
+        "SELECT t.name, p.skills FROM team_members m JOIN teams t ON t.id = m.team_id JOIN people p ON p.id = m.person_id"
+    ):
+        assert set(json.loads(skills)) & skills_of[team_name], (team_name, skills)
     women = year_store.query(
         """SELECT DISTINCT p.gender FROM team_members m JOIN teams t ON t.id = m.team_id
            JOIN people p ON p.id = m.person_id WHERE t.name = '巾帼志愿服务队'"""
