@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING
 from station_tui.commands.common import CommandError, open_store
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from station_tui.demo import DemoSummary
 
 #: Dates must stay after 2000 and the history believable.
@@ -73,7 +75,7 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _progress(years: int):  # type: ignore[no-untyped-def]
+def _progress(years: int) -> Callable[[int, int], None] | None:
     """A running count on a terminal for long runs; silent in scripts and short runs."""
     if years < 3 or not sys.stderr.isatty():
         return None

@@ -398,10 +398,13 @@ class _Generator:
         }
 
     def _listener(self, person: Person, start: time) -> dict[str, Any]:
-        return {"person_id": person.id, "role": "群众", "sign_in": _clock(max(_minutes(start) - self.rng.randint(0, 15), 0))}
+        arrived = max(_minutes(start) - self.rng.randint(0, 15), 0)
+        return {"person_id": person.id, "role": "群众", "sign_in": _clock(arrived)}
 
     # -- writing -----------------------------------------------------------------------------
-    def write_event(self, conn: sqlite3.Connection, event: Event, lines: list[dict[str, Any]], summary: DemoSummary) -> None:
+    def write_event(
+        self, conn: sqlite3.Connection, event: Event, lines: list[dict[str, Any]], summary: DemoSummary
+    ) -> None:
         repo = self.store.lectures if isinstance(event, Lecture) else self.store.activities
         saved = repo._insert(conn, event)
         context = {**self.ctx, "event": saved}
