@@ -134,6 +134,29 @@ def test_station_dash_demo_on_a_fresh_home_creates_the_demo_database(tmp_path: P
     assert json.loads(as_json.stdout)["figures"]["lectures"] == lectures
 
 
+def test_two_first_runs_at_once_make_one_demo_station(tmp_path: Path) -> None:
+    env = {**os.environ, "HOME": str(tmp_path), "XDG_DATA_HOME": str(tmp_path / "data")}
+    env.pop("STATION_DB", None)
+    runs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "station_tui", "--demo"],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(2)
+    ]
+    outputs = [p.communicate(timeout=180) for p in runs]
+    assert [p.returncode for p in runs] == [0, 0], outputs
+    demo_db = tmp_path / "data" / "station-tui" / "demo.db"
+    assert sum("正在生成" in err for _, err in outputs) == 1
+    assert count(demo_db, "SELECT count(*) FROM station") == 1
+    people = count(demo_db, "SELECT count(*) FROM people")
+    phones = count(demo_db, "SELECT count(DISTINCT phone) FROM people WHERE phone IS NOT NULL")
+    assert phones == count(demo_db, "SELECT count(phone) FROM people") and people < 700
+
+
 def test_station_dash_demo_remakes_an_interrupted_demo_file(tmp_path: Path) -> None:
     demo_db = tmp_path / "data" / "station-tui" / "demo.db"
     with Store(demo_db, actor=Actor(user="tester")) as store:
