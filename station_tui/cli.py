@@ -8,10 +8,7 @@ import sys
 
 #: Subcommand modules in ``station_tui.commands``, in the order ``--help`` lists them.
 
-COMMANDS = ("init", "import_", "status", "template")
-=======
-COMMANDS = ("init", "status", "template", "demo")
->>>>>>> demo
+COMMANDS = ("init", "import_", "status", "template", "demo")
 
 
 def build_parser() -> argparse.ArgumentParser:
