@@ -7,7 +7,6 @@ import importlib
 import sys
 
 #: Subcommand modules in ``station_tui.commands``, in the order ``--help`` lists them.
-
 COMMANDS = ("init", "import_", "status", "template", "demo")
 
 
