@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field as dataclass_field
+import re
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from typing import NoReturn
 
 from pydantic import ValidationError
@@ -68,7 +70,28 @@ _BUILTIN_MESSAGES: dict[str, str] = {
     "greater_than_equal": "不能为负数",
     "string_type": "请填写文字",
     "list_type": "格式不对",
+    "int_parsing_size": "数字太大了，请核对",
+    "float_parsing": "请填写数字",
+    "float_type": "请填写数字",
+    "decimal_parsing": "请填写数字",
+    "greater_than": "必须大于 0",
+    "less_than_equal": "数字太大了，请核对",
+    "less_than": "数字太大了，请核对",
+    "too_short": "不能为空",
+    "too_long": "太多了，请精简",
+    "datetime_parsing": "时间格式应为 2024-03-15 08:30",
+    "datetime_type": "时间格式应为 2024-03-15 08:30",
+    "datetime_from_date_parsing": "时间格式应为 2024-03-15 08:30",
+    "time_delta_parsing": "时长格式不对",
+    "string_pattern_mismatch": "格式不对",
+    "dict_type": "格式不对",
+    "model_type": "格式不对",
+    "extra_forbidden": "多余的内容",
 }
+
+#: Said when pydantic reports something in English that the table above does not know.
+_FALLBACK_MESSAGE = "填写的内容格式不对，请核对"
+_CJK = re.compile(r"[\u3400-\u9fff]")
 
 
 @dataclass(frozen=True)
@@ -81,7 +104,10 @@ class FieldProblem:
     code: str = dataclass_field(default="", compare=False)
 
     def __str__(self) -> str:
-        return f"{self.label}：{self.message}" if self.label else self.message
+        # "受众人数不能为负数" already names its field; "受众人数：受众人数…" would stutter.
+        if not self.label or self.message.startswith(self.label):
+            return self.message
+        return f"{self.label}：{self.message}"
 
 
 def fail(code: str, message: str) -> NoReturn:
@@ -106,6 +132,9 @@ def explain(error: ValidationError) -> list[FieldProblem]:
                 message = f"只能是 {choices}"
         else:
             message = str(item.get("msg", "")).removeprefix("Value error, ")
+            if not _CJK.search(message):
+                # A pydantic message we have no wording for: never show the English text.
+                message = _FALLBACK_MESSAGE
         problems.append(FieldProblem(field, label, message, kind))
     return problems
 
