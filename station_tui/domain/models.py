@@ -231,14 +231,15 @@ class Event(Record):
             fail("old_date", f"日期 {value.isoformat()} 太早了，请核对年份")
         return value
 
-    @model_validator(mode="after")
-    def _end_after_start(self) -> Event:
-        if self.start_time and self.end_time and self.end_time <= self.start_time:
-            fail(
-                "end_before_start",
-                f"结束时间 {self.end_time:%H:%M} 不能早于或等于开始时间 {self.start_time:%H:%M}",
-            )
-        return self
+    # A field validator, not a model one: pydantic skips model validators when any field
+    # failed, and a form should show a bad 受众人数 and a reversed time span at once.
+    @field_validator("end_time")
+    @classmethod
+    def _end_after_start(cls, value: time | None, info: ValidationInfo) -> time | None:
+        start = info.data.get("start_time")
+        if start and value and value <= start:
+            fail("end_before_start", f"结束时间 {value:%H:%M} 不能早于或等于开始时间 {start:%H:%M}")
+        return value
 
     @property
     def minutes(self) -> int | None:
@@ -354,6 +355,14 @@ class Attendance(Record):
         classmethod(lambda cls, v: _blank_to_none(v))
     )
 
+    @field_validator("sign_out")
+    @classmethod
+    def _out_after_in(cls, value: time | None, info: ValidationInfo) -> time | None:
+        sign_in = info.data.get("sign_in")
+        if sign_in and value and value <= sign_in:
+            fail("signout_before_signin", f"签退时间 {value:%H:%M} 不能早于签到时间 {sign_in:%H:%M}")
+        return value
+
     @field_validator("headcount")
     @classmethod
     def _headcount(cls, value: int | None) -> int | None:
@@ -365,8 +374,6 @@ class Attendance(Record):
             fail("attendance_shape", "每条签到要么是一个具体的人，要么是一个人数")
         if self.person_id is not None and self.role is None:
             fail("attendance_role", "请选择角色：宣讲员、志愿者或群众")
-        if self.sign_in and self.sign_out and self.sign_out <= self.sign_in:
-            fail("signout_before_signin", f"签退时间 {self.sign_out:%H:%M} 不能早于签到时间 {self.sign_in:%H:%M}")
         if self.credited_tenths < 0:
             fail("negative_hours", "服务时长不能为负数")
         if self.credited_tenths and self.person_id is None:
