@@ -187,8 +187,18 @@ class TeamMember(Record):
 class Venue(Record):
     name: str = Field(min_length=1, max_length=60)
     address: str | None = None
-    capacity: int | None = Field(default=None, ge=0)
+    capacity: int | None = None
     note: str | None = None
+
+    @field_validator("capacity")
+    @classmethod
+    def _capacity(cls, value: int | None) -> int | None:
+        return None if value is None else _count(value, "容纳人数")
+
+
+#: Hours are served within one day: without start and end times this is the only bound,
+#: and it keeps a mistyped figure from overflowing SQLite's 64-bit integers.
+_DAY_MINUTES = 24 * 60
 
 
 def _count(value: int, label: str, limit: int = MAX_HEADCOUNT) -> int:
@@ -321,6 +331,12 @@ class Activity(Event):
         if self.volunteer_tenths and self.volunteer_count == 0:
             fail("hours_without_volunteers", "填写了志愿服务时长，但志愿者人数为 0")
         minutes = self.minutes
+        if minutes is None and self.volunteer_tenths * 6 > self.volunteer_count * _DAY_MINUTES:
+            fail(
+                "hours_exceed_day",
+                f"志愿服务时长 {format_tenths(self.volunteer_tenths)} 小时不合常理"
+                f"（{self.volunteer_count} 人一天最多 {self.volunteer_count * 24} 小时），请核对",
+            )
         if minutes is not None and self.volunteer_tenths * 6 > minutes * self.volunteer_count:
             fail(
                 "hours_exceed_activity",
@@ -378,6 +394,8 @@ class Attendance(Record):
             fail("negative_hours", "服务时长不能为负数")
         if self.credited_tenths and self.person_id is None:
             fail("hours_for_headcount", "人数记录不能填写服务时长")
+        if self.credited_tenths * 6 > _DAY_MINUTES:
+            fail("hours_exceed_day", f"服务时长 {format_tenths(self.credited_tenths)} 小时超过了一天，请核对")
         event = (info.context or {}).get("event")
         minutes = getattr(event, "minutes", None)
         if minutes is not None and self.credited_tenths * 6 > minutes:
