@@ -12,7 +12,7 @@ import uuid
 from collections.abc import Callable
 
 from station_tui.storage import capture
-from station_tui.storage.db import DatabaseError, write_transaction
+from station_tui.storage.db import schema_too_new, write_transaction
 
 _SYNC_COLUMNS = """
     row_version INTEGER NOT NULL DEFAULT 1,
@@ -196,9 +196,7 @@ def migrate(conn: sqlite3.Connection) -> int:
     """Bring the file up to the latest schema; returns the version it is at."""
     current = schema_version(conn)
     if current > LATEST:
-        raise DatabaseError(
-            f"这个数据库由更新版本的程序创建（结构版本 {current}，本程序只认识到 {LATEST}），请升级程序后再打开。"
-        )
+        raise schema_too_new(current, LATEST)
     while current < LATEST:
         with write_transaction(conn):
             # Re-read inside the lock: another process may have migrated meanwhile.

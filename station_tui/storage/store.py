@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from station_tui.storage.db import Actor, connect, write_transaction
-from station_tui.storage.migrations import migrate
+from station_tui.storage.migrations import LATEST, migrate
 from station_tui.storage.repositories.attendance import AttendanceRepository
 from station_tui.storage.repositories.events import ActivityRepository, LectureRepository
 from station_tui.storage.repositories.people import PeopleRepository
@@ -30,7 +30,7 @@ class Store:
         self.path = Path(path)
         self.actor = actor or Actor.current()
         self._lock = threading.RLock()
-        self.conn = connect(self.path)
+        self.conn = connect(self.path, newest_schema=LATEST)
         try:
             migrate(self.conn)
         except BaseException:
