@@ -7,6 +7,7 @@ Hours are integer tenths of an hour (``*_tenths``); see ``hours.py`` for why.
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date, datetime, time
 from typing import Literal
 
@@ -33,11 +34,17 @@ assert set(Platform.__args__) == set(PLATFORMS)  # type: ignore[attr-defined]
 assert set(Role.__args__) == set(ROLES)  # type: ignore[attr-defined]
 assert set(Gender.__args__) == set(GENDERS)  # type: ignore[attr-defined]
 
-_MOBILE = re.compile(r"^1[3-9]\d{9}$")
-_LANDLINE = re.compile(r"^0\d{2,3}-?\d{7,8}$")
-_ID_NUMBER = re.compile(r"^\d{17}[\dX]$")
+_MOBILE = re.compile(r"^1[3-9][0-9]{9}$")
+_LANDLINE = re.compile(r"^0[0-9]{2,3}-?[0-9]{7,8}$")
+_ID_NUMBER = re.compile(r"^[0-9]{17}[0-9X]$")
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
+
+
+def _halfwidth(text: str) -> str:
+    """Full-width digits and letters (a Chinese IME's ``１３８``) as plain ASCII, so codes and
+    numbers compare and upload the same however they were typed."""
+    return unicodedata.normalize("NFKC", text)
 
 
 def _today(info: ValidationInfo) -> date:
@@ -74,8 +81,8 @@ class Station(Record):
     @field_validator("code", mode="before")
     @classmethod
     def _code(cls, value: object) -> object:
-        text = str(value).strip() if value is not None else ""
-        if not re.fullmatch(r"\d{12}", text):
+        text = _halfwidth(str(value)).strip() if value is not None else ""
+        if not re.fullmatch(r"[0-9]{12}", text):
             fail("station_code", f"区划代码应为 12 位数字（统计用区划代码），“{text}”不是")
         return text
 
@@ -119,10 +126,11 @@ class Person(Record):
     def _phone(cls, value: object) -> object:
         if value is None:
             return None
-        text = re.sub(r"[\s]", "", str(value))
+        text = re.sub(r"[\s]", "", _halfwidth(str(value)))
         if isinstance(value, (int, float)):
             text = str(int(value))
-        if text.isdigit() and len(text) == 11:
+        # 0351 1234567 and 010 12345678 are landlines of 11 digits: area code first.
+        if text.isascii() and text.isdigit() and len(text) == 11 and not text.startswith("0"):
             if not _MOBILE.match(text):
                 fail("phone", f"手机号“{text}”不是有效的手机号（应以 13–19 开头）")
             return text
@@ -144,7 +152,7 @@ class Person(Record):
     def _id_number(cls, value: object) -> object:
         if value is None:
             return None
-        text = str(value).strip().upper()
+        text = _halfwidth(str(value)).strip().upper()
         if not _ID_NUMBER.match(text):
             fail("id_number", "身份证号应为 18 位（最后一位可以是 X）")
         total = sum(int(d) * w for d, w in zip(text[:17], _ID_WEIGHTS))
