@@ -50,6 +50,14 @@ FIELD_LABELS: dict[str, str] = {
     "address": "地址",
 }
 
+#: Where one field name means different things on different records (a person's 姓名).
+MODEL_FIELD_LABELS: dict[str, dict[str, str]] = {
+    "Person": {"name": "姓名"},
+    "Venue": {"name": "阵地名称"},
+    "Team": {"name": "队伍名称"},
+    "Station": {"name": "站点名称"},
+}
+
 #: pydantic's own error types, said plainly.
 _BUILTIN_MESSAGES: dict[str, str] = {
     "missing": "必须填写",
@@ -118,10 +126,11 @@ def fail(code: str, message: str) -> NoReturn:
 def explain(error: ValidationError) -> list[FieldProblem]:
     """Every problem in a pydantic error, labelled and worded for a village cadre."""
     problems: list[FieldProblem] = []
+    own_labels = MODEL_FIELD_LABELS.get(error.title, {})
     for item in error.errors(include_url=False):
         loc = item.get("loc") or ()
         field = str(loc[0]) if loc else ""
-        label = FIELD_LABELS.get(field, field)
+        label = own_labels.get(field) or FIELD_LABELS.get(field, field)
         kind = item.get("type", "")
         if kind in _BUILTIN_MESSAGES:
             message = _BUILTIN_MESSAGES[kind]
