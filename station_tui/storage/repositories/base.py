@@ -120,6 +120,14 @@ class Repository(Generic[M]):
         if record.id is None:
             raise ValueError("a record without an id cannot be updated")
         row = self.to_row(record)
+        stored = conn.execute(
+            f"SELECT * FROM {self.table} WHERE id = ? AND row_version = ? AND deleted = 0",
+            (record.id, record.row_version),
+        ).fetchone()
+        if stored is not None and all(stored[c] == v and type(stored[c]) is type(v) for c, v in row.items()):
+            # Saved without an edit: bumping the version would hand another session a
+            # conflict with nothing in it, and queue an upload of nothing.
+            return record
         stamp = now_local()
         sets = ", ".join(f"{c} = ?" for c in row)
         cur = conn.execute(
