@@ -31,7 +31,7 @@ for i in range(count):
     if i % 10 == 0:
         store.people.update(p.model_copy(update={"note": "复核"}))
 store.close()
-print("done", count)
+print("done", count, start, time.time())
 """
 
 
@@ -47,10 +47,13 @@ def test_two_processes_writing_at_once_both_succeed(db_path: Path) -> None:
         )
         for tag in ("甲", "乙")
     ]
+    windows = []
     for proc in procs:
         out, err = proc.communicate(timeout=120)
         assert proc.returncode == 0, err
-        assert out.strip() == "done 300"
+        word, count, first, last = out.split()
+        assert (word, count) == ("done", "300")
+        windows.append((float(first), float(last)))
 
     conn = sqlite3.connect(db_path)
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
@@ -68,11 +71,11 @@ def test_two_processes_writing_at_once_both_succeed(db_path: Path) -> None:
            WHERE a.seq < b.seq AND a.row_version >= b.row_version"""
     ).fetchone()[0]
     assert bad == 0
-    # Both processes really ran at the same time: their inserts interleave in the outbox.
-    users = [r[0] for r in conn.execute("SELECT user FROM audit WHERE op = 'insert' ORDER BY seq")]
-    switches = sum(1 for a, b in zip(users, users[1:]) if a != b)
-    assert switches > 1
     conn.close()
+    # Both really wrote at the same time (SQLite may let one run ahead while the other
+    # waits on the busy timeout, so interleaving is not guaranteed, only overlap).
+    (a_first, a_last), (b_first, b_last) = windows
+    assert max(a_first, b_first) < min(a_last, b_last)
 
 
 _HOLD_LOCK = """
