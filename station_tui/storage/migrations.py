@@ -183,8 +183,15 @@ def _split(script: str) -> list[str]:
     return [s.strip() for s in script.split(";\n") if s.strip()]
 
 
+def _v2(conn: sqlite3.Connection) -> None:
+    """Capture triggers that keep row_version moving forward when a row is replaced,
+    re-inserted after an erase, or has its version lowered by hand."""
+    for table in capture.SYNCED_TABLES:
+        capture.install(conn, table)
+
+
 #: The schema's history. Append only.
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1]
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2]
 LATEST = len(MIGRATIONS)
 
 
