@@ -238,6 +238,38 @@ def test_a_hand_edit_that_sets_an_older_version_still_moves_forward(store: Store
     assert row_version(db_path, "people", zhang.id) == 3
 
 
+def test_lowering_only_the_version_by_hand_is_undone_and_captured(store: Store, db_path: Path, zhang: Person) -> None:
+    store.people.update(zhang.model_copy(update={"note": "一"}))  # v2
+    store.people.update(store.people.require(zhang.id).model_copy(update={"note": "二"}))  # v3
+    done = _shell(db_path, f"UPDATE people SET row_version = 1 WHERE id = '{zhang.id}';")
+    assert done.returncode == 0, done.stderr
+    assert row_version(db_path, "people", zhang.id) == 4
+    last = outbox(db_path, zhang.id)[-1]
+    assert (last["op"], last["row_version"], last["row"]["note"]) == ("update", 4, "二")
+
+
+def test_insert_or_replace_continues_the_version_history(store: Store, db_path: Path, zhang: Person) -> None:
+    store.people.update(zhang.model_copy(update={"note": "一"}))  # v2
+    done = _shell(db_path, f"INSERT OR REPLACE INTO people (id, name, note) VALUES ('{zhang.id}', '张三', '整行替换');")
+    assert done.returncode == 0, done.stderr
+    last = outbox(db_path, zhang.id)[-1]
+    assert (last["op"], last["row_version"], last["row"]["note"]) == ("update", 3, "整行替换")
+    assert row_version(db_path, "people", zhang.id) == 3
+    assert store.people.require(zhang.id).row_version == 3
+
+
+def test_a_record_put_back_after_an_erase_outranks_its_tombstone(store: Store, db_path: Path) -> None:
+    venue = store.venues.add(Venue(name="农家书屋"))
+    store.venues.delete(venue.id)  # v2, soft
+    assert _shell(db_path, f"DELETE FROM venues WHERE id = '{venue.id}';").returncode == 0  # tombstone v3
+    done = _shell(db_path, f"INSERT INTO venues (id, name) VALUES ('{venue.id}', '农家书屋');")
+    assert done.returncode == 0, done.stderr
+    changes = outbox(db_path, venue.id)
+    assert [(c["op"], c["row_version"]) for c in changes] == [("insert", 1), ("delete", 2), ("delete", 3), ("update", 4)]
+    assert changes[-1]["row"]["deleted"] == 0
+    assert store.venues.require(venue.id).row_version == 4
+
+
 def test_an_insert_by_hand_is_captured(store: Store, db_path: Path) -> None:
     done = _shell(db_path, "INSERT INTO venues (id, name) VALUES ('v-by-hand', '文化广场');")
     assert done.returncode == 0, done.stderr

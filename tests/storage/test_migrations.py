@@ -85,6 +85,30 @@ def test_reopening_is_a_no_op(db_path: Path) -> None:
     conn.close()
 
 
+def test_every_older_version_is_brought_up_to_latest_with_its_data(tmp_path: Path) -> None:
+    from station_tui.storage.db import connect, write_transaction
+    from station_tui.storage.migrations import MIGRATIONS
+
+    for start in range(1, LATEST):
+        path = tmp_path / f"v{start}.db"
+        conn = connect(path)
+        for version in range(start):
+            with write_transaction(conn):
+                MIGRATIONS[version](conn)
+                conn.execute(f"PRAGMA user_version = {version + 1}")
+        with write_transaction(conn):
+            conn.execute("INSERT INTO people (id, name) VALUES ('p1', '老党员')")
+        conn.close()
+
+        with Store(path) as store:
+            assert store.query_one("PRAGMA user_version")[0] == LATEST
+            assert store.people.require("p1").name == "老党员"
+            assert store.pending_changes() == 1
+            person = store.people.require("p1")
+            store.people.update(person.model_copy(update={"note": "升级后修改"}))
+            assert store.pending_changes() == 2
+
+
 def test_newer_schema_is_refused_and_left_untouched(tmp_path: Path) -> None:
     path = tmp_path / "future.db"
     conn = sqlite3.connect(path)
