@@ -250,7 +250,7 @@ def test_db_option_beats_the_env(
     monkeypatch.setenv("STATION_DB", str(built))
     code, _, err = in_process(capsys, "--db", str(tmp_path / "other.db"), "status", "--json")
     assert code == 1
-    assert "station init" in err
+    assert f"找不到数据库 {tmp_path / 'other.db'}" in err
     code, out, _ = in_process(capsys, "status", "--json")
     assert code == 0 and json.loads(out)["figures"]["lectures"] == 3
 
@@ -288,6 +288,14 @@ def test_status_without_a_station_says_run_init(tmp_path: Path) -> None:
     assert done.stdout == ""
     assert "还没有站点信息，请先运行 station init" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_status_of_a_missing_file_says_so_and_creates_nothing(tmp_path: Path) -> None:
+    db = tmp_path / "typo" / "statoin.db"
+    done = station_cmd("--db", str(db), "status")
+    assert done.returncode == 1
+    assert f"找不到数据库 {db}，请先运行 station init" in done.stderr
+    assert not db.exists() and not db.parent.exists()
 
 
 def test_init_with_a_bad_code_exits_1_and_writes_nothing(tmp_path: Path) -> None:
