@@ -160,11 +160,14 @@ class Person(Record):
             fail("id_number", "身份证号校验位不对，请核对是否输错")
         return text
 
-    @model_validator(mode="after")
-    def _volunteer_no_needs_volunteer(self) -> Person:
-        if self.volunteer_no and not self.is_volunteer:
+    # Field validators reading earlier fields from info.data (not model validators, which
+    # pydantic skips when any field failed): a form shows all its problems at once.
+    @field_validator("volunteer_no")
+    @classmethod
+    def _volunteer_no_needs_volunteer(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value and info.data.get("is_volunteer") is False:
             fail("volunteer_no", "填写了志愿者编号，但“是否志愿者”为否")
-        return self
+        return value
 
 
 class Team(Record):
@@ -329,29 +332,27 @@ class Activity(Event):
 
     @field_validator("volunteer_tenths")
     @classmethod
-    def _tenths(cls, value: int) -> int:
+    def _hours_fit_the_activity(cls, value: int, info: ValidationInfo) -> int:
         if value < 0:
             fail("negative_hours", "志愿服务时长不能为负数")
-        return value
-
-    @model_validator(mode="after")
-    def _hours_fit_the_activity(self) -> Activity:
-        if self.volunteer_tenths and self.volunteer_count == 0:
+        count = info.data.get("volunteer_count")
+        if count is None:  # 志愿者人数 itself is wrong and reported: nothing to compare with
+            return value
+        if value and count == 0:
             fail("hours_without_volunteers", "填写了志愿服务时长，但志愿者人数为 0")
-        minutes = self.minutes
-        if minutes is None and self.volunteer_tenths * 6 > self.volunteer_count * _DAY_MINUTES:
+        minutes = minutes_between(info.data.get("start_time"), info.data.get("end_time"))
+        if minutes is None and value * 6 > count * _DAY_MINUTES:
             fail(
                 "hours_exceed_day",
-                f"志愿服务时长 {format_tenths(self.volunteer_tenths)} 小时不合常理"
-                f"（{self.volunteer_count} 人一天最多 {self.volunteer_count * 24} 小时），请核对",
+                f"志愿服务时长 {format_tenths(value)} 小时不合常理（{count} 人一天最多 {count * 24} 小时），请核对",
             )
-        if minutes is not None and self.volunteer_tenths * 6 > minutes * self.volunteer_count:
+        if minutes is not None and value * 6 > minutes * count:
             fail(
                 "hours_exceed_activity",
-                f"志愿服务时长 {format_tenths(self.volunteer_tenths)} 小时超过了活动本身的时长"
-                f"（{self.volunteer_count} 人 × {format_tenths(minutes // 6)} 小时）",
+                f"志愿服务时长 {format_tenths(value)} 小时超过了活动本身的时长"
+                f"（{count} 人 × {format_tenths(minutes // 6)} 小时）",
             )
-        return self
+        return value
 
     @property
     def kind(self) -> EventKind:
