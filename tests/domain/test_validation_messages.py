@@ -197,7 +197,7 @@ def test_activity_volunteer_hours_longer_than_count_times_length() -> None:
 
 
 def test_activity_hours_without_volunteers() -> None:
-    assert text(Activity, activity(volunteer_tenths=10)) == "填写了志愿服务时长，但志愿者人数为 0"
+    assert text(Activity, activity(volunteer_tenths=10)) == "志愿服务时长：填写了志愿服务时长，但志愿者人数为 0"
 
 
 def test_activity_hours_without_times_are_bounded_by_a_day_per_volunteer() -> None:
@@ -259,7 +259,7 @@ def test_lecture_form_not_in_the_list() -> None:
 
 def test_volunteer_number_without_volunteer_flag() -> None:
     assert text(Person, person(volunteer_no="SX2024001", is_volunteer=False)) == (
-        "填写了志愿者编号，但“是否志愿者”为否"
+        "志愿者编号：填写了志愿者编号，但“是否志愿者”为否"
     )
     ok = Person.model_validate(person(volunteer_no="SX2024001", is_volunteer=True), context=CTX)
     assert ok.volunteer_no == "SX2024001"
@@ -353,6 +353,25 @@ def test_many_field_problems_on_one_activity() -> None:
     joined = "；".join(str(p) for p in found)
     assert joined.count("；") == 3
     assert_plain_chinese(joined)
+
+
+def test_volunteer_number_problem_is_reported_with_a_bad_name() -> None:
+    found = problems(Person, person(name="张3", volunteer_no="SX1", is_volunteer=False))
+    assert [p.field for p in found] == ["name", "volunteer_no"]
+
+
+def test_hours_longer_than_the_activity_are_reported_with_a_bad_count() -> None:
+    data = activity(served=-1, start_time="09:00", end_time="10:00", volunteer_count=1, volunteer_tenths=30)
+    found = problems(Activity, data)
+    assert [str(p) for p in found] == [
+        "服务人次不能为负数",
+        "志愿服务时长 3.0 小时超过了活动本身的时长（1 人 × 1.0 小时）",
+    ]
+
+
+def test_hours_are_not_compared_with_a_volunteer_count_that_is_itself_wrong() -> None:
+    found = problems(Activity, activity(volunteer_count="三", volunteer_tenths=30))
+    assert [p.field for p in found] == ["volunteer_count"]
 
 
 def test_reversed_sign_out_with_another_bad_field() -> None:
