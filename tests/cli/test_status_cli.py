@@ -309,6 +309,28 @@ def test_init_with_a_bad_code_exits_1_and_writes_nothing(tmp_path: Path) -> None
     assert not db.exists()
 
 
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("--name", "", "站点名称：不能为空"),
+        ("--township", " ", "乡镇（街道）：不能为空"),
+        ("--code", "1403 1110 1201x", "区划代码应为 12 位数字"),
+    ],
+)
+def test_init_explains_each_bad_detail(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], field: str, value: str, message: str
+) -> None:
+    details = {"--code": "140311101201", "--name": "甄家庄", "--township": "府西街道", "--county": "杏花岭区"}
+    details[field] = value
+    args = [x for pair in details.items() for x in pair]
+    code, out, err = in_process(capsys, "--db", str(tmp_path / "s.db"), "init", *args)
+    assert code == 1
+    assert out == ""
+    assert "站点信息有误 / invalid station details:" in err
+    assert message in err
+    assert not (tmp_path / "s.db").exists()
+
+
 def test_init_then_status_through_the_env(tmp_path: Path) -> None:
     db = tmp_path / "via-env.db"
     env = {"STATION_DB": str(db)}
