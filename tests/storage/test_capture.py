@@ -270,6 +270,18 @@ def test_a_record_put_back_after_an_erase_outranks_its_tombstone(store: Store, d
     assert store.venues.require(venue.id).row_version == 4
 
 
+def test_hand_edits_with_recursive_triggers_on_are_captured_once(store: Store, db_path: Path, zhang: Person) -> None:
+    other = sqlite3.connect(db_path, isolation_level=None)
+    other.execute("PRAGMA recursive_triggers = ON")
+    other.execute("UPDATE people SET note = '一' WHERE id = ?", (zhang.id,))  # v2
+    other.execute("INSERT OR REPLACE INTO people (id, name, note) VALUES (?, '张三', '二')", (zhang.id,))
+    other.close()
+    changes = outbox(db_path, zhang.id)
+    # The replace's delete now fires its trigger (tombstone v3); the new row continues at v4.
+    assert [(c["op"], c["row_version"]) for c in changes] == [("insert", 1), ("update", 2), ("delete", 3), ("update", 4)]
+    assert row_version(db_path, "people", zhang.id) == 4
+
+
 def test_an_insert_by_hand_is_captured(store: Store, db_path: Path) -> None:
     done = _shell(db_path, "INSERT INTO venues (id, name) VALUES ('v-by-hand', '文化广场');")
     assert done.returncode == 0, done.stderr
