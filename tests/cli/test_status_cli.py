@@ -112,7 +112,12 @@ def _build(store: Store) -> None:
     store.activities.add(Activity(date=date(2026, 4, 2), title="四点半课堂", platform="教育服务", served=20))
     a3 = store.activities.add(
         Activity(
-            date=date(2026, 4, 15), start_time=time(8), end_time=time(10), title="健步走", platform="健身体育服务", served=5
+            date=date(2026, 4, 15),
+            start_time=time(8),
+            end_time=time(10),
+            title="健步走",
+            platform="健身体育服务",
+            served=5,
         )
     )
     named("activity", a3, wang, "群众")
@@ -130,7 +135,14 @@ def _build(store: Store) -> None:
     )
     store.activities.add(Activity(date=date(2026, 4, 20), title="政策进万家", platform="理论宣讲", served=60))
     a6 = store.activities.add(
-        Activity(date=date(2026, 5, 1), title="已删除", platform="文化服务", served=999, volunteer_count=1, volunteer_tenths=20)
+        Activity(
+            date=date(2026, 5, 1),
+            title="已删除",
+            platform="文化服务",
+            served=999,
+            volunteer_count=1,
+            volunteer_tenths=20,
+        )
     )
     store.activities.delete(a6.id)
 
@@ -179,7 +191,13 @@ def test_a_year_limits_the_figures_but_not_the_roster(built: Path, capsys: pytes
     f = data["figures"]
     assert (f["lectures"], f["lecture_audience"]) == (2, 62)
     assert (f["activities"], f["activity_served"]) == (4, 80 + 20 + 11 + 60)
-    assert f["activities_by_platform"] == {"理论宣讲": 1, "教育服务": 1, "文化服务": 1, "科技与科普服务": 0, "健身体育服务": 1}
+    assert f["activities_by_platform"] == {
+        "理论宣讲": 1,
+        "教育服务": 1,
+        "文化服务": 1,
+        "科技与科普服务": 0,
+        "健身体育服务": 1,
+    }
     assert f["volunteer_hours"] == 7.2  # 4.5 + 1.2 + 1.5
     assert f["attendance"] == 28
     assert (f["people"], f["volunteers"]) == (4, 2)
@@ -208,7 +226,9 @@ def test_an_empty_period_prints_zero_with_one_decimal(built: Path, capsys: pytes
     assert re.search(r'"volunteer_hours": 0\.0\b', raw)
 
 
-def test_pending_and_last_sync_follow_the_meta_table(tmp_path: Path, built: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_pending_and_last_sync_follow_the_meta_table(
+    tmp_path: Path, built: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     copy = tmp_path / "copy.db"
     src = sqlite3.connect(built)
     dst = sqlite3.connect(copy)
@@ -301,7 +321,17 @@ def test_status_of_a_missing_file_says_so_and_creates_nothing(tmp_path: Path) ->
 def test_init_with_a_bad_code_exits_1_and_writes_nothing(tmp_path: Path) -> None:
     db = tmp_path / "new.db"
     done = station_cmd(
-        "--db", str(db), "init", "--code", "14031110120", "--name", "甄家庄", "--township", "府西街道", "--county", "杏花岭区"
+        "--db",
+        str(db),
+        "init",
+        "--code",
+        "14031110120",
+        "--name",
+        "甄家庄",
+        "--township",
+        "府西街道",
+        "--county",
+        "杏花岭区",
     )
     assert done.returncode == 1
     assert "区划代码应为 12 位数字（统计用区划代码），“14031110120”不是" in done.stderr
@@ -335,14 +365,32 @@ def test_init_then_status_through_the_env(tmp_path: Path) -> None:
     db = tmp_path / "via-env.db"
     env = {"STATION_DB": str(db)}
     done = station_cmd(
-        "init", "--code", "１４０３１１１０１２０２", "--name", "北村新时代文明实践站", "--township", "府西街道",
-        "--county", "杏花岭区", env=env,
+        "init",
+        "--code",
+        "１４０３１１１０１２０２",
+        "--name",
+        "北村新时代文明实践站",
+        "--township",
+        "府西街道",
+        "--county",
+        "杏花岭区",
+        env=env,
     )
     assert done.returncode == 0, done.stderr
     assert "已创建站点：北村新时代文明实践站（140311101202）" in done.stdout
     again = station_cmd(
-        "init", "--code", "140311101202", "--name", "北村新时代文明实践站", "--township", "府西街道",
-        "--county", "杏花岭区", "--manager", "李丽", env=env,
+        "init",
+        "--code",
+        "140311101202",
+        "--name",
+        "北村新时代文明实践站",
+        "--township",
+        "府西街道",
+        "--county",
+        "杏花岭区",
+        "--manager",
+        "李丽",
+        env=env,
     )
     assert again.returncode == 0, again.stderr
     assert "已更新站点" in again.stdout

@@ -59,7 +59,13 @@ def person(**over: Any) -> dict[str, Any]:
 
 
 def station(**over: Any) -> dict[str, Any]:
-    return {"code": "140311101201", "name": "甄家庄社区新时代文明实践站", "township": "府西街道", "county": "杏花岭区", **over}
+    return {
+        "code": "140311101201",
+        "name": "甄家庄社区新时代文明实践站",
+        "township": "府西街道",
+        "county": "杏花岭区",
+        **over,
+    }
 
 
 def assert_plain_chinese(message: str) -> None:
@@ -120,7 +126,11 @@ def test_negative_headcount_on_attendance() -> None:
             {"event_kind": "activity", "event_id": "e", "headcount": 30000},
             "人数 30000 不合常理（超过 20000），请核对是否多打了数字",
         ),
-        (Venue, {"name": "村委会议室", "capacity": 10**30}, f"容纳人数 {10**30} 不合常理（超过 20000），请核对是否多打了数字"),
+        (
+            Venue,
+            {"name": "村委会议室", "capacity": 10**30},
+            f"容纳人数 {10**30} 不合常理（超过 20000），请核对是否多打了数字",
+        ),
     ],
 )
 def test_absurd_counts(model: type[BaseModel], data: dict[str, Any], message: str) -> None:
@@ -159,7 +169,9 @@ def test_station_code_not_twelve_digits(code: str) -> None:
 def test_full_width_digits_from_a_chinese_ime_are_stored_as_ascii() -> None:
     assert Station.model_validate(station(code="１４０３１１１０１２０１")).code == "140311101201"
     assert Person.model_validate(person(phone="１３８１２３４５６７８"), context=CTX).phone == "13812345678"
-    assert text(Person, person(phone="１２３４５６７８９０１")) == "手机号“12345678901”不是有效的手机号（应以 13–19 开头）"
+    assert (
+        text(Person, person(phone="１２３４５６７８９０１")) == "手机号“12345678901”不是有效的手机号（应以 13–19 开头）"
+    )
 
 
 def test_station_code_missing_is_explained_too() -> None:
@@ -313,9 +325,7 @@ def test_very_old_date() -> None:
         (Activity, {"date": "2026-11-20", "title": "义诊"}, "平台：必须填写"),
     ],
 )
-def test_builtin_errors_are_plain_chinese(
-    model: type[BaseModel], data: dict[str, Any], expected: str | None
-) -> None:
+def test_builtin_errors_are_plain_chinese(model: type[BaseModel], data: dict[str, Any], expected: str | None) -> None:
     message = text(model, data)
     assert_plain_chinese(message)
     if expected is not None:

@@ -115,9 +115,7 @@ def test_audit_names_the_fields_of_every_kind_of_record(store: Store) -> None:
 
     from station_tui.domain import Activity
 
-    act = store.activities.add(
-        Activity(date=date(2026, 10, 1), title="国庆文艺汇演", platform="文化服务", served=200)
-    )
+    act = store.activities.add(Activity(date=date(2026, 10, 1), title="国庆文艺汇演", platform="文化服务", served=200))
     store.activities.update(
         act.model_copy(update={"served": 260, "start_time": time(19), "end_time": time(21), "platform": "健身体育服务"})
     )

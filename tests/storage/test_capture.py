@@ -115,7 +115,12 @@ def test_update_soft_delete_and_hard_delete(store: Store, db_path: Path, zhang: 
         conn.execute("DELETE FROM people WHERE id = ?", (zhang.id,))
 
     changes = outbox(store, zhang.id)
-    assert [(c["op"], c["row_version"]) for c in changes] == [("insert", 1), ("update", 2), ("delete", 3), ("delete", 4)]
+    assert [(c["op"], c["row_version"]) for c in changes] == [
+        ("insert", 1),
+        ("update", 2),
+        ("delete", 3),
+        ("delete", 4),
+    ]
     assert changes[1]["row"]["phone"] == "13900001111" and changes[1]["row"]["skills"] == ["理发"]
     assert changes[2]["row"]["deleted"] == 1 and changes[2]["row"]["row_version"] == 3
     assert changes[3]["row"]["deleted"] == 1 and changes[3]["row"]["row_version"] == 4
@@ -265,7 +270,12 @@ def test_a_record_put_back_after_an_erase_outranks_its_tombstone(store: Store, d
     done = _shell(db_path, f"INSERT INTO venues (id, name) VALUES ('{venue.id}', '农家书屋');")
     assert done.returncode == 0, done.stderr
     changes = outbox(db_path, venue.id)
-    assert [(c["op"], c["row_version"]) for c in changes] == [("insert", 1), ("delete", 2), ("delete", 3), ("update", 4)]
+    assert [(c["op"], c["row_version"]) for c in changes] == [
+        ("insert", 1),
+        ("delete", 2),
+        ("delete", 3),
+        ("update", 4),
+    ]
     assert changes[-1]["row"]["deleted"] == 0
     assert store.venues.require(venue.id).row_version == 4
 
@@ -278,7 +288,12 @@ def test_hand_edits_with_recursive_triggers_on_are_captured_once(store: Store, d
     other.close()
     changes = outbox(db_path, zhang.id)
     # The replace's delete now fires its trigger (tombstone v3); the new row continues at v4.
-    assert [(c["op"], c["row_version"]) for c in changes] == [("insert", 1), ("update", 2), ("delete", 3), ("update", 4)]
+    assert [(c["op"], c["row_version"]) for c in changes] == [
+        ("insert", 1),
+        ("update", 2),
+        ("delete", 3),
+        ("update", 4),
+    ]
     assert row_version(db_path, "people", zhang.id) == 4
 
 

@@ -25,9 +25,10 @@ store = Store(path, actor=Actor(user=tag, program="bench"))
 while time.time() < start:
     time.sleep(0.001)
 names = "赵钱孙李周吴郑王冯陈褚卫蒋沈韩杨"
+in_chinese = str.maketrans("0123456789", "〇一二三四五六七八九")  # a name may not hold digits
 for i in range(count):
-    # Many small transactions, interleaving with the other process's.
-    p = store.people.add(Person(name=names[i % 16] + tag + str(i).translate(str.maketrans("0123456789", "〇一二三四五六七八九"))))
+    # Many small transactions, one per person, competing with the other process's.
+    p = store.people.add(Person(name=names[i % 16] + tag + str(i).translate(in_chinese)))
     if i % 10 == 0:
         store.people.update(p.model_copy(update={"note": "复核"}))
 store.close()

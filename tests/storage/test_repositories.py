@@ -29,7 +29,9 @@ def evening(store: Store) -> Activity:
 def test_credited_hours_longer_than_the_activity_are_refused_on_save(store: Store, evening: Activity) -> None:
     volunteer = store.people.add(Person(name="周八", is_volunteer=True))
     before = outbox_count(store)
-    line = Attendance(event_kind="activity", event_id=evening.id, person_id=volunteer.id, role="志愿者", credited_tenths=16)
+    line = Attendance(
+        event_kind="activity", event_id=evening.id, person_id=volunteer.id, role="志愿者", credited_tenths=16
+    )
     with pytest.raises(ValidationError) as info:
         store.attendance.add(line)
     assert explain_text(info.value) == "服务时长 1.6 小时超过了活动本身的时长（1.5 小时）"
@@ -78,7 +80,8 @@ def test_a_row_broken_by_hand_is_still_shown(store: Store, db_path: Path) -> Non
     lecture = store.lectures.add(Lecture(date=date(2026, 10, 8), topic="重阳敬老", form="院落会", audience=25))
     other = sqlite3.connect(db_path, isolation_level=None)
     other.execute(
-        "UPDATE lectures SET form = '茶话会', start_time = '10:00', end_time = '09:00', date = '2099-01-01' WHERE id = ?",
+        "UPDATE lectures SET form = '茶话会', start_time = '10:00', end_time = '09:00', date = '2099-01-01'"
+        " WHERE id = ?",
         (lecture.id,),
     )
     other.close()
