@@ -54,7 +54,8 @@ def connect(
     target = Path(path)
     if not readonly:
         target.parent.mkdir(parents=True, exist_ok=True)
-    uri = f"file:{target}?mode=ro" if readonly else str(target)
+    # as_uri() percent-encodes: a folder named "台账 #2" or "a?b" must not end the path early.
+    uri = f"{target.resolve().as_uri()}?mode=ro" if readonly else str(target)
     try:
         conn = sqlite3.connect(
             uri, uri=readonly, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False
