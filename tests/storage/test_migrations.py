@@ -165,6 +165,21 @@ def test_a_directory_is_not_a_database(tmp_path: Path) -> None:
     assert str(tmp_path) in str(info.value)
 
 
+@pytest.mark.parametrize("folder", ["台账 #2", "what?", "100%", "a b"])
+def test_read_only_connections_work_in_any_folder(tmp_path: Path, folder: str) -> None:
+    from station_tui.storage.db import connect
+
+    path = tmp_path / folder / "station.db"
+    with Store(path) as store:
+        store.set_meta("probe", "是")
+    conn = connect(path, readonly=True)
+    assert conn.execute("SELECT value FROM meta WHERE key = 'probe'").fetchone()[0] == "是"
+    with pytest.raises(sqlite3.OperationalError, match="readonly"):
+        conn.execute("INSERT INTO meta (key, value) VALUES ('x', 'y')")
+    conn.close()
+    assert not (tmp_path / folder / "station.db?mode=ro").exists()
+
+
 _OPEN_AT = """
 import sys, time
 from station_tui.storage import Actor, Store
