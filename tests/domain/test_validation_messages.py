@@ -273,6 +273,7 @@ def test_volunteer_number_without_volunteer_flag() -> None:
     assert text(Person, person(volunteer_no="SX2024001", is_volunteer=False)) == (
         "志愿者编号：填写了志愿者编号，但“是否志愿者”为否"
     )
+    assert text(Person, person(volunteer_no="SX2024001")) == "志愿者编号：填写了志愿者编号，但“是否志愿者”为否"
     ok = Person.model_validate(person(volunteer_no="SX2024001", is_volunteer=True), context=CTX)
     assert ok.volunteer_no == "SX2024001"
 
