@@ -129,6 +129,9 @@ class StationApp(Localized, App):
     def on_mount(self) -> None:
         from station_tui.storage import summary
 
+        # The baseline is taken before anything is read: a commit by another session from
+        # here on is seen by the first poll, not folded silently into the baseline.
+        self._data_version = self.store.data_version()
         name = summary.station_name(self.store)
         if name is None:
             from station_tui.screens.setup import SetupScreen
@@ -138,9 +141,29 @@ class StationApp(Localized, App):
             self.sub_title = name
             self.switch_mode("dashboard")
         self.set_interval(POLL_SECONDS, self._poll_data_version)
+        self._load_keymap()
         if not self.exit_after_paint:
             self.set_timer(1.0, self._warm_up)
             self.set_timer(2.0, self._start_background_sync)
+
+    def _load_keymap(self) -> None:
+        """``keymap.json`` in the config directory remaps keys by binding id, e.g.
+        ``{"list.new": "f7", "app.quit": "ctrl+q,f10"}``; the help screen shows the result."""
+        import json
+
+        from station_tui.config import config_dir
+
+        path = config_dir() / "keymap.json"
+        if not path.exists():
+            return
+        try:
+            keymap = json.loads(path.read_text(encoding="utf-8"))
+            if not isinstance(keymap, dict) or not all(isinstance(v, str) for v in keymap.values()):
+                raise ValueError(t("keymap.shape"))
+        except (OSError, ValueError) as exc:
+            self.notify(t("keymap.broken", path=str(path), error=str(exc)), severity="warning", timeout=15)
+            return
+        self.set_keymap(keymap)
 
     @work(thread=True, group="warm-up")
     def _warm_up(self) -> None:
@@ -189,6 +212,23 @@ class StationApp(Localized, App):
                 refresh()
 
     # -- actions --------------------------------------------------------------------------
+    async def action_quit(self) -> None:
+        """Ctrl+Q: leave at once, unless a screen holds something typed and not saved."""
+        unsaved = [s for s in self.screen_stack if getattr(s, "has_unsaved_changes", lambda: False)()]
+        if not unsaved:
+            self.exit()
+            return
+        from station_tui.modals.confirm import ConfirmModal
+
+        if isinstance(self.screen, ConfirmModal):
+            return
+
+        def answered(leave: bool | None) -> None:
+            if leave:
+                self.exit()
+
+        self.push_screen(ConfirmModal(t("quit.unsaved"), confirm_label=t("quit.yes")), answered)
+
     def action_help(self) -> None:
         from station_tui.screens.help import HelpScreen
 
@@ -202,7 +242,8 @@ class StationApp(Localized, App):
         except ImportError:
             self.notify(t("attendance.missing"), severity="warning")
             return
-        self.push_screen(AttendanceScreen(event_kind, event_id))
+        # Whatever the roster editor saved shows in the lists and on the dashboard afterwards.
+        self.push_screen(AttendanceScreen(event_kind, event_id), lambda _result: self.data_changed())
 
     def action_new_record(self, kind: str) -> None:
         """Open the form for a new lecture, activity or person from anywhere (palette)."""

@@ -7,7 +7,7 @@ import importlib
 import sys
 
 #: Subcommand modules in ``station_tui.commands``, in the order ``--help`` lists them.
-COMMANDS = ("init", "status", "template", "demo", "enroll", "sync")
+COMMANDS = ("init", "import_", "status", "template", "demo", "enroll", "sync")
 
 
 def build_parser() -> argparse.ArgumentParser:
