@@ -26,7 +26,8 @@ PROTOCOL_VERSION = 1
 #: The station data schema (``PRAGMA user_version`` of the station database) the rows follow.
 #: A station sends its own; the county accepts the window below and answers 426 outside it.
 MIN_SCHEMA_VERSION = 1
-MAX_SCHEMA_VERSION = 1
+#: 2 (station migration v2) changed only the capture triggers; the rows keep the v1 shape.
+MAX_SCHEMA_VERSION = 2
 
 API_PREFIX = "/api/v1"
 HEALTH_PATH = f"{API_PREFIX}/health"
