@@ -139,10 +139,28 @@ class CountyAPI:
                 raise TooLarge(f"no answer within {self.policy.read_timeout:.0f}s", timed_out=True) from exc
             raise Transient("offline", f"{type(exc).__name__}: {exc}") from exc
         except httpx.TransportError as exc:
+            if _certificate_refused(exc):
+                raise SyncError(
+                    "县中心的证书无法验证，没有上传任何内容。如果县中心使用自己的证书，请向县中心要 CA 证书文件，"
+                    "用 station enroll --ca-bundle 文件 重新登记。",
+                    f"The county's TLS certificate could not be verified ({exc}); enroll with --ca-bundle.",
+                ) from exc
             raise Transient("offline", f"{type(exc).__name__}: {exc}") from exc
         if content is not None:
             self.bytes_sent += len(content)
         return _interpret(response)
+
+
+def _certificate_refused(exc: BaseException) -> bool:
+    """A certificate that does not verify is not a network hiccup: retrying cannot help."""
+    import ssl
+
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, ssl.SSLCertVerificationError) or "CERTIFICATE_VERIFY_FAILED" in str(seen):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
 
 
 def _retry_hook(exc: Exception) -> bool | float:

@@ -151,3 +151,28 @@ def test_two_syncs_started_together_upload_once(station_pc: StationPC, county: C
     assert len(log) == changes  # each change stored once, none applied twice
     assert county.records(station_pc.code) == station_pc.expected_records()
     assert all(status == "applied" for _, status in log)
+
+
+def test_https_with_the_countys_own_certificate(station_pc: StationPC, own_county: County, tmp_path) -> None:
+    import subprocess
+
+    cert, key = tmp_path / "county.pem", tmp_path / "county.key"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+                    "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+                    "-keyout", str(key), "-out", str(cert)], check=True, capture_output=True)
+    county = own_county
+    county.stop()
+    county.serve_args = ("--tls-cert", str(cert), "--tls-key", str(key))
+    county.start()
+    https = county.url.replace("http://", "https://")
+    code = county.add_station(station_pc.code)
+    # Without the county's CA the station refuses to talk (and says how to fix it).
+    out = station_pc.station("enroll", "--server", https, "--code", code)
+    assert out.returncode == 1
+    assert "--ca-bundle" in out.stderr
+    out = station_pc.station("enroll", "--server", https, "--code", code, "--ca-bundle", str(cert))
+    assert out.returncode == 0, out.stderr
+    assert json.loads((station_pc.config / "county.json").read_text())["ca_bundle"] == str(cert)
+    with station_pc.store() as s:
+        add_records(s, 12)
+    _synced(station_pc, county)
