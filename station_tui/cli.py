@@ -7,7 +7,7 @@ import importlib
 import sys
 
 #: Subcommand modules in ``station_tui.commands``, in the order ``--help`` lists them.
-COMMANDS = ("init", "status", "template")
+COMMANDS = ("init", "import_", "status", "template", "demo")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -21,7 +21,11 @@ def build_parser() -> argparse.ArgumentParser:
         " Records of a New Era Civilization Practice Station; without a subcommand, opens the app.",
         parents=[parent],
     )
-    parser.add_argument("--demo", action="store_true", help="打开演示数据库 / open a demo database")
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="使用演示数据库（首次自动生成一年的记录）/ use the demo database (a year of records made on first use)",
+    )
     parser.add_argument("--lang", choices=("zh_CN", "en"), help="界面语言 / UI language")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMANDS:
@@ -38,6 +42,11 @@ def main(argv: list[str] | None = None) -> int:
         args.db = None
     func = getattr(args, "func", None)
     try:
+        if args.demo:
+            from station_tui.commands.demo import demo_database
+
+            # `station --demo demo …` lets the demo command fill (or refuse) the file itself.
+            args.db = str(demo_database(args.db, fill=args.command != "demo"))
         if func is None:
             return _open_app(args)
         return int(func(args) or 0)
@@ -50,11 +59,25 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _open_app(args: argparse.Namespace) -> int:
-    """Until the Textual app lands, the default action shows the station's status."""
-    from station_tui.commands import status
+    """No subcommand: open the Textual app on the station database."""
+    from station_tui.commands.common import EXIT_USAGE, CommandError, open_store
 
-    args.json, args.year, args.month = False, None, None
-    return status.run(args)
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        # A script or scheduled task would otherwise start a screen nobody can see or leave.
+        raise CommandError(
+            "程序界面需要在终端里运行；脚本中请使用子命令，例如 station status。\n"
+            "The app needs a terminal; in scripts use a subcommand such as `station status`.",
+            code=EXIT_USAGE,
+        )
+    store = open_store(args)
+    try:
+        from station_tui.app import StationApp
+
+        # Settings are read by the app itself (quickly for the first screen, fully after it).
+        StationApp(store, language=args.lang).run()
+    finally:
+        store.close()
+    return 0
 
 
 if __name__ == "__main__":

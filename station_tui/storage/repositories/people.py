@@ -70,7 +70,8 @@ class PeopleRepository(Repository[Person]):
         """
         where, params = self._where(text, volunteers_only)
         query = normalise_query(text or "")
-        rank = "0"
+        # Not "0": a bare integer in ORDER BY means "the 0th column" and is an error.
+        rank = "NULL"
         rank_params: list[Any] = []
         if query:
             rank = (

@@ -1,0 +1,1 @@
+"""Widgets shared by the screens: localized bindings, form fields, the paged table."""
