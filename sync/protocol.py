@@ -25,8 +25,8 @@ from pydantic import BaseModel, ConfigDict, Field
 PROTOCOL_VERSION = 1
 #: The station data schema (``PRAGMA user_version`` of the station database) the rows follow.
 #: A station sends its own; the county accepts the window below and answers 426 outside it.
+#: Version 2 changed only the station's capture triggers, not the rows: both are accepted.
 MIN_SCHEMA_VERSION = 1
-#: 2 (station migration v2) changed only the capture triggers; the rows keep the v1 shape.
 MAX_SCHEMA_VERSION = 2
 
 API_PREFIX = "/api/v1"

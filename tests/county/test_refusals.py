@@ -141,7 +141,8 @@ def test_versions_outside_the_window_get_426(county: County, over: dict, side: s
 
 def test_the_report_needs_the_admin_token(county: County) -> None:
     token = county.enroll(new_code())
-    for headers in ({}, protocol.auth_header(token), protocol.auth_header("adm_wrong")):
+    odd = {"Authorization": "Bearer 管理员".encode()}
+    for headers in ({}, protocol.auth_header(token), protocol.auth_header("adm_wrong"), odd):
         r = httpx.get(county.base + protocol.REPORT_PATH, params={"year": 2026}, headers=headers, timeout=30)
         assert r.status_code == 403 and r.json()["error"] == "forbidden"
     assert county.report(2026)["period"] == "2026"

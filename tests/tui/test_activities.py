@@ -95,7 +95,8 @@ async def test_hours_beyond_the_activity_are_refused(seeded, make_app) -> None:
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert app.screen is form
-        assert "超过了活动本身的时长" in text_of(form.query_one("#form-problem"))
+        # The rule is a field check now, so the message stands under the hours field itself.
+        assert "超过了活动本身的时长" in text_of(form.query_one("#e-volunteer_tenths"))
         form.query_one("#f-volunteer_tenths").value = "abc"
         await pilot.pause()
         assert "不是时长" in text_of(form.query_one("#e-volunteer_tenths"))

@@ -66,8 +66,9 @@ async def test_form_explains_errors_and_keeps_what_was_typed(seeded, make_app) -
         await pilot.press("tab")
         await type_text(pilot, "讲政策")
         await pilot.pause()
-        problem = text_of(form.query_one("#form-problem"))
-        assert "结束时间 09:00 不能早于或等于开始时间 10:00" in problem
+        # The time order is a field check: it is explained under 结束时间, and the summary counts it.
+        assert "结束时间 09:00 不能早于或等于开始时间 10:00" in text_of(form.query_one("#e-end_time"))
+        assert "还有 1 处需要修改" in text_of(form.query_one("#form-problem"))
         assert form.query_one("#form-save", Button).disabled
         # Ctrl+S refuses: nothing is saved and nothing typed is lost.
         await pilot.press("ctrl+s")
