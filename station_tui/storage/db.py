@@ -6,6 +6,7 @@ import getpass
 import os
 import sqlite3
 import sys
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -70,7 +71,7 @@ def connect(
             conn.close()
             raise schema_too_new(found, newest_schema)
         if not readonly:
-            mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+            mode = _switch_to_wal(conn)
             if mode.lower() != "wal":  # e.g. a network share that cannot hold a WAL
                 print(f"警告：数据库无法使用 WAL 模式（{mode}）", file=sys.stderr)
         conn.execute("PRAGMA synchronous = FULL")
@@ -79,6 +80,22 @@ def connect(
         conn.close()
         raise DatabaseError(f"{target} 不是可用的台账数据库（{exc}）") from exc
     return conn
+
+
+def _switch_to_wal(conn: sqlite3.Connection) -> str:
+    """Set WAL mode, waiting out a second process that is creating the same file.
+
+    Changing the journal mode needs an exclusive lock and SQLite may report "locked" at
+    once instead of calling the busy handler, so retry for as long as the busy timeout.
+    """
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            return str(conn.execute("PRAGMA journal_mode = WAL").fetchone()[0])
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
 
 
 @contextmanager
