@@ -36,6 +36,13 @@ def _assert_county_equals_station(pc: StationPC, county: County) -> None:
     assert {c for c, _ in log} == outbox_ids
 
 
+def _highest_sent(pc: StationPC) -> int:
+    """The last seq ``station sync`` put on the wire (it writes this just before sending)."""
+    from sync.station_state import StationState
+
+    return max((rec.sent for rec in StationState.load(pc.db).epochs.values()), default=0)
+
+
 def test_kill_9_of_station_sync_at_random_points(station_pc: StationPC, county: County) -> None:
     seed = int(os.environ.get("SYNC_KILL_SEED", random.randrange(1 << 30)))
     rng = random.Random(seed)
@@ -43,11 +50,20 @@ def test_kill_9_of_station_sync_at_random_points(station_pc: StationPC, county: 
     with station_pc.store() as s:
         add_records(s, 600)
     progressed = 0
-    for _ in range(15):
+    for run in range(15):
         _edit_some(station_pc, rng)
         before = station_pc.pending()
+        sent_before = _highest_sent(station_pc)
         proc = station_pc.spawn("sync", "--batch-size", "20")
-        time.sleep(rng.uniform(0.3, 3.0))
+        if run % 2:
+            # Anywhere from start-up on: before, during or after the first batch.
+            time.sleep(rng.uniform(0.0, 3.0))
+        else:
+            # Once a batch is on its way (start-up takes longer on a busy machine).
+            deadline = time.monotonic() + 60
+            while _highest_sent(station_pc) == sent_before and proc.poll() is None and time.monotonic() < deadline:
+                time.sleep(0.02)
+            time.sleep(rng.uniform(0.0, 1.0))
         proc.send_signal(signal.SIGKILL)
         proc.communicate(timeout=30)
         progressed += station_pc.pending() < before
