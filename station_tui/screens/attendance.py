@@ -1,0 +1,569 @@
+"""签到: the roster editor of one lecture or activity.
+
+Type a name, pinyin or initials in the picker and press Enter to add a person; ``r`` cycles a
+line's role, ``e`` edits its times and hours, ``h`` adds a headcount for a crowd, ``Delete``
+removes a line. Nothing is written until Ctrl+S, which saves the whole roster in one
+transaction; leaving with unsaved changes asks first. All database work runs in workers.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import ValidationError
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.screen import ModalScreen, Screen
+from textual import events
+from textual.widgets import Button, DataTable, Footer, Static
+
+from station_tui.domain import Attendance, Event, Person, explain_text
+from station_tui.domain.clock import format_clock
+from station_tui.domain.hours import format_tenths
+from station_tui.screens.attendance_draft import Draft, DraftError, Line
+from station_tui.screens.attendance_line import LineEditor
+from station_tui.storage import DuplicateAttendance, NotFound, StaleRecord
+from station_tui.storage.repositories.people import mask_phone
+from station_tui.widgets.new_person import NewPersonForm
+from station_tui.widgets.person_picker import PersonPicker
+
+TEXT = {
+    "kind_lecture": "宣讲",
+    "kind_activity": "活动",
+    "loading": "正在载入签到名单……",
+    "not_found": "找不到这场{kind}，可能已被删除。按 Esc 返回。",
+    "load_failed": "载入失败：{error}。按 Esc 返回后再试。",
+    "heading": "{kind}签到",
+    "length": "{hours}小时",
+    "no_times": "未填起止时间",
+    "summary": "名单 {named} 人 · 不记名 {crowd} 人 · 志愿服务 {hours} 小时",
+    "unsaved": " · [b]未保存[/b]",
+    "col_mark": " ",
+    "col_name": "姓名",
+    "col_gender": "性别",
+    "col_phone": "手机号",
+    "col_role": "角色",
+    "col_in": "签到",
+    "col_out": "签退",
+    "col_hours": "时长",
+    "col_note": "备注",
+    "headcount_row": "不记名 {n} 人",
+    "empty": "名单还是空的：在上面输入姓名或拼音首字母，回车加入。",
+    "added": "已加入 {name}（{role}）",
+    "added_new": "已新建并加入 {name}（{role}）",
+    "removed": "已移除 {name}，按 Ctrl+S 保存后生效",
+    "role_now": "{name} 改为 {role}",
+    "headcount_added": "已加入不记名 {n} 人",
+    "nothing_to_save": "没有需要保存的修改",
+    "saving": "正在保存……",
+    "saved": "已保存签到名单：{named} 人，不记名 {crowd} 人",
+    "save_failed": "保存失败，修改都还在，可以再试一次：{error}",
+    "duplicate": "保存失败：{name}已经在签到名单上了（可能是别人刚刚加的）。请移除重复的一行后再保存。",
+    "deleted_meanwhile": "{name}的签到已被别人删除，已从名单中去掉；其余修改还在，请再保存一次",
+    "no_line": "名单里还没有人，先在上面添加",
+    "headcount_name": "不记名人数",
+    "no_event": "这场活动没有载入，无法编辑",
+    "conflict_title": "这条签到被别人改过",
+    "conflict_body": "{name}的签到在您编辑期间已被别人修改{changed}。\n保留您的修改（覆盖别人的），还是采用别人的？",
+    "conflict_removed": "{name}的签到在您移除之前已被别人修改。\n仍然移除，还是保留别人改过的这一行？",
+    "changed_fields": "（改了：{fields}）",
+    "keep_mine": "用我的 M",
+    "take_theirs": "用别人的 T",
+    "leave_title": "名单有未保存的修改",
+    "leave_body": "离开前要保存吗？",
+    "leave_save": "保存并返回 S",
+    "leave_discard": "不保存 D",
+    "leave_stay": "继续编辑 Esc",
+}
+
+FIELD_NAMES = {"role": "角色", "sign_in": "签到", "sign_out": "签退", "credited_tenths": "时长", "note": "备注", "headcount": "人数"}
+
+EventKind = Literal["lecture", "activity"]
+
+
+def event_title(event: Event) -> str:
+    return str(getattr(event, "topic", None) or getattr(event, "title", ""))
+
+
+class RosterTable(DataTable):
+    """The roster; keys here act on the highlighted line."""
+
+    BINDINGS = [
+        Binding("r", "screen.cycle_role", "角色", id="attendance.cycle_role"),
+        Binding("e,enter", "screen.edit_line", "编辑", id="attendance.edit_line", key_display="e"),
+        Binding("h", "screen.add_headcount", "人数", id="attendance.add_headcount"),
+        Binding("delete,d", "screen.remove_line", "移除", id="attendance.remove_line", key_display="Del"),
+    ]
+
+
+class ChoiceDialog(ModalScreen[str]):
+    """A question with two or three answers, each with its own key."""
+
+    DEFAULT_CSS = """
+    ChoiceDialog { align: center middle; }
+    ChoiceDialog > #dialog {
+        width: 62; height: auto; border: thick $warning; border-title-align: center;
+        background: $surface; padding: 0 1;
+    }
+    ChoiceDialog #body { height: auto; margin: 1 0; }
+    ChoiceDialog #buttons { height: 3; align-horizontal: right; }
+    ChoiceDialog #buttons > Button { margin-left: 1; }
+    """
+
+    def __init__(self, title: str, body: str, choices: list[tuple[str, str, str]]) -> None:
+        """``choices``: (key, answer, label); Esc answers with the last one."""
+        super().__init__()
+        self.title_text, self.body, self.choices = title, body, choices
+        self._keys = {key: answer for key, answer, _label in choices}
+        self._keys.setdefault("escape", choices[-1][1])
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog") as dialog:
+            dialog.border_title = self.title_text
+            yield Static(self.body, id="body")
+            with Horizontal(id="buttons"):
+                for _key, answer, label in self.choices:
+                    yield Button(label, id=f"answer-{answer}")
+
+    def on_mount(self) -> None:
+        self.query(Button).first().focus()
+
+    def on_key(self, event: events.Key) -> None:
+        answer = self._keys.get(event.key)
+        if answer is not None:
+            event.stop()
+            event.prevent_default()
+            self.dismiss(answer)
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        self.dismiss((event.button.id or "").removeprefix("answer-"))
+
+
+class AttendanceScreen(Screen[None]):
+    DEFAULT_CSS = """
+    AttendanceScreen { layout: vertical; }
+    AttendanceScreen #event, AttendanceScreen #summary, AttendanceScreen #status {
+        height: 1; padding: 0 1; text-wrap: nowrap; text-overflow: ellipsis;
+    }
+    AttendanceScreen #event { background: $primary-muted; }
+    AttendanceScreen #summary { color: $text-muted; }
+    AttendanceScreen PersonPicker > Input { margin: 0 0; }
+    AttendanceScreen RosterTable { height: 1fr; }
+    AttendanceScreen #status { height: 1; padding: 0 1; }
+    AttendanceScreen #status.-error { color: $error; text-style: bold; }
+    """
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", "保存", id="attendance.save", priority=True),
+        Binding("ctrl+n", "new_person", "新人", id="attendance.new_person"),
+        Binding("tab", "switch_focus", "切换", id="attendance.switch_focus", key_display="Tab"),
+        Binding("escape", "leave", "返回", id="attendance.leave"),
+    ]
+
+    # -- messages from workers ------------------------------------------------------------
+    class Loaded(Message):
+        def __init__(self, event: Event | None, lines: list[tuple[Attendance, Person | None]], error: str | None = None) -> None:
+            super().__init__()
+            self.event, self.lines, self.error = event, lines, error
+
+    class Saved(Message):
+        def __init__(self, lines: list[tuple[Attendance, Person | None]], leave: bool) -> None:
+            super().__init__()
+            self.lines, self.leave = lines, leave
+
+    class SaveFailed(Message):
+        def __init__(self, error: Exception, leave: bool) -> None:
+            super().__init__()
+            self.error, self.leave = error, leave
+
+    def __init__(self, event_kind: EventKind, event_id: str) -> None:
+        super().__init__()
+        self.event_kind: EventKind = event_kind
+        self.event_id = event_id
+        self.draft: Draft | None = None
+        self._saving = False
+
+    # -- layout ---------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        yield Static(TEXT["loading"], id="event")
+        yield Static("", id="summary")
+        yield PersonPicker(id="picker")
+        table = RosterTable(id="roster", cursor_type="row", zebra_stripes=True)
+        table.add_column(TEXT["col_mark"], key="mark", width=1)
+        table.add_column(TEXT["col_name"], key="name", width=12)
+        table.add_column(TEXT["col_gender"], key="gender", width=4)
+        table.add_column(TEXT["col_phone"], key="phone", width=11)
+        table.add_column(TEXT["col_role"], key="role", width=6)
+        table.add_column(TEXT["col_in"], key="in", width=5)
+        table.add_column(TEXT["col_out"], key="out", width=5)
+        table.add_column(TEXT["col_hours"], key="hours", width=4)
+        table.add_column(TEXT["col_note"], key="note", width=10)
+        yield table
+        yield Static("", id="status")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one(PersonPicker).focus_input()
+        self._load()
+
+    # -- helpers --------------------------------------------------------------------------
+    @property
+    def store(self):  # noqa: ANN201 - a storage.Store held by the app
+        return self.app.store  # type: ignore[attr-defined]
+
+    def _min_share(self) -> float:
+        settings = getattr(self.app, "settings", None)
+        if settings is None:
+            from station_tui.config import SettingsError, load_settings
+
+            try:
+                settings = load_settings()
+            except SettingsError as exc:
+                self.notify(str(exc), severity="warning")
+                return 0.0
+        return float(getattr(settings, "min_attendance_share", 0.0) or 0.0)
+
+    def _say(self, text: str, *, error: bool = False) -> None:
+        status = self.query_one("#status", Static)
+        status.update(text)
+        status.set_class(error, "-error")
+
+    def _kind_word(self) -> str:
+        return TEXT["kind_lecture"] if self.event_kind == "lecture" else TEXT["kind_activity"]
+
+    def _line_name(self, line: Line | None) -> str:
+        if line is None:
+            return ""
+        if line.person is not None:
+            return line.person.name
+        return TEXT["headcount_name"] if line.is_headcount else ""
+
+    # -- loading --------------------------------------------------------------------------
+    @work(thread=True, exclusive=True, group="attendance-load")
+    def _load(self) -> None:
+        try:
+            repo = self.store.lectures if self.event_kind == "lecture" else self.store.activities
+            event = repo.get(self.event_id)
+            lines = self._read_roster() if event is not None else []
+        except Exception as exc:  # a locked or damaged database: say so, keep the screen
+            self.post_message(self.Loaded(None, [], str(exc)))
+            return
+        self.post_message(self.Loaded(event, lines))
+
+    def _read_roster(self) -> list[tuple[Attendance, Person | None]]:
+        return [(line.attendance, line.person) for line in self.store.attendance.roster(self.event_kind, self.event_id)]
+
+    @on(Loaded)
+    def _loaded(self, message: Loaded) -> None:
+        if message.error or message.event is None:
+            text = (
+                TEXT["load_failed"].format(error=message.error)
+                if message.error
+                else TEXT["not_found"].format(kind=self._kind_word())
+            )
+            self.query_one("#event", Static).update(text)
+            self.query_one(PersonPicker).disabled = True
+            self._say(text, error=True)
+            return
+        self.draft = Draft(self.event_kind, message.event, self._min_share())
+        self.draft.load(message.lines)
+        self._show_event()
+        self._refresh_table()
+        if not message.lines:
+            self._say(TEXT["empty"])
+
+    def _show_event(self) -> None:
+        assert self.draft is not None
+        event = self.draft.event
+        times = (
+            f"{format_clock(event.start_time)}–{format_clock(event.end_time)}"
+            if event.start_time and event.end_time
+            else TEXT["no_times"]
+        )
+        length = TEXT["length"].format(hours=format_tenths(event.minutes // 6)) if event.minutes else ""
+        header = Text()
+        header.append(TEXT["heading"].format(kind=self._kind_word()), style="bold")
+        header.append(f" {event.date.isoformat()} {times}")
+        if length:
+            header.append(f"（{length}）")
+        header.append(" " + event_title(event), style="bold")
+        self.query_one("#event", Static).update(header)
+
+    def _refresh_table(self, focus_key: str | None = None) -> None:
+        assert self.draft is not None
+        table = self.query_one(RosterTable)
+        keep = focus_key
+        if keep is None and table.row_count and table.cursor_row is not None:
+            try:
+                keep = table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value
+            except Exception:
+                keep = None
+        table.clear()
+        for line in self.draft.visible:
+            table.add_row(*self._cells(line), key=line.key)
+        if keep is not None:
+            try:
+                table.move_cursor(row=table.get_row_index(keep))
+            except Exception:
+                pass
+        self.query_one(PersonPicker).taken = self.draft.person_ids()
+        self._refresh_summary()
+
+    def _cells(self, line: Line) -> list[object]:
+        att = line.attendance
+        mark = "*" if line.is_dirty else ""
+        if line.is_headcount:
+            return [mark, TEXT["headcount_row"].format(n=att.headcount), "", "", "—", "", "", "", att.note or ""]
+        person = line.person
+        hours = format_tenths(att.credited_tenths) if att.role == "志愿者" else "—"
+        return [
+            mark,
+            person.name if person else "?",
+            (person.gender or "") if person else "",
+            mask_phone(person.phone) if person else "",
+            att.role or "",
+            format_clock(att.sign_in),
+            format_clock(att.sign_out),
+            hours,
+            att.note or "",
+        ]
+
+    def _refresh_summary(self) -> None:
+        assert self.draft is not None
+        text = TEXT["summary"].format(
+            named=self.draft.named_count(),
+            crowd=self.draft.headcount(),
+            hours=format_tenths(self.draft.volunteer_tenths()),
+        )
+        if self.draft.is_dirty:
+            text += TEXT["unsaved"]
+        self.query_one("#summary", Static).update(text)
+
+    def _current_line(self) -> Line | None:
+        if self.draft is None:
+            return None
+        table = self.query_one(RosterTable)
+        if not table.row_count:
+            return None
+        key = table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value
+        return self.draft.line(str(key))
+
+    # -- adding people --------------------------------------------------------------------
+    @on(PersonPicker.Picked)
+    def _picked(self, message: PersonPicker.Picked) -> None:
+        self._add_person(message.person, new=False)
+
+    def _add_person(self, person: Person, *, new: bool) -> None:
+        if self.draft is None:
+            self._say(TEXT["no_event"], error=True)
+            return
+        picker = self.query_one(PersonPicker)
+        try:
+            line = self.draft.add_person(person)
+        except DraftError as exc:
+            self._say(str(exc), error=True)
+            return
+        picker.clear()
+        self._refresh_table(focus_key=line.key)
+        key = "added_new" if new else "added"
+        self._say(TEXT[key].format(name=person.name, role=line.attendance.role))
+
+    @on(PersonPicker.NewPersonRequested)
+    def _new_requested(self, message: PersonPicker.NewPersonRequested) -> None:
+        self._open_new_person(message.name)
+
+    def action_new_person(self) -> None:
+        self._open_new_person(self.query_one(PersonPicker).text.strip())
+
+    def _open_new_person(self, name: str) -> None:
+        if self.draft is None:
+            self._say(TEXT["no_event"], error=True)
+            return
+        # Names are Chinese; a pinyin query like "zs" is not a name to pre-fill.
+        prefill = "" if name.isascii() else name
+
+        def done(person: Person | None) -> None:
+            if person is not None:
+                self._add_person(person, new=True)
+            self.query_one(PersonPicker).focus_input()
+
+        self.app.push_screen(NewPersonForm(prefill, is_volunteer=self.event_kind == "activity"), done)
+
+    # -- editing lines --------------------------------------------------------------------
+    def action_cycle_role(self) -> None:
+        line = self._current_line()
+        if line is None or self.draft is None:
+            self._say(TEXT["no_line"], error=True)
+            return
+        try:
+            self.draft.cycle_role(line.key)
+        except DraftError as exc:
+            self._say(str(exc), error=True)
+            return
+        self._refresh_table(focus_key=line.key)
+        self._say(TEXT["role_now"].format(name=self._line_name(line), role=line.attendance.role))
+
+    def action_edit_line(self) -> None:
+        line = self._current_line()
+        if line is None or self.draft is None:
+            self._say(TEXT["no_line"], error=True)
+            return
+        draft = self.draft
+
+        def done(attendance: Attendance | None) -> None:
+            if attendance is not None:
+                draft.replace(line.key, attendance)
+                self._refresh_table(focus_key=line.key)
+            self.query_one(RosterTable).focus()
+
+        self.app.push_screen(
+            LineEditor(line.attendance, draft.event, person_name=self._line_name(line), min_share=draft.min_share), done
+        )
+
+    def action_add_headcount(self) -> None:
+        if self.draft is None:
+            self._say(TEXT["no_event"], error=True)
+            return
+        draft = self.draft
+        blank = Attendance.model_construct(
+            event_kind=self.event_kind, event_id=self.event_id, person_id=None, role=None, sign_in=None,
+            sign_out=None, credited_tenths=0, headcount=None, note=None, id=None, row_version=0,
+            created_at=None, updated_at=None, deleted=False,
+        )
+
+        def done(attendance: Attendance | None) -> None:
+            if attendance is not None and attendance.headcount is not None:
+                line = draft.add_headcount(attendance.headcount, attendance.note)
+                self._refresh_table(focus_key=line.key)
+                self._say(TEXT["headcount_added"].format(n=attendance.headcount))
+            self.query_one(RosterTable).focus()
+
+        self.app.push_screen(LineEditor(blank, draft.event, min_share=draft.min_share), done)
+
+    def action_remove_line(self) -> None:
+        line = self._current_line()
+        if line is None or self.draft is None:
+            self._say(TEXT["no_line"], error=True)
+            return
+        self.draft.remove(line.key)
+        self._refresh_table()
+        self._say(TEXT["removed"].format(name=self._line_name(line)))
+
+    def action_focus_picker(self) -> None:
+        self.query_one(PersonPicker).focus_input()
+
+    def action_switch_focus(self) -> None:
+        picker = self.query_one(PersonPicker)
+        if picker.query_one("Input").has_focus:
+            picker.clear()
+            self.query_one(RosterTable).focus()
+        else:
+            picker.focus_input()
+
+    # -- saving ---------------------------------------------------------------------------
+    def action_save(self, leave: bool = False) -> None:
+        if self.draft is None or self._saving:
+            return
+        if not self.draft.is_dirty:
+            self._say(TEXT["nothing_to_save"])
+            if leave:
+                self.dismiss()
+            return
+        self._saving = True
+        self._say(TEXT["saving"])
+        self._save(*self.draft.changes(), leave=leave)
+
+    @work(thread=True, exclusive=True, group="attendance-save")
+    def _save(self, added: list[Attendance], updated: list[Attendance], removed: list[Attendance], *, leave: bool) -> None:
+        try:
+            self.store.attendance.save_roster(added=added, updated=updated, removed=removed)
+            lines = self._read_roster()
+        except Exception as exc:  # every failure is shown; the draft stays as it was
+            self.post_message(self.SaveFailed(exc, leave))
+            return
+        self.post_message(self.Saved(lines, leave))
+
+    @on(Saved)
+    def _saved(self, message: Saved) -> None:
+        self._saving = False
+        assert self.draft is not None
+        self.draft.load(message.lines)
+        self._refresh_table()
+        self._say(TEXT["saved"].format(named=self.draft.named_count(), crowd=self.draft.headcount()))
+        if message.leave:
+            self.dismiss()
+
+    @on(SaveFailed)
+    def _save_failed(self, message: SaveFailed) -> None:
+        self._saving = False
+        assert self.draft is not None
+        error = message.error
+        if isinstance(error, StaleRecord):
+            self._resolve_conflict(error, message.leave)
+        elif isinstance(error, NotFound) and error.table == "attendance":
+            line = self.draft.forget(error.record_id)
+            self._refresh_table()
+            self._say(TEXT["deleted_meanwhile"].format(name=self._line_name(line)), error=True)
+        elif isinstance(error, DuplicateAttendance):
+            names = [ln.person.name for ln in self.draft.visible if ln.person and ln.person.id == error.person_id]
+            self._say(TEXT["duplicate"].format(name=names[0] if names else ""), error=True)
+        elif isinstance(error, ValidationError):
+            self._say(TEXT["save_failed"].format(error=explain_text(error)), error=True)
+        else:
+            self._say(TEXT["save_failed"].format(error=error), error=True)
+
+    def _resolve_conflict(self, error: StaleRecord, leave: bool) -> None:
+        assert self.draft is not None
+        draft = self.draft
+        theirs = error.theirs
+        assert isinstance(theirs, Attendance)
+        line = next((ln for ln in draft.lines if ln.stored is not None and ln.stored.id == theirs.id), None)
+        name = self._line_name(line)
+        if line is not None and line.removed:
+            body = TEXT["conflict_removed"].format(name=name)
+        else:
+            fields = "、".join(FIELD_NAMES.get(f, f) for f in error.changed)
+            body = TEXT["conflict_body"].format(
+                name=name, changed=TEXT["changed_fields"].format(fields=fields) if fields else ""
+            )
+
+        def chosen(answer: str | None) -> None:
+            if answer == "mine":
+                draft.keep_mine(theirs)
+            else:
+                draft.take_theirs(theirs)
+            self._refresh_table()
+            self.action_save(leave)
+
+        self.app.push_screen(
+            ChoiceDialog(
+                TEXT["conflict_title"], body, [("m", "mine", TEXT["keep_mine"]), ("t", "theirs", TEXT["take_theirs"])]
+            ),
+            chosen,
+        )
+
+    # -- leaving --------------------------------------------------------------------------
+    def action_leave(self) -> None:
+        if self.draft is None or not self.draft.is_dirty:
+            self.dismiss()
+            return
+
+        def chosen(answer: str | None) -> None:
+            if answer == "save":
+                self.action_save(leave=True)
+            elif answer == "discard":
+                self.dismiss()
+
+        self.app.push_screen(
+            ChoiceDialog(
+                TEXT["leave_title"],
+                TEXT["leave_body"],
+                [("s", "save", TEXT["leave_save"]), ("d", "discard", TEXT["leave_discard"]), ("escape", "stay", TEXT["leave_stay"])],
+            ),
+            chosen,
+        )

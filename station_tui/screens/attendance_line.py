@@ -1,0 +1,239 @@
+"""Editing one roster line: role, sign-in/out and credited hours, or a crowd's headcount.
+
+The editor checks as you type against the event (hours never longer than the event, nor than
+sign-in to sign-out, and the minimum-share setting); on a problem it says what to fix and
+keeps everything typed. It returns the edited Attendance; the roster screen saves it.
+"""
+
+from __future__ import annotations
+
+from pydantic import ValidationError
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Footer, Input, Label, Select, Static
+
+from station_tui.domain import Attendance, Event, explain
+from station_tui.domain.clock import ClockError, format_clock, parse_clock
+from station_tui.domain.hours import HoursError, format_tenths, parse_hours
+from station_tui.domain.rules import check_credit, credited_tenths
+from station_tui.domain.vocab import ROLES
+
+TEXT = {
+    "title_person": "签到：{name}",
+    "title_headcount": "不记名人数",
+    "role": "角色",
+    "sign_in": "签到",
+    "sign_out": "签退",
+    "hours": "服务时长",
+    "headcount": "人数",
+    "note": "备注",
+    "time_hint": "如 08:30",
+    "hours_hint": "小时，如 2 或 1.5",
+    "headcount_hint": "到场但未登记姓名的人数",
+    "computed": "按签到签退计算：{hours} 小时（最多 {cap} 小时）",
+    "computed_uncapped": "按签到签退计算：{hours} 小时",
+    "hours_volunteers_only": "只有志愿者记服务时长",
+    "headcount_needed": "请填写人数（整数）",
+    "ok": "确定",
+    "cancel": "取消",
+    "fix_first": "请先改正标红的项目",
+}
+
+
+class LineEditor(ModalScreen["Attendance | None"]):
+    DEFAULT_CSS = """
+    LineEditor { align: center middle; }
+    LineEditor > #dialog {
+        width: 60; height: auto; max-height: 22;
+        border: thick $primary; border-title-align: center;
+        background: $surface; padding: 0 1;
+    }
+    LineEditor .row { height: auto; }
+    LineEditor .label { width: 10; padding: 1 0 0 0; }
+    LineEditor .row > Input, LineEditor .row > Select { width: 1fr; }
+    LineEditor .problem { color: $error; margin-left: 10; height: auto; }
+    LineEditor .problem.-empty { display: none; }
+    LineEditor #computed { color: $text-muted; margin-left: 10; height: auto; }
+    LineEditor #message { color: $error; height: auto; }
+    LineEditor #buttons { height: 3; align-horizontal: right; }
+    LineEditor #buttons > Button { margin-left: 1; min-width: 10; }
+    """
+
+    BINDINGS = [
+        Binding("ctrl+s", "ok", "确定", id="line_editor.ok", priority=True),
+        Binding("escape", "cancel", "取消", id="line_editor.cancel"),
+    ]
+
+    def __init__(self, attendance: Attendance, event: Event, *, person_name: str = "", min_share: float = 0.0) -> None:
+        super().__init__()
+        self.attendance = attendance
+        self.event = event
+        self.person_name = person_name
+        self.min_share = min_share
+        self.headcount_mode = attendance.person_id is None
+        #: The hours value last filled in by the editor; typed hours are never overwritten.
+        self._auto_hours = format_tenths(attendance.credited_tenths) if attendance.credited_tenths else ""
+
+    # -- layout ---------------------------------------------------------------------------
+    def _row(self, label: str, widget: Input | Select, field: str) -> ComposeResult:
+        with Horizontal(classes="row"):
+            yield Label(label, classes="label")
+            yield widget
+        yield Static("", id=f"{field}-problem", classes="problem -empty")
+
+    def compose(self) -> ComposeResult:
+        att = self.attendance
+        with Vertical(id="dialog") as dialog:
+            if self.headcount_mode:
+                dialog.border_title = TEXT["title_headcount"]
+                yield from self._row(
+                    TEXT["headcount"],
+                    Input(str(att.headcount or ""), placeholder=TEXT["headcount_hint"], id="headcount", max_length=6),
+                    "headcount",
+                )
+            else:
+                dialog.border_title = TEXT["title_person"].format(name=self.person_name)
+                yield from self._row(
+                    TEXT["role"],
+                    Select([(r, r) for r in ROLES], value=att.role or "群众", allow_blank=False, id="role"),
+                    "role",
+                )
+                yield from self._row(
+                    TEXT["sign_in"], Input(format_clock(att.sign_in), placeholder=TEXT["time_hint"], id="sign_in"), "sign_in"
+                )
+                yield from self._row(
+                    TEXT["sign_out"],
+                    Input(format_clock(att.sign_out), placeholder=TEXT["time_hint"], id="sign_out"),
+                    "sign_out",
+                )
+                yield from self._row(
+                    TEXT["hours"],
+                    Input(
+                        format_tenths(att.credited_tenths) if att.credited_tenths else "",
+                        placeholder=TEXT["hours_hint"],
+                        id="hours",
+                    ),
+                    "hours",
+                )
+                yield Static("", id="computed")
+            yield from self._row(TEXT["note"], Input(att.note or "", id="note", max_length=200), "note")
+            yield Static("", id="message")
+            with Horizontal(id="buttons"):
+                yield Button(f"{TEXT['ok']} Ctrl+S", id="ok", variant="primary")
+                yield Button(f"{TEXT['cancel']} Esc", id="cancel")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        first = "#headcount" if self.headcount_mode else ("#hours" if self.attendance.role == "志愿者" else "#role")
+        self.query_one(first).focus()
+        if not self.headcount_mode:
+            self._refresh_hours_state()
+
+    # -- reading --------------------------------------------------------------------------
+    def _value(self, field: str) -> str:
+        return self.query_one(f"#{field}", Input).value
+
+    def _read(self) -> tuple[Attendance | None, dict[str, str]]:
+        """The line as typed, or what is wrong with it per field."""
+        problems: dict[str, str] = {}
+        values: dict[str, object] = {"note": self._value("note").strip() or None}
+        if self.headcount_mode:
+            text = self._value("headcount").strip()
+            if not text.isdigit():
+                problems["headcount"] = TEXT["headcount_needed"]
+            else:
+                values["headcount"] = int(text)
+        else:
+            role = self.query_one("#role", Select).value
+            values["role"] = role
+            for field in ("sign_in", "sign_out"):
+                try:
+                    values[field] = parse_clock(self._value(field))
+                except ClockError as exc:
+                    problems[field] = str(exc)
+            try:
+                values["credited_tenths"] = parse_hours(self._value("hours")) if role == "志愿者" else 0
+            except HoursError as exc:
+                problems["hours"] = str(exc)
+        if problems:
+            return None, problems
+        data = {**self.attendance.model_dump(), **values}
+        try:
+            attendance = Attendance.model_validate(data, context={"event": self.event})
+        except ValidationError as exc:
+            for problem in explain(exc):
+                field = {"credited_tenths": "hours"}.get(problem.field, problem.field)
+                if field not in ("role", "sign_in", "sign_out", "hours", "headcount", "note"):
+                    field = "note"
+                problems.setdefault(field, problem.message)
+            return None, problems
+        if not self.headcount_mode:
+            credit = check_credit(
+                self.event, attendance.sign_in, attendance.sign_out, attendance.credited_tenths, self.min_share
+            )
+            if credit is not None:
+                return None, {"hours": credit.message}
+        return attendance, {}
+
+    def _show(self, problems: dict[str, str]) -> None:
+        for box in self.query(".problem").results(Static):
+            field = (box.id or "").removesuffix("-problem")
+            text = problems.get(field, "")
+            box.update(text)
+            box.set_class(not text, "-empty")
+
+    def _refresh_hours_state(self) -> None:
+        """Recompute the suggested hours from sign-in/out; fill them in unless typed by hand."""
+        role = self.query_one("#role", Select).value
+        hours = self.query_one("#hours", Input)
+        hours.disabled = role != "志愿者"
+        computed = self.query_one("#computed", Static)
+        if role != "志愿者":
+            computed.update(TEXT["hours_volunteers_only"])
+            return
+        try:
+            sign_in, sign_out = parse_clock(self._value("sign_in")), parse_clock(self._value("sign_out"))
+        except ClockError:
+            computed.update("")
+            return
+        tenths = credited_tenths(self.event, sign_in, sign_out, self.min_share)
+        suggestion = format_tenths(tenths) if tenths else ""
+        length = self.event.minutes
+        computed.update(
+            TEXT["computed"].format(hours=format_tenths(tenths), cap=format_tenths(length // 6))
+            if length
+            else TEXT["computed_uncapped"].format(hours=format_tenths(tenths))
+        )
+        if hours.value.strip() in ("", self._auto_hours):
+            self._auto_hours = suggestion
+            hours.value = suggestion
+
+    @on(Input.Changed)
+    @on(Select.Changed)
+    def _changed(self, event: Input.Changed | Select.Changed) -> None:
+        if not self.headcount_mode and event.control.id in ("sign_in", "sign_out", "role"):
+            self._refresh_hours_state()
+        problems = self._read()[1]
+        # While typing, only complain about what was touched, so a half-typed time is not shouted at.
+        self._show({k: v for k, v in problems.items() if k == event.control.id or k == "hours"})
+
+    # -- actions --------------------------------------------------------------------------
+    @on(Button.Pressed, "#ok")
+    def action_ok(self) -> None:
+        attendance, problems = self._read()
+        self._show(problems)
+        if attendance is None:
+            self.query_one("#message", Static).update(TEXT["fix_first"])
+            first = next(iter(problems))
+            target = self.query(f"#{first}")
+            if target:
+                target.first().focus()
+            return
+        self.dismiss(attendance)
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)
