@@ -43,6 +43,17 @@ TEXT = {
 }
 
 
+#: Rules that check several fields at once, and the field the user should fix.
+_ERROR_FIELDS = {
+    "hours_exceed_activity": "hours",
+    "negative_hours": "hours",
+    "signout_before_signin": "sign_out",
+    "attendance_role": "role",
+    "absurd_count": "headcount",
+    "negative_count": "headcount",
+}
+
+
 class LineEditor(ModalScreen["Attendance | None"]):
     DEFAULT_CSS = """
     LineEditor { align: center middle; }
@@ -51,14 +62,14 @@ class LineEditor(ModalScreen["Attendance | None"]):
         border: thick $primary; border-title-align: center;
         background: $surface; padding: 0 1;
     }
-    LineEditor .row { height: auto; }
-    LineEditor .label { width: 10; padding: 1 0 0 0; }
+    LineEditor .row { height: 1; margin-top: 1; }
+    LineEditor .label { width: 10; }
     LineEditor .row > Input, LineEditor .row > Select { width: 1fr; }
     LineEditor .problem { color: $error; margin-left: 10; height: auto; }
     LineEditor .problem.-empty { display: none; }
     LineEditor #computed { color: $text-muted; margin-left: 10; height: auto; }
     LineEditor #message { color: $error; height: auto; }
-    LineEditor #buttons { height: 3; align-horizontal: right; }
+    LineEditor #buttons { height: 1; margin: 1 0; align-horizontal: right; }
     LineEditor #buttons > Button { margin-left: 1; min-width: 10; }
     """
 
@@ -91,22 +102,22 @@ class LineEditor(ModalScreen["Attendance | None"]):
                 dialog.border_title = TEXT["title_headcount"]
                 yield from self._row(
                     TEXT["headcount"],
-                    Input(str(att.headcount or ""), placeholder=TEXT["headcount_hint"], id="headcount", max_length=6),
+                    Input(str(att.headcount or ""), placeholder=TEXT["headcount_hint"], id="headcount", max_length=6, compact=True),
                     "headcount",
                 )
             else:
                 dialog.border_title = TEXT["title_person"].format(name=self.person_name)
                 yield from self._row(
                     TEXT["role"],
-                    Select([(r, r) for r in ROLES], value=att.role or "群众", allow_blank=False, id="role"),
+                    Select([(r, r) for r in ROLES], value=att.role or "群众", allow_blank=False, id="role", compact=True),
                     "role",
                 )
                 yield from self._row(
-                    TEXT["sign_in"], Input(format_clock(att.sign_in), placeholder=TEXT["time_hint"], id="sign_in"), "sign_in"
+                    TEXT["sign_in"], Input(format_clock(att.sign_in), placeholder=TEXT["time_hint"], id="sign_in", compact=True), "sign_in"
                 )
                 yield from self._row(
                     TEXT["sign_out"],
-                    Input(format_clock(att.sign_out), placeholder=TEXT["time_hint"], id="sign_out"),
+                    Input(format_clock(att.sign_out), placeholder=TEXT["time_hint"], id="sign_out", compact=True),
                     "sign_out",
                 )
                 yield from self._row(
@@ -115,15 +126,16 @@ class LineEditor(ModalScreen["Attendance | None"]):
                         format_tenths(att.credited_tenths) if att.credited_tenths else "",
                         placeholder=TEXT["hours_hint"],
                         id="hours",
+                        compact=True,
                     ),
                     "hours",
                 )
                 yield Static("", id="computed")
-            yield from self._row(TEXT["note"], Input(att.note or "", id="note", max_length=200), "note")
+            yield from self._row(TEXT["note"], Input(att.note or "", id="note", max_length=200, compact=True), "note")
             yield Static("", id="message")
             with Horizontal(id="buttons"):
-                yield Button(f"{TEXT['ok']} Ctrl+S", id="ok", variant="primary")
-                yield Button(f"{TEXT['cancel']} Esc", id="cancel")
+                yield Button(f"{TEXT['ok']} Ctrl+S", id="ok", variant="primary", compact=True)
+                yield Button(f"{TEXT['cancel']} Esc", id="cancel", compact=True)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -164,10 +176,11 @@ class LineEditor(ModalScreen["Attendance | None"]):
         try:
             attendance = Attendance.model_validate(data, context={"event": self.event})
         except ValidationError as exc:
-            for problem in explain(exc):
-                field = {"credited_tenths": "hours"}.get(problem.field, problem.field)
+            for item, problem in zip(exc.errors(include_url=False), explain(exc)):
+                field = _ERROR_FIELDS.get(item.get("type", ""), problem.field)
+                field = {"credited_tenths": "hours"}.get(field, field)
                 if field not in ("role", "sign_in", "sign_out", "hours", "headcount", "note"):
-                    field = "note"
+                    field = "headcount" if self.headcount_mode else "hours"
                 problems.setdefault(field, problem.message)
             return None, problems
         if not self.headcount_mode:

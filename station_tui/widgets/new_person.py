@@ -59,14 +59,14 @@ class NewPersonForm(ModalScreen["Person | None"]):
         background: $surface;
         padding: 0 1;
     }
-    NewPersonForm .row { height: auto; }
-    NewPersonForm .label { width: 10; padding: 1 0 0 0; }
+    NewPersonForm .row { height: 1; margin-top: 1; }
+    NewPersonForm .label { width: 10; }
     NewPersonForm .row > Input, NewPersonForm .row > Select { width: 1fr; }
-    NewPersonForm .row > Checkbox { margin-left: 10; }
+    NewPersonForm .row > Checkbox { margin-left: 9; }
     NewPersonForm .problem { color: $error; margin-left: 10; height: auto; }
     NewPersonForm .problem.-empty { display: none; }
     NewPersonForm #message { height: auto; color: $error; }
-    NewPersonForm #buttons { height: 3; align-horizontal: right; }
+    NewPersonForm #buttons { height: 1; margin: 1 0; align-horizontal: right; }
     NewPersonForm #buttons > Button { margin-left: 1; min-width: 10; }
     """
 
@@ -97,29 +97,29 @@ class NewPersonForm(ModalScreen["Person | None"]):
             dialog.border_title = TEXT["title"]
             with Horizontal(classes="row"):
                 yield Label(TEXT["name"], classes="label")
-                yield Input(self._initial_name, placeholder=TEXT["name_hint"], id="name", max_length=20)
+                yield Input(self._initial_name, placeholder=TEXT["name_hint"], id="name", max_length=20, compact=True)
             yield Static("", id="name-problem", classes="problem -empty")
             with Horizontal(classes="row"):
                 yield Label(TEXT["gender"], classes="label")
                 yield Select(
-                    [("男", "男"), ("女", "女")], prompt=TEXT["gender_blank"], id="gender", allow_blank=True
+                    [("男", "男"), ("女", "女")], prompt=TEXT["gender_blank"], id="gender", allow_blank=True, compact=True
                 )
             yield Static("", id="gender-problem", classes="problem -empty")
             with Horizontal(classes="row"):
                 yield Label(TEXT["birth_year"], classes="label")
-                yield Input(placeholder=TEXT["birth_year_hint"], id="birth_year", max_length=4)
+                yield Input(placeholder=TEXT["birth_year_hint"], id="birth_year", max_length=4, compact=True)
             yield Static("", id="birth_year-problem", classes="problem -empty")
             with Horizontal(classes="row"):
                 yield Label(TEXT["phone"], classes="label")
-                yield Input(placeholder=TEXT["phone_hint"], id="phone", max_length=20)
+                yield Input(placeholder=TEXT["phone_hint"], id="phone", max_length=20, compact=True)
             yield Static("", id="phone-problem", classes="problem -empty")
             with Horizontal(classes="row"):
-                yield Checkbox(TEXT["is_volunteer"], self._initial_volunteer, id="is_volunteer")
+                yield Checkbox(TEXT["is_volunteer"], self._initial_volunteer, id="is_volunteer", compact=True)
             yield Static("", id="is_volunteer-problem", classes="problem -empty")
             yield Static("", id="message")
             with Horizontal(id="buttons"):
-                yield Button(f"{TEXT['save']} Ctrl+S", id="save", variant="primary")
-                yield Button(f"{TEXT['cancel']} Esc", id="cancel")
+                yield Button(f"{TEXT['save']} Ctrl+S", id="save", variant="primary", compact=True)
+                yield Button(f"{TEXT['cancel']} Esc", id="cancel", compact=True)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -129,10 +129,10 @@ class NewPersonForm(ModalScreen["Person | None"]):
 
     # -- reading and checking -------------------------------------------------------------
     def _values(self) -> dict[str, object]:
-        gender = self.query_one("#gender", Select).value
+        gender = self.query_one("#gender", Select)
         return {
             "name": self.query_one("#name", Input).value,
-            "gender": None if gender is Select.BLANK else gender,
+            "gender": None if gender.is_blank() else gender.value,
             "birth_year": self.query_one("#birth_year", Input).value.strip() or None,
             "phone": self.query_one("#phone", Input).value.strip() or None,
             "is_volunteer": self.query_one("#is_volunteer", Checkbox).value,
