@@ -7,8 +7,6 @@ phone, or same name and birth year), that person is used instead of a twin.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from pydantic import ValidationError
 from textual import on, work
 from textual.app import ComposeResult
@@ -18,10 +16,7 @@ from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Footer, Input, Label, Select, Static
 
-from station_tui.domain import Person, explain
-
-if TYPE_CHECKING:
-    from station_tui.domain import FieldProblem
+from station_tui.domain import FieldProblem, Person, explain
 
 TEXT = {
     "title": "新建人员",
@@ -38,11 +33,16 @@ TEXT = {
     "cancel": "取消",
     "saving": "正在保存……",
     "fix_first": "请先改正标红的项目",
+    "pinyin_name": "“{name}”像是拼音，请切换到中文输入法输入姓名",
     "exists": "人员库里已有 {name}，直接使用这位",
     "save_failed": "保存失败，填写的内容都还在，可以再试一次：{error}",
 }
 
 FIELDS = ("name", "gender", "birth_year", "phone", "is_volunteer")
+
+
+def _looks_like_pinyin(name: str) -> bool:
+    return bool(name) and name.isascii() and name.isalpha() and name.islower()
 
 
 class NewPersonForm(ModalScreen["Person | None"]):
@@ -139,10 +139,15 @@ class NewPersonForm(ModalScreen["Person | None"]):
         }
 
     def _problems(self) -> tuple[Person | None, list[FieldProblem]]:
+        values = self._values()
+        name = str(values["name"]).strip()
+        # Initials typed into the picker ("zjg") are not a name; the IME was probably off.
+        pinyin = [FieldProblem("name", "", TEXT["pinyin_name"].format(name=name))] if _looks_like_pinyin(name) else []
         try:
-            return Person.model_validate(self._values()), []
+            person = Person.model_validate(values)
         except ValidationError as exc:
-            return None, explain(exc)
+            return None, pinyin + explain(exc)
+        return (None, pinyin) if pinyin else (person, [])
 
     def _show(self, problems: list[FieldProblem], only_touched: bool) -> None:
         by_field: dict[str, list[str]] = {}

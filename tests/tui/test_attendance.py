@@ -214,3 +214,30 @@ def store(tmp_path: Path) -> Store:
     s = Store(tmp_path / "station.db", actor=Actor(user="tester", program="pytest"))
     yield s
     s.close()
+
+
+async def test_new_person_form_explains_problems_and_keeps_what_was_typed(store: Store) -> None:
+    lecture, _, _ = seed(store)
+    app = RosterApp(store, "lecture", str(lecture.id))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+n")
+        form = app.screen
+        assert isinstance(form, NewPersonForm)
+        await pilot.press(*"zjg", "tab", "tab", *"19x5", "tab", *"1351234567", "ctrl+s")
+        await settle(pilot)
+        assert app.screen is form
+        problems = {w.id: str(w.render()) for w in form.query(".problem").results(Static)}
+        assert "像是拼音，请切换到中文输入法" in problems["name-problem"]
+        assert "出生年份：" not in problems["birth_year-problem"] and "整数" in problems["birth_year-problem"]
+        assert "11 位手机号" in problems["phone-problem"]
+        assert [form.query_one(f"#{f}", Input).value for f in ("name", "birth_year", "phone")] == ["zjg", "19x5", "1351234567"]
+        assert form.query_one("#name", Input).has_focus  # the first thing to fix
+        # Fix everything and save: the person is stored and lands on the roster.
+        # Tabbing into a field selects what is there, so typing replaces it.
+        await pilot.press(*["backspace"] * 3, "刘", "芳", "tab", "tab", *"1985", "tab", *"13512345678", "ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, AttendanceScreen)
+        assert table_names(app) == ["刘芳"]
+    (liu,) = store.people.search("lf")
+    assert (liu.name, liu.birth_year, liu.phone) == ("刘芳", 1985, "13512345678")
