@@ -90,14 +90,7 @@ def event_title(event: Event) -> str:
 
 
 class RosterTable(DataTable):
-    """The roster; keys here act on the highlighted line."""
-
-    BINDINGS = [
-        Binding("r", "screen.cycle_role", "角色", id="attendance.cycle_role"),
-        Binding("e,enter", "screen.edit_line", "编辑", id="attendance.edit_line", key_display="e"),
-        Binding("h", "screen.add_headcount", "人数", id="attendance.add_headcount"),
-        Binding("delete,d", "screen.remove_line", "移除", id="attendance.remove_line", key_display="Del"),
-    ]
+    """The roster; the screen's keys act on the highlighted line."""
 
 
 class ChoiceDialog(ModalScreen[str]):
@@ -159,11 +152,20 @@ class AttendanceScreen(Screen[None]):
     """
 
     BINDINGS = [
-        Binding("ctrl+s", "save", "保存", id="attendance.save", priority=True),
-        Binding("ctrl+n", "new_person", "新人", id="attendance.new_person"),
+        # On the roster (hidden while typing in the picker, where letters are text).
+        Binding("r", "cycle_role", "角色", id="attendance.cycle_role"),
+        Binding("e", "edit_line", "编辑", id="attendance.edit_line"),
+        Binding("h", "add_headcount", "人数", id="attendance.add_headcount"),
+        Binding("delete,d", "remove_line", "移除", id="attendance.remove_line", key_display="Del"),
+        # Everywhere on the screen.
         Binding("tab", "switch_focus", "切换", id="attendance.switch_focus", key_display="Tab"),
+        Binding("ctrl+n", "new_person", "新人", id="attendance.new_person"),
+        Binding("ctrl+s", "save", "保存", id="attendance.save", priority=True),
         Binding("escape", "leave", "返回", id="attendance.leave"),
     ]
+
+    #: Actions on the highlighted line; only offered while the roster has the focus.
+    ROW_ACTIONS = frozenset({"cycle_role", "edit_line", "add_headcount", "remove_line"})
 
     # -- messages from workers ------------------------------------------------------------
     class Loaded(Message):
@@ -210,6 +212,20 @@ class AttendanceScreen(Screen[None]):
     def on_mount(self) -> None:
         self.query_one(PersonPicker).focus_input()
         self._load()
+
+    # -- keys -----------------------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in self.ROW_ACTIONS:
+            return self.focused is not None and isinstance(self.focused, RosterTable)
+        return True
+
+    def on_descendant_focus(self) -> None:
+        self.refresh_bindings()
+
+    @on(DataTable.RowSelected, "#roster")
+    def _row_chosen(self, event: DataTable.RowSelected) -> None:
+        """Enter (or a click) on a line edits it."""
+        self.action_edit_line()
 
     # -- helpers --------------------------------------------------------------------------
     @property
