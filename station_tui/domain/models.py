@@ -117,7 +117,8 @@ class Person(Record):
     @field_validator("phone", mode="before")
     @classmethod
     def _phone(cls, value: object) -> object:
-        if value is None:
+        # An empty box means "no phone" (this runs before the blank-to-None validator).
+        if value is None or (isinstance(value, str) and not value.strip()):
             return None
         text = re.sub(r"[\s]", "", str(value))
         if isinstance(value, (int, float)):
@@ -142,7 +143,7 @@ class Person(Record):
     @field_validator("id_number", mode="before")
     @classmethod
     def _id_number(cls, value: object) -> object:
-        if value is None:
+        if value is None or (isinstance(value, str) and not value.strip()):
             return None
         text = str(value).strip().upper()
         if not _ID_NUMBER.match(text):

@@ -1,1 +1,1 @@
-"""One module per screen."""
+"""One module per screen. Screens reach the database only through ``self.app.store``'s repositories."""

@@ -1,1 +1,1 @@
-"""Shared widgets."""
+"""Widgets shared by the screens: localized bindings, form fields, the paged table."""

@@ -1,0 +1,161 @@
+"""The station app: modes, keys and the database connection. Screens live in ``screens/``."""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+from typing import TYPE_CHECKING
+
+from textual import work
+from textual.app import App
+from textual.binding import Binding
+from textual.screen import Screen
+
+from station_tui.locale import set_language, t
+from station_tui.widgets.localized import Localized
+
+if TYPE_CHECKING:
+    from station_tui.config import Settings
+    from station_tui.storage import Store
+
+#: Set by bench/startup.py: leave as soon as the first dashboard with its figures is painted.
+EXIT_AFTER_PAINT_ENV = "STATION_EXIT_AFTER_PAINT"
+#: How often another session's commits are looked for (seconds); the promise is < 2 s.
+POLL_SECONDS = 1.0
+
+
+def _dashboard() -> Screen:
+    from station_tui.screens.dashboard import DashboardScreen
+
+    return DashboardScreen()
+
+
+def _lectures() -> Screen:
+    from station_tui.screens.lectures import LectureListScreen
+
+    return LectureListScreen()
+
+
+def _activities() -> Screen:
+    from station_tui.screens.activities import ActivityListScreen
+
+    return ActivityListScreen()
+
+
+def _people() -> Screen:
+    from station_tui.screens.people import PeopleScreen
+
+    return PeopleScreen()
+
+
+def _palette_provider():  # type: ignore[no-untyped-def]
+    from station_tui.widgets.palette import StationCommands
+
+    return StationCommands
+
+
+class StationApp(Localized, App):
+    CSS_PATH = "app.tcss"
+    MODES = {"dashboard": _dashboard, "lectures": _lectures, "activities": _activities, "people": _people}
+    COMMANDS = App.COMMANDS | {_palette_provider}
+    BINDINGS = [
+        Binding("f1", "help", "key.help", id="app.help"),
+        Binding("question_mark", "help", "key.help", show=False, id="app.help_question"),
+        Binding("1,f2", "switch_mode('dashboard')", "nav.dashboard", show=False, id="app.dashboard"),
+        Binding("2,f3", "switch_mode('lectures')", "nav.lectures", show=False, id="app.lectures"),
+        Binding("3,f4", "switch_mode('activities')", "nav.activities", show=False, id="app.activities"),
+        Binding("4,f5", "switch_mode('people')", "nav.people", show=False, id="app.people"),
+        Binding("ctrl+p", "command_palette", "key.palette", show=False, id="app.palette", priority=True),
+        Binding("ctrl+q", "quit", "key.quit", id="app.quit", priority=True),
+    ]
+
+    def __init__(
+        self,
+        store: Store,
+        *,
+        settings: Settings | None = None,
+        language: str | None = None,
+        today: date | None = None,
+    ) -> None:
+        self.settings = settings if settings is not None else _load_settings()
+        self.language = set_language(language or self.settings.language)
+        super().__init__()
+        self.store = store
+        self._today = today
+        #: Bumped whenever the data may have changed; screens reload when theirs is older.
+        self.generation = 0
+        self._data_version: int | None = None
+        self.title = t("app.title")
+
+    # -- facts screens ask for ---------------------------------------------------------
+    @property
+    def today(self) -> date:
+        """The date forms default to and "this month" means; tests pin it."""
+        return self._today or date.today()
+
+    # -- start-up --------------------------------------------------------------------------
+    def on_mount(self) -> None:
+        station = self.store.station.current()
+        if station is None:
+            from station_tui.screens.setup import SetupScreen
+
+            self.push_screen(SetupScreen(), self._after_setup)
+        else:
+            self.sub_title = station.name
+            self.switch_mode("dashboard")
+        self.set_interval(POLL_SECONDS, self._poll_data_version)
+
+    def _after_setup(self, station: object) -> None:
+        self.sub_title = getattr(station, "name", "")
+        self.switch_mode("dashboard")
+
+    @property
+    def exit_after_paint(self) -> bool:
+        return os.environ.get(EXIT_AFTER_PAINT_ENV) == "1"
+
+    # -- keeping every screen current ------------------------------------------------
+    @work(thread=True, exclusive=True, group="poll")
+    def _poll_data_version(self) -> None:
+        version = self.store.data_version()
+        previous, self._data_version = self._data_version, version
+        if previous is not None and version != previous:
+            self.call_from_thread(self.data_changed)
+
+    def data_changed(self) -> None:
+        """Another session committed, or this one saved: refresh what is on screen."""
+        self.generation += 1
+        for screen in self.screen_stack:
+            refresh = getattr(screen, "data_changed", None)
+            if refresh is not None:
+                refresh()
+
+    # -- actions --------------------------------------------------------------------------
+    def action_help(self) -> None:
+        from station_tui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def action_open_attendance(self, event_kind: str, event_id: str) -> None:
+        """签到 for a lecture or activity (the roster editor lives in screens/attendance.py)."""
+        try:
+            from station_tui.screens.attendance import AttendanceScreen
+        except ImportError:
+            self.notify(t("attendance.missing"), severity="warning")
+            return
+        self.push_screen(AttendanceScreen(event_kind, event_id))
+
+    def action_new_record(self, kind: str) -> None:
+        """Open the form for a new lecture, activity or person from anywhere (palette)."""
+        from station_tui.screens.forms import open_form
+
+        open_form(self, kind, None)
+
+
+def _load_settings() -> Settings:
+    from station_tui.config import Settings, SettingsError, load_settings
+
+    try:
+        return load_settings()
+    except SettingsError:
+        return Settings()

@@ -1,0 +1,1 @@
+"""Small dialogs shared by several screens: confirmation, concurrent-edit choice."""

@@ -1,0 +1,33 @@
+"""The form of a practice activity (活动)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from station_tui.domain import Activity
+from station_tui.domain.vocab import PLATFORMS
+from station_tui.widgets.form import Field, RecordForm
+
+
+class ActivityForm(RecordForm):
+    MODEL = Activity
+    REPO = "activities"
+    TITLE_NEW = "activity.new"
+    TITLE_EDIT = "activity.edit"
+    FIELDS = (
+        Field("date", "field.date", placeholder="hint.date", required=True),
+        Field("start_time", "field.start_time", placeholder="hint.time"),
+        Field("end_time", "field.end_time", placeholder="hint.time"),
+        Field("title", "field.title", required=True),
+        Field("platform", "field.platform", kind="choice", choices=PLATFORMS, required=True),
+        Field("place", "field.place"),
+        Field("served", "field.served", kind="int", blank=0),
+        Field("volunteer_count", "field.volunteer_count", kind="int", blank=0),
+        Field("volunteer_tenths", "field.volunteer_tenths", kind="hours", placeholder="hint.hours"),
+        Field("brand_project", "field.brand_project"),
+        Field("summary", "field.summary"),
+        Field("note", "field.note"),
+    )
+
+    def defaults(self) -> dict[str, Any]:
+        return {"date": self.app.today}  # type: ignore[attr-defined]

@@ -1,0 +1,69 @@
+"""What every main screen shares: the navigation line, localized keys, and reloading its
+data when the database changed (another session's commit or this app's own save)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from textual.screen import Screen
+from textual.widgets import Static
+
+from station_tui.locale import t
+from station_tui.widgets.localized import Localized
+
+if TYPE_CHECKING:
+    from station_tui.app import StationApp
+
+#: (mode, catalog key, key shown) in the order of the navigation line.
+NAV_ITEMS: tuple[tuple[str, str, str], ...] = (
+    ("dashboard", "nav.dashboard", "1"),
+    ("lectures", "nav.lectures", "2"),
+    ("activities", "nav.activities", "3"),
+    ("people", "nav.people", "4"),
+)
+
+
+class NavBar(Static):
+    """The screens as a clickable line: ``1 首页  2 宣讲  3 活动  4 人员``."""
+
+    def __init__(self, current: str) -> None:
+        parts = []
+        for mode, key, shortcut in NAV_ITEMS:
+            label = f" {shortcut} {t(key)} "
+            style = "reverse bold" if mode == current else "underline"
+            parts.append(f"[@click=app.switch_mode('{mode}')][{style}]{label}[/][/]")
+        parts.append(f"  [dim]{t('nav.hint')}[/]")
+        super().__init__(" ".join(parts), id="nav", markup=True)
+
+
+class StationScreen(Localized, Screen):
+    """A main screen (one per app mode). Subclasses implement ``load()`` (start a worker)."""
+
+    MODE: ClassVar[str] = ""
+    #: Shown as the section title in the help screen.
+    HELP_TITLE: ClassVar[str] = ""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._seen_generation = -1
+
+    @property
+    def station_app(self) -> StationApp:
+        return self.app  # type: ignore[return-value]
+
+    def reload(self) -> None:
+        self._seen_generation = self.station_app.generation
+        self.load()
+
+    def load(self) -> None:  # pragma: no cover - every screen overrides it
+        raise NotImplementedError
+
+    def data_changed(self) -> None:
+        """Called by the app when the database changed; only the visible screen reloads now,
+        the others when they are shown again."""
+        if self.is_current:
+            self.reload()
+
+    def on_screen_resume(self) -> None:
+        if self._seen_generation != self.station_app.generation:
+            self.reload()

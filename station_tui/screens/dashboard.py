@@ -1,0 +1,170 @@
+"""首页: this month per platform against the county's minimums, the month's figures,
+the latest records and the changes not yet uploaded."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.message import Message
+from textual.widgets import DataTable, Footer, Header, Static
+
+from station_tui.locale import t
+from station_tui.screens.base import NavBar, StationScreen
+
+
+@dataclass(frozen=True)
+class DashboardFacts:
+    year: int
+    month: int
+    station_name: str
+    platform_counts: dict[str, int]
+    minimums: dict[str, int]
+    figures: Any  # domain Figures of the month
+    pending: int
+    last_sync: str | None
+    #: (kind, id, date, title, detail) newest first
+    latest: list[tuple[str, str, date, str, str]]
+
+
+def gather(store: Any, today: date, minimums: dict[str, int], limit: int = 8) -> DashboardFacts:
+    """Everything the dashboard shows, read in the worker thread."""
+    from station_tui.domain.vocab import PLATFORMS
+    from station_tui.storage import figures
+
+    numbers = figures.compute(store, today.year, today.month)
+    counts = {p: numbers.activities_by_platform.get(p, 0) for p in PLATFORMS}
+    # Lectures count under 理论宣讲 in per-platform counts (the county's rule).
+    counts["理论宣讲"] += numbers.lectures
+    latest: list[tuple[str, str, date, str, str]] = []
+    for lecture in store.lectures.latest(limit):
+        latest.append(("lecture", lecture.id, lecture.date, lecture.topic, t("dash.audience", n=lecture.audience)))
+    for activity in store.activities.latest(limit):
+        latest.append(("activity", activity.id, activity.date, activity.title, activity.platform))
+    latest.sort(key=lambda r: r[2], reverse=True)
+    station = store.station.current()
+    return DashboardFacts(
+        year=today.year,
+        month=today.month,
+        station_name=station.name if station else "",
+        platform_counts=counts,
+        minimums={p: int(minimums.get(p, 0)) for p in PLATFORMS},
+        figures=numbers,
+        pending=store.pending_changes(),
+        last_sync=store.last_sync(),
+        latest=latest[:limit],
+    )
+
+
+class DashboardScreen(StationScreen):
+    MODE = "dashboard"
+    HELP_TITLE = "nav.dashboard"
+    BINDINGS = [
+        Binding("enter", "open_latest", "key.open", id="dashboard.open"),
+        Binding("l", "app.new_record('lecture')", "key.new_lecture", id="dashboard.new_lecture"),
+        Binding("v", "app.new_record('activity')", "key.new_activity", id="dashboard.new_activity"),
+        Binding("r", "refresh_now", "key.refresh", id="dashboard.refresh"),
+    ]
+
+    class Loaded(Message):
+        def __init__(self, facts: DashboardFacts) -> None:
+            super().__init__()
+            self.facts = facts
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield NavBar(self.MODE)
+        yield Static(t("dash.loading"), id="dash-title")
+        with Horizontal(id="dash-boxes"):
+            yield Static("", id="dash-platforms", classes="box")
+            yield Static("", id="dash-figures", classes="box")
+        table: DataTable = DataTable(id="dash-latest", cursor_type="row", zebra_stripes=True)
+        table.border_title = t("dash.latest")
+        yield table
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#dash-platforms", Static).border_title = t("dash.platforms")
+        self.query_one("#dash-figures", Static).border_title = t("dash.month_figures")
+        table = self.query_one(DataTable)
+        table.add_column(t("col.date"), key="date", width=10)
+        table.add_column(t("col.kind"), key="kind", width=4)
+        table.add_column(t("col.title"), key="title", width=36)
+        table.add_column(t("col.detail"), key="detail", width=14)
+
+    def load(self) -> None:
+        self._gather()
+
+    def action_refresh_now(self) -> None:
+        self.reload()
+
+    @work(thread=True, exclusive=True, group="dashboard")
+    def _gather(self) -> None:
+        app = self.station_app
+        self.post_message(self.Loaded(gather(app.store, app.today, app.settings.monthly_minimums)))
+
+    def on_dashboard_screen_loaded(self, message: Loaded) -> None:
+        facts = message.facts
+        f = facts.figures
+        pending = t("dash.pending", n=facts.pending) if facts.pending else t("dash.pending_none")
+        self.query_one("#dash-title", Static).update(
+            t("dash.title", year=facts.year, month=facts.month) + f"    [b]{pending}[/b]"
+        )
+        lines = []
+        for platform, count in facts.platform_counts.items():
+            need = facts.minimums.get(platform, 0)
+            if count >= need:
+                mark = f"[green]✓ {t('dash.met')}[/]"
+            else:
+                mark = f"[red]✗ {t('dash.short', n=need - count)}[/]"
+            lines.append(f"{t('platform.' + platform):<{_pad(t('platform.' + platform), 14)}} {count:>3} / {need:<2} {mark}")
+        self.query_one("#dash-platforms", Static).update("\n".join(lines))
+        from station_tui.domain.hours import format_tenths
+
+        self.query_one("#dash-figures", Static).update(
+            "\n".join(
+                [
+                    t("dash.lectures", n=f.lectures, audience=f.lecture_audience),
+                    t("dash.activities", n=f.activities, served=f.activity_served),
+                    t("dash.person_times", n=f.attendance),
+                    t("dash.hours", hours=format_tenths(f.volunteer_tenths)),
+                    t("dash.people", people=f.people, volunteers=f.volunteers),
+                ]
+            )
+        )
+        table = self.query_one(DataTable)
+        table.clear()
+        for kind, record_id, day, title, detail in facts.latest:
+            table.add_row(day.isoformat(), t(f"kind.{kind}"), title, detail, key=f"{kind}:{record_id}")
+        if not facts.latest:
+            table.add_row("", "", t("dash.no_records"), "", key="empty")
+        if self.station_app.exit_after_paint:
+            self.call_after_refresh(self.app.exit)
+
+    def action_open_latest(self) -> None:
+        table = self.query_one(DataTable)
+        if table.row_count == 0:
+            return
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value or ""
+        if ":" not in key:
+            return
+        kind, record_id = key.split(":", 1)
+        from station_tui.screens.forms import open_form
+
+        open_form(self.app, kind, record_id)
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_open_latest()
+
+
+def _pad(text: str, width: int) -> int:
+    """Format width that makes ``text`` take ``width`` terminal cells (CJK is two wide)."""
+    from rich.cells import cell_len
+
+    return max(width - (cell_len(text) - len(text)), len(text))

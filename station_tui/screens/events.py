@@ -1,0 +1,98 @@
+"""What the lecture and activity lists share: the month and text filter, the 签到 key."""
+
+from __future__ import annotations
+
+import re
+from typing import Any, ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.widgets import Input, Select
+
+from station_tui.locale import t
+from station_tui.widgets.localized import cursor_blink
+from station_tui.widgets.paged import PagedListScreen
+
+_MONTH = re.compile(r"^\s*(\d{4})(?:\s*[-/.年]\s*(\d{1,2})\s*月?)?\s*$")
+
+
+def parse_month(text: str) -> tuple[int | None, int | None] | None:
+    """``2026-11`` / ``2026年11月`` / ``2026`` / empty -> (year, month); None if unreadable."""
+    if not text.strip():
+        return None, None
+    match = _MONTH.match(text)
+    if not match:
+        return None
+    year, month = int(match.group(1)), int(match.group(2)) if match.group(2) else None
+    if month is not None and not 1 <= month <= 12:
+        return None
+    return year, month
+
+
+class EventListScreen(PagedListScreen):
+    #: The repository attribute on the store ("lectures" / "activities").
+    REPO: ClassVar[str] = ""
+    WITH_PLATFORM: ClassVar[bool] = False
+    BINDINGS = [
+        Binding("a", "attendance", "key.attendance", id="events.attendance"),
+    ]
+
+    def compose_filters(self) -> ComposeResult:
+        with Horizontal(id="filters"):
+            text = Input(placeholder=t(f"filter.{self.KIND}_text"), id="filter-text", compact=True)
+            month = Input(placeholder=t("filter.month"), id="filter-month", compact=True)
+            text.cursor_blink = month.cursor_blink = cursor_blink()
+            yield text
+            yield month
+            if self.WITH_PLATFORM:
+                from station_tui.domain.vocab import PLATFORMS
+
+                yield Select(
+                    [(t("platform." + p), p) for p in PLATFORMS],
+                    prompt=t("filter.all_platforms"),
+                    id="filter-platform",
+                    compact=True,
+                )
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        self.page = 0
+        self.reload()
+
+    def current_filter(self) -> Any:
+        from station_tui.storage import EventFilter
+
+        parsed = parse_month(self.query_one("#filter-month", Input).value)
+        if parsed is None:
+            self._filter_error = t("filter.bad_month")
+            return None
+        self._filter_error = ""
+        platform = None
+        if self.WITH_PLATFORM:
+            value = self.query_one("#filter-platform", Select).value
+            platform = None if value is Select.NULL else str(value)
+        text = self.query_one("#filter-text", Input).value
+        return EventFilter(year=parsed[0], month=parsed[1], platform=platform, text=text or None)
+
+    def fetch(self, flt: Any, limit: int, offset: int) -> tuple[list[tuple[str, tuple[Any, ...]]], int]:
+        repo = getattr(self.station_app.store, self.REPO)
+        with self.station_app.store.snapshot():
+            total = repo.count_matching(flt)
+            records = repo.page(flt, limit=limit, offset=offset)
+        return [(str(r.id), self.cells(r)) for r in records], total
+
+    def cells(self, record: Any) -> tuple[Any, ...]:
+        raise NotImplementedError
+
+    def action_attendance(self) -> None:
+        record_id = self.selected_id()
+        if record_id is not None:
+            self.app.action_open_attendance(self.KIND, record_id)  # type: ignore[attr-defined]
+
+
+def times(record: Any) -> str:
+    if record.start_time and record.end_time:
+        return f"{record.start_time:%H:%M}-{record.end_time:%H:%M}"
+    if record.start_time:
+        return f"{record.start_time:%H:%M}"
+    return ""

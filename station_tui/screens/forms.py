@@ -1,0 +1,40 @@
+"""Opening the right form for a kind of record, from a list, the dashboard or the palette."""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from station_tui.locale import t
+
+KINDS = ("lecture", "activity", "person")
+
+
+def form_class(kind: str) -> type:
+    if kind == "lecture":
+        from station_tui.screens.lecture_form import LectureForm
+
+        return LectureForm
+    if kind == "activity":
+        from station_tui.screens.activity_form import ActivityForm
+
+        return ActivityForm
+    if kind == "person":
+        from station_tui.screens.person_form import PersonForm
+
+        return PersonForm
+    raise ValueError(kind)
+
+
+def repository(app: Any, kind: str) -> Any:
+    return {"lecture": app.store.lectures, "activity": app.store.activities, "person": app.store.people}[kind]
+
+
+def open_form(app: Any, kind: str, record_id: str | None, callback: Callable[[Any], None] | None = None) -> None:
+    """Edit the record ``record_id`` (or make a new one when None)."""
+    record = None
+    if record_id is not None:
+        record = repository(app, kind).get(record_id)
+        if record is None:
+            app.notify(t("form.gone"), severity="warning")
+            return
+    app.push_screen(form_class(kind)(record), callback)

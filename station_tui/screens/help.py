@@ -1,0 +1,98 @@
+"""Help (F1 or ?): every key of every screen, read from the bindings themselves so it can
+never disagree with what the keys do (remapped keys included)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from station_tui.locale import t
+from station_tui.widgets.localized import Localized
+
+
+def _sections() -> list[tuple[str, type]]:
+    from station_tui.app import StationApp
+    from station_tui.modals.confirm import ConfirmModal
+    from station_tui.modals.conflict import ConflictModal
+    from station_tui.screens.activities import ActivityListScreen
+    from station_tui.screens.dashboard import DashboardScreen
+    from station_tui.screens.lectures import LectureListScreen
+    from station_tui.screens.people import PeopleScreen
+    from station_tui.widgets.form import RecordForm
+
+    sections: list[tuple[str, type]] = [
+        ("help.everywhere", StationApp),
+        ("nav.dashboard", DashboardScreen),
+        ("nav.lectures", LectureListScreen),
+        ("nav.activities", ActivityListScreen),
+        ("nav.people", PeopleScreen),
+    ]
+    try:
+        from station_tui.screens.attendance import AttendanceScreen
+    except ImportError:
+        pass
+    else:
+        sections.append(("help.attendance", AttendanceScreen))
+    sections += [
+        ("help.forms", RecordForm),
+        ("help.confirm", ConfirmModal),
+        ("help.conflict", ConflictModal),
+    ]
+    return sections
+
+
+#: Keys of Textual's own widgets worth knowing, said once.
+_WIDGET_KEYS = ("help.keys_move", "help.keys_tab", "help.keys_palette", "help.keys_mouse")
+
+
+class HelpScreen(Localized, ModalScreen[None]):
+    BINDINGS = [Binding("escape,f1,q", "close", "key.close", id="help.close")]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="help-dialog", classes="dialog"):
+            yield Static(t("help.title"), id="help-title")
+            with VerticalScroll(id="help-body"):
+                yield Static(self.render_keys(), id="help-keys")
+
+    def render_keys(self) -> str:
+        lines: list[str] = []
+        for title, cls in _sections():
+            lines.append(f"[b]{t(title)}[/b]")
+            for keys, description in _describe(self.app, cls):
+                lines.append(f"  [reverse] {keys} [/reverse]  {description}")
+            lines.append("")
+        lines.append(f"[b]{t('help.general')}[/b]")
+        lines += [f"  {t(k)}" for k in _WIDGET_KEYS]
+        return "\n".join(lines)
+
+    def on_mount(self) -> None:
+        self.query_one("#help-body").focus()
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+def _describe(app: Any, cls: type) -> list[tuple[str, str]]:
+    """(keys, description) per action of a screen class, in the order they are declared."""
+    keymap = getattr(app, "_keymap", {}) or {}
+    grouped: dict[tuple[str, str], list[str]] = {}
+    merged = cls._merged_bindings  # type: ignore[attr-defined]
+    for bindings in merged.key_to_bindings.values():
+        for binding in bindings:
+            if not binding.description:
+                continue
+            if binding.id and binding.id in keymap:
+                keys = keymap[binding.id].split(",")
+            else:
+                keys = [binding.key]
+            slot = grouped.setdefault((binding.action, t(binding.description)), [])
+            for key in keys:
+                shown = app.get_key_display(Binding(key.strip(), binding.action))
+                if shown not in slot:
+                    slot.append(shown)
+    return [(" / ".join(keys), description) for (_, description), keys in grouped.items()]

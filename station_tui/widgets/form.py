@@ -1,0 +1,375 @@
+"""A form for one record, checked by its domain model as the user types.
+
+Errors are explained in plain Chinese under the field (``domain.explain``); nothing typed is
+ever cleared by an error; Save stays disabled (and Ctrl+S refuses, pointing at the first
+problem) until the record is valid. Saving runs in a worker; a concurrent edit by another
+session opens the conflict dialog instead of overwriting anything.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, time
+from typing import Any, ClassVar
+
+from pydantic import BaseModel, ValidationError
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.widget import Widget
+from textual.widgets import Button, Input, Label, Select, Static
+
+from station_tui.locale import t
+from station_tui.widgets.localized import Localized, cursor_blink
+
+
+@dataclass(frozen=True)
+class Field:
+    """One line of a form. ``kind``: text, int, hours, choice, yesno, secret."""
+
+    name: str
+    label: str
+    kind: str = "text"
+    choices: tuple[str, ...] = ()
+    placeholder: str = ""
+    #: What an empty box means for int fields (``None`` lets the model say it is missing).
+    blank: Any = None
+    required: bool = False
+
+
+def display_value(field: Field, value: Any) -> str:
+    """A stored value as the form shows it."""
+    from station_tui.domain.hours import format_tenths
+
+    if value is None:
+        return ""
+    if field.kind == "hours":
+        return format_tenths(int(value)) if value else ""
+    if field.kind == "yesno":
+        return t("yes") if value else t("no")
+    if isinstance(value, time):
+        return value.strftime("%H:%M")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, list):
+        return "、".join(str(v) for v in value)
+    return str(value)
+
+
+class RecordForm(Localized, ModalScreen[Any]):
+    FIELDS: ClassVar[tuple[Field, ...]] = ()
+    MODEL: ClassVar[type[BaseModel]]
+    #: The store's repository attribute, e.g. "lectures".
+    REPO: ClassVar[str] = ""
+    TITLE_NEW: ClassVar[str] = ""
+    TITLE_EDIT: ClassVar[str] = ""
+    CANCELLABLE: ClassVar[bool] = True
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", "key.save", id="form.save", priority=True),
+        Binding("escape", "cancel", "key.cancel", id="form.cancel"),
+    ]
+
+    class Saved(Message):
+        def __init__(self, record: Any) -> None:
+            super().__init__()
+            self.record = record
+
+    class Conflict(Message):
+        def __init__(self, mine: Any, theirs: Any, changed: list[str]) -> None:
+            super().__init__()
+            self.mine, self.theirs, self.changed = mine, theirs, changed
+
+    class Failed(Message):
+        def __init__(self, text: str) -> None:
+            super().__init__()
+            self.text = text
+
+    def __init__(self, record: Any = None) -> None:
+        super().__init__()
+        self.record = record
+        self._touched: set[str] = set()
+        self._show_all = False
+        self._valid: Any = None
+        self._saving = False
+        self._initial: dict[str, Any] = {}
+
+    # -- building ------------------------------------------------------------------------
+    def defaults(self) -> dict[str, Any]:
+        """Values a new record starts with."""
+        return {}
+
+    def compose(self) -> ComposeResult:
+        source = self.record.model_dump() if self.record is not None else self.defaults()
+        with Vertical(id="form-dialog", classes="dialog"):
+            yield Static(t(self.TITLE_EDIT if self.record is not None else self.TITLE_NEW), id="form-title")
+            with VerticalScroll(id="form-fields"):
+                for field in self.FIELDS:
+                    with Horizontal(classes="form-row"):
+                        label = t(field.label) + ("*" if field.required else "")
+                        yield Label(label, classes="form-label")
+                        yield self._make_widget(field, source.get(field.name))
+                    yield Static("", id=f"e-{field.name}", classes="form-error")
+            yield Static("", id="form-problem")
+            with Horizontal(classes="buttons"):
+                yield Button(t("form.save") + " (Ctrl+S)", id="form-save", variant="primary", compact=True)
+                yield Label(" ")
+                yield Button(t("form.cancel") + " (Esc)", id="form-cancel", compact=True)
+
+    def _make_widget(self, field: Field, value: Any) -> Widget:
+        wid = f"f-{field.name}"
+        if field.kind in ("choice", "yesno"):
+            if field.kind == "yesno":
+                options = [(t("no"), False), (t("yes"), True)]
+                current: Any = bool(value)
+                allow_blank = False
+            else:
+                options = [(t("choice." + c) if _has_choice_label(c) else c, c) for c in field.choices]
+                current = value if value in field.choices else Select.NULL
+                allow_blank = not field.required
+            return Select(options, value=current, allow_blank=allow_blank, compact=True, id=wid, prompt=t("form.choose"))
+        box = Input(
+            value=display_value(field, value),
+            placeholder=t(field.placeholder) if field.placeholder else "",
+            password=field.kind == "secret",
+            compact=True,
+            id=wid,
+        )
+        box.cursor_blink = cursor_blink()
+        return box
+
+    def on_mount(self) -> None:
+        self._initial = self.raw_values()
+        self.validate_form()
+        first = self.query(f"#f-{self.FIELDS[0].name}").first() if self.FIELDS else None
+        if first is not None:
+            first.focus()
+
+    # -- reading and checking --------------------------------------------------------
+    def raw_values(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for field in self.FIELDS:
+            widget = self.query_one(f"#f-{field.name}")
+            out[field.name] = widget.value  # type: ignore[attr-defined]
+        return out
+
+    def to_data(self, raw: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
+        """Form text -> model input, and the problems found before the model sees it."""
+        from station_tui.domain.hours import HoursError, parse_hours
+
+        data: dict[str, Any] = {}
+        problems: dict[str, str] = {}
+        for field in self.FIELDS:
+            value = raw[field.name]
+            if field.kind in ("choice", "yesno"):
+                data[field.name] = None if value is Select.NULL else value
+            elif field.kind == "int":
+                text = str(value).strip()
+                if text == "":
+                    data[field.name] = field.blank
+                elif text.isdigit():
+                    data[field.name] = int(text)
+                else:
+                    problems[field.name] = t("form.need_integer")
+            elif field.kind == "hours":
+                try:
+                    data[field.name] = parse_hours(str(value))
+                except HoursError as exc:
+                    problems[field.name] = str(exc)
+            else:
+                data[field.name] = value
+        return data, problems
+
+    def context(self) -> dict[str, Any]:
+        return {"today": self.app.today}  # type: ignore[attr-defined]
+
+    def build(self, data: dict[str, Any]) -> BaseModel:
+        base = self.record.model_dump() if self.record is not None else {}
+        merged = {**base, **{k: v for k, v in data.items()}}
+        return self.MODEL.model_validate(merged, context=self.context())
+
+    def validate_form(self) -> None:
+        from station_tui.domain import explain
+
+        data, problems = self.to_data(self.raw_values())
+        general: list[str] = []
+        self._valid = None
+        try:
+            model = self.build({k: v for k, v in data.items() if k not in problems})
+        except ValidationError as exc:
+            for problem in explain(exc):
+                if problem.field in {f.name for f in self.FIELDS}:
+                    problems.setdefault(problem.field, problem.message)
+                else:
+                    general.append(problem.message)
+        else:
+            if not problems:
+                self._valid = model
+        for field in self.FIELDS:
+            shown = problems.get(field.name, "") if (self._show_all or field.name in self._touched) else ""
+            error = self.query_one(f"#e-{field.name}", Static)
+            error.update(shown)
+            error.display = bool(shown)
+        notice = self.query_one("#form-problem", Static)
+        if general and (self._show_all or self._touched):
+            notice.update("；".join(general))
+        elif self._valid is None and (problems or general):
+            notice.update(t("form.still_wrong", n=len(problems) + len(general)))
+        else:
+            notice.update("")
+        self.query_one("#form-save", Button).disabled = self._valid is None or self._saving
+        self._problems = problems
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        self._touch(event.input.id)
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        self._touch(event.select.id)
+
+    def _touch(self, widget_id: str | None) -> None:
+        if not self.is_mounted or not self._initial:
+            return
+        if widget_id and widget_id.startswith("f-"):
+            self._touched.add(widget_id[2:])
+        self.validate_form()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        """Enter moves on like Tab; on the last box it saves."""
+        event.stop()
+        names = [f.name for f in self.FIELDS]
+        current = (event.input.id or "")[2:]
+        if current == names[-1]:
+            self.action_save()
+        else:
+            self.focus_next()
+
+    # -- saving --------------------------------------------------------------------------
+    def action_save(self) -> None:
+        if self._saving:
+            return
+        self.validate_form()
+        if self._valid is None:
+            self._show_all = True
+            self.validate_form()
+            for field in self.FIELDS:
+                if field.name in self._problems:
+                    self.query_one(f"#f-{field.name}").focus()
+                    break
+            self.app.bell()
+            return
+        self._saving = True
+        self.query_one("#form-save", Button).disabled = True
+        self._persist(self._valid, force=False)
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id == "form-save":
+            self.action_save()
+        elif event.button.id == "form-cancel":
+            self.action_cancel()
+
+    def repository(self) -> Any:
+        return getattr(self.app.store, self.REPO)  # type: ignore[attr-defined]
+
+    def write(self, model: Any, *, force: bool) -> Any:
+        repo = self.repository()
+        if model.id is None:
+            return repo.add(model)
+        return repo.force_update(model) if force else repo.update(model)
+
+    @work(thread=True, exclusive=True, group="form-save")
+    def _persist(self, model: Any, force: bool) -> None:
+        from station_tui.storage import DatabaseError, NotFound, StaleRecord
+
+        try:
+            saved = self.write(model, force=force)
+        except StaleRecord as exc:
+            self.post_message(self.Conflict(exc.mine, exc.theirs, exc.changed))
+        except NotFound:
+            self.post_message(self.Failed(t("form.gone")))
+        except (DatabaseError, OSError, ValueError) as exc:
+            self.post_message(self.Failed(t("form.save_failed", error=str(exc))))
+        except Exception as exc:  # sqlite3 errors: say so, keep the form and everything typed
+            self.post_message(self.Failed(t("form.save_failed", error=str(exc))))
+        else:
+            self.post_message(self.Saved(saved))
+
+    def on_record_form_saved(self, message: Saved) -> None:
+        message.stop()
+        self._saving = False
+        self.app.data_changed()  # type: ignore[attr-defined]
+        self.app.notify(t("form.saved"))
+        self.dismiss(message.record)
+
+    def on_record_form_failed(self, message: Failed) -> None:
+        message.stop()
+        self._saving = False
+        self.validate_form()
+        self.app.notify(message.text, severity="error", timeout=8)
+
+    def on_record_form_conflict(self, message: Conflict) -> None:
+        from station_tui.modals.conflict import ConflictModal
+
+        message.stop()
+        rows = []
+        by_name = {f.name: f for f in self.FIELDS}
+        for name in message.changed:
+            field = by_name.get(name, Field(name, name))
+            label = t(field.label) if name in by_name else name
+            rows.append(
+                (label, display_value(field, getattr(message.theirs, name)), display_value(field, getattr(message.mine, name)))
+            )
+
+        def chosen(choice: str | None) -> None:
+            if choice == "mine":
+                self._persist(message.mine, force=True)
+                return
+            self._saving = False
+            if choice == "theirs":
+                self.load_record(message.theirs)
+                self.app.notify(t("conflict.loaded_theirs"))
+            else:
+                self.validate_form()
+
+        self.app.push_screen(ConflictModal(rows), chosen)
+
+    def load_record(self, record: Any) -> None:
+        """Show ``record`` in the form (the other session's version, after a conflict)."""
+        self.record = record
+        source = record.model_dump()
+        with self.prevent(Input.Changed, Select.Changed):
+            for field in self.FIELDS:
+                widget = self.query_one(f"#f-{field.name}")
+                if isinstance(widget, Select):
+                    value = source.get(field.name)
+                    widget.value = bool(value) if field.kind == "yesno" else (value if value in field.choices else Select.NULL)
+                else:
+                    widget.value = display_value(field, source.get(field.name))  # type: ignore[attr-defined]
+        self._initial = self.raw_values()
+        self._touched.clear()
+        self._show_all = False
+        self.validate_form()
+
+    # -- leaving -------------------------------------------------------------------------
+    def action_cancel(self) -> None:
+        if not self.CANCELLABLE:
+            return
+        if self.raw_values() == self._initial:
+            self.dismiss(None)
+            return
+        from station_tui.modals.confirm import ConfirmModal
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                self.dismiss(None)
+
+        self.app.push_screen(ConfirmModal(t("form.discard"), confirm_label=t("form.discard_yes")), answered)
+
+
+def _has_choice_label(value: str) -> bool:
+    from station_tui.locale import has
+
+    return has("choice." + value)

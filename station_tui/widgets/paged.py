@@ -1,0 +1,223 @@
+"""The part of a list screen that pages through SQL: a DataTable holding one page only,
+a filter row, a page line, and keys to move between pages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.message import Message
+from textual.widgets import DataTable, Footer, Header, Input, Static
+
+from station_tui.locale import t
+from station_tui.screens.base import NavBar, StationScreen
+
+PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str
+    width: int
+
+
+@dataclass(frozen=True)
+class PageResult:
+    rows: list[tuple[str, tuple[Any, ...]]]  # (record id, cells)
+    total: int
+    page: int
+    request: int
+
+
+class PagedListScreen(StationScreen):
+    """Subclasses give COLUMNS, a filter row (``compose_filters``), ``fetch`` and ``KIND``."""
+
+    COLUMNS: ClassVar[tuple[Column, ...]] = ()
+    KIND: ClassVar[str] = ""
+    BINDINGS = [
+        Binding("c,insert", "new", "key.new", id="list.new"),
+        Binding("e", "edit", "key.edit", id="list.edit"),
+        Binding("d,delete", "delete", "key.delete", id="list.delete"),
+        Binding("slash,f", "focus_filter", "key.filter", id="list.filter"),
+        Binding("pagedown,n", "page(1)", "key.next_page", show=False, id="list.next_page", priority=True),
+        Binding("pageup,p", "page(-1)", "key.prev_page", show=False, id="list.prev_page", priority=True),
+        Binding("escape", "focus_table", "key.to_list", show=False, id="list.to_list"),
+    ]
+
+    class PageLoaded(Message):
+        def __init__(self, result: PageResult) -> None:
+            super().__init__()
+            self.result = result
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.page = 0
+        self.total = 0
+        self._request = 0
+        self._filter_timer: Any = None
+        self._filter_error = ""
+
+    # -- layout ------------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield NavBar(self.MODE)
+        yield from self.compose_filters()
+        table: DataTable = DataTable(id="list-table", cursor_type="row", zebra_stripes=True)
+        for column in self.COLUMNS:
+            table.add_column(t(column.label), key=column.key, width=column.width)
+        yield table
+        yield Static("", id="list-status")
+        yield Footer()
+
+    def compose_filters(self) -> ComposeResult:  # pragma: no cover - overridden
+        yield from ()
+
+    def on_mount(self) -> None:
+        self.query_one(DataTable).focus()
+
+    # -- loading -----------------------------------------------------------------------------
+    def current_filter(self) -> Any:
+        """The filter as the repository wants it, or None with ``_filter_error`` set."""
+        raise NotImplementedError
+
+    def fetch(self, flt: Any, limit: int, offset: int) -> tuple[list[tuple[str, tuple[Any, ...]]], int]:
+        raise NotImplementedError
+
+    def load(self) -> None:
+        flt = self.current_filter()
+        if flt is None:
+            self._show_status()
+            return
+        self._request += 1
+        self._load(flt, self.page, self._request)
+
+    @work(thread=True, exclusive=True, group="list")
+    def _load(self, flt: Any, page: int, request: int) -> None:
+        rows, total = self.fetch(flt, PAGE_SIZE, page * PAGE_SIZE)
+        if not rows and total and page > 0:  # the page vanished (records deleted meanwhile)
+            page = max(0, (total - 1) // PAGE_SIZE)
+            rows, total = self.fetch(flt, PAGE_SIZE, page * PAGE_SIZE)
+        self.post_message(self.PageLoaded(PageResult(rows, total, page, request)))
+
+    def on_paged_list_screen_page_loaded(self, message: PageLoaded) -> None:
+        result = message.result
+        if result.request != self._request:
+            return  # an older answer overtaken by a newer filter
+        table = self.query_one(DataTable)
+        keep = self.selected_id()
+        keep_row = table.cursor_row
+        table.clear()
+        for record_id, cells in result.rows:
+            table.add_row(*cells, key=record_id)
+        self.page, self.total = result.page, result.total
+        if keep is not None and keep in {r[0] for r in result.rows}:
+            table.move_cursor(row=table.get_row_index(keep), animate=False)
+        elif result.rows:
+            table.move_cursor(row=min(max(keep_row, 0), len(result.rows) - 1), animate=False)
+        self._show_status()
+
+    def _show_status(self) -> None:
+        status = self.query_one("#list-status", Static)
+        if self._filter_error:
+            status.update(f"[red]{self._filter_error}[/]")
+            return
+        pages = max(1, (self.total + PAGE_SIZE - 1) // PAGE_SIZE)
+        if self.total == 0:
+            status.update(t("list.empty"))
+        else:
+            status.update(t("list.status", page=self.page + 1, pages=pages, total=self.total))
+
+    def selected_id(self) -> str | None:
+        table = self.query_one(DataTable)
+        if table.row_count == 0:
+            return None
+        try:
+            return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        except Exception:
+            return None
+
+    # -- filter ------------------------------------------------------------------------------
+    def on_input_changed(self, event: Input.Changed) -> None:
+        # Debounced: typing a word does one query, not one per key.
+        if self._filter_timer is not None:
+            self._filter_timer.stop()
+        self._filter_timer = self.set_timer(0.2, self._filter_now)
+
+    def _filter_now(self) -> None:
+        self.page = 0
+        self.reload()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.action_focus_table()
+
+    def action_focus_filter(self) -> None:
+        self.query(Input).first().focus()
+
+    def action_focus_table(self) -> None:
+        self.query_one(DataTable).focus()
+
+    # -- paging and records ------------------------------------------------------------------
+    def action_page(self, step: int) -> None:
+        pages = max(1, (self.total + PAGE_SIZE - 1) // PAGE_SIZE)
+        target = min(max(self.page + step, 0), pages - 1)
+        if target != self.page:
+            self.page = target
+            self.query_one(DataTable).move_cursor(row=0, animate=False)
+            self.reload()
+
+    def action_new(self) -> None:
+        from station_tui.screens.forms import open_form
+
+        open_form(self.app, self.KIND, None)
+
+    def action_edit(self) -> None:
+        record_id = self.selected_id()
+        if record_id is None:
+            return
+        from station_tui.screens.forms import open_form
+
+        open_form(self.app, self.KIND, record_id)
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_edit()
+
+    def describe(self, record: Any) -> str:
+        return str(record.id)
+
+    def action_delete(self) -> None:
+        from station_tui.modals.confirm import ConfirmModal
+        from station_tui.screens.forms import repository
+
+        record_id = self.selected_id()
+        if record_id is None:
+            return
+        record = repository(self.app, self.KIND).get(record_id)
+        if record is None:
+            self.reload()
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._delete(record.id, record.row_version)
+
+        self.app.push_screen(ConfirmModal(t(f"delete.{self.KIND}", what=self.describe(record))), answered)
+
+    @work(thread=True, group="delete")
+    def _delete(self, record_id: str, version: int) -> None:
+        from station_tui.screens.forms import repository
+        from station_tui.storage import NotFound, StaleRecord
+
+        try:
+            repository(self.app, self.KIND).delete(record_id, expected_version=version)
+        except StaleRecord:
+            self.app.call_from_thread(self.app.notify, t("delete.stale"), severity="warning", timeout=8)
+        except NotFound:
+            self.app.call_from_thread(self.app.notify, t("form.gone"), severity="warning")
+        else:
+            self.app.call_from_thread(self.app.notify, t("delete.done"))
+        self.app.call_from_thread(self.app.data_changed)  # type: ignore[attr-defined]
