@@ -30,59 +30,25 @@ from station_tui.storage import DuplicateAttendance, NotFound, StaleRecord
 from station_tui.storage.repositories.people import mask_phone
 from station_tui.widgets.new_person import NewPersonForm
 from station_tui.widgets.person_picker import PersonPicker
+from station_tui.locale import t
+from station_tui.modals.conflict import ConflictModal
+from station_tui.widgets.localized import Localized
 
-TEXT = {
-    "kind_lecture": "宣讲",
-    "kind_activity": "活动",
-    "loading": "正在载入签到名单……",
-    "not_found": "找不到这场{kind}，可能已被删除。按 Esc 返回。",
-    "load_failed": "载入失败：{error}。按 Esc 返回后再试。",
-    "heading": "{kind}签到",
-    "length": "{hours}小时",
-    "no_times": "未填起止时间",
-    "summary": "名单 {named} 人 · 不记名 {crowd} 人 · 志愿服务 {hours} 小时",
-    "unsaved": " · [b]未保存[/b]",
-    "col_mark": " ",
-    "col_name": "姓名",
-    "col_gender": "性别",
-    "col_phone": "手机号",
-    "col_role": "角色",
-    "col_in": "签到",
-    "col_out": "签退",
-    "col_hours": "时长",
-    "col_note": "备注",
-    "headcount_row": "不记名 {n} 人",
-    "empty": "名单还是空的：在上面输入姓名或拼音首字母，回车加入。",
-    "added": "已加入 {name}（{role}）",
-    "added_new": "已新建并加入 {name}（{role}）",
-    "removed": "已移除 {name}，按 Ctrl+S 保存后生效",
-    "role_now": "{name} 改为 {role}",
-    "headcount_added": "已加入不记名 {n} 人",
-    "nothing_to_save": "没有需要保存的修改",
-    "saving": "正在保存……",
-    "saved": "已保存签到名单：{named} 人，不记名 {crowd} 人",
-    "save_failed": "保存失败，修改都还在，可以再试一次：{error}",
-    "duplicate": "保存失败：{name}已经在签到名单上了（可能是别人刚刚加的）。请移除重复的一行后再保存。",
-    "deleted_meanwhile": "{name}的签到已被别人删除，已从名单中去掉；其余修改还在，请再保存一次",
-    "no_line": "名单里还没有人，先在上面添加",
-    "headcount_name": "不记名人数",
-    "no_event": "这场活动没有载入，无法编辑",
-    "conflict_title": "这条签到被别人改过",
-    "conflict_body": "{name}的签到在您编辑期间已被别人修改{changed}。\n保留您的修改（覆盖别人的），还是采用别人的？",
-    "conflict_removed": "{name}的签到在您移除之前已被别人修改。\n仍然移除，还是保留别人改过的这一行？",
-    "changed_fields": "（改了：{fields}）",
-    "keep_mine": "用我的 M",
-    "take_theirs": "用别人的 T",
-    "leave_title": "名单有未保存的修改",
-    "leave_body": "离开前要保存吗？",
-    "leave_save": "保存并返回 S",
-    "leave_discard": "不保存 D",
-    "leave_stay": "继续编辑 Esc",
-}
 
-FIELD_NAMES = {"role": "角色", "sign_in": "签到", "sign_out": "签退", "credited_tenths": "时长", "note": "备注", "headcount": "人数"}
 
 EventKind = Literal["lecture", "activity"]
+
+
+def _shown(field: str, value: object) -> str:
+    if value is None:
+        return ""
+    if field == "credited_tenths":
+        return format_tenths(int(value))  # type: ignore[call-overload]
+    if field == "role":
+        return t(f"role.{value}")
+    if hasattr(value, "strftime"):
+        return format_clock(value)  # type: ignore[arg-type]
+    return str(value)
 
 
 def event_title(event: Event) -> str:
@@ -93,7 +59,7 @@ class RosterTable(DataTable):
     """The roster; the screen's keys act on the highlighted line."""
 
 
-class ChoiceDialog(ModalScreen[str]):
+class ChoiceDialog(Localized, ModalScreen[str]):
     """A question with two or three answers, each with its own key."""
 
     DEFAULT_CSS = """
@@ -137,7 +103,7 @@ class ChoiceDialog(ModalScreen[str]):
         self.dismiss((event.button.id or "").removeprefix("answer-"))
 
 
-class AttendanceScreen(Screen[None]):
+class AttendanceScreen(Localized, Screen[None]):
     DEFAULT_CSS = """
     AttendanceScreen { layout: vertical; }
     AttendanceScreen #event, AttendanceScreen #summary, AttendanceScreen #status {
@@ -153,15 +119,15 @@ class AttendanceScreen(Screen[None]):
 
     BINDINGS = [
         # On the roster (hidden while typing in the picker, where letters are text).
-        Binding("r", "cycle_role", "角色", id="attendance.cycle_role"),
-        Binding("e", "edit_line", "编辑", id="attendance.edit_line"),
-        Binding("h", "add_headcount", "人数", id="attendance.add_headcount"),
-        Binding("delete,d", "remove_line", "移除", id="attendance.remove_line", key_display="Del"),
+        Binding("r", "cycle_role", "att.key_role", id="attendance.cycle_role"),
+        Binding("e", "edit_line", "att.key_edit", id="attendance.edit_line"),
+        Binding("h", "add_headcount", "att.key_headcount", id="attendance.add_headcount"),
+        Binding("delete,d", "remove_line", "att.key_remove", id="attendance.remove_line", key_display="Del"),
         # Everywhere on the screen.
-        Binding("tab", "switch_focus", "切换", id="attendance.switch_focus", key_display="Tab"),
-        Binding("ctrl+n", "new_person", "新人", id="attendance.new_person"),
-        Binding("ctrl+s", "save", "保存", id="attendance.save", priority=True),
-        Binding("escape", "leave", "返回", id="attendance.leave"),
+        Binding("tab", "switch_focus", "att.key_switch", id="attendance.switch_focus", key_display="Tab"),
+        Binding("ctrl+n", "new_person", "att.key_new_person", id="attendance.new_person"),
+        Binding("ctrl+s", "save", "key.save", id="attendance.save", priority=True),
+        Binding("escape", "leave", "att.key_leave", id="attendance.leave"),
     ]
 
     #: Actions on the highlighted line; only offered while the roster has the focus.
@@ -192,19 +158,19 @@ class AttendanceScreen(Screen[None]):
 
     # -- layout ---------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
-        yield Static(TEXT["loading"], id="event")
+        yield Static(t("att.loading"), id="event")
         yield Static("", id="summary")
         yield PersonPicker(id="picker")
         table = RosterTable(id="roster", cursor_type="row", zebra_stripes=True)
-        table.add_column(TEXT["col_mark"], key="mark", width=1)
-        table.add_column(TEXT["col_name"], key="name", width=12)
-        table.add_column(TEXT["col_gender"], key="gender", width=4)
-        table.add_column(TEXT["col_phone"], key="phone", width=11)
-        table.add_column(TEXT["col_role"], key="role", width=6)
-        table.add_column(TEXT["col_in"], key="in", width=5)
-        table.add_column(TEXT["col_out"], key="out", width=5)
-        table.add_column(TEXT["col_hours"], key="hours", width=4)
-        table.add_column(TEXT["col_note"], key="note", width=10)
+        table.add_column(t("att.col_mark"), key="mark", width=1)
+        table.add_column(t("att.col_name"), key="name", width=12)
+        table.add_column(t("att.col_gender"), key="gender", width=4)
+        table.add_column(t("att.col_phone"), key="phone", width=11)
+        table.add_column(t("att.col_role"), key="role", width=6)
+        table.add_column(t("att.col_in"), key="in", width=5)
+        table.add_column(t("att.col_out"), key="out", width=5)
+        table.add_column(t("att.col_hours"), key="hours", width=4)
+        table.add_column(t("att.col_note"), key="note", width=10)
         yield table
         yield Static("", id="status")
         yield Footer(compact=True)
@@ -250,16 +216,22 @@ class AttendanceScreen(Screen[None]):
         status.set_class(error, "-error")
 
     def _kind_word(self) -> str:
-        return TEXT["kind_lecture"] if self.event_kind == "lecture" else TEXT["kind_activity"]
+        return t("att.kind_lecture") if self.event_kind == "lecture" else t("att.kind_activity")
 
     def _line_name(self, line: Line | None) -> str:
         if line is None:
             return ""
         if line.person is not None:
             return line.person.name
-        return TEXT["headcount_name"] if line.is_headcount else ""
+        return t("att.headcount_name") if line.is_headcount else ""
 
     # -- loading --------------------------------------------------------------------------
+    def data_changed(self) -> None:
+        """Another session committed. An untouched roster reloads; one being edited is left
+        alone (a clash with the other session's edit is resolved when saving)."""
+        if self.draft is not None and not self.draft.is_dirty and not self._saving:
+            self._load()
+
     @work(thread=True, exclusive=True, group="attendance-load")
     def _load(self) -> None:
         try:
@@ -278,20 +250,22 @@ class AttendanceScreen(Screen[None]):
     def _loaded(self, message: Loaded) -> None:
         if message.error or message.event is None:
             text = (
-                TEXT["load_failed"].format(error=message.error)
+                t("att.load_failed").format(error=message.error)
                 if message.error
-                else TEXT["not_found"].format(kind=self._kind_word())
+                else t("att.not_found").format(kind=self._kind_word())
             )
             self.query_one("#event", Static).update(text)
             self.query_one(PersonPicker).disabled = True
             self._say(text, error=True)
             return
+        if self.draft is not None and self.draft.is_dirty:
+            return  # a background reload finished after the user started editing: keep theirs
         self.draft = Draft(self.event_kind, message.event, self._min_share())
         self.draft.load(message.lines)
         self._show_event()
         self._refresh_table()
         if not message.lines:
-            self._say(TEXT["empty"])
+            self._say(t("att.empty"))
 
     def _show_event(self) -> None:
         assert self.draft is not None
@@ -299,11 +273,11 @@ class AttendanceScreen(Screen[None]):
         times = (
             f"{format_clock(event.start_time)}–{format_clock(event.end_time)}"
             if event.start_time and event.end_time
-            else TEXT["no_times"]
+            else t("att.no_times")
         )
-        length = TEXT["length"].format(hours=format_tenths(event.minutes // 6)) if event.minutes else ""
+        length = t("att.length").format(hours=format_tenths(event.minutes // 6)) if event.minutes else ""
         header = Text()
-        header.append(TEXT["heading"].format(kind=self._kind_word()), style="bold")
+        header.append(t("att.heading").format(kind=self._kind_word()), style="bold")
         header.append(f" {event.date.isoformat()} {times}")
         if length:
             header.append(f"（{length}）")
@@ -334,15 +308,16 @@ class AttendanceScreen(Screen[None]):
         att = line.attendance
         mark = "*" if line.is_dirty else ""
         if line.is_headcount:
-            return [mark, TEXT["headcount_row"].format(n=att.headcount), "", "", "—", "", "", "", att.note or ""]
+            return [mark, t("att.headcount_row").format(n=att.headcount), "", "", "—", "", "", "", att.note or ""]
         person = line.person
         hours = format_tenths(att.credited_tenths) if att.role == "志愿者" else "—"
+        role = t(f"role.{att.role}") if att.role else ""
         return [
             mark,
             person.name if person else "?",
             (person.gender or "") if person else "",
             mask_phone(person.phone) if person else "",
-            att.role or "",
+            role,
             format_clock(att.sign_in),
             format_clock(att.sign_out),
             hours,
@@ -351,13 +326,13 @@ class AttendanceScreen(Screen[None]):
 
     def _refresh_summary(self) -> None:
         assert self.draft is not None
-        text = TEXT["summary"].format(
+        text = t("att.summary").format(
             named=self.draft.named_count(),
             crowd=self.draft.headcount(),
             hours=format_tenths(self.draft.volunteer_tenths()),
         )
         if self.draft.is_dirty:
-            text += TEXT["unsaved"]
+            text += t("att.unsaved")
         self.query_one("#summary", Static).update(text)
 
     def _current_line(self) -> Line | None:
@@ -376,7 +351,7 @@ class AttendanceScreen(Screen[None]):
 
     def _add_person(self, person: Person, *, new: bool) -> None:
         if self.draft is None:
-            self._say(TEXT["no_event"], error=True)
+            self._say(t("att.no_event"), error=True)
             return
         picker = self.query_one(PersonPicker)
         try:
@@ -386,8 +361,7 @@ class AttendanceScreen(Screen[None]):
             return
         picker.clear()
         self._refresh_table(focus_key=line.key)
-        key = "added_new" if new else "added"
-        self._say(TEXT[key].format(name=person.name, role=line.attendance.role))
+        self._say((t("att.added_new") if new else t("att.added")).format(name=person.name, role=t(f"role.{line.attendance.role}")))
 
     @on(PersonPicker.NewPersonRequested)
     def _new_requested(self, message: PersonPicker.NewPersonRequested) -> None:
@@ -398,7 +372,7 @@ class AttendanceScreen(Screen[None]):
 
     def _open_new_person(self, name: str) -> None:
         if self.draft is None:
-            self._say(TEXT["no_event"], error=True)
+            self._say(t("att.no_event"), error=True)
             return
         # Names are Chinese; a pinyin query like "zs" is not a name to pre-fill.
         prefill = "" if name.isascii() else name
@@ -414,7 +388,7 @@ class AttendanceScreen(Screen[None]):
     def action_cycle_role(self) -> None:
         line = self._current_line()
         if line is None or self.draft is None:
-            self._say(TEXT["no_line"], error=True)
+            self._say(t("att.no_line"), error=True)
             return
         try:
             self.draft.cycle_role(line.key)
@@ -422,12 +396,12 @@ class AttendanceScreen(Screen[None]):
             self._say(str(exc), error=True)
             return
         self._refresh_table(focus_key=line.key)
-        self._say(TEXT["role_now"].format(name=self._line_name(line), role=line.attendance.role))
+        self._say(t("att.role_now").format(name=self._line_name(line), role=t(f"role.{line.attendance.role}")))
 
     def action_edit_line(self) -> None:
         line = self._current_line()
         if line is None or self.draft is None:
-            self._say(TEXT["no_line"], error=True)
+            self._say(t("att.no_line"), error=True)
             return
         draft = self.draft
 
@@ -443,7 +417,7 @@ class AttendanceScreen(Screen[None]):
 
     def action_add_headcount(self) -> None:
         if self.draft is None:
-            self._say(TEXT["no_event"], error=True)
+            self._say(t("att.no_event"), error=True)
             return
         draft = self.draft
         blank = Attendance.model_construct(
@@ -456,7 +430,7 @@ class AttendanceScreen(Screen[None]):
             if attendance is not None and attendance.headcount is not None:
                 line = draft.add_headcount(attendance.headcount, attendance.note)
                 self._refresh_table(focus_key=line.key)
-                self._say(TEXT["headcount_added"].format(n=attendance.headcount))
+                self._say(t("att.headcount_added").format(n=attendance.headcount))
             self.query_one(RosterTable).focus()
 
         self.app.push_screen(LineEditor(blank, draft.event, min_share=draft.min_share), done)
@@ -464,11 +438,11 @@ class AttendanceScreen(Screen[None]):
     def action_remove_line(self) -> None:
         line = self._current_line()
         if line is None or self.draft is None:
-            self._say(TEXT["no_line"], error=True)
+            self._say(t("att.no_line"), error=True)
             return
         self.draft.remove(line.key)
         self._refresh_table()
-        self._say(TEXT["removed"].format(name=self._line_name(line)))
+        self._say(t("att.removed").format(name=self._line_name(line)))
 
     def action_focus_picker(self) -> None:
         self.query_one(PersonPicker).focus_input()
@@ -486,12 +460,12 @@ class AttendanceScreen(Screen[None]):
         if self.draft is None or self._saving:
             return
         if not self.draft.is_dirty:
-            self._say(TEXT["nothing_to_save"])
+            self._say(t("att.nothing_to_save"))
             if leave:
                 self.dismiss()
             return
         self._saving = True
-        self._say(TEXT["saving"])
+        self._say(t("att.saving"))
         self._save(*self.draft.changes(), leave=leave)
 
     @work(thread=True, exclusive=True, group="attendance-save")
@@ -510,7 +484,11 @@ class AttendanceScreen(Screen[None]):
         assert self.draft is not None
         self.draft.load(message.lines)
         self._refresh_table()
-        self._say(TEXT["saved"].format(named=self.draft.named_count(), crowd=self.draft.headcount()))
+        # The dashboard and lists count attendance: let them catch up.
+        notify_app = getattr(self.app, "data_changed", None)
+        if notify_app is not None:
+            notify_app()
+        self._say(t("att.saved").format(named=self.draft.named_count(), crowd=self.draft.headcount()))
         if message.leave:
             self.dismiss()
 
@@ -524,44 +502,46 @@ class AttendanceScreen(Screen[None]):
         elif isinstance(error, NotFound) and error.table == "attendance":
             line = self.draft.forget(error.record_id)
             self._refresh_table()
-            self._say(TEXT["deleted_meanwhile"].format(name=self._line_name(line)), error=True)
+            self._say(t("att.deleted_meanwhile").format(name=self._line_name(line)), error=True)
         elif isinstance(error, DuplicateAttendance):
             names = [ln.person.name for ln in self.draft.visible if ln.person and ln.person.id == error.person_id]
-            self._say(TEXT["duplicate"].format(name=names[0] if names else ""), error=True)
+            self._say(t("att.duplicate").format(name=names[0] if names else ""), error=True)
         elif isinstance(error, ValidationError):
-            self._say(TEXT["save_failed"].format(error=explain_text(error)), error=True)
+            self._say(t("att.save_failed").format(error=explain_text(error)), error=True)
         else:
-            self._say(TEXT["save_failed"].format(error=error), error=True)
+            self._say(t("att.save_failed").format(error=error), error=True)
 
     def _resolve_conflict(self, error: StaleRecord, leave: bool) -> None:
+        """Another session changed a line since it was loaded: show both, let the user choose."""
         assert self.draft is not None
         draft = self.draft
         theirs = error.theirs
         assert isinstance(theirs, Attendance)
         line = next((ln for ln in draft.lines if ln.stored is not None and ln.stored.id == theirs.id), None)
-        name = self._line_name(line)
-        if line is not None and line.removed:
-            body = TEXT["conflict_removed"].format(name=name)
-        else:
-            fields = "、".join(FIELD_NAMES.get(f, f) for f in error.changed)
-            body = TEXT["conflict_body"].format(
-                name=name, changed=TEXT["changed_fields"].format(fields=fields) if fields else ""
-            )
+        if line is None:
+            self._say(t("att.save_failed").format(error=error), error=True)
+            return
+        mine = line.attendance
+        rows = [
+            (t(f"att.field.{f}"), _shown(f, getattr(theirs, f)), _shown(f, getattr(mine, f)))
+            for f in ("role", "sign_in", "sign_out", "credited_tenths", "headcount", "note")
+            if getattr(theirs, f) != getattr(mine, f) or (line.removed and f == "role")
+        ]
+        if line.removed:
+            rows.insert(0, (self._line_name(line), t("att.conflict_kept"), t("att.conflict_removed_mine")))
+        self._say(t("att.conflict").format(name=self._line_name(line)), error=True)
 
         def chosen(answer: str | None) -> None:
             if answer == "mine":
                 draft.keep_mine(theirs)
-            else:
+            elif answer == "theirs":
                 draft.take_theirs(theirs)
+            else:
+                return  # cancelled: the draft stays as it is, nothing saved
             self._refresh_table()
             self.action_save(leave)
 
-        self.app.push_screen(
-            ChoiceDialog(
-                TEXT["conflict_title"], body, [("m", "mine", TEXT["keep_mine"]), ("t", "theirs", TEXT["take_theirs"])]
-            ),
-            chosen,
-        )
+        self.app.push_screen(ConflictModal(rows), chosen)
 
     # -- leaving --------------------------------------------------------------------------
     def action_leave(self) -> None:
@@ -577,9 +557,9 @@ class AttendanceScreen(Screen[None]):
 
         self.app.push_screen(
             ChoiceDialog(
-                TEXT["leave_title"],
-                TEXT["leave_body"],
-                [("s", "save", TEXT["leave_save"]), ("d", "discard", TEXT["leave_discard"]), ("escape", "stay", TEXT["leave_stay"])],
+                t("att.leave_title"),
+                t("att.leave_body"),
+                [("s", "save", t("att.leave_save")), ("d", "discard", t("att.leave_discard")), ("escape", "stay", t("att.leave_stay"))],
             ),
             chosen,
         )

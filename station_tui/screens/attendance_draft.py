@@ -13,6 +13,7 @@ from datetime import time
 from station_tui.domain import Attendance, Event, Person
 from station_tui.domain.rules import credited_tenths, default_times
 from station_tui.domain.vocab import ROLES
+from station_tui.locale import t
 
 #: ``r`` cycles through the roles in this order; most attendees are 群众.
 ROLE_CYCLE = ("群众", "志愿者", "宣讲员")
@@ -95,7 +96,7 @@ class Draft:
     # -- changing -------------------------------------------------------------------------
     def add_person(self, person: Person) -> Line:
         if self.has_person(str(person.id)):
-            raise DraftError(f"{person.name} 已经在签到名单上了，同一人不能重复添加")
+            raise DraftError(t("att.duplicate_person", name=person.name))
         # A volunteer at an activity is usually serving; at a lecture people mostly listen.
         role = "志愿者" if person.is_volunteer and self.event_kind == "activity" else "群众"
         # A person removed and added back before saving: revive the stored line.
@@ -115,7 +116,7 @@ class Draft:
     def cycle_role(self, key: str) -> Line:
         line = self.line(key)
         if line.is_headcount:
-            raise DraftError("不记名人数没有角色")
+            raise DraftError(t("att.headcount_no_role"))
         current = line.attendance.role or "群众"
         following = ROLE_CYCLE[(ROLE_CYCLE.index(current) + 1) % len(ROLE_CYCLE)]
         line.attendance = self._with_role(line.attendance, following)

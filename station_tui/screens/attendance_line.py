@@ -20,27 +20,9 @@ from station_tui.domain.clock import ClockError, format_clock, parse_clock
 from station_tui.domain.hours import HoursError, format_tenths, parse_hours
 from station_tui.domain.rules import check_credit, credited_tenths
 from station_tui.domain.vocab import ROLES
+from station_tui.locale import t
+from station_tui.widgets.localized import Localized, cursor_blink
 
-TEXT = {
-    "title_person": "签到：{name}",
-    "title_headcount": "不记名人数",
-    "role": "角色",
-    "sign_in": "签到",
-    "sign_out": "签退",
-    "hours": "服务时长",
-    "headcount": "人数",
-    "note": "备注",
-    "time_hint": "如 08:30",
-    "hours_hint": "小时，如 2 或 1.5",
-    "headcount_hint": "到场但未登记姓名的人数",
-    "computed": "按签到签退计算：{hours} 小时（最多 {cap} 小时）",
-    "computed_uncapped": "按签到签退计算：{hours} 小时",
-    "hours_volunteers_only": "只有志愿者记服务时长",
-    "headcount_needed": "请填写人数（整数）",
-    "ok": "确定",
-    "cancel": "取消",
-    "fix_first": "请先改正标红的项目",
-}
 
 
 #: Rules that check several fields at once, and the field the user should fix.
@@ -54,7 +36,7 @@ _ERROR_FIELDS = {
 }
 
 
-class LineEditor(ModalScreen["Attendance | None"]):
+class LineEditor(Localized, ModalScreen["Attendance | None"]):
     DEFAULT_CSS = """
     LineEditor { align: center middle; }
     LineEditor > #dialog {
@@ -74,8 +56,8 @@ class LineEditor(ModalScreen["Attendance | None"]):
     """
 
     BINDINGS = [
-        Binding("ctrl+s", "ok", "确定", id="line_editor.ok", priority=True),
-        Binding("escape", "cancel", "取消", id="line_editor.cancel"),
+        Binding("ctrl+s", "ok", "key.yes", id="line_editor.ok", priority=True),
+        Binding("escape", "cancel", "key.cancel", id="line_editor.cancel"),
     ]
 
     def __init__(self, attendance: Attendance, event: Event, *, person_name: str = "", min_share: float = 0.0) -> None:
@@ -99,46 +81,48 @@ class LineEditor(ModalScreen["Attendance | None"]):
         att = self.attendance
         with Vertical(id="dialog") as dialog:
             if self.headcount_mode:
-                dialog.border_title = TEXT["title_headcount"]
+                dialog.border_title = t("att_line.title_headcount")
                 yield from self._row(
-                    TEXT["headcount"],
-                    Input(str(att.headcount or ""), placeholder=TEXT["headcount_hint"], id="headcount", max_length=6, compact=True),
+                    t("att_line.headcount"),
+                    Input(str(att.headcount or ""), placeholder=t("att_line.headcount_hint"), id="headcount", max_length=6, compact=True),
                     "headcount",
                 )
             else:
-                dialog.border_title = TEXT["title_person"].format(name=self.person_name)
+                dialog.border_title = t("att_line.title_person").format(name=self.person_name)
                 yield from self._row(
-                    TEXT["role"],
-                    Select([(r, r) for r in ROLES], value=att.role or "群众", allow_blank=False, id="role", compact=True),
+                    t("att_line.role"),
+                    Select([(t(f"role.{r}"), r) for r in ROLES], value=att.role or "群众", allow_blank=False, id="role", compact=True),
                     "role",
                 )
                 yield from self._row(
-                    TEXT["sign_in"], Input(format_clock(att.sign_in), placeholder=TEXT["time_hint"], id="sign_in", compact=True), "sign_in"
+                    t("att_line.sign_in"), Input(format_clock(att.sign_in), placeholder=t("att_line.time_hint"), id="sign_in", compact=True), "sign_in"
                 )
                 yield from self._row(
-                    TEXT["sign_out"],
-                    Input(format_clock(att.sign_out), placeholder=TEXT["time_hint"], id="sign_out", compact=True),
+                    t("att_line.sign_out"),
+                    Input(format_clock(att.sign_out), placeholder=t("att_line.time_hint"), id="sign_out", compact=True),
                     "sign_out",
                 )
                 yield from self._row(
-                    TEXT["hours"],
+                    t("att_line.hours"),
                     Input(
                         format_tenths(att.credited_tenths) if att.credited_tenths else "",
-                        placeholder=TEXT["hours_hint"],
+                        placeholder=t("att_line.hours_hint"),
                         id="hours",
                         compact=True,
                     ),
                     "hours",
                 )
                 yield Static("", id="computed")
-            yield from self._row(TEXT["note"], Input(att.note or "", id="note", max_length=200, compact=True), "note")
+            yield from self._row(t("att_line.note"), Input(att.note or "", id="note", max_length=200, compact=True), "note")
             yield Static("", id="message")
             with Horizontal(id="buttons"):
-                yield Button(f"{TEXT['ok']} Ctrl+S", id="ok", variant="primary", compact=True)
-                yield Button(f"{TEXT['cancel']} Esc", id="cancel", compact=True)
+                yield Button(f"{t('att_line.ok')} Ctrl+S", id="ok", variant="primary", compact=True)
+                yield Button(f"{t('att_line.cancel')} Esc", id="cancel", compact=True)
         yield Footer()
 
     def on_mount(self) -> None:
+        for field in self.query(Input):
+            field.cursor_blink = cursor_blink()
         first = "#headcount" if self.headcount_mode else ("#hours" if self.attendance.role == "志愿者" else "#role")
         self.query_one(first).focus()
         if not self.headcount_mode:
@@ -155,7 +139,7 @@ class LineEditor(ModalScreen["Attendance | None"]):
         if self.headcount_mode:
             text = self._value("headcount").strip()
             if not text.isdigit():
-                problems["headcount"] = TEXT["headcount_needed"]
+                problems["headcount"] = t("att_line.headcount_needed")
             else:
                 values["headcount"] = int(text)
         else:
@@ -205,7 +189,7 @@ class LineEditor(ModalScreen["Attendance | None"]):
         hours.disabled = role != "志愿者"
         computed = self.query_one("#computed", Static)
         if role != "志愿者":
-            computed.update(TEXT["hours_volunteers_only"])
+            computed.update(t("att_line.hours_volunteers_only"))
             return
         try:
             sign_in, sign_out = parse_clock(self._value("sign_in")), parse_clock(self._value("sign_out"))
@@ -216,9 +200,9 @@ class LineEditor(ModalScreen["Attendance | None"]):
         suggestion = format_tenths(tenths) if tenths else ""
         length = self.event.minutes
         computed.update(
-            TEXT["computed"].format(hours=format_tenths(tenths), cap=format_tenths(length // 6))
+            t("att_line.computed").format(hours=format_tenths(tenths), cap=format_tenths(length // 6))
             if length
-            else TEXT["computed_uncapped"].format(hours=format_tenths(tenths))
+            else t("att_line.computed_uncapped").format(hours=format_tenths(tenths))
         )
         if hours.value.strip() in ("", self._auto_hours):
             self._auto_hours = suggestion
@@ -239,7 +223,7 @@ class LineEditor(ModalScreen["Attendance | None"]):
         attendance, problems = self._read()
         self._show(problems)
         if attendance is None:
-            self.query_one("#message", Static).update(TEXT["fix_first"])
+            self.query_one("#message", Static).update(t("att_line.fix_first"))
             first = next(iter(problems))
             target = self.query(f"#{first}")
             if target:

@@ -17,26 +17,10 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Footer, Input, Label, Select, Static
 
 from station_tui.domain import FieldProblem, Person, explain
+from station_tui.domain.vocab import GENDERS
+from station_tui.locale import t
+from station_tui.widgets.localized import Localized, cursor_blink
 
-TEXT = {
-    "title": "新建人员",
-    "name": "姓名",
-    "gender": "性别",
-    "gender_blank": "未填",
-    "birth_year": "出生年份",
-    "phone": "手机号",
-    "is_volunteer": "是志愿者",
-    "name_hint": "必填",
-    "birth_year_hint": "如 1968，可不填",
-    "phone_hint": "11 位手机号，可不填",
-    "save": "保存",
-    "cancel": "取消",
-    "saving": "正在保存……",
-    "fix_first": "请先改正标红的项目",
-    "pinyin_name": "“{name}”像是拼音，请切换到中文输入法输入姓名",
-    "exists": "人员库里已有 {name}，直接使用这位",
-    "save_failed": "保存失败，填写的内容都还在，可以再试一次：{error}",
-}
 
 FIELDS = ("name", "gender", "birth_year", "phone", "is_volunteer")
 
@@ -45,7 +29,7 @@ def _looks_like_pinyin(name: str) -> bool:
     return bool(name) and name.isascii() and name.isalpha() and name.islower()
 
 
-class NewPersonForm(ModalScreen["Person | None"]):
+class NewPersonForm(Localized, ModalScreen["Person | None"]):
     """Returns the stored person (new, or the existing same one), or None when cancelled."""
 
     DEFAULT_CSS = """
@@ -71,8 +55,8 @@ class NewPersonForm(ModalScreen["Person | None"]):
     """
 
     BINDINGS = [
-        Binding("ctrl+s", "save", "保存", id="new_person.save", priority=True),
-        Binding("escape", "cancel", "取消", id="new_person.cancel"),
+        Binding("ctrl+s", "save", "key.save", id="new_person.save", priority=True),
+        Binding("escape", "cancel", "key.cancel", id="new_person.cancel"),
     ]
 
     class _Saved(Message):
@@ -94,35 +78,37 @@ class NewPersonForm(ModalScreen["Person | None"]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog") as dialog:
-            dialog.border_title = TEXT["title"]
+            dialog.border_title = t("new_person.title")
             with Horizontal(classes="row"):
-                yield Label(TEXT["name"], classes="label")
-                yield Input(self._initial_name, placeholder=TEXT["name_hint"], id="name", max_length=20, compact=True)
+                yield Label(t("new_person.name"), classes="label")
+                yield Input(self._initial_name, placeholder=t("new_person.name_hint"), id="name", max_length=20, compact=True)
             yield Static("", id="name-problem", classes="problem -empty")
             with Horizontal(classes="row"):
-                yield Label(TEXT["gender"], classes="label")
+                yield Label(t("new_person.gender"), classes="label")
                 yield Select(
-                    [("男", "男"), ("女", "女")], prompt=TEXT["gender_blank"], id="gender", allow_blank=True, compact=True
+                    [(t(f"gender.{g}"), g) for g in GENDERS], prompt=t("new_person.gender_blank"), id="gender", allow_blank=True, compact=True
                 )
             yield Static("", id="gender-problem", classes="problem -empty")
             with Horizontal(classes="row"):
-                yield Label(TEXT["birth_year"], classes="label")
-                yield Input(placeholder=TEXT["birth_year_hint"], id="birth_year", max_length=4, compact=True)
+                yield Label(t("new_person.birth_year"), classes="label")
+                yield Input(placeholder=t("new_person.birth_year_hint"), id="birth_year", max_length=4, compact=True)
             yield Static("", id="birth_year-problem", classes="problem -empty")
             with Horizontal(classes="row"):
-                yield Label(TEXT["phone"], classes="label")
-                yield Input(placeholder=TEXT["phone_hint"], id="phone", max_length=20, compact=True)
+                yield Label(t("new_person.phone"), classes="label")
+                yield Input(placeholder=t("new_person.phone_hint"), id="phone", max_length=20, compact=True)
             yield Static("", id="phone-problem", classes="problem -empty")
             with Horizontal(classes="row"):
-                yield Checkbox(TEXT["is_volunteer"], self._initial_volunteer, id="is_volunteer", compact=True)
+                yield Checkbox(t("new_person.is_volunteer"), self._initial_volunteer, id="is_volunteer", compact=True)
             yield Static("", id="is_volunteer-problem", classes="problem -empty")
             yield Static("", id="message")
             with Horizontal(id="buttons"):
-                yield Button(f"{TEXT['save']} Ctrl+S", id="save", variant="primary", compact=True)
-                yield Button(f"{TEXT['cancel']} Esc", id="cancel", compact=True)
+                yield Button(f"{t('new_person.save')} Ctrl+S", id="save", variant="primary", compact=True)
+                yield Button(f"{t('new_person.cancel')} Esc", id="cancel", compact=True)
         yield Footer()
 
     def on_mount(self) -> None:
+        for field in self.query(Input):
+            field.cursor_blink = cursor_blink()
         name = self.query_one("#name", Input)
         name.focus()
         name.cursor_position = len(name.value)
@@ -142,7 +128,7 @@ class NewPersonForm(ModalScreen["Person | None"]):
         values = self._values()
         name = str(values["name"]).strip()
         # Initials typed into the picker ("zjg") are not a name; the IME was probably off.
-        pinyin = [FieldProblem("name", "", TEXT["pinyin_name"].format(name=name))] if _looks_like_pinyin(name) else []
+        pinyin = [FieldProblem("name", "", t("new_person.pinyin_name").format(name=name))] if _looks_like_pinyin(name) else []
         try:
             person = Person.model_validate(values)
         except ValidationError as exc:
@@ -177,12 +163,12 @@ class NewPersonForm(ModalScreen["Person | None"]):
         self._show(problems, only_touched=False)
         message = self.query_one("#message", Static)
         if person is None:
-            message.update(TEXT["fix_first"])
+            message.update(t("new_person.fix_first"))
             first = next((p.field for p in problems if p.field in FIELDS), "name")
             self.query_one(f"#{first}").focus()
             return
         self._saving = True
-        message.update(TEXT["saving"])
+        message.update(t("new_person.saving"))
         self._store_person(person)
 
     @on(Button.Pressed, "#cancel")
@@ -204,10 +190,10 @@ class NewPersonForm(ModalScreen["Person | None"]):
     @on(_Saved)
     def _saved(self, message: _Saved) -> None:
         if message.existed:
-            self.app.notify(TEXT["exists"].format(name=message.person.name))
+            self.app.notify(t("new_person.exists").format(name=message.person.name))
         self.dismiss(message.person)
 
     @on(_Failed)
     def _failed(self, message: _Failed) -> None:
         self._saving = False
-        self.query_one("#message", Static).update(TEXT["save_failed"].format(error=message.error))
+        self.query_one("#message", Static).update(t("new_person.save_failed").format(error=message.error))

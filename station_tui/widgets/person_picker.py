@@ -23,22 +23,14 @@ from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option
 
 from station_tui.storage.repositories.people import mask_phone
+from station_tui.locale import t
+from station_tui.widgets.localized import Localized, cursor_blink
 
 if TYPE_CHECKING:
     from station_tui.domain import Person
 
 NEW_PERSON = "__new_person__"
 
-TEXT = {
-    "placeholder": "添加人员：输入姓名、全拼或首字母（如 zs），↓↑ 选择，回车加入",
-    "new_person": "＋ 新建人员“{name}”",
-    "new_person_blank": "＋ 新建人员",
-    "no_match": "（没有找到“{name}”）",
-    "volunteer": "志愿者",
-    "on_roster": "已在名单",
-    "search_failed": "查找人员失败：{error}",
-    "more": "……还有更多，请多输入几个字",
-}
 
 Search = Callable[[str, int], "list[Person]"]
 
@@ -52,18 +44,18 @@ def person_row(person: Person, *, taken: bool = False) -> Text:
     """One line of the picker: name, gender, birth year, masked phone, volunteer mark."""
     row = Text(no_wrap=True, overflow="ellipsis")
     row.append(_pad(person.name, 10), style="bold")
-    row.append(_pad(person.gender or "", 3))
+    row.append(_pad(t(f"gender.{person.gender}") if person.gender else "", 5))
     row.append(_pad(str(person.birth_year or ""), 6))
     row.append(_pad(mask_phone(person.phone), 13))
     if person.is_volunteer:
-        row.append(TEXT["volunteer"], style="green")
+        row.append(t("picker.volunteer"), style="green")
     if taken:
-        row.append("  " + TEXT["on_roster"], style="dim")
+        row.append("  " + t("picker.on_roster"), style="dim")
         row.stylize("dim")
     return row
 
 
-class PersonPicker(Widget):
+class PersonPicker(Localized, Widget):
     """An input with a drop-down of matching people."""
 
     DEFAULT_CSS = """
@@ -88,9 +80,9 @@ class PersonPicker(Widget):
     """
 
     BINDINGS = [
-        Binding("down", "move(1)", "下一个", id="picker.down", show=False),
-        Binding("up", "move(-1)", "上一个", id="picker.up", show=False),
-        Binding("escape", "close", "收起", id="picker.close"),
+        Binding("down", "move(1)", "picker.key_down", id="picker.down", show=False),
+        Binding("up", "move(-1)", "picker.key_up", id="picker.up", show=False),
+        Binding("escape", "close", "picker.key_close", id="picker.close"),
     ]
 
     class Picked(Message):
@@ -131,7 +123,9 @@ class PersonPicker(Widget):
         self._pick_when_ready = False
 
     def compose(self) -> ComposeResult:
-        yield Input(placeholder=TEXT["placeholder"], id="picker-input")
+        field = Input(placeholder=t("picker.placeholder"), id="picker-input")
+        field.cursor_blink = cursor_blink()
+        yield field
         options = OptionList(id="picker-options")
         options.can_focus = False
         yield options
@@ -173,7 +167,7 @@ class PersonPicker(Widget):
             # One more than shown, to know whether to say "more".
             people = self._search(query, self.limit + 1)
         except Exception as exc:  # a locked or broken database must not kill the screen
-            self.post_message(self._Results(query, [], TEXT["search_failed"].format(error=exc)))
+            self.post_message(self._Results(query, [], t("picker.search_failed").format(error=exc)))
             return
         self.post_message(self._Results(query, people))
 
@@ -191,11 +185,11 @@ class PersonPicker(Widget):
         for person in shown:
             options.add_option(Option(person_row(person, taken=str(person.id) in self.taken), id=str(person.id)))
         if len(message.people) > self.limit:
-            options.add_option(Option(Text(TEXT["more"], style="dim"), disabled=True))
+            options.add_option(Option(Text(t("picker.more"), style="dim"), disabled=True))
         if not shown:
-            options.add_option(Option(Text(TEXT["no_match"].format(name=message.query), style="dim"), disabled=True))
+            options.add_option(Option(Text(t("picker.no_match").format(name=message.query), style="dim"), disabled=True))
         self._shown_query = message.query
-        label = TEXT["new_person_blank"] if message.query.isascii() else TEXT["new_person"].format(name=message.query)
+        label = t("picker.new_person_blank") if message.query.isascii() else t("picker.new_person").format(name=message.query)
         options.add_option(Option(Text(label + "  Ctrl+N", style="bold"), id=NEW_PERSON))
         first_free = next((i for i, p in enumerate(shown) if str(p.id) not in self.taken), None)
         options.highlighted = first_free if first_free is not None else options.option_count - 1

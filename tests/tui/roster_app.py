@@ -8,6 +8,7 @@ from textual.app import App
 
 from station_tui.config import Settings
 from station_tui.domain import Activity, Lecture, Person
+from station_tui.locale import set_language
 from station_tui.screens.attendance import AttendanceScreen
 from station_tui.storage import Store
 
@@ -46,6 +47,7 @@ class RosterApp(App[None]):
     """Holds ``store`` (and ``settings``) like the station app, and opens one roster."""
 
     def __init__(self, store: Store, kind: str, event_id: str, settings: Settings | None = None) -> None:
+        set_language("zh_CN")
         super().__init__()
         self.store = store
         self.settings = settings or Settings()
