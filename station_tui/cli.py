@@ -7,7 +7,7 @@ import importlib
 import sys
 
 #: Subcommand modules in ``station_tui.commands``, in the order ``--help`` lists them.
-COMMANDS = ("init", "status", "template")
+COMMANDS = ("init", "status", "template", "demo")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -21,7 +21,11 @@ def build_parser() -> argparse.ArgumentParser:
         " Records of a New Era Civilization Practice Station; without a subcommand, opens the app.",
         parents=[parent],
     )
-    parser.add_argument("--demo", action="store_true", help="打开演示数据库 / open a demo database")
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="使用演示数据库（首次自动生成一年的记录）/ use the demo database (a year of records made on first use)",
+    )
     parser.add_argument("--lang", choices=("zh_CN", "en"), help="界面语言 / UI language")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMANDS:
@@ -38,6 +42,11 @@ def main(argv: list[str] | None = None) -> int:
         args.db = None
     func = getattr(args, "func", None)
     try:
+        if args.demo:
+            from station_tui.commands.demo import demo_database
+
+            # `station --demo demo …` lets the demo command fill (or refuse) the file itself.
+            args.db = str(demo_database(args.db, fill=args.command != "demo"))
         if func is None:
             return _open_app(args)
         return int(func(args) or 0)

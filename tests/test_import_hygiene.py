@@ -13,6 +13,7 @@ HEADLESS = [
     "station_tui.storage",
     "station_tui.storage.figures",
     "station_tui.config",
+    "station_tui.demo",
     "station_tui.cli",
     "sync",
 ]

@@ -129,7 +129,7 @@ class RecordForm(Localized, ModalScreen[Any]):
             else:
                 options = [(t("choice." + c) if _has_choice_label(c) else c, c) for c in field.choices]
                 current = value if value in field.choices else Select.NULL
-                allow_blank = not field.required
+                allow_blank = True  # a required choice must be made, never defaulted
             return Select(options, value=current, allow_blank=allow_blank, compact=True, id=wid, prompt=t("form.choose"))
         box = Input(
             value=display_value(field, value),

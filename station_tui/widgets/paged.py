@@ -60,6 +60,8 @@ class PagedListScreen(StationScreen):
         self._request = 0
         self._filter_timer: Any = None
         self._filter_error = ""
+        #: The record a form just saved: the cursor goes to it once the page is reloaded.
+        self._select_id: str | None = None
 
     # -- layout ------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -108,7 +110,8 @@ class PagedListScreen(StationScreen):
         if result.request != self._request:
             return  # an older answer overtaken by a newer filter
         table = self.query_one(DataTable)
-        keep = self.selected_id()
+        keep = self._select_id or self.selected_id()
+        self._select_id = None
         keep_row = table.cursor_row
         table.clear()
         for record_id, cells in result.rows:
@@ -172,7 +175,7 @@ class PagedListScreen(StationScreen):
     def action_new(self) -> None:
         from station_tui.screens.forms import open_form
 
-        open_form(self.app, self.KIND, None)
+        open_form(self.app, self.KIND, None, self._after_form)
 
     def action_edit(self) -> None:
         record_id = self.selected_id()
@@ -180,7 +183,12 @@ class PagedListScreen(StationScreen):
             return
         from station_tui.screens.forms import open_form
 
-        open_form(self.app, self.KIND, record_id)
+        open_form(self.app, self.KIND, record_id, self._after_form)
+
+    def _after_form(self, record: Any) -> None:
+        if record is not None and getattr(record, "id", None):
+            self._select_id = str(record.id)
+            self.reload()
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()

@@ -1,0 +1,127 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, time
+
+import pytest
+from textual.pilot import Pilot
+
+from station_tui.app import StationApp
+from station_tui.config import Settings
+from station_tui.domain import Activity, Lecture, Person, Station
+from station_tui.storage import Store
+from tests.conftest import TODAY
+
+
+@pytest.fixture(autouse=True)
+def _no_blink(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("STATION_CURSOR_BLINK", "0")
+    monkeypatch.delenv("STATION_EXIT_AFTER_PAINT", raising=False)
+
+
+@pytest.fixture
+def make_app(store: Store) -> Callable[..., StationApp]:
+    def make(language: str = "zh_CN") -> StationApp:
+        return StationApp(store, settings=Settings(), language=language, today=TODAY)
+
+    return make
+
+
+async def settle(pilot: Pilot, rounds: int = 3) -> None:
+    """Let workers finish and their messages be handled, then let the screen repaint."""
+    for _ in range(rounds):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+def text_of(widget: object) -> str:
+    return str(widget.render())  # type: ignore[attr-defined]
+
+
+def table_rows(table: object) -> list[list[str]]:
+    return [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]  # type: ignore[attr-defined]
+
+
+async def type_text(pilot: Pilot, text: str) -> None:
+    """Type like a user (one key event per character), waiting for the screen once."""
+    await pilot.press(*text)
+
+
+def seed(store: Store) -> None:
+    """A small, fixed station: the same rows every run, dates all before TODAY."""
+    store.station.setup(
+        Station(code="140311101201", name="甄家庄社区新时代文明实践站", township="府西街道", county="杏花岭区", manager="王秀英")
+    )
+    ctx = {"today": TODAY}
+    topics = ["学习党的二十届四中全会精神", "乡村振兴政策解读", "反诈骗知识进万家", "新修订养老保险政策", "移风易俗倡导文明新风"]
+    forms = ["集中宣讲", "屋场会", "院落会", "田间课堂", "入户宣讲"]
+    for i in range(12):
+        day = date(2026, 11 - (i // 5), 20 - (i % 5) * 3)
+        store.lectures.add(
+            Lecture.model_validate(
+                {
+                    "date": day,
+                    "start_time": time(9, 0),
+                    "end_time": time(10, 30),
+                    "topic": f"{topics[i % 5]}（第{i + 1}期）",
+                    "speaker": ["李明", "赵红梅", "王建国"][i % 3],
+                    "form": forms[i % 5],
+                    "place": "村委会议室",
+                    "audience": 30 + i * 5,
+                },
+                context=ctx,
+            )
+        )
+    activities = [
+        ("广场舞晚会", "健身体育服务"),
+        ("科普讲座：非洲猪瘟防控", "科技与科普服务"),
+        ("义务理发", "文化服务"),
+        ("四点半课堂", "教育服务"),
+        ("村庄环境大扫除", "文化服务"),
+        ("太极拳培训", "健身体育服务"),
+    ]
+    for i, (title, platform) in enumerate(activities):
+        store.activities.add(
+            Activity.model_validate(
+                {
+                    "date": date(2026, 11 - (i // 3), 18 - i * 2),
+                    "start_time": time(19, 0),
+                    "end_time": time(21, 0),
+                    "title": title,
+                    "platform": platform,
+                    "place": "文化广场",
+                    "served": 40 + i * 10,
+                    "volunteer_count": 3,
+                    "volunteer_tenths": 45,
+                },
+                context=ctx,
+            )
+        )
+    people = [
+        ("张三", "男", 1968, "13812345678", True, "V0001"),
+        ("李四", "男", 1975, "13987654321", False, None),
+        ("王秀英", "女", 1972, "13700001111", True, "V0002"),
+        ("曾小红", "女", 1990, None, False, None),
+        ("赵红梅", "女", 1981, "15011112222", True, None),
+    ]
+    for name, gender, born, phone, volunteer, number in people:
+        store.people.add(
+            Person.model_validate(
+                {
+                    "name": name,
+                    "gender": gender,
+                    "birth_year": born,
+                    "phone": phone,
+                    "is_volunteer": volunteer,
+                    "volunteer_no": number,
+                    "skills": ["理发", "维修"] if volunteer else [],
+                },
+                context=ctx,
+            )
+        )
+
+
+@pytest.fixture
+def seeded(store: Store) -> Store:
+    seed(store)
+    return store

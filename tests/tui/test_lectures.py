@@ -1,0 +1,105 @@
+"""Recording a lecture with the keyboard only, and seeing it in the list and on the dashboard."""
+
+from __future__ import annotations
+
+from textual.widgets import Button, DataTable, Static
+
+from station_tui.screens.dashboard import DashboardScreen
+from station_tui.screens.lecture_form import LectureForm
+from station_tui.screens.lectures import LectureListScreen
+from tests.tui.conftest import settle, table_rows, text_of, type_text
+
+
+async def test_new_lecture_shows_in_list_and_dashboard(seeded, make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, DashboardScreen)
+        figures = text_of(app.screen.query_one("#dash-figures", Static))
+        assert "宣讲 5 场" in figures
+
+        await pilot.press("2")
+        await settle(pilot)
+        assert isinstance(app.screen, LectureListScreen)
+        await pilot.press("c")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, LectureForm)
+        # The date is filled in with today; move on to the times and the topic.
+        await pilot.press("tab")
+        await type_text(pilot, "14:00")
+        await pilot.press("tab")
+        await type_text(pilot, "15:30")
+        await pilot.press("tab")
+        await type_text(pilot, "村规民约宣讲")
+        await pilot.press("tab")
+        await type_text(pilot, "刘书记")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+
+        assert isinstance(app.screen, LectureListScreen)
+        rows = table_rows(app.screen.query_one(DataTable))
+        assert rows[0][:3] == ["2026-11-22", "村规民约宣讲", "刘书记"]
+        assert "共 13 条" in text_of(app.screen.query_one("#list-status"))
+
+        await pilot.press("1")
+        await settle(pilot)
+        assert "宣讲 6 场" in text_of(app.screen.query_one("#dash-figures", Static))
+        platforms = text_of(app.screen.query_one("#dash-platforms", Static))
+        assert "理论宣讲          6 / 4" in platforms or "6 / 4" in platforms
+    stored = seeded.lectures.page(limit=1)[0]
+    assert stored.topic == "村规民约宣讲" and str(stored.start_time) == "14:00:00"
+
+
+async def test_form_explains_errors_and_keeps_what_was_typed(seeded, make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("2", "c")
+        await settle(pilot)
+        form = app.screen
+        await pilot.press("tab")
+        await type_text(pilot, "10:00")
+        await pilot.press("tab")
+        await type_text(pilot, "09:00")
+        await pilot.press("tab")
+        await type_text(pilot, "讲政策")
+        await pilot.pause()
+        problem = text_of(form.query_one("#form-problem"))
+        assert "结束时间 09:00 不能早于或等于开始时间 10:00" in problem
+        assert form.query_one("#form-save", Button).disabled
+        # Ctrl+S refuses: nothing is saved and nothing typed is lost.
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is form
+        assert form.query_one("#f-topic").value == "讲政策"
+        assert form.query_one("#f-end_time").value == "09:00"
+        # A date in the future is explained under the field.
+        date_box = form.query_one("#f-date")
+        date_box.value = "2027-01-01"
+        await pilot.pause()
+        assert "晚于今天" in text_of(form.query_one("#e-date"))
+    assert seeded.lectures.count() == 12
+
+
+async def test_delete_asks_first_and_soft_deletes(seeded, make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        first = table_rows(app.screen.query_one(DataTable))[0]
+        await pilot.press("d")
+        await settle(pilot)
+        assert first[1] in text_of(app.screen.query_one("#confirm-question"))
+        await pilot.press("n")  # said no: still there
+        await settle(pilot)
+        assert seeded.lectures.count() == 12
+        await pilot.press("d")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        rows = table_rows(app.screen.query_one(DataTable))
+        assert first not in rows
+    assert seeded.lectures.count() == 11
+    assert seeded.query_one("SELECT count(*) FROM lectures WHERE deleted = 1")[0] == 1

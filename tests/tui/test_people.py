@@ -1,0 +1,65 @@
+"""People: register a volunteer from the roster; phones are masked; hours are summed."""
+
+from __future__ import annotations
+
+from textual.widgets import DataTable
+
+from station_tui.screens.people import PeopleScreen
+from station_tui.screens.person_form import PersonForm
+from tests.tui.conftest import settle, table_rows, text_of, type_text
+
+
+async def test_create_volunteer_in_people_screen(seeded, make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("4")
+        await settle(pilot)
+        assert isinstance(app.screen, PeopleScreen)
+        rows = table_rows(app.screen.query_one(DataTable))
+        assert ["张三", "男", "1968", "138****5678"] == rows[[r[0] for r in rows].index("张三")][:4]
+
+        await pilot.press("c")
+        await settle(pilot)
+        assert isinstance(app.screen, PersonForm)
+        await type_text(pilot, "孙丽")
+        await pilot.press("tab", "enter", "down", "down", "enter")  # gender: 女
+        await pilot.press("tab")
+        await type_text(pilot, "1979")
+        await pilot.press("tab")
+        await type_text(pilot, "13600002222")
+        await pilot.press("tab", "enter", "down", "enter")  # volunteer: 是
+        await pilot.press("tab")
+        await type_text(pilot, "V0099")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+
+        assert isinstance(app.screen, PeopleScreen)
+        await pilot.press("f")
+        await type_text(pilot, "sl")
+        await pilot.pause(0.3)
+        await settle(pilot)
+        rows = table_rows(app.screen.query_one(DataTable))
+        assert rows[0][:6] == ["孙丽", "女", "1979", "136****2222", "V0099", "0.0"]
+        assert "共 1 条" in text_of(app.screen.query_one("#list-status"))
+    person = seeded.people.search("孙丽")[0]
+    assert person.is_volunteer and person.phone == "13600002222"
+
+
+async def test_wrong_phone_is_explained(seeded, make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("4", "c")
+        await settle(pilot)
+        form = app.screen
+        await type_text(pilot, "周强")
+        form.query_one("#f-phone").value = "12345"
+        await pilot.pause()
+        assert "应为 11 位手机号" in text_of(form.query_one("#e-phone"))
+        # Esc with something typed asks before throwing it away; "n" keeps the form.
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        assert app.screen is form and form.query_one("#f-name").value == "周强"
