@@ -1,0 +1,86 @@
+"""签到 through the real station app: from the lecture list's `a` to the dashboard's counts."""
+
+from __future__ import annotations
+
+from textual.widgets import DataTable, Input, Static
+
+from station_tui.screens.attendance import AttendanceScreen, RosterTable
+from station_tui.screens.dashboard import DashboardScreen
+from station_tui.screens.lectures import LectureListScreen
+from station_tui.storage import Store
+from station_tui.widgets.new_person import NewPersonForm
+from tests.tui.conftest import settle, table_rows, text_of
+
+
+async def test_lecture_roster_from_the_list_to_the_dashboard(seeded: Store, make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, DashboardScreen)
+        before = text_of(app.screen.query_one("#dash-figures", Static))
+        assert "签到 0 人次" in before and "志愿服务 13.5 小时" in before
+
+        await pilot.press("2")
+        await settle(pilot)
+        assert isinstance(app.screen, LectureListScreen)
+        topic = table_rows(app.screen.query_one(DataTable))[0][1]
+        await pilot.press("a")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, AttendanceScreen)
+        assert topic in text_of(screen.query_one("#event", Static))
+        assert "09:00–10:30（1.5小时）" in text_of(screen.query_one("#event", Static))
+
+        for initials in ("zs", "ls", "wxy"):
+            await pilot.press(*initials)
+            await settle(pilot)
+            await pilot.press("enter")
+            await settle(pilot)
+        # Someone new, without leaving the roster: type the name, Enter on "new person".
+        await pilot.press("刘", "芳")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, NewPersonForm)
+        assert app.screen.query_one("#name", Input).value == "刘芳"  # the typed name, pre-filled
+        await pilot.press("tab", "tab", *"1979", "ctrl+s")
+        await settle(pilot)
+        assert app.screen is screen
+        rows = table_rows(screen.query_one(RosterTable))
+        assert [r[1] for r in rows] == ["张三", "李四", "王秀英", "刘芳"]
+
+        # 王秀英 serves as a volunteer: r cycles the role, hours come from the lecture's times.
+        await pilot.press("tab", "up", "r")
+        rows = table_rows(screen.query_one(RosterTable))
+        assert rows[2][1:] == ["王秀英", "女", "137****1111", "志愿者", "09:00", "10:30", "1.5", ""]
+        await pilot.press("h", *"20", "ctrl+s", "ctrl+s")
+        await settle(pilot)
+        assert "已保存签到名单：4 人，不记名 20 人" in text_of(screen.query_one("#status", Static))
+
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, LectureListScreen)
+        await pilot.press("1")
+        await settle(pilot)
+        figures = text_of(app.screen.query_one("#dash-figures", Static))
+        # Four named lines and a headcount of 20 are person-times; the volunteer's 1.5 hours add up.
+        assert "签到 24 人次" in figures
+        assert "志愿服务 15.0 小时" in figures
+
+
+async def test_attendance_screen_in_english(seeded: Store, make_app) -> None:
+    app = make_app("en")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("3")
+        await settle(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        assert isinstance(app.screen, AttendanceScreen)
+        assert "Attendance (activity)" in text_of(app.screen.query_one("#event", Static))
+        await pilot.press(*"zhm")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "Added 赵红梅 (Volunteer)" in text_of(app.screen.query_one("#status", Static))
+        assert "volunteer hours 2.0" in text_of(app.screen.query_one("#summary", Static))
