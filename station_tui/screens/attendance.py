@@ -181,8 +181,12 @@ class AttendanceScreen(Localized, Screen[None]):
 
     # -- keys -----------------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        on_roster = self.focused is not None and isinstance(self.focused, RosterTable)
         if action in self.ROW_ACTIONS:
-            return self.focused is not None and isinstance(self.focused, RosterTable)
+            return on_roster
+        if action == "new_person":
+            # Offered where people are added; hiding it on the roster keeps the footer in 80 columns.
+            return not on_roster
         return True
 
     def on_descendant_focus(self) -> None:

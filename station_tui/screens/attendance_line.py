@@ -40,7 +40,7 @@ class LineEditor(Localized, ModalScreen["Attendance | None"]):
     DEFAULT_CSS = """
     LineEditor { align: center middle; }
     LineEditor > #dialog {
-        width: 60; height: auto; max-height: 22;
+        width: 60; height: auto; max-height: 22; overflow-y: auto;
         border: thick $primary; border-title-align: center;
         background: $surface; padding: 0 1;
     }

@@ -38,6 +38,7 @@ class NewPersonForm(Localized, ModalScreen["Person | None"]):
         width: 64;
         height: auto;
         max-height: 22;
+        overflow-y: auto;
         border: thick $primary;
         border-title-align: center;
         background: $surface;
