@@ -15,6 +15,14 @@ from station_tui.domain.hours import format_tenths, minutes_between, minutes_to_
 from station_tui.domain.models import Event
 
 
+#: Roles that serve at an event and so are credited service hours; 群众 are served.
+SERVING_ROLES = frozenset({"宣讲员", "志愿者"})
+
+
+def is_serving(role: str | None) -> bool:
+    return role in SERVING_ROLES
+
+
 def _share(min_share: float) -> Fraction:
     # Through str() so that 0.6 means exactly 3/5, not 0.59999…
     return Fraction(str(min_share)) if min_share else Fraction(0)

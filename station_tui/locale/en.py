@@ -186,7 +186,7 @@ MESSAGES: dict[str, str] = {
     "att_line.headcount_hint": "people present but not named",
     "att_line.computed": "From sign-in/out: {hours} h (at most {cap} h)",
     "att_line.computed_uncapped": "From sign-in/out: {hours} h",
-    "att_line.hours_volunteers_only": "Only volunteers are credited hours",
+    "att_line.hours_volunteers_only": "Villagers are not credited hours (speakers and volunteers are)",
     "att_line.headcount_needed": "Please enter the number of people (whole number)",
     "att_line.ok": "OK",
     "att_line.cancel": "Cancel",

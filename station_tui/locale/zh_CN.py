@@ -196,7 +196,7 @@ MESSAGES: dict[str, str] = {
     "att_line.headcount_hint": "到场但未登记姓名的人数",
     "att_line.computed": "按签到签退计算：{hours} 小时（最多 {cap} 小时）",
     "att_line.computed_uncapped": "按签到签退计算：{hours} 小时",
-    "att_line.hours_volunteers_only": "只有志愿者记服务时长",
+    "att_line.hours_volunteers_only": "群众不记服务时长（宣讲员、志愿者才记）",
     "att_line.headcount_needed": "请填写人数（整数）",
     "att_line.ok": "确定",
     "att_line.cancel": "取消",

@@ -24,6 +24,7 @@ from textual.widgets import Button, DataTable, Footer, Static
 from station_tui.domain import Attendance, Event, Person, explain_text
 from station_tui.domain.clock import format_clock
 from station_tui.domain.hours import format_tenths
+from station_tui.domain.rules import is_serving
 from station_tui.screens.attendance_draft import Draft, DraftError, Line
 from station_tui.screens.attendance_line import LineEditor
 from station_tui.storage import DuplicateAttendance, NotFound, StaleRecord
@@ -314,7 +315,7 @@ class AttendanceScreen(Localized, Screen[None]):
         if line.is_headcount:
             return [mark, t("att.headcount_row").format(n=att.headcount), "", "", "—", "", "", "", att.note or ""]
         person = line.person
-        hours = format_tenths(att.credited_tenths) if att.role == "志愿者" else "—"
+        hours = format_tenths(att.credited_tenths) if is_serving(att.role) else "—"
         role = t(f"role.{att.role}") if att.role else ""
         return [
             mark,

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import time
 
 from station_tui.domain import Attendance, Event, Person
-from station_tui.domain.rules import credited_tenths, default_times
+from station_tui.domain.rules import credited_tenths, default_times, is_serving
 from station_tui.domain.vocab import ROLES
 from station_tui.locale import t
 
@@ -189,7 +189,7 @@ class Draft:
 
     def _with_role(self, attendance: Attendance, role: str) -> Attendance:
         update: dict[str, object] = {"role": role}
-        if role == "志愿者":
+        if is_serving(role):
             sign_in, sign_out = attendance.sign_in, attendance.sign_out
             if sign_in is None and sign_out is None:
                 sign_in, sign_out = default_times(self.event)
@@ -197,6 +197,6 @@ class Draft:
             if not attendance.credited_tenths:
                 update["credited_tenths"] = self.credit_for(sign_in, sign_out)
         else:
-            # Service hours are credited to volunteers only; the times stay as typed.
+            # 群众 are served, not serving: no hours; the times stay as typed.
             update["credited_tenths"] = 0
         return attendance.model_copy(update=update)

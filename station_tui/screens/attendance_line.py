@@ -18,7 +18,7 @@ from textual.widgets import Button, Footer, Input, Label, Select, Static
 from station_tui.domain import Attendance, Event, explain
 from station_tui.domain.clock import ClockError, format_clock, parse_clock
 from station_tui.domain.hours import HoursError, format_tenths, parse_hours
-from station_tui.domain.rules import check_credit, credited_tenths
+from station_tui.domain.rules import check_credit, credited_tenths, is_serving
 from station_tui.domain.vocab import ROLES
 from station_tui.locale import t
 from station_tui.widgets.localized import Localized, cursor_blink
@@ -123,7 +123,7 @@ class LineEditor(Localized, ModalScreen["Attendance | None"]):
     def on_mount(self) -> None:
         for field in self.query(Input):
             field.cursor_blink = cursor_blink()
-        first = "#headcount" if self.headcount_mode else ("#hours" if self.attendance.role == "志愿者" else "#role")
+        first = "#headcount" if self.headcount_mode else ("#hours" if is_serving(self.attendance.role) else "#role")
         self.query_one(first).focus()
         if not self.headcount_mode:
             self._refresh_hours_state()
@@ -151,7 +151,7 @@ class LineEditor(Localized, ModalScreen["Attendance | None"]):
                 except ClockError as exc:
                     problems[field] = str(exc)
             try:
-                values["credited_tenths"] = parse_hours(self._value("hours")) if role == "志愿者" else 0
+                values["credited_tenths"] = parse_hours(self._value("hours")) if is_serving(role) else 0
             except HoursError as exc:
                 problems["hours"] = str(exc)
         if problems:
@@ -186,9 +186,9 @@ class LineEditor(Localized, ModalScreen["Attendance | None"]):
         """Recompute the suggested hours from sign-in/out; fill them in unless typed by hand."""
         role = self.query_one("#role", Select).value
         hours = self.query_one("#hours", Input)
-        hours.disabled = role != "志愿者"
+        hours.disabled = not is_serving(role)
         computed = self.query_one("#computed", Static)
-        if role != "志愿者":
+        if not is_serving(role):
             computed.update(t("att_line.hours_volunteers_only"))
             return
         try:

@@ -99,3 +99,10 @@ def test_crediting_the_whole_event_always_meets_the_rule(share: float) -> None:
     ev = lecture()
     start, end = default_times(ev)
     assert credited_tenths(ev, start, end, share) == 20
+
+
+def test_speakers_and_volunteers_serve_villagers_are_served() -> None:
+    from station_tui.domain.rules import is_serving
+
+    assert is_serving("宣讲员") and is_serving("志愿者")
+    assert not is_serving("群众") and not is_serving(None)
