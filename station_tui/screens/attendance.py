@@ -487,8 +487,14 @@ class AttendanceScreen(Localized, Screen[None]):
     def _saved(self, message: Saved) -> None:
         self._saving = False
         assert self.draft is not None
+        # Keep the cursor on the same person (or line) although the saved roster re-sorts.
+        current = self._current_line()
+        anchor = (current.attendance.person_id or current.attendance.id) if current else None
         self.draft.load(message.lines)
-        self._refresh_table()
+        same = next(
+            (ln for ln in self.draft.visible if anchor and anchor in (ln.attendance.person_id, ln.attendance.id)), None
+        )
+        self._refresh_table(focus_key=same.key if same else None)
         # The dashboard and lists count attendance: let them catch up.
         notify_app = getattr(self.app, "data_changed", None)
         if notify_app is not None:

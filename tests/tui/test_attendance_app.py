@@ -84,3 +84,42 @@ async def test_attendance_screen_in_english(seeded: Store, make_app) -> None:
         await settle(pilot)
         assert "Added 赵红梅 (Volunteer)" in text_of(app.screen.query_one("#status", Static))
         assert "volunteer hours 2.0" in text_of(app.screen.query_one("#summary", Static))
+
+
+async def test_another_sessions_roster_change_shows_up_unless_editing(seeded: Store, make_app) -> None:
+    from station_tui.domain import Attendance
+    from station_tui.storage import Actor
+
+    lecture = seeded.lectures.page(limit=1)[0]
+    (zhang,) = seeded.people.search("张三")
+    (li,) = seeded.people.search("李四")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("2", "a")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, AttendanceScreen)
+        assert table_rows(screen.query_one(RosterTable)) == []
+
+        township = Store(seeded.path, actor=Actor(user="township", program="ssh"))
+        township.attendance.add(Attendance(event_kind="lecture", event_id=str(lecture.id), person_id=zhang.id, role="群众"))
+        await pilot.pause(2.5)  # the app polls for other sessions' commits every second
+        await settle(pilot)
+        assert [r[1] for r in table_rows(screen.query_one(RosterTable))] == ["张三"]
+
+        # While this user edits, the other session's change does not wipe what they did.
+        await pilot.press(*"ls")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        township.attendance.add(Attendance(event_kind="lecture", event_id=str(lecture.id), headcount=12))
+        township.close()
+        await pilot.pause(2.5)
+        await settle(pilot)
+        assert [r[1] for r in table_rows(screen.query_one(RosterTable))] == ["张三", "李四"]
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        names = [r[1] for r in table_rows(screen.query_one(RosterTable))]
+        assert sorted(names) == sorted(["张三", "李四", "不记名 12 人"])
+    assert li.id in {ln.attendance.person_id for ln in seeded.attendance.roster("lecture", str(lecture.id))}
