@@ -178,19 +178,20 @@ class PersonPicker(Localized, Widget):
             return  # typed on since; a newer search is on its way
         if message.error:
             self.notify(message.error, severity="error")
-        options = self.query_one(OptionList)
-        options.clear_options()
         shown = message.people[: self.limit]
         self._people = {str(p.id): p for p in shown}
-        for person in shown:
-            options.add_option(Option(person_row(person, taken=str(person.id) in self.taken), id=str(person.id)))
+        items = [Option(person_row(p, taken=str(p.id) in self.taken), id=str(p.id)) for p in shown]
         if len(message.people) > self.limit:
-            options.add_option(Option(Text(t("picker.more"), style="dim"), disabled=True))
+            items.append(Option(Text(t("picker.more"), style="dim"), disabled=True))
         if not shown:
-            options.add_option(Option(Text(t("picker.no_match").format(name=message.query), style="dim"), disabled=True))
-        self._shown_query = message.query
+            items.append(Option(Text(t("picker.no_match").format(name=message.query), style="dim"), disabled=True))
         label = t("picker.new_person_blank") if message.query.isascii() else t("picker.new_person").format(name=message.query)
-        options.add_option(Option(Text(label + "  Ctrl+N", style="bold"), id=NEW_PERSON))
+        items.append(Option(Text(label + "  Ctrl+N", style="bold"), id=NEW_PERSON))
+        # One rebuild per answer, not one per option: typing stays smooth on old PCs.
+        options = self.query_one(OptionList)
+        options.clear_options()
+        options.add_options(items)
+        self._shown_query = message.query
         first_free = next((i for i, p in enumerate(shown) if str(p.id) not in self.taken), None)
         options.highlighted = first_free if first_free is not None else options.option_count - 1
         self.add_class("-open")
