@@ -18,7 +18,6 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
-from textual import events
 from textual.widgets import Button, DataTable, Footer, Static
 
 from station_tui.domain import Attendance, Event, Person, explain_text
@@ -60,44 +59,42 @@ class RosterTable(DataTable):
     """The roster; the screen's keys act on the highlighted line."""
 
 
-class ChoiceDialog(Localized, ModalScreen[str]):
-    """A question with two or three answers, each with its own key."""
+class LeaveDialog(Localized, ModalScreen[str]):
+    """Unsaved roster changes: save and leave (s), leave without saving (d), or stay (Esc)."""
 
     DEFAULT_CSS = """
-    ChoiceDialog { align: center middle; }
-    ChoiceDialog > #dialog {
+    LeaveDialog { align: center middle; }
+    LeaveDialog > #dialog {
         width: 62; height: auto; border: thick $warning; border-title-align: center;
         background: $surface; padding: 0 1;
     }
-    ChoiceDialog #body { height: auto; margin: 1 0; }
-    ChoiceDialog #buttons { height: 3; align-horizontal: right; }
-    ChoiceDialog #buttons > Button { margin-left: 1; }
+    LeaveDialog #body { height: auto; margin: 1 0; }
+    LeaveDialog #buttons { height: 1; margin-bottom: 1; align-horizontal: right; }
+    LeaveDialog #buttons > Button { margin-left: 1; }
     """
 
-    def __init__(self, title: str, body: str, choices: list[tuple[str, str, str]]) -> None:
-        """``choices``: (key, answer, label); Esc answers with the last one."""
-        super().__init__()
-        self.title_text, self.body, self.choices = title, body, choices
-        self._keys = {key: answer for key, answer, _label in choices}
-        self._keys.setdefault("escape", choices[-1][1])
+    BINDINGS = [
+        Binding("s", "answer('save')", "att.leave_key_save", id="attendance_leave.save"),
+        Binding("d", "answer('discard')", "att.leave_key_discard", id="attendance_leave.discard"),
+        Binding("escape", "answer('stay')", "att.leave_key_stay", id="attendance_leave.stay"),
+    ]
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog") as dialog:
-            dialog.border_title = self.title_text
-            yield Static(self.body, id="body")
+            dialog.border_title = t("att.leave_title")
+            yield Static(t("att.leave_body"), id="body")
             with Horizontal(id="buttons"):
-                for _key, answer, label in self.choices:
-                    yield Button(label, id=f"answer-{answer}")
+                yield Button(t("att.leave_save"), id="answer-save", variant="primary", compact=True)
+                yield Button(t("att.leave_discard"), id="answer-discard", variant="error", compact=True)
+                yield Button(t("att.leave_stay"), id="answer-stay", compact=True)
+        yield Footer()
 
     def on_mount(self) -> None:
-        self.query(Button).first().focus()
+        # The safe answer has the focus: Enter on a reflex keeps the roster.
+        self.query_one("#answer-stay", Button).focus()
 
-    def on_key(self, event: events.Key) -> None:
-        answer = self._keys.get(event.key)
-        if answer is not None:
-            event.stop()
-            event.prevent_default()
-            self.dismiss(answer)
+    def action_answer(self, answer: str) -> None:
+        self.dismiss(answer)
 
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:
@@ -566,11 +563,4 @@ class AttendanceScreen(Localized, Screen[None]):
             elif answer == "discard":
                 self.dismiss()
 
-        self.app.push_screen(
-            ChoiceDialog(
-                t("att.leave_title"),
-                t("att.leave_body"),
-                [("s", "save", t("att.leave_save")), ("d", "discard", t("att.leave_discard")), ("escape", "stay", t("att.leave_stay"))],
-            ),
-            chosen,
-        )
+        self.app.push_screen(LeaveDialog(), chosen)
