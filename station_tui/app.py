@@ -77,8 +77,16 @@ class StationApp(Localized, App):
         language: str | None = None,
         today: date | None = None,
     ) -> None:
-        self.settings = settings if settings is not None else _load_settings()
-        self.language = set_language(language or self.settings.language)
+        self._settings = settings
+        if settings is None:
+            # Full (pydantic) settings are read after the first paint; see _warm_up().
+            from station_tui.config import quick_settings
+
+            quick = quick_settings()
+            chosen, self._minimums = quick.language, dict(quick.monthly_minimums)
+        else:
+            chosen, self._minimums = settings.language, dict(settings.monthly_minimums)
+        self.language = set_language(language or chosen)
         super().__init__()
         self.store = store
         self._today = today
@@ -89,21 +97,63 @@ class StationApp(Localized, App):
 
     # -- facts screens ask for ---------------------------------------------------------
     @property
+    def settings(self) -> Settings:
+        if self._settings is None:
+            self._settings = _load_settings(self)
+        return self._settings
+
+    @property
+    def monthly_minimums(self) -> dict[str, int]:
+        return dict(self._settings.monthly_minimums) if self._settings is not None else self._minimums
+
+    @property
     def today(self) -> date:
         """The date forms default to and "this month" means; tests pin it."""
         return self._today or date.today()
 
     # -- start-up --------------------------------------------------------------------------
     def on_mount(self) -> None:
-        station = self.store.station.current()
-        if station is None:
+        from station_tui.storage import summary
+
+        name = summary.station_name(self.store)
+        if name is None:
             from station_tui.screens.setup import SetupScreen
 
             self.push_screen(SetupScreen(), self._after_setup)
         else:
-            self.sub_title = station.name
+            self.sub_title = name
             self.switch_mode("dashboard")
         self.set_interval(POLL_SECONDS, self._poll_data_version)
+        self._load_keymap()
+        if not self.exit_after_paint:
+            self.set_timer(1.0, self._warm_up)
+
+    def _load_keymap(self) -> None:
+        """``keymap.json`` in the config directory remaps keys by binding id, e.g.
+        ``{"list.new": "f7", "app.quit": "ctrl+q,f10"}``; the help screen shows the result."""
+        import json
+
+        from station_tui.config import config_dir
+
+        path = config_dir() / "keymap.json"
+        if not path.exists():
+            return
+        try:
+            keymap = json.loads(path.read_text(encoding="utf-8"))
+            if not isinstance(keymap, dict) or not all(isinstance(v, str) for v in keymap.values()):
+                raise ValueError("应为 {\"按键编号\": \"按键\"}")
+        except (OSError, ValueError) as exc:
+            self.notify(t("keymap.broken", path=str(path), error=str(exc)), severity="warning", timeout=15)
+            return
+        self.set_keymap(keymap)
+
+    @work(thread=True, group="warm-up")
+    def _warm_up(self) -> None:
+        """After the first paint: read the full settings (reporting a broken file) and load
+        the forms' models, so the first form opens without a pause."""
+        self.settings  # noqa: B018 - loads and validates
+        import station_tui.screens.lecture_form  # noqa: F401
+        import station_tui.widgets.form  # noqa: F401
 
     def _after_setup(self, station: object) -> None:
         self.sub_title = getattr(station, "name", "")
@@ -152,10 +202,11 @@ class StationApp(Localized, App):
         open_form(self, kind, None)
 
 
-def _load_settings() -> Settings:
+def _load_settings(app: App) -> Settings:
     from station_tui.config import Settings, SettingsError, load_settings
 
     try:
         return load_settings()
-    except SettingsError:
+    except SettingsError as exc:
+        app.call_later(app.notify, t("settings.broken", error=str(exc)), severity="warning", timeout=15)
         return Settings()

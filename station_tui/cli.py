@@ -60,21 +60,14 @@ def main(argv: list[str] | None = None) -> int:
 
 def _open_app(args: argparse.Namespace) -> int:
     """No subcommand: open the Textual app on the station database."""
-    from station_tui.commands.common import CommandError, open_store
-    from station_tui.config import Settings, SettingsError, load_settings
+    from station_tui.commands.common import open_store
 
-    try:
-        settings = load_settings()
-    except SettingsError as exc:
-        print(f"{exc}\n（已使用默认设置 / using default settings）", file=sys.stderr)
-        settings = Settings()
-    if getattr(args, "demo", False) and args.db is None:
-        raise CommandError("演示数据库尚未提供，请用 --db 指定数据库 / demo database not available here")
     store = open_store(args)
     try:
         from station_tui.app import StationApp
 
-        StationApp(store, settings=settings, language=args.lang).run()
+        # Settings are read by the app itself (quickly for the first screen, fully after it).
+        StationApp(store, language=args.lang).run()
     finally:
         store.close()
     return 0

@@ -7,15 +7,28 @@ from __future__ import annotations
 
 import json
 import os
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, Field, ValidationError
+from station_tui.domain.vocab import PLATFORMS
 
-from station_tui.domain.vocab import DEFAULT_TEAM_CATEGORIES, PLATFORMS
+if TYPE_CHECKING:
+    from station_tui.settings_model import Settings
 
 APP_NAME = "station-tui"
 DB_ENV = "STATION_DB"
 CONFIG_ENV = "STATION_CONFIG_DIR"
+
+
+def __getattr__(name: str) -> Any:
+    # The pydantic model is made on first use (PEP 562): the app's start-up path only needs
+    # quick_settings() and must not pay for importing pydantic.
+    if name == "Settings":
+        from station_tui.settings_model import Settings
+
+        return Settings
+    raise AttributeError(f"module 'station_tui.config' has no attribute {name!r}")
 
 
 def data_dir() -> Path:
@@ -47,22 +60,8 @@ def resolve_db_path(cli_value: str | os.PathLike[str] | None) -> Path:
     return default_db_path()
 
 
-def _default_minimums() -> dict[str, int]:
+def default_minimums() -> dict[str, int]:
     return {p: (4 if p == "理论宣讲" else 1) for p in PLATFORMS}
-
-
-class Settings(BaseModel):
-    """The station's local settings (``settings.json`` in the config directory)."""
-
-    language: str = Field(default="zh_CN", pattern=r"^(zh_CN|en)$")
-    #: Monthly minimums per platform set by the county (理论宣讲 ≥ 4, the others ≥ 1).
-    monthly_minimums: dict[str, int] = Field(default_factory=_default_minimums)
-    team_categories: list[str] = Field(default_factory=lambda: list(DEFAULT_TEAM_CATEGORIES))
-    #: Some provinces credit hours only when sign-in to sign-out covers this share of the event.
-    min_attendance_share: float = Field(default=0.0, ge=0.0, le=1.0)
-    #: PIPL: ID numbers leave the PC only when this is switched on.
-    upload_id_numbers: bool = False
-    sync_interval_minutes: int = Field(default=15, ge=1)
 
 
 class SettingsError(Exception):
@@ -74,6 +73,10 @@ def settings_path() -> Path:
 
 
 def load_settings(path: Path | None = None) -> Settings:
+    from pydantic import ValidationError
+
+    from station_tui.settings_model import Settings
+
     path = path or settings_path()
     if not path.exists():
         return Settings()
@@ -81,6 +84,34 @@ def load_settings(path: Path | None = None) -> Settings:
         return Settings.model_validate(json.loads(path.read_text(encoding="utf-8")))
     except (ValueError, ValidationError) as exc:
         raise SettingsError(f"设置文件 {path} 有误：{exc}") from exc
+
+
+@dataclass(frozen=True)
+class QuickSettings:
+    """The two settings the app's first screen needs, read without pydantic. Anything
+    malformed falls back to the default here; ``load_settings`` reports it properly."""
+
+    language: str = "zh_CN"
+    monthly_minimums: dict[str, int] = field(default_factory=default_minimums)
+
+
+def quick_settings(path: Path | None = None) -> QuickSettings:
+    path = path or settings_path()
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return QuickSettings()
+    if not isinstance(data, dict):
+        return QuickSettings()
+    language = data.get("language")
+    minimums = data.get("monthly_minimums")
+    ok_minimums = isinstance(minimums, dict) and all(
+        isinstance(k, str) and isinstance(v, int) and not isinstance(v, bool) for k, v in minimums.items()
+    )
+    return QuickSettings(
+        language=language if language in ("zh_CN", "en") else "zh_CN",
+        monthly_minimums=dict(minimums) if ok_minimums else default_minimums(),
+    )
 
 
 def save_settings(settings: Settings, path: Path | None = None) -> None:

@@ -99,7 +99,8 @@ def test_bad_years_are_refused_with_a_message(tmp_path: Path, years: str) -> Non
 def test_station_dash_demo_on_a_fresh_home_creates_the_demo_database(tmp_path: Path) -> None:
     real_ledger = tmp_path / "real.db"
     # STATION_DB is the station's real ledger: --demo must not touch it.
-    first = run_station("--demo", home=tmp_path, extra_env={"STATION_DB": str(real_ledger)})
+    # (`station --demo` alone opens the app; `status` shows the same database headless.)
+    first = run_station("--demo", "status", home=tmp_path, extra_env={"STATION_DB": str(real_ledger)})
     assert first.returncode == 0, first.stderr
     demo_db = tmp_path / "data" / "station-tui" / "demo.db"
     assert demo_db.exists()
@@ -111,7 +112,7 @@ def test_station_dash_demo_on_a_fresh_home_creates_the_demo_database(tmp_path: P
     assert f"数据库：{demo_db}" in first.stdout
     outbox = count(demo_db, "SELECT count(*) FROM outbox")
 
-    second = run_station("--demo", home=tmp_path)
+    second = run_station("--demo", "status", home=tmp_path)
     assert second.returncode == 0, second.stderr
     assert "正在生成" not in second.stderr
     assert count(demo_db, "SELECT count(*) FROM outbox") == outbox
@@ -127,7 +128,7 @@ def test_station_dash_demo_remakes_an_interrupted_demo_file(tmp_path: Path) -> N
 
         store.set_meta("demo", "started")  # what an interrupted first fill leaves behind
         store.people.add(Person(name="半途而废"))
-    out = run_station("--demo", home=tmp_path)
+    out = run_station("--demo", "status", home=tmp_path)
     assert out.returncode == 0, out.stderr
     assert count(demo_db, "SELECT count(*) FROM people WHERE name = '半途而废'") == 0
     assert count(demo_db, "SELECT count(*) FROM lectures") > 100
@@ -151,7 +152,7 @@ def test_station_demo_explains_an_interrupted_fill_of_its_own_file(tmp_path: Pat
 
 def test_dash_demo_with_db_uses_that_file(tmp_path: Path) -> None:
     db = tmp_path / "mine-demo.db"
-    out = run_station("--demo", "--db", str(db), home=tmp_path)
+    out = run_station("--demo", "--db", str(db), "status", home=tmp_path)
     assert out.returncode == 0, out.stderr
     assert count(db, "SELECT count(*) FROM activities") > 100
     assert not (tmp_path / "data" / "station-tui" / "demo.db").exists()

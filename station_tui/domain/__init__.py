@@ -1,33 +1,55 @@
-"""Domain models and pure rules of a 新时代文明实践站. No I/O, no Textual."""
+"""Domain models and pure rules of a 新时代文明实践站. No I/O, no Textual.
 
-from station_tui.domain.errors import FieldProblem, explain, explain_text
-from station_tui.domain.models import (
-    Activity,
-    Attendance,
-    Event,
-    Figures,
-    Lecture,
-    Person,
-    Record,
-    Station,
-    Team,
-    TeamMember,
-    Venue,
-)
+Names are exported lazily (PEP 562): ``domain.vocab`` and ``domain.hours`` are pure Python,
+and importing them must not pay for pydantic, which the app's start-up path avoids.
+"""
 
-__all__ = [
-    "Activity",
-    "Attendance",
-    "Event",
-    "FieldProblem",
-    "Figures",
-    "Lecture",
-    "Person",
-    "Record",
-    "Station",
-    "Team",
-    "TeamMember",
-    "Venue",
-    "explain",
-    "explain_text",
-]
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+_EXPORTS = {
+    "FieldProblem": "errors",
+    "explain": "errors",
+    "explain_text": "errors",
+    "Activity": "models",
+    "Attendance": "models",
+    "Event": "models",
+    "Figures": "models",
+    "Lecture": "models",
+    "Person": "models",
+    "Record": "models",
+    "Station": "models",
+    "Team": "models",
+    "TeamMember": "models",
+    "Venue": "models",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'station_tui.domain' has no attribute {name!r}")
+    value = getattr(import_module(f"station_tui.domain.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+if TYPE_CHECKING:
+    from station_tui.domain.errors import FieldProblem, explain, explain_text
+    from station_tui.domain.models import (
+        Activity,
+        Attendance,
+        Event,
+        Figures,
+        Lecture,
+        Person,
+        Record,
+        Station,
+        Team,
+        TeamMember,
+        Venue,
+    )

@@ -67,15 +67,15 @@ MESSAGES: dict[str, str] = {
     "dash.hours": "志愿服务 {hours} 小时",
     "dash.people": "人员 {people} 人，志愿者 {volunteers} 人",
     "dash.latest": "最近记录（回车打开）",
-    "dash.no_records": "还没有记录：按 l 新建宣讲，按 v 新建活动",
+    "dash.no_records": "还没有记录：l 新建宣讲，v 新建活动",
     "dash.audience": "{n} 人次",
     # lists
     "list.status": "第 {page}/{pages} 页 · 共 {total} 条 · PgDn/n 下页 PgUp/p 上页",
     "list.empty": "没有符合条件的记录 · 按 c 新建",
     "filter.lecture_text": "搜索主题、宣讲人、地点（按 / 或 f）",
-    "filter.activity_text": "搜索名称、地点、品牌项目（按 / 或 f）",
+    "filter.activity_text": "搜索名称、地点（按 / 或 f）",
     "filter.person_text": "搜索姓名、拼音或首字母、手机号（按 / 或 f）",
-    "filter.month": "月份 如 2026-11",
+    "filter.month": "月份如 2026-11",
     "filter.bad_month": "月份格式应为 2026-11 或 2026，请修改后再筛选",
     "filter.all_platforms": "全部平台",
     "filter.everyone": "全部人员(v)",
@@ -154,7 +154,7 @@ MESSAGES: dict[str, str] = {
     "conflict.loaded_theirs": "已换成对方的内容，您可以继续修改",
     # setup
     "setup.title": "设置本站信息",
-    "setup.welcome": "欢迎使用！第一次使用，请先填写本站的信息（以后可以用 station init 修改）。",
+    "setup.welcome": "欢迎使用！第一次使用，请先填写本站的信息（以后可以用 station init 修改）。\nTab 下一项 · Ctrl+S 保存 · Ctrl+Q 退出",
     # attendance (the roster editor lives in its own screen)
     "attendance.missing": "签到功能尚未安装",
     # attendance roster editor (screens/attendance*.py, widgets/person_picker.py, widgets/new_person.py)
@@ -270,6 +270,8 @@ MESSAGES: dict[str, str] = {
     "role.群众": "群众",
     "gender.男": "男",
     "gender.女": "女",
+    "settings.broken": "{error}。已使用默认设置。",
+    "keymap.broken": "按键设置文件 {path} 有误（{error}），已使用默认按键。",
     # help
     "help.title": "按键说明（Esc 关闭）",
     "help.everywhere": "任何界面",
@@ -299,7 +301,7 @@ MESSAGES: dict[str, str] = {
     "palette.people.help": "村民和志愿者",
     "palette.help": "帮助",
     "palette.help.help": "全部按键",
-    "palette.person": "人员：{name}",
+    "palette.person": "人员：{name}{details}",
     "palette.lecture": "宣讲：{date} {title}",
     "palette.activity": "活动：{date} {title}",
     "palette.open_person": "打开此人的信息",

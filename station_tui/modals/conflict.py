@@ -36,8 +36,8 @@ class ConflictModal(Localized, ModalScreen["Choice | None"]):
             yield Static(t("conflict.explain"), id="conflict-explain")
             table: DataTable = DataTable(id="conflict-table", cursor_type="none", show_cursor=False)
             table.add_column(t("conflict.field"), width=12)
-            table.add_column(t("conflict.theirs"), width=24)
-            table.add_column(t("conflict.mine"), width=24)
+            table.add_column(t("conflict.theirs"), width=26)
+            table.add_column(t("conflict.mine"), width=26)
             for label, theirs, mine in self.rows or [(t("conflict.no_fields"), "", "")]:
                 table.add_row(label, theirs, mine)
             yield table

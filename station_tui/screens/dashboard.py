@@ -25,39 +25,48 @@ class DashboardFacts:
     station_name: str
     platform_counts: dict[str, int]
     minimums: dict[str, int]
-    figures: Any  # domain Figures of the month
+    #: The month's figures (the fields of domain ``Figures``, as storage.figures.numbers gives them).
+    figures: dict[str, Any]
     pending: int
     last_sync: str | None
     #: (kind, id, date, title, detail) newest first
-    latest: list[tuple[str, str, date, str, str]]
+    latest: list[tuple[str, str, str, str, str]]
 
 
 def gather(store: Any, today: date, minimums: dict[str, int], limit: int = 8) -> DashboardFacts:
-    """Everything the dashboard shows, read in the worker thread."""
+    """Everything the dashboard shows, read in the worker thread. Plain SQL results, no
+    domain models: this is the app's start-up path and it stays free of pydantic."""
     from station_tui.domain.vocab import PLATFORMS
-    from station_tui.storage import figures
+    from station_tui.storage import figures, summary
 
-    numbers = figures.compute(store, today.year, today.month)
-    counts = {p: numbers.activities_by_platform.get(p, 0) for p in PLATFORMS}
+    numbers = figures.numbers(store, today.year, today.month)  # one read transaction inside
+    recent = summary.recent(store, limit)
+    name = summary.station_name(store) or ""
+    pending = store.pending_changes()
+    last_sync = store.last_sync()
+    counts = {p: numbers["activities_by_platform"].get(p, 0) for p in PLATFORMS}
     # Lectures count under 理论宣讲 in per-platform counts (the county's rule).
-    counts["理论宣讲"] += numbers.lectures
-    latest: list[tuple[str, str, date, str, str]] = []
-    for lecture in store.lectures.latest(limit):
-        latest.append(("lecture", lecture.id, lecture.date, lecture.topic, t("dash.audience", n=lecture.audience)))
-    for activity in store.activities.latest(limit):
-        latest.append(("activity", activity.id, activity.date, activity.title, activity.platform))
-    latest.sort(key=lambda r: r[2], reverse=True)
-    station = store.station.current()
+    counts["理论宣讲"] += numbers["lectures"]
+    latest = [
+        (
+            r.kind,
+            r.id,
+            r.date,
+            r.title,
+            t("dash.audience", n=r.detail) if r.kind == "lecture" else t(f"platform.{r.detail}"),
+        )
+        for r in recent
+    ]
     return DashboardFacts(
         year=today.year,
         month=today.month,
-        station_name=station.name if station else "",
+        station_name=name,
         platform_counts=counts,
         minimums={p: int(minimums.get(p, 0)) for p in PLATFORMS},
         figures=numbers,
-        pending=store.pending_changes(),
-        last_sync=store.last_sync(),
-        latest=latest[:limit],
+        pending=pending,
+        last_sync=last_sync,
+        latest=latest,
     )
 
 
@@ -106,7 +115,7 @@ class DashboardScreen(StationScreen):
     @work(thread=True, exclusive=True, group="dashboard")
     def _gather(self) -> None:
         app = self.station_app
-        self.post_message(self.Loaded(gather(app.store, app.today, app.settings.monthly_minimums)))
+        self.post_message(self.Loaded(gather(app.store, app.today, app.monthly_minimums)))
 
     def on_dashboard_screen_loaded(self, message: Loaded) -> None:
         facts = message.facts
@@ -129,18 +138,18 @@ class DashboardScreen(StationScreen):
         self.query_one("#dash-figures", Static).update(
             "\n".join(
                 [
-                    t("dash.lectures", n=f.lectures, audience=f.lecture_audience),
-                    t("dash.activities", n=f.activities, served=f.activity_served),
-                    t("dash.person_times", n=f.attendance),
-                    t("dash.hours", hours=format_tenths(f.volunteer_tenths)),
-                    t("dash.people", people=f.people, volunteers=f.volunteers),
+                    t("dash.lectures", n=f["lectures"], audience=f["lecture_audience"]),
+                    t("dash.activities", n=f["activities"], served=f["activity_served"]),
+                    t("dash.person_times", n=f["attendance"]),
+                    t("dash.hours", hours=format_tenths(f["volunteer_tenths"])),
+                    t("dash.people", people=f["people"], volunteers=f["volunteers"]),
                 ]
             )
         )
         table = self.query_one(DataTable)
         table.clear()
         for kind, record_id, day, title, detail in facts.latest:
-            table.add_row(day.isoformat(), t(f"kind.{kind}"), title, detail, key=f"{kind}:{record_id}")
+            table.add_row(day, t(f"kind.{kind}"), title, detail, key=f"{kind}:{record_id}")
         if not facts.latest:
             table.add_row("", "", t("dash.no_records"), "", key="empty")
         if self.station_app.exit_after_paint:

@@ -84,7 +84,9 @@ def _describe(app: Any, cls: type) -> list[tuple[str, str]]:
     merged = cls._merged_bindings  # type: ignore[attr-defined]
     for bindings in merged.key_to_bindings.values():
         for binding in bindings:
-            if not binding.description:
+            # Only the app's own keys (they all have ids); Textual's generic ones are
+            # summarised under 通用.
+            if not binding.description or not binding.id:
                 continue
             if binding.id and binding.id in keymap:
                 keys = keymap[binding.id].split(",")

@@ -15,9 +15,9 @@ class LectureListScreen(EventListScreen):
     REPO = "lectures"
     COLUMNS = (
         Column("date", "col.date", 10),
-        Column("topic", "field.topic", 30),
-        Column("speaker", "field.speaker", 10),
-        Column("form", "field.form", 10),
+        Column("topic", "field.topic", 34),
+        Column("speaker", "field.speaker", 8),
+        Column("form", "field.form", 8),
         Column("audience", "col.audience", 5),
     )
 

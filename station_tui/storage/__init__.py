@@ -1,12 +1,40 @@
 """SQLite storage of a station: connection, migrations, change capture, repositories.
 
-Importable without Textual: the sync job and the CLI use it headless.
+Importable without Textual: the sync job and the CLI use it headless. Names are exported
+lazily (PEP 562) so that opening a database does not import pydantic until a repository
+that returns domain models is first used.
 """
 
-from station_tui.storage.db import Actor, DatabaseError
-from station_tui.storage.repositories.attendance import DuplicateAttendance
-from station_tui.storage.repositories.base import NotFound, StaleRecord
-from station_tui.storage.repositories.events import EventFilter
-from station_tui.storage.store import Store
+from __future__ import annotations
 
-__all__ = ["Actor", "DatabaseError", "DuplicateAttendance", "EventFilter", "NotFound", "StaleRecord", "Store"]
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+_EXPORTS = {
+    "Actor": "db",
+    "DatabaseError": "db",
+    "DuplicateAttendance": "repositories.attendance",
+    "NotFound": "repositories.base",
+    "StaleRecord": "repositories.base",
+    "EventFilter": "repositories.events",
+    "Store": "store",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'station_tui.storage' has no attribute {name!r}")
+    value = getattr(import_module(f"station_tui.storage.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+if TYPE_CHECKING:
+    from station_tui.storage.db import Actor, DatabaseError
+    from station_tui.storage.repositories.attendance import DuplicateAttendance
+    from station_tui.storage.repositories.base import NotFound, StaleRecord
+    from station_tui.storage.repositories.events import EventFilter
+    from station_tui.storage.store import Store

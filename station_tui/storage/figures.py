@@ -16,10 +16,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from station_tui.domain.models import Figures
 from station_tui.domain.vocab import PLATFORMS
 
 if TYPE_CHECKING:
+    from station_tui.domain.models import Figures
     from station_tui.storage.store import Store
 
 
@@ -45,6 +45,14 @@ FROM {table} e WHERE e.deleted = 0 {period}
 
 
 def compute(store: Store, year: int | None = None, month: int | None = None) -> Figures:
+    from station_tui.domain.models import Figures
+
+    return Figures(**numbers(store, year, month))
+
+
+def numbers(store: Store, year: int | None = None, month: int | None = None) -> dict[str, Any]:
+    """The figures as a plain dict (the fields of ``Figures``); for callers that must not
+    import pydantic, such as the app's first screen."""
     bounds = period_bounds(year, month)
     period, params = "", ()
     if bounds:
@@ -68,17 +76,17 @@ def compute(store: Store, year: int | None = None, month: int | None = None) -> 
         people, volunteers = conn.execute(
             "SELECT count(*), COALESCE(sum(is_volunteer), 0) FROM people WHERE deleted = 0"
         ).fetchone()
-    return Figures(
-        lectures=lectures,
-        lecture_audience=audience,
-        activities=activities,
-        activity_served=served,
-        activities_by_platform=by_platform,
-        volunteer_tenths=imported + credited,
-        people=people,
-        volunteers=volunteers,
-        attendance=person_times,
-    )
+    return {
+        "lectures": lectures,
+        "lecture_audience": audience,
+        "activities": activities,
+        "activity_served": served,
+        "activities_by_platform": by_platform,
+        "volunteer_tenths": imported + credited,
+        "people": people,
+        "volunteers": volunteers,
+        "attendance": person_times,
+    }
 
 
 def _attendance(conn: Any, period: str, params: tuple[str, ...]) -> tuple[int, int]:

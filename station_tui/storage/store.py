@@ -7,16 +7,19 @@ import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from station_tui.storage.db import Actor, connect, write_transaction
 from station_tui.storage.migrations import migrate
-from station_tui.storage.repositories.attendance import AttendanceRepository
-from station_tui.storage.repositories.events import ActivityRepository, LectureRepository
-from station_tui.storage.repositories.people import PeopleRepository
-from station_tui.storage.repositories.station import StationRepository
-from station_tui.storage.repositories.teams import TeamMemberRepository, TeamRepository, VenueRepository
+
+if TYPE_CHECKING:
+    from station_tui.storage.repositories.attendance import AttendanceRepository
+    from station_tui.storage.repositories.events import ActivityRepository, LectureRepository
+    from station_tui.storage.repositories.people import PeopleRepository
+    from station_tui.storage.repositories.station import StationRepository
+    from station_tui.storage.repositories.teams import TeamMemberRepository, TeamRepository, VenueRepository
 
 
 class Store:
@@ -36,14 +39,56 @@ class Store:
         except BaseException:
             self.conn.close()
             raise
-        self.station = StationRepository(self)
-        self.people = PeopleRepository(self)
-        self.teams = TeamRepository(self)
-        self.team_members = TeamMemberRepository(self)
-        self.venues = VenueRepository(self)
-        self.lectures = LectureRepository(self)
-        self.activities = ActivityRepository(self)
-        self.attendance = AttendanceRepository(self)
+
+    # -- repositories, made on first use: they import the pydantic models, which the app's
+    # start-up path (the dashboard's figures) does not need -----------------------------
+    @cached_property
+    def station(self) -> StationRepository:
+        from station_tui.storage.repositories.station import StationRepository
+
+        return StationRepository(self)
+
+    @cached_property
+    def people(self) -> PeopleRepository:
+        from station_tui.storage.repositories.people import PeopleRepository
+
+        return PeopleRepository(self)
+
+    @cached_property
+    def teams(self) -> TeamRepository:
+        from station_tui.storage.repositories.teams import TeamRepository
+
+        return TeamRepository(self)
+
+    @cached_property
+    def team_members(self) -> TeamMemberRepository:
+        from station_tui.storage.repositories.teams import TeamMemberRepository
+
+        return TeamMemberRepository(self)
+
+    @cached_property
+    def venues(self) -> VenueRepository:
+        from station_tui.storage.repositories.teams import VenueRepository
+
+        return VenueRepository(self)
+
+    @cached_property
+    def lectures(self) -> LectureRepository:
+        from station_tui.storage.repositories.events import LectureRepository
+
+        return LectureRepository(self)
+
+    @cached_property
+    def activities(self) -> ActivityRepository:
+        from station_tui.storage.repositories.events import ActivityRepository
+
+        return ActivityRepository(self)
+
+    @cached_property
+    def attendance(self) -> AttendanceRepository:
+        from station_tui.storage.repositories.attendance import AttendanceRepository
+
+        return AttendanceRepository(self)
 
     # -- plumbing -------------------------------------------------------------------------
     @contextmanager

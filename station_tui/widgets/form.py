@@ -116,8 +116,9 @@ class RecordForm(Localized, ModalScreen[Any]):
             yield Static("", id="form-problem")
             with Horizontal(classes="buttons"):
                 yield Button(t("form.save") + " (Ctrl+S)", id="form-save", variant="primary", compact=True)
-                yield Label(" ")
-                yield Button(t("form.cancel") + " (Esc)", id="form-cancel", compact=True)
+                if self.CANCELLABLE:
+                    yield Label(" ")
+                    yield Button(t("form.cancel") + " (Esc)", id="form-cancel", compact=True)
 
     def _make_widget(self, field: Field, value: Any) -> Widget:
         wid = f"f-{field.name}"

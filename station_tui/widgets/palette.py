@@ -31,8 +31,13 @@ def find_records(store: Any, query: str) -> list[tuple[str, str, str]]:
     from station_tui.storage import EventFilter
 
     found: list[tuple[str, str, str]] = []
+    from station_tui.storage.repositories.people import mask_phone
+
     for person in store.people.search(query, limit=RECORDS_PER_KIND):
-        found.append(("person", str(person.id), t("palette.person", name=person.name)))
+        # Namesakes are common in a village: show what tells them apart.
+        extra = [str(person.birth_year) if person.birth_year else "", mask_phone(person.phone)]
+        details = "（" + "，".join(e for e in extra if e) + "）" if any(extra) else ""
+        found.append(("person", str(person.id), t("palette.person", name=person.name, details=details)))
     flt = EventFilter(text=query)
     for lecture in store.lectures.page(flt, limit=RECORDS_PER_KIND):
         found.append(("lecture", str(lecture.id), t("palette.lecture", date=lecture.date.isoformat(), title=lecture.topic)))

@@ -1,0 +1,23 @@
+"""The station's settings as a validated model (``settings.json``); see config.py for where
+the file lives. A separate module so that importing ``station_tui.config`` stays cheap."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+from station_tui.config import default_minimums as _default_minimums
+from station_tui.domain.vocab import DEFAULT_TEAM_CATEGORIES
+
+
+class Settings(BaseModel):
+    """The station's local settings (``settings.json`` in the config directory)."""
+
+    language: str = Field(default="zh_CN", pattern=r"^(zh_CN|en)$")
+    #: Monthly minimums per platform set by the county (理论宣讲 ≥ 4, the others ≥ 1).
+    monthly_minimums: dict[str, int] = Field(default_factory=_default_minimums)
+    team_categories: list[str] = Field(default_factory=lambda: list(DEFAULT_TEAM_CATEGORIES))
+    #: Some provinces credit hours only when sign-in to sign-out covers this share of the event.
+    min_attendance_share: float = Field(default=0.0, ge=0.0, le=1.0)
+    #: PIPL: ID numbers leave the PC only when this is switched on.
+    upload_id_numbers: bool = False
+    sync_interval_minutes: int = Field(default=15, ge=1)

@@ -1,0 +1,61 @@
+"""The command palette finds actions and records; keys can be remapped by binding id and the
+help screen shows the keys actually in force."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from textual.widgets import Static
+
+from station_tui.screens.help import HelpScreen
+from station_tui.screens.lecture_form import LectureForm
+from station_tui.screens.lectures import LectureListScreen
+from station_tui.screens.person_form import PersonForm
+from tests.tui.conftest import settle, text_of, type_text
+
+
+async def _palette(pilot, query: str) -> None:
+    await pilot.press("ctrl+p")
+    await settle(pilot)
+    await type_text(pilot, query)
+    await pilot.pause(0.5)  # the palette searches after a short debounce
+    await settle(pilot)
+    await pilot.press("enter")
+    await settle(pilot)
+
+
+async def test_palette_opens_new_lecture_and_finds_a_person_by_initials(seeded, make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await _palette(pilot, "新建宣讲")
+        assert isinstance(app.screen, LectureForm) and app.screen.record is None
+        await pilot.press("escape")
+        await settle(pilot)
+        await _palette(pilot, "wxy")  # 王秀英 by her initials
+        assert isinstance(app.screen, PersonForm)
+        assert app.screen.query_one("#f-name").value == "王秀英"
+
+
+async def test_keymap_file_remaps_keys_and_help_shows_them(seeded, make_app) -> None:
+    config = Path(os.environ["XDG_CONFIG_HOME"]) / "station-tui"
+    config.mkdir(parents=True)
+    (config / "keymap.json").write_text(json.dumps({"list.new": "f7"}), encoding="utf-8")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        await pilot.press("c")  # no longer bound
+        await settle(pilot)
+        assert isinstance(app.screen, LectureListScreen)
+        await pilot.press("f7")
+        await settle(pilot)
+        assert isinstance(app.screen, LectureForm)
+        await pilot.press("escape", "f1")
+        await settle(pilot)
+        assert isinstance(app.screen, HelpScreen)
+        keys = text_of(app.screen.query_one("#help-keys", Static))
+        assert "f7   新建" in keys and "宣讲" in keys and "签到" in keys
