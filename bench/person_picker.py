@@ -9,8 +9,9 @@ Two measurements, each against a floor taken in the same run on the same machine
 2. **Keystroke to results** — in the roster screen at 80×24 (headless app), the time from a key
    event until the drop-down lists the results for the text typed so far, against the floor of
    the same machinery with no database: an Input whose every change runs a thread worker that
-   answers at once with nine fixed rows, shown in an OptionList. Budget: median ≤ 3× the floor
-   and under 50 ms (a lag nobody notices).
+   answers at once with nine fixed rows, shown in an OptionList. Budget: median ≤ 4× the floor
+   (the roster screen also repaints its table under the drop-down, and the search itself takes
+   about 2 ms) and under 50 ms (a lag nobody notices).
 
     uv run python bench/person_picker.py              # makes bench/.data/people-3000.db once
     uv run python bench/person_picker.py --runs 30
@@ -39,7 +40,7 @@ sys.path.insert(0, str(HERE.parent))
 DEFAULT_DB = HERE / ".data" / "people-3000.db"
 QUERIES = ("z", "zh", "zha", "zhang", "zs", "w", "wxy", "l", "ls", "张", "王秀", "138", "yi")
 SEARCH_BUDGET = 4.0
-KEY_BUDGET = 3.0
+KEY_BUDGET = 4.0
 KEY_ABSOLUTE_MS = 50.0
 ROWS = ["张三      男   1968  138****5678  志愿者"] * 9
 

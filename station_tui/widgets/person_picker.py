@@ -194,8 +194,9 @@ class PersonPicker(Localized, Widget):
         self._shown_query = message.query
         first_free = next((i for i, p in enumerate(shown) if str(p.id) not in self.taken), None)
         options.highlighted = first_free if first_free is not None else options.option_count - 1
-        self.add_class("-open")
-        self.refresh_bindings()
+        if not self.is_open:
+            self.add_class("-open")
+            self.refresh_bindings()  # Esc now closes the list: the footer says so
         if self._pick_when_ready:
             self._pick_when_ready = False
             self._choose(options.get_option_at_index(options.highlighted).id)
@@ -223,10 +224,11 @@ class PersonPicker(Localized, Widget):
     def _close(self) -> None:
         self._shown_query = None
         self._pick_when_ready = False
-        self.remove_class("-open")
-        self.query_one(OptionList).clear_options()
         self._people = {}
-        self.refresh_bindings()
+        if self.is_open:
+            self.remove_class("-open")
+            self.query_one(OptionList).clear_options()
+            self.refresh_bindings()
 
     @on(Input.Submitted, "#picker-input")
     def _enter(self, event: Input.Submitted) -> None:
