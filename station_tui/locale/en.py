@@ -188,6 +188,7 @@ MESSAGES: dict[str, str] = {
     "att_line.computed_uncapped": "From sign-in/out: {hours} h",
     "att_line.hours_volunteers_only": "Villagers are not credited hours (speakers and volunteers are)",
     "att_line.headcount_needed": "Please enter the number of people (whole number)",
+    "att_line.headcount_zero": "The count must be more than 0",
     "att_line.ok": "OK",
     "att_line.cancel": "Cancel",
     "att_line.fix_first": "Please fix the items marked in red first",

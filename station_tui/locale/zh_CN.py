@@ -198,6 +198,7 @@ MESSAGES: dict[str, str] = {
     "att_line.computed_uncapped": "按签到签退计算：{hours} 小时",
     "att_line.hours_volunteers_only": "群众不记服务时长（宣讲员、志愿者才记）",
     "att_line.headcount_needed": "请填写人数（整数）",
+    "att_line.headcount_zero": "人数应大于 0",
     "att_line.ok": "确定",
     "att_line.cancel": "取消",
     "att_line.fix_first": "请先改正标红的项目",

@@ -384,7 +384,7 @@ class AttendanceScreen(Localized, Screen[None]):
                 self._add_person(person, new=True)
             self.query_one(PersonPicker).focus_input()
 
-        self.app.push_screen(NewPersonForm(prefill, is_volunteer=self.event_kind == "activity"), done)
+        self.app.push_screen(NewPersonForm(prefill), done)
 
     # -- editing lines --------------------------------------------------------------------
     def action_cycle_role(self) -> None:

@@ -36,6 +36,20 @@ _ERROR_FIELDS = {
 }
 
 
+def confirm_discard(modal: ModalScreen, changed: bool) -> None:
+    """Esc in a small form: leave at once if nothing was typed, otherwise ask first."""
+    if not changed:
+        modal.dismiss(None)
+        return
+    from station_tui.modals.confirm import ConfirmModal
+
+    def answered(discard: bool | None) -> None:
+        if discard:
+            modal.dismiss(None)
+
+    modal.app.push_screen(ConfirmModal(t("form.discard"), confirm_label=t("form.discard_yes")), answered)
+
+
 class LineEditor(Localized, ModalScreen["Attendance | None"]):
     DEFAULT_CSS = """
     LineEditor { align: center middle; }
@@ -127,6 +141,7 @@ class LineEditor(Localized, ModalScreen["Attendance | None"]):
         self.query_one(first).focus()
         if not self.headcount_mode:
             self._refresh_hours_state()
+        self._initial = self._typed()
 
     # -- reading --------------------------------------------------------------------------
     def _value(self, field: str) -> str:
@@ -140,6 +155,8 @@ class LineEditor(Localized, ModalScreen["Attendance | None"]):
             text = self._value("headcount").strip()
             if not text.isdigit():
                 problems["headcount"] = t("att_line.headcount_needed")
+            elif int(text) == 0:
+                problems["headcount"] = t("att_line.headcount_zero")
             else:
                 values["headcount"] = int(text)
         else:
@@ -233,4 +250,7 @@ class LineEditor(Localized, ModalScreen["Attendance | None"]):
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        confirm_discard(self, self._typed() != self._initial)
+
+    def _typed(self) -> list[object]:
+        return [w.value for w in self.query("Input, Select")]  # type: ignore[attr-defined]

@@ -108,6 +108,7 @@ class NewPersonForm(Localized, ModalScreen["Person | None"]):
         yield Footer()
 
     def on_mount(self) -> None:
+        self._initial = self._values()
         for field in self.query(Input):
             field.cursor_blink = cursor_blink()
         name = self.query_one("#name", Input)
@@ -174,7 +175,9 @@ class NewPersonForm(Localized, ModalScreen["Person | None"]):
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        from station_tui.screens.attendance_line import confirm_discard
+
+        confirm_discard(self, self._values() != self._initial)
 
     @work(thread=True, exclusive=True, group="new-person")
     def _store_person(self, person: Person) -> None:

@@ -128,8 +128,8 @@ async def test_hours_longer_than_the_event_are_refused_and_kept(store: Store) ->
         assert "服务时长 2.5 小时超过了活动本身的时长（2.0 小时）" in problem
         assert editor.query_one("#hours", Input).value == "2.5"  # what was typed stays
         assert "请先改正" in str(editor.query_one("#message", Static).render())
-        # Signing out early limits the hours too.
-        await pilot.press("escape")
+        # Signing out early limits the hours too. (Esc asks before dropping the typed 2.5.)
+        await pilot.press("escape", "y")
         await pilot.press("e", "shift+tab")
         assert editor is not app.screen
         assert app.screen.query_one("#sign_out", Input).has_focus
@@ -241,3 +241,23 @@ async def test_new_person_form_explains_problems_and_keeps_what_was_typed(store:
         assert table_names(app) == ["刘芳"]
     (liu,) = store.people.search("lf")
     assert (liu.name, liu.birth_year, liu.phone) == ("刘芳", 1985, "13512345678")
+
+
+async def test_escape_from_a_small_form_asks_before_dropping_what_was_typed(store: Store) -> None:
+    lecture, _, _ = seed(store)
+    app = RosterApp(store, "lecture", str(lecture.id))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pick(pilot, "zs")
+        await pilot.press("tab", "e", "escape")  # nothing typed: closes at once
+        assert isinstance(app.screen, AttendanceScreen)
+        await pilot.press("h", *"0", "ctrl+s")
+        assert "人数应大于 0" in str(app.screen.query_one("#headcount-problem", Static).render())
+        await pilot.press("escape")
+        assert "放弃刚才填写的内容" in str(app.screen.query_one("#confirm-question", Static).render())
+        await pilot.press("n")  # keep editing: the typed count is still there
+        assert isinstance(app.screen, LineEditor)
+        assert app.screen.query_one("#headcount", Input).value == "0"
+        await pilot.press("escape", "y")
+        assert isinstance(app.screen, AttendanceScreen)
+        assert table_names(app) == ["张三"]

@@ -12,6 +12,14 @@ from station_tui.widgets.new_person import NewPersonForm
 from tests.tui.conftest import settle, table_rows, text_of
 
 
+async def until(pilot, condition, timeout: float = 10.0) -> None:  # type: ignore[no-untyped-def]
+    for _ in range(int(timeout / 0.1)):
+        if condition():
+            return
+        await pilot.pause(0.1)
+    raise AssertionError("the screen did not catch up within 10 s")
+
+
 async def test_lecture_roster_from_the_list_to_the_dashboard(seeded: Store, make_app) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
@@ -104,8 +112,8 @@ async def test_another_sessions_roster_change_shows_up_unless_editing(seeded: St
 
         township = Store(seeded.path, actor=Actor(user="township", program="ssh"))
         township.attendance.add(Attendance(event_kind="lecture", event_id=str(lecture.id), person_id=zhang.id, role="群众"))
-        await pilot.pause(2.5)  # the app polls for other sessions' commits every second
-        await settle(pilot)
+        # The app polls for other sessions' commits every second (slower on a loaded machine).
+        await until(pilot, lambda: len(table_rows(screen.query_one(RosterTable))) == 1)
         assert [r[1] for r in table_rows(screen.query_one(RosterTable))] == ["张三"]
 
         # While this user edits, the other session's change does not wipe what they did.
@@ -115,7 +123,8 @@ async def test_another_sessions_roster_change_shows_up_unless_editing(seeded: St
         await settle(pilot)
         township.attendance.add(Attendance(event_kind="lecture", event_id=str(lecture.id), headcount=12))
         township.close()
-        await pilot.pause(2.5)
+        version = app.generation
+        await until(pilot, lambda: app.generation > version)  # the app has seen the commit
         await settle(pilot)
         assert [r[1] for r in table_rows(screen.query_one(RosterTable))] == ["张三", "李四"]
         await pilot.press("ctrl+s")
