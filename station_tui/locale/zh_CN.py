@@ -208,7 +208,7 @@ MESSAGES: dict[str, str] = {
     "att.not_found": "找不到这场{kind}，可能已被删除。按 Esc 返回。",
     "att.load_failed": "载入失败：{error}。按 Esc 返回后再试。",
     "att.heading": "{kind}签到",
-    "att.length": "{hours}小时",
+    "att.length": "（{hours}小时）",
     "att.no_times": "未填起止时间",
     "att.summary": "名单 {named} 人 · 不记名 {crowd} 人 · 志愿服务 {hours} 小时",
     "att.unsaved": " · [b]未保存[/b]",

@@ -164,11 +164,11 @@ class AttendanceScreen(Localized, Screen[None]):
         table.add_column(t("att.col_name"), key="name", width=12)
         table.add_column(t("att.col_gender"), key="gender", width=4)
         table.add_column(t("att.col_phone"), key="phone", width=11)
-        table.add_column(t("att.col_role"), key="role", width=6)
+        table.add_column(t("att.col_role"), key="role", width=9)
         table.add_column(t("att.col_in"), key="in", width=5)
         table.add_column(t("att.col_out"), key="out", width=5)
         table.add_column(t("att.col_hours"), key="hours", width=4)
-        table.add_column(t("att.col_note"), key="note", width=10)
+        table.add_column(t("att.col_note"), key="note", width=7)
         yield table
         yield Static("", id="status")
         yield Footer(compact=True)
@@ -282,7 +282,7 @@ class AttendanceScreen(Localized, Screen[None]):
         header.append(t("att.heading").format(kind=self._kind_word()), style="bold")
         header.append(f" {event.date.isoformat()} {times}")
         if length:
-            header.append(f"（{length}）")
+            header.append(length)
         header.append(" " + event_title(event), style="bold")
         self.query_one("#event", Static).update(header)
 
@@ -317,7 +317,7 @@ class AttendanceScreen(Localized, Screen[None]):
         return [
             mark,
             person.name if person else "?",
-            (person.gender or "") if person else "",
+            t(f"gender.{person.gender}") if person and person.gender else "",
             mask_phone(person.phone) if person else "",
             role,
             format_clock(att.sign_in),

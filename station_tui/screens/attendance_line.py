@@ -70,7 +70,7 @@ class LineEditor(Localized, ModalScreen["Attendance | None"]):
     """
 
     BINDINGS = [
-        Binding("ctrl+s", "ok", "key.yes", id="line_editor.ok", priority=True),
+        Binding("ctrl+s", "ok", "att_line.ok", id="line_editor.ok", priority=True),
         Binding("escape", "cancel", "key.cancel", id="line_editor.cancel"),
     ]
 
