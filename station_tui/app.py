@@ -180,6 +180,21 @@ class StationApp(Localized, App):
                 refresh()
 
     # -- actions --------------------------------------------------------------------------
+    async def action_quit(self) -> None:
+        """Quit, but ask first when a screen (in any mode) holds changes not yet saved."""
+        stacks = getattr(self, "_screen_stacks", {}).values()
+        unsaved = [s for stack in stacks for s in stack if getattr(s, "has_unsaved_changes", lambda: False)()]
+        if not unsaved:
+            self.exit()
+            return
+        from station_tui.modals.confirm import ConfirmModal
+
+        def answered(leave: bool | None) -> None:
+            if leave:
+                self.exit()
+
+        self.push_screen(ConfirmModal(t("app.quit_unsaved"), confirm_label=t("app.quit_anyway")), answered)
+
     def action_help(self) -> None:
         from station_tui.screens.help import HelpScreen
 
