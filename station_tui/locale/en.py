@@ -147,6 +147,8 @@ MESSAGES: dict[str, str] = {
     "setup.title": "Station setup",
     "setup.welcome": "Welcome! Please enter your station's details first (station init changes them later).\nTab next box · Ctrl+S save · Ctrl+Q quit",
     "attendance.missing": "Attendance is not installed",
+    "app.quit_unsaved": "A roster has unsaved changes. Quit anyway?\n(Otherwise go back to it and press Ctrl+S.)",
+    "app.quit_anyway": "Quit anyway",
     # attendance roster editor (screens/attendance*.py, widgets/person_picker.py, widgets/new_person.py)
     "picker.placeholder": "Add a person: name, pinyin or initials (e.g. zs), ↓↑ choose, Enter adds",
     "picker.new_person": "+ New person \"{name}\"",

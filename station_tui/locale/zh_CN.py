@@ -157,6 +157,8 @@ MESSAGES: dict[str, str] = {
     "setup.welcome": "欢迎使用！第一次使用，请先填写本站的信息（以后可以用 station init 修改）。\nTab 下一项 · Ctrl+S 保存 · Ctrl+Q 退出",
     # attendance (the roster editor lives in its own screen)
     "attendance.missing": "签到功能尚未安装",
+    "app.quit_unsaved": "签到名单还有未保存的修改，仍然退出？\n（不退出的话，回到名单按 Ctrl+S 保存）",
+    "app.quit_anyway": "仍然退出",
     # attendance roster editor (screens/attendance*.py, widgets/person_picker.py, widgets/new_person.py)
     "picker.placeholder": "添加人员：输入姓名、全拼或首字母（如 zs），↓↑ 选择，回车加入",
     "picker.new_person": "＋ 新建人员“{name}”",

@@ -552,6 +552,10 @@ class AttendanceScreen(Localized, Screen[None]):
         self.app.push_screen(ConflictModal(rows), chosen)
 
     # -- leaving --------------------------------------------------------------------------
+    def has_unsaved_changes(self) -> bool:
+        """Asked by the app before quitting."""
+        return self.draft is not None and self.draft.is_dirty
+
     def action_leave(self) -> None:
         if self.draft is None or not self.draft.is_dirty:
             self.dismiss()

@@ -132,3 +132,27 @@ async def test_another_sessions_roster_change_shows_up_unless_editing(seeded: St
         names = [r[1] for r in table_rows(screen.query_one(RosterTable))]
         assert sorted(names) == sorted(["张三", "李四", "不记名 12 人"])
     assert li.id in {ln.attendance.person_id for ln in seeded.attendance.roster("lecture", str(lecture.id))}
+
+
+async def test_quitting_with_an_unsaved_roster_asks_first(seeded: Store, make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("2", "a")
+        await settle(pilot)
+        await pilot.press(*"ls")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("ctrl+q")
+        await settle(pilot)
+        assert "签到名单还有未保存的修改，仍然退出" in text_of(app.screen.query_one("#confirm-question", Static))
+        await pilot.press("n")
+        await settle(pilot)
+        assert isinstance(app.screen, AttendanceScreen)
+        assert [r[1] for r in table_rows(app.screen.query_one(RosterTable))] == ["李四"]
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        await pilot.press("ctrl+q")  # saved: quits at once
+        await settle(pilot)
+        assert app.return_code == 0 and not app.is_running
