@@ -14,7 +14,6 @@ from fractions import Fraction
 from station_tui.domain.hours import format_tenths, minutes_between, minutes_to_tenths
 from station_tui.domain.models import Event
 
-
 #: Roles that serve at an event and so are credited service hours; 群众 are served.
 SERVING_ROLES = frozenset({"宣讲员", "志愿者"})
 

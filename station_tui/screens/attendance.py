@@ -24,17 +24,15 @@ from station_tui.domain import Attendance, Event, Person, explain_text
 from station_tui.domain.clock import format_clock
 from station_tui.domain.hours import format_tenths
 from station_tui.domain.rules import is_serving
+from station_tui.locale import t
+from station_tui.modals.conflict import ConflictModal
 from station_tui.screens.attendance_draft import Draft, DraftError, Line
 from station_tui.screens.attendance_line import LineEditor
 from station_tui.storage import DuplicateAttendance, NotFound, StaleRecord
 from station_tui.storage.repositories.people import mask_phone
+from station_tui.widgets.localized import Localized
 from station_tui.widgets.new_person import NewPersonForm
 from station_tui.widgets.person_picker import PersonPicker
-from station_tui.locale import t
-from station_tui.modals.conflict import ConflictModal
-from station_tui.widgets.localized import Localized
-
-
 
 EventKind = Literal["lecture", "activity"]
 
@@ -133,7 +131,9 @@ class AttendanceScreen(Localized, Screen[None]):
 
     # -- messages from workers ------------------------------------------------------------
     class Loaded(Message):
-        def __init__(self, event: Event | None, lines: list[tuple[Attendance, Person | None]], error: str | None = None) -> None:
+        def __init__(
+            self, event: Event | None, lines: list[tuple[Attendance, Person | None]], error: str | None = None
+        ) -> None:
             super().__init__()
             self.event, self.lines, self.error = event, lines, error
 
@@ -250,6 +250,10 @@ class AttendanceScreen(Localized, Screen[None]):
 
     @on(Loaded)
     def _loaded(self, message: Loaded) -> None:
+        if message.error and self.draft is not None:
+            # A background reload failed (database busy?): keep the roster on screen as it is.
+            self._say(t("att.load_failed").format(error=message.error), error=True)
+            return
         if message.error or message.event is None:
             text = (
                 t("att.load_failed").format(error=message.error)
@@ -363,7 +367,11 @@ class AttendanceScreen(Localized, Screen[None]):
             return
         picker.clear()
         self._refresh_table(focus_key=line.key)
-        self._say((t("att.added_new") if new else t("att.added")).format(name=person.name, role=t(f"role.{line.attendance.role}")))
+        self._say(
+            (t("att.added_new") if new else t("att.added")).format(
+                name=person.name, role=t(f"role.{line.attendance.role}")
+            )
+        )
 
     @on(PersonPicker.NewPersonRequested)
     def _new_requested(self, message: PersonPicker.NewPersonRequested) -> None:
@@ -423,9 +431,20 @@ class AttendanceScreen(Localized, Screen[None]):
             return
         draft = self.draft
         blank = Attendance.model_construct(
-            event_kind=self.event_kind, event_id=self.event_id, person_id=None, role=None, sign_in=None,
-            sign_out=None, credited_tenths=0, headcount=None, note=None, id=None, row_version=0,
-            created_at=None, updated_at=None, deleted=False,
+            event_kind=self.event_kind,
+            event_id=self.event_id,
+            person_id=None,
+            role=None,
+            sign_in=None,
+            sign_out=None,
+            credited_tenths=0,
+            headcount=None,
+            note=None,
+            id=None,
+            row_version=0,
+            created_at=None,
+            updated_at=None,
+            deleted=False,
         )
 
         def done(attendance: Attendance | None) -> None:
@@ -471,7 +490,9 @@ class AttendanceScreen(Localized, Screen[None]):
         self._save(*self.draft.changes(), leave=leave)
 
     @work(thread=True, exclusive=True, group="attendance-save")
-    def _save(self, added: list[Attendance], updated: list[Attendance], removed: list[Attendance], *, leave: bool) -> None:
+    def _save(
+        self, added: list[Attendance], updated: list[Attendance], removed: list[Attendance], *, leave: bool
+    ) -> None:
         try:
             self.store.attendance.save_roster(added=added, updated=updated, removed=removed)
             lines = self._read_roster()

@@ -23,8 +23,6 @@ from station_tui.domain.vocab import ROLES
 from station_tui.locale import t
 from station_tui.widgets.localized import Localized, cursor_blink
 
-
-
 #: Rules that check several fields at once, and the field the user should fix.
 _ERROR_FIELDS = {
     "hours_exceed_activity": "hours",
@@ -98,18 +96,32 @@ class LineEditor(Localized, ModalScreen["Attendance | None"]):
                 dialog.border_title = t("att_line.title_headcount")
                 yield from self._row(
                     t("att_line.headcount"),
-                    Input(str(att.headcount or ""), placeholder=t("att_line.headcount_hint"), id="headcount", max_length=6, compact=True),
+                    Input(
+                        str(att.headcount or ""),
+                        placeholder=t("att_line.headcount_hint"),
+                        id="headcount",
+                        max_length=6,
+                        compact=True,
+                    ),
                     "headcount",
                 )
             else:
                 dialog.border_title = t("att_line.title_person").format(name=self.person_name)
                 yield from self._row(
                     t("att_line.role"),
-                    Select([(t(f"role.{r}"), r) for r in ROLES], value=att.role or "群众", allow_blank=False, id="role", compact=True),
+                    Select(
+                        [(t(f"role.{r}"), r) for r in ROLES],
+                        value=att.role or "群众",
+                        allow_blank=False,
+                        id="role",
+                        compact=True,
+                    ),
                     "role",
                 )
                 yield from self._row(
-                    t("att_line.sign_in"), Input(format_clock(att.sign_in), placeholder=t("att_line.time_hint"), id="sign_in", compact=True), "sign_in"
+                    t("att_line.sign_in"),
+                    Input(format_clock(att.sign_in), placeholder=t("att_line.time_hint"), id="sign_in", compact=True),
+                    "sign_in",
                 )
                 yield from self._row(
                     t("att_line.sign_out"),
@@ -127,7 +139,9 @@ class LineEditor(Localized, ModalScreen["Attendance | None"]):
                     "hours",
                 )
                 yield Static("", id="computed")
-            yield from self._row(t("att_line.note"), Input(att.note or "", id="note", max_length=200, compact=True), "note")
+            yield from self._row(
+                t("att_line.note"), Input(att.note or "", id="note", max_length=200, compact=True), "note"
+            )
             yield Static("", id="message")
             with Horizontal(id="buttons"):
                 yield Button(f"{t('att_line.ok')} Ctrl+S", id="ok", variant="primary", compact=True)
@@ -177,7 +191,7 @@ class LineEditor(Localized, ModalScreen["Attendance | None"]):
         try:
             attendance = Attendance.model_validate(data, context={"event": self.event})
         except ValidationError as exc:
-            for item, problem in zip(exc.errors(include_url=False), explain(exc)):
+            for item, problem in zip(exc.errors(include_url=False), explain(exc), strict=True):
                 field = _ERROR_FIELDS.get(item.get("type", ""), problem.field)
                 field = {"credited_tenths": "hours"}.get(field, field)
                 if field not in ("role", "sign_in", "sign_out", "hours", "headcount", "note"):

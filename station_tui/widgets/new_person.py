@@ -21,7 +21,6 @@ from station_tui.domain.vocab import GENDERS
 from station_tui.locale import t
 from station_tui.widgets.localized import Localized, cursor_blink
 
-
 FIELDS = ("name", "gender", "birth_year", "phone", "is_volunteer")
 
 
@@ -82,12 +81,18 @@ class NewPersonForm(Localized, ModalScreen["Person | None"]):
             dialog.border_title = t("new_person.title")
             with Horizontal(classes="row"):
                 yield Label(t("new_person.name"), classes="label")
-                yield Input(self._initial_name, placeholder=t("new_person.name_hint"), id="name", max_length=20, compact=True)
+                yield Input(
+                    self._initial_name, placeholder=t("new_person.name_hint"), id="name", max_length=20, compact=True
+                )
             yield Static("", id="name-problem", classes="problem -empty")
             with Horizontal(classes="row"):
                 yield Label(t("new_person.gender"), classes="label")
                 yield Select(
-                    [(t(f"gender.{g}"), g) for g in GENDERS], prompt=t("new_person.gender_blank"), id="gender", allow_blank=True, compact=True
+                    [(t(f"gender.{g}"), g) for g in GENDERS],
+                    prompt=t("new_person.gender_blank"),
+                    id="gender",
+                    allow_blank=True,
+                    compact=True,
                 )
             yield Static("", id="gender-problem", classes="problem -empty")
             with Horizontal(classes="row"):
@@ -130,7 +135,11 @@ class NewPersonForm(Localized, ModalScreen["Person | None"]):
         values = self._values()
         name = str(values["name"]).strip()
         # Initials typed into the picker ("zjg") are not a name; the IME was probably off.
-        pinyin = [FieldProblem("name", "", t("new_person.pinyin_name").format(name=name))] if _looks_like_pinyin(name) else []
+        pinyin = (
+            [FieldProblem("name", "", t("new_person.pinyin_name").format(name=name))]
+            if _looks_like_pinyin(name)
+            else []
+        )
         try:
             person = Person.model_validate(values)
         except ValidationError as exc:

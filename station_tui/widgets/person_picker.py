@@ -22,8 +22,8 @@ from textual.widget import Widget
 from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option
 
-from station_tui.storage.repositories.people import mask_phone
 from station_tui.locale import t
+from station_tui.storage.repositories.people import mask_phone
 from station_tui.widgets.localized import Localized, cursor_blink
 
 if TYPE_CHECKING:
@@ -185,7 +185,11 @@ class PersonPicker(Localized, Widget):
             items.append(Option(Text(t("picker.more"), style="dim"), disabled=True))
         if not shown:
             items.append(Option(Text(t("picker.no_match").format(name=message.query), style="dim"), disabled=True))
-        label = t("picker.new_person_blank") if message.query.isascii() else t("picker.new_person").format(name=message.query)
+        label = (
+            t("picker.new_person_blank")
+            if message.query.isascii()
+            else t("picker.new_person").format(name=message.query)
+        )
         items.append(Option(Text(label + "  Ctrl+N", style="bold"), id=NEW_PERSON))
         # One rebuild per answer, not one per option: typing stays smooth on old PCs.
         options = self.query_one(OptionList)

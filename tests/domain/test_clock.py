@@ -9,8 +9,17 @@ from station_tui.domain.clock import ClockError, format_clock, parse_clock
 
 @pytest.mark.parametrize(
     ("typed", "expected"),
-    [("9:00", time(9, 0)), ("09:30", time(9, 30)), ("0930", time(9, 30)), ("930", time(9, 30)),
-     ("9点", time(9, 0)), ("9点30分", time(9, 30)), ("14：05", time(14, 5)), ("8", time(8, 0)), ("", None)],
+    [
+        ("9:00", time(9, 0)),
+        ("09:30", time(9, 30)),
+        ("0930", time(9, 30)),
+        ("930", time(9, 30)),
+        ("9点", time(9, 0)),
+        ("9点30分", time(9, 30)),
+        ("14：05", time(14, 5)),
+        ("8", time(8, 0)),
+        ("", None),
+    ],
 )
 def test_times_as_people_type_them(typed: str, expected: time | None) -> None:
     assert parse_clock(typed) == expected

@@ -76,7 +76,10 @@ def test_check_credit_messages() -> None:
 
 
 @given(
-    st.integers(0, 23 * 60), st.integers(1, 600), st.integers(0, 24 * 60 - 1), st.integers(0, 24 * 60 - 1),
+    st.integers(0, 23 * 60),
+    st.integers(1, 600),
+    st.integers(0, 24 * 60 - 1),
+    st.integers(0, 24 * 60 - 1),
     st.sampled_from([0.0, 0.5, 0.6, 0.8, 1.0]),
 )
 def test_credit_never_exceeds_event_or_span_and_always_passes_its_own_check(

@@ -41,7 +41,9 @@ def test_save_roster_adds_edits_and_removes_in_one_go(store: Store, lecture: Lec
     assert len(saved) == 3
     roster = store.attendance.roster("lecture", str(lecture.id))
     assert sorted((line.person.name if line.person else "-", line.attendance.role) for line in roster) == [
-        ("-", None), ("张三", "宣讲员"), ("王五", "志愿者"),
+        ("-", None),
+        ("张三", "宣讲员"),
+        ("王五", "志愿者"),
     ]
     assert store.attendance.get(str(gone.id)) is None
     assert _outbox(store) == 2 + 4

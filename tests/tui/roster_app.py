@@ -30,14 +30,23 @@ def seed(store: Store) -> tuple[Lecture, Activity, dict[str, Person]]:
     }
     lecture = store.lectures.add(
         Lecture(
-            date=date(2026, 11, 3), start_time=time(9, 0), end_time=time(11, 0),
-            topic="学习贯彻党的二十届四中全会精神", speaker="周建国", form="屋场会", place="村委会议室",
+            date=date(2026, 11, 3),
+            start_time=time(9, 0),
+            end_time=time(11, 0),
+            topic="学习贯彻党的二十届四中全会精神",
+            speaker="周建国",
+            form="屋场会",
+            place="村委会议室",
         )
     )
     activity = store.activities.add(
         Activity(
-            date=date(2026, 11, 8), start_time=time(14, 0), end_time=time(16, 30),
-            title="村庄环境清扫", platform="文化服务", place="村广场",
+            date=date(2026, 11, 8),
+            start_time=time(14, 0),
+            end_time=time(16, 30),
+            title="村庄环境清扫",
+            platform="文化服务",
+            place="村广场",
         )
     )
     return lecture, activity, people

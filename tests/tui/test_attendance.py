@@ -39,7 +39,12 @@ def status(app: RosterApp) -> str:
 
 def roster(store: Store, kind: str, event_id: str) -> list[tuple[str, str | None, int, int | None]]:
     return sorted(
-        (line.person.name if line.person else "-", line.attendance.role, line.attendance.credited_tenths, line.attendance.headcount)
+        (
+            line.person.name if line.person else "-",
+            line.attendance.role,
+            line.attendance.credited_tenths,
+            line.attendance.headcount,
+        )
         for line in store.attendance.roster(kind, event_id)
     )
 
@@ -102,12 +107,17 @@ async def test_record_a_lecture_roster_by_keyboard(store: Store) -> None:
         assert "未保存" not in str(app.screen.query_one("#summary", Static).render())
 
     assert roster(store, "lecture", str(lecture.id)) == [
-        ("-", None, 0, 35), ("孙七", "志愿者", 15, None), ("张三", "群众", 0, None),
-        ("李四", "群众", 0, None), ("王五", "群众", 0, None),
+        ("-", None, 0, 35),
+        ("孙七", "志愿者", 15, None),
+        ("张三", "群众", 0, None),
+        ("李四", "群众", 0, None),
+        ("王五", "群众", 0, None),
     ]
     (sun,) = store.people.search("孙七")
     assert (sun.birth_year, sun.phone, sun.is_volunteer) == (1985, "13512345678", True)
-    volunteer = next(ln for ln in store.attendance.roster("lecture", str(lecture.id)) if ln.person and ln.person.name == "孙七")
+    volunteer = next(
+        ln for ln in store.attendance.roster("lecture", str(lecture.id)) if ln.person and ln.person.name == "孙七"
+    )
     assert (str(volunteer.attendance.sign_in), str(volunteer.attendance.sign_out)) == ("09:00:00", "11:00:00")
     assert outbox(store, "attendance") == ["insert"] * 5
     assert len(outbox(store, "people")) == people_changes + 1
@@ -154,7 +164,9 @@ async def test_the_same_person_twice_is_refused(store: Store) -> None:
 
         # Another session adds 李四 meanwhile; adding him here too is refused at save.
         other = Store(store.path, actor=Actor(user="township", program="pytest"))
-        other.attendance.add(Attendance(event_kind="lecture", event_id=str(lecture.id), person_id=people["李四"].id, role="群众"))
+        other.attendance.add(
+            Attendance(event_kind="lecture", event_id=str(lecture.id), person_id=people["李四"].id, role="群众")
+        )
         other.close()
         await pilot.press("escape", *["backspace"] * 8)
         await pick(pilot, "ls")
@@ -231,7 +243,11 @@ async def test_new_person_form_explains_problems_and_keeps_what_was_typed(store:
         assert "像是拼音，请切换到中文输入法" in problems["name-problem"]
         assert "出生年份：" not in problems["birth_year-problem"] and "整数" in problems["birth_year-problem"]
         assert "11 位手机号" in problems["phone-problem"]
-        assert [form.query_one(f"#{f}", Input).value for f in ("name", "birth_year", "phone")] == ["zjg", "19x5", "1351234567"]
+        assert [form.query_one(f"#{f}", Input).value for f in ("name", "birth_year", "phone")] == [
+            "zjg",
+            "19x5",
+            "1351234567",
+        ]
         assert form.query_one("#name", Input).has_focus  # the first thing to fix
         # Fix everything and save: the person is stored and lands on the roster.
         # Tabbing into a field selects what is there, so typing replaces it.

@@ -111,7 +111,9 @@ async def test_another_sessions_roster_change_shows_up_unless_editing(seeded: St
         assert table_rows(screen.query_one(RosterTable)) == []
 
         township = Store(seeded.path, actor=Actor(user="township", program="ssh"))
-        township.attendance.add(Attendance(event_kind="lecture", event_id=str(lecture.id), person_id=zhang.id, role="群众"))
+        township.attendance.add(
+            Attendance(event_kind="lecture", event_id=str(lecture.id), person_id=zhang.id, role="群众")
+        )
         # The app polls for other sessions' commits every second (slower on a loaded machine).
         await until(pilot, lambda: len(table_rows(screen.query_one(RosterTable))) == 1)
         assert [r[1] for r in table_rows(screen.query_one(RosterTable))] == ["张三"]
