@@ -258,6 +258,7 @@ MESSAGES: dict[str, str] = {
     "picker.key_down": "Next",
     "picker.key_up": "Previous",
     "picker.key_close": "Close",
+    "picker.key_choose": "choose",
     "role.宣讲员": "Speaker",
     "role.志愿者": "Volunteer",
     "role.群众": "Villager",

@@ -268,6 +268,7 @@ MESSAGES: dict[str, str] = {
     "picker.key_down": "下一个",
     "picker.key_up": "上一个",
     "picker.key_close": "收起",
+    "picker.key_choose": "选择",
     "role.宣讲员": "宣讲员",
     "role.志愿者": "志愿者",
     "role.群众": "群众",

@@ -9,6 +9,7 @@ not in the station's list yet.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from rich.cells import cell_len
@@ -55,6 +56,38 @@ def person_row(person: Person, *, taken: bool = False) -> Text:
     return row
 
 
+#: ↓ and ↑ share one place in the footer ("↓↑ 选择").
+_CHOOSE = Binding.Group("picker.key_choose")
+
+
+class _PickerInput(Localized, Input):
+    """The picker's text box; ↓/↑ move in the drop-down (the box itself has no use for them)."""
+
+    BINDINGS = [
+        Binding("down", "move(1)", "picker.key_down", id="picker.down", group=_CHOOSE),
+        Binding("up", "move(-1)", "picker.key_up", id="picker.up", group=_CHOOSE),
+    ]
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        # Localized translated the descriptions; the group's label is a catalog key too. (The
+        # compact footer puts the next key right after a group's label, hence the space.)
+        bindings = self._bindings.key_to_bindings
+        for key, items in bindings.items():
+            bindings[key] = [
+                replace(b, group=Binding.Group(t(b.group.description) + " ")) if b.group else b for b in items
+            ]
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "move":
+            return isinstance(self.parent, PersonPicker) and self.parent.is_open
+        return super().check_action(action, parameters)
+
+    def action_move(self, step: int) -> None:
+        assert isinstance(self.parent, PersonPicker)
+        self.parent.action_move(step)
+
+
 class PersonPicker(Localized, Widget):
     """An input with a drop-down of matching people."""
 
@@ -80,8 +113,6 @@ class PersonPicker(Localized, Widget):
     """
 
     BINDINGS = [
-        Binding("down", "move(1)", "picker.key_down", id="picker.down", show=False),
-        Binding("up", "move(-1)", "picker.key_up", id="picker.up", show=False),
         Binding("escape", "close", "picker.key_close", id="picker.close"),
     ]
 
@@ -123,7 +154,7 @@ class PersonPicker(Localized, Widget):
         self._pick_when_ready = False
 
     def compose(self) -> ComposeResult:
-        field = Input(placeholder=t("picker.placeholder"), id="picker-input")
+        field = _PickerInput(placeholder=t("picker.placeholder"), id="picker-input")
         field.cursor_blink = cursor_blink()
         yield field
         options = OptionList(id="picker-options")
@@ -207,7 +238,7 @@ class PersonPicker(Localized, Widget):
 
     # -- keys -----------------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("move", "close"):
+        if action == "close":
             return self.is_open
         return True
 
