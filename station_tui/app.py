@@ -115,6 +115,9 @@ class StationApp(Localized, App):
     def on_mount(self) -> None:
         from station_tui.storage import summary
 
+        # The baseline is taken before anything is read: a commit by another session from
+        # here on is seen by the first poll, not folded silently into the baseline.
+        self._data_version = self.store.data_version()
         name = summary.station_name(self.store)
         if name is None:
             from station_tui.screens.setup import SetupScreen
@@ -141,7 +144,7 @@ class StationApp(Localized, App):
         try:
             keymap = json.loads(path.read_text(encoding="utf-8"))
             if not isinstance(keymap, dict) or not all(isinstance(v, str) for v in keymap.values()):
-                raise ValueError("应为 {\"按键编号\": \"按键\"}")
+                raise ValueError(t("keymap.shape"))
         except (OSError, ValueError) as exc:
             self.notify(t("keymap.broken", path=str(path), error=str(exc)), severity="warning", timeout=15)
             return
@@ -181,19 +184,23 @@ class StationApp(Localized, App):
 
     # -- actions --------------------------------------------------------------------------
     async def action_quit(self) -> None:
-        """Quit, but ask first when a screen (in any mode) holds changes not yet saved."""
-        stacks = getattr(self, "_screen_stacks", {}).values()
+        """Ctrl+Q: leave at once, unless a screen holds something typed and not saved — in any
+        mode, since a roster left open under 宣讲 is still there after switching to 首页."""
+        stacks = list(getattr(self, "_screen_stacks", {}).values()) or [self.screen_stack]
         unsaved = [s for stack in stacks for s in stack if getattr(s, "has_unsaved_changes", lambda: False)()]
         if not unsaved:
             self.exit()
             return
         from station_tui.modals.confirm import ConfirmModal
 
+        if isinstance(self.screen, ConfirmModal):
+            return
+
         def answered(leave: bool | None) -> None:
             if leave:
                 self.exit()
 
-        self.push_screen(ConfirmModal(t("app.quit_unsaved"), confirm_label=t("app.quit_anyway")), answered)
+        self.push_screen(ConfirmModal(t("quit.unsaved"), confirm_label=t("quit.yes")), answered)
 
     def action_help(self) -> None:
         from station_tui.screens.help import HelpScreen
@@ -208,7 +215,8 @@ class StationApp(Localized, App):
         except ImportError:
             self.notify(t("attendance.missing"), severity="warning")
             return
-        self.push_screen(AttendanceScreen(event_kind, event_id))
+        # Whatever the roster editor saved shows in the lists and on the dashboard afterwards.
+        self.push_screen(AttendanceScreen(event_kind, event_id), lambda _result: self.data_changed())
 
     def action_new_record(self, kind: str) -> None:
         """Open the form for a new lecture, activity or person from anywhere (palette)."""

@@ -7,7 +7,7 @@ import importlib
 import sys
 
 #: Subcommand modules in ``station_tui.commands``, in the order ``--help`` lists them.
-COMMANDS = ("init", "status", "template", "demo")
+COMMANDS = ("init", "import_", "status", "template", "demo")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -24,7 +24,6 @@ def run_station(*args: str, home: Path, extra_env: dict[str, str] | None = None)
         "HOME": str(home),
         "XDG_DATA_HOME": str(home / "data"),
         "XDG_CONFIG_HOME": str(home / "config"),
-        **(extra_env or {}),
     }
     env.pop("STATION_DB", None)
     env.update(extra_env or {})
@@ -57,8 +56,23 @@ def test_station_demo_fills_a_new_database_and_reports_counts(tmp_path: Path) ->
 
 def test_station_demo_refuses_a_database_with_records_unless_forced(tmp_path: Path) -> None:
     db = tmp_path / "ledger.db"
-    assert run_station("init", "--db", str(db), "--code", "140311101202", "--name", "李家庄村新时代文明实践站",
-                       "--township", "荫营镇", "--county", "阳泉市郊区", home=tmp_path).returncode == 0
+    assert (
+        run_station(
+            "init",
+            "--db",
+            str(db),
+            "--code",
+            "140311101202",
+            "--name",
+            "李家庄村新时代文明实践站",
+            "--township",
+            "荫营镇",
+            "--county",
+            "阳泉市郊区",
+            home=tmp_path,
+        ).returncode
+        == 0
+    )
     before = count(db, "SELECT count(*) FROM outbox")
 
     refused = run_station("demo", "--db", str(db), "--size", "small", home=tmp_path)
@@ -121,6 +135,29 @@ def test_station_dash_demo_on_a_fresh_home_creates_the_demo_database(tmp_path: P
     assert json.loads(as_json.stdout)["figures"]["lectures"] == lectures
 
 
+def test_two_first_runs_at_once_make_one_demo_station(tmp_path: Path) -> None:
+    env = {**os.environ, "HOME": str(tmp_path), "XDG_DATA_HOME": str(tmp_path / "data")}
+    env.pop("STATION_DB", None)
+    runs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "station_tui", "--demo"],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(2)
+    ]
+    outputs = [p.communicate(timeout=180) for p in runs]
+    assert [p.returncode for p in runs] == [0, 0], outputs
+    demo_db = tmp_path / "data" / "station-tui" / "demo.db"
+    assert sum("正在生成" in err for _, err in outputs) == 1
+    assert count(demo_db, "SELECT count(*) FROM station") == 1
+    people = count(demo_db, "SELECT count(*) FROM people")
+    phones = count(demo_db, "SELECT count(DISTINCT phone) FROM people WHERE phone IS NOT NULL")
+    assert phones == count(demo_db, "SELECT count(phone) FROM people") and people < 700
+
+
 def test_station_dash_demo_remakes_an_interrupted_demo_file(tmp_path: Path) -> None:
     demo_db = tmp_path / "data" / "station-tui" / "demo.db"
     with Store(demo_db, actor=Actor(user="tester")) as store:
@@ -160,11 +197,13 @@ def test_dash_demo_with_db_uses_that_file(tmp_path: Path) -> None:
 
 # -- status --json against totals computed from the raw rows ---------------------------------
 
+
 def expected_figures(db: Path, period: tuple[str, str] | None = None) -> dict[str, object]:
     """The README's definitions, computed in Python from plain SELECTs (no SQL aggregation)."""
     conn = sqlite3.connect(db)
     conn.row_factory = sqlite3.Row
     try:
+
         def live_events(table: str) -> dict[str, sqlite3.Row]:
             rows = conn.execute(f"SELECT * FROM {table} WHERE deleted = 0").fetchall()
             if period:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import sqlite3
 from collections import Counter
@@ -92,9 +93,12 @@ def test_all_platforms_forms_roles_and_both_attendance_modes_are_present(year_st
     roles = Counter(r[0] for r in year_store.query("SELECT role FROM attendance WHERE person_id IS NOT NULL"))
     assert set(roles) == {"宣讲员", "志愿者", "群众"}
     # Volunteers and speakers sign in and out; 群众 only sign in.
-    assert year_store.query_one(
-        "SELECT count(*) FROM attendance WHERE role IN ('宣讲员', '志愿者') AND (sign_in IS NULL OR sign_out IS NULL)"
-    )[0] == 0
+    assert (
+        year_store.query_one(
+            "SELECT count(*) FROM attendance WHERE role IN ('宣讲员', '志愿者') AND (sign_in IS NULL OR sign_out IS NULL)"
+        )[0]
+        == 0
+    )
     headcount_only = year_store.query_one(
         """SELECT count(*) FROM activities v WHERE EXISTS (SELECT 1 FROM attendance a WHERE a.activity_id = v.id)
            AND NOT EXISTS (SELECT 1 FROM attendance a WHERE a.activity_id = v.id AND a.person_id IS NOT NULL)"""
@@ -131,8 +135,18 @@ def test_teams_use_valid_categories_and_have_leaders_among_their_members(year_st
     names = {t["name"] for t in teams}
     assert {"五老宣讲队", "巾帼志愿服务队", "百姓宣讲队"} <= names
     for team in teams:
-        members = {r[0] for r in year_store.query("SELECT person_id FROM team_members WHERE team_id = ?", (team["id"],))}
+        members = {
+            r[0] for r in year_store.query("SELECT person_id FROM team_members WHERE team_id = ?", (team["id"],))
+        }
         assert team["leader_id"] in members
+    # Every member brings a skill the team needs (宣讲队 members can 宣讲, 便民服务队 cut hair…).
+    from station_tui.demo.catalog import TEAMS
+
+    skills_of = {spec.name: set(spec.skills) for spec in TEAMS}
+    for team_name, skills in year_store.query(
+        "SELECT t.name, p.skills FROM team_members m JOIN teams t ON t.id = m.team_id JOIN people p ON p.id = m.person_id"
+    ):
+        assert set(json.loads(skills)) & skills_of[team_name], (team_name, skills)
     women = year_store.query(
         """SELECT DISTINCT p.gender FROM team_members m JOIN teams t ON t.id = m.team_id
            JOIN people p ON p.id = m.person_id WHERE t.name = '巾帼志愿服务队'"""
@@ -149,9 +163,12 @@ def test_the_year_has_a_seasonal_rhythm(year_store: Store) -> None:
     leifeng = year_store.query("SELECT date FROM activities WHERE title LIKE '学雷锋%'")
     assert any(r[0] == "2026-03-05" for r in leifeng)
     # Topics are the ones current on their date: no plenum is lectured on before it met.
-    assert year_store.query_one(
-        "SELECT count(*) FROM lectures WHERE topic = '党的二十届四中全会精神' AND date < '2025-10-24'"
-    )[0] == 0
+    assert (
+        year_store.query_one(
+            "SELECT count(*) FROM lectures WHERE topic = '党的二十届四中全会精神' AND date < '2025-10-24'"
+        )[0]
+        == 0
+    )
 
 
 def test_generated_people_are_found_by_pinyin_initials(year_store: Store) -> None:
@@ -215,9 +232,10 @@ def test_ten_years_reach_back_ten_years_with_topics_of_their_time(tmp_path: Path
         assert summary.first_day == date(2016, 11, 22)
         assert 550 <= summary.lectures + summary.activities <= 650
         assert store.query_one("SELECT min(date) FROM activities")[0] < "2017-01-01"
-        assert store.query_one(
-            "SELECT count(*) FROM lectures WHERE topic = '党的十九大精神' AND date < '2017-10-25'"
-        )[0] == 0
+        assert (
+            store.query_one("SELECT count(*) FROM lectures WHERE topic = '党的十九大精神' AND date < '2017-10-25'")[0]
+            == 0
+        )
 
 
 def test_standard_size_is_scaled_for_the_ten_year_benchmark() -> None:

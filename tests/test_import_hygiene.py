@@ -15,6 +15,8 @@ HEADLESS = [
     "station_tui.config",
     "station_tui.demo",
     "station_tui.cli",
+    "station_tui.imports",
+    "station_tui.imports.importer",
     "sync",
 ]
 

@@ -22,11 +22,18 @@ class CommandError(Exception):
         self.code = code
 
 
-def open_store(args: argparse.Namespace, *, program: str = "station") -> Store:
+def open_store(args: argparse.Namespace, *, program: str = "station", must_exist: bool = False) -> Store:
+    """Open the station's database. Commands that only read pass ``must_exist`` so that a
+    mistyped ``--db`` path says so instead of leaving a new empty database behind."""
     from station_tui.config import resolve_db_path
     from station_tui.storage import Actor, DatabaseError, Store
 
     path = resolve_db_path(getattr(args, "db", None))
+    if must_exist and not path.exists():
+        raise CommandError(
+            f"找不到数据库 {path}，请先运行 station init 创建本站数据库（或用 --db 指定已有的数据库）。\n"
+            f"No database at {path}: run `station init` first (or point --db at an existing one)."
+        )
     try:
         return Store(path, actor=Actor.current(program))
     except DatabaseError as exc:

@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING
 from station_tui.commands.common import CommandError, open_store
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from station_tui.demo import DemoSummary
 
 #: Dates must stay after 2000 and the history believable.
@@ -52,7 +54,7 @@ def run(args: argparse.Namespace) -> int:
     from station_tui.demo import DEFAULT_SEED, demo_state, generate, has_records
 
     seed = DEFAULT_SEED if args.seed is None else args.seed
-    with open_store(args, program="station demo") as store:
+    with open_store(args, program="station demo") as store, _fill_lock(store.path):
         if has_records(store) and not args.force:
             if demo_state(store) == "started":
                 raise CommandError(
@@ -73,7 +75,7 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _progress(years: int):  # type: ignore[no-untyped-def]
+def _progress(years: int) -> Callable[[int, int], None] | None:
     """A running count on a terminal for long runs; silent in scripts and short runs."""
     if years < 3 or not sys.stderr.isatty():
         return None
@@ -113,14 +115,30 @@ def demo_database(db: str | None, *, fill: bool = True) -> Path:
     if not fill:
         return path
     target = argparse.Namespace(db=str(path))
-    with open_store(target, program="station demo") as store:
-        unfinished = db is None and has_records(store) and demo_state(store) == "started"
-    if unfinished:
-        # Only ever our own default demo file, half filled: nothing in it is anyone's work.
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
-    with open_store(target, program="station demo") as store:
-        if not has_records(store):
-            print("正在生成一年的演示数据…… / creating a year of demo records…", file=sys.stderr, flush=True)
-            generate(store, years=1, seed=DEFAULT_SEED)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # Two `station --demo` started at once on a fresh machine: the second waits for the
+    # first to finish instead of seeing a half-filled file (and remaking it under it).
+    with _fill_lock(path):
+        with open_store(target, program="station demo") as store:
+            unfinished = has_records(store) and demo_state(store) == "started"
+        if unfinished and db is not None:
+            print(
+                f"注意：{path} 里的演示数据上次没有生成完整。/ note: demo data in {path} is incomplete"
+                " (its generation was interrupted).",
+                file=sys.stderr,
+            )
+        elif unfinished:
+            # Only ever our own default demo file, half filled: nothing in it is anyone's work.
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{path}{suffix}").unlink(missing_ok=True)
+        with open_store(target, program="station demo") as store:
+            if not has_records(store):
+                print("正在生成一年的演示数据…… / creating a year of demo records…", file=sys.stderr, flush=True)
+                generate(store, years=1, seed=DEFAULT_SEED)
     return path
+
+
+def _fill_lock(path: Path):  # noqa: ANN202 - a FileLock, imported lazily
+    from filelock import FileLock
+
+    return FileLock(f"{path}.lock")

@@ -54,7 +54,7 @@ def _period(year: int | None, month: int | None) -> str | None:
 
 
 def run(args: argparse.Namespace) -> int:
-    with open_store(args) as store:
+    with open_store(args, must_exist=True) as store:
         require_station(store)
         data = collect(store, args.year, args.month)
     if args.json:

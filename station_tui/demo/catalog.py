@@ -180,7 +180,8 @@ ACTIVITIES: tuple[ActivitySpec, ...] = (
     ActivitySpec("党史知识竞赛", "理论宣讲", "speakers", "hall", served=(30, 80), weight=0.6),
     ActivitySpec("“理论直通车”进村入户", "理论宣讲", "speakers", None, place="各村民小组", served=(30, 80),
                  roster="named", brand="理论直通车", weight=0.8),
-    ActivitySpec("清明祭英烈", "理论宣讲", "wulao", None, place="村烈士纪念碑", served=(40, 120), months=(4,), weight=1.5),
+    ActivitySpec("清明祭英烈", "理论宣讲", "wulao", None, place="村烈士纪念碑", served=(40, 120), months=(4,),
+                 weight=1.5),
     ActivitySpec("国家宪法日宣传", "理论宣讲", "law", "square", served=(40, 100), on=(12, 4)),
     # 教育服务
     ActivitySpec("四点半课堂", "教育服务", "women", "library", minutes=(60, 90), starts=("16:30",), served=(10, 30),
@@ -210,7 +211,8 @@ ACTIVITIES: tuple[ActivitySpec, ...] = (
     ActivitySpec("元宵节闹红火", "文化服务", "arts", "square", minutes=(120, 180), served=(200, 600),
                  roster="headcount", volunteers=(12, 25), months=(2,), weight=1.5),
     ActivitySpec("端午节包粽子", "文化服务", "women", "room", served=(30, 60), months=(6,), weight=2.0),
-    ActivitySpec("中秋诗会", "文化服务", "customs", "square", starts=_EVENING, served=(50, 150), months=(9,), weight=1.5),
+    ActivitySpec("中秋诗会", "文化服务", "customs", "square", starts=_EVENING, served=(50, 150), months=(9,),
+                 weight=1.5),
     ActivitySpec("剪纸技艺培训", "文化服务", "women", "room", served=(12, 30), roster="named"),
     # 科技与科普服务
     ActivitySpec("非洲猪瘟防控科普讲座", "科技与科普服务", "farm", "hall", served=(20, 50), roster="named"),

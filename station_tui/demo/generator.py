@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from station_tui.demo import catalog, names
 from station_tui.domain.models import Activity, Attendance, Event, Lecture, Person, Station, Team, TeamMember, Venue
+from station_tui.storage.ids import new_id
 
 if TYPE_CHECKING:
     import sqlite3
@@ -50,6 +51,8 @@ SIZES: dict[str, Size] = {
 
 #: Events written per transaction (with their attendance).
 CHUNK = 200
+#: Page cache while generating (KiB).
+GENERATION_CACHE_KIB = 64 * 1024
 LECTURE_SHARE = 0.36
 #: Now and then a record is typed twice and the copy deleted, as happens in real use.
 DUPLICATE_SHARE = 0.01
@@ -120,12 +123,13 @@ class _Generator:
         self.villagers: list[_Villager] = []
         self.volunteers: list[Person] = []
         self.speakers: list[Person] = []
+        self.last_held: dict[str, date] = {}
 
     # -- people, teams, places ------------------------------------------------------------
     def make_people(self) -> list[Person]:
+        """The villagers, with their ids made now so that teams can be formed before writing."""
         rng, phones = self.rng, set[str]()
         count = self.size.people_base + self.size.people_per_year * self.years
-        people: list[Person] = []
         for _ in range(count):
             born = names.birth_year(rng)
             gender = "女" if rng.random() < (0.55 if born < 1955 else 0.5) else "男"
@@ -133,6 +137,7 @@ class _Generator:
             volunteer = 18 <= age <= 78 and rng.random() < (0.32 if 35 <= age <= 70 else 0.15)
             has_phone = rng.random() < (0.55 if born < 1950 else 0.93)
             data: dict[str, Any] = {
+                "id": new_id(),
                 "name": names.full_name(rng, gender, born),
                 "gender": gender,
                 "birth_year": born,
@@ -146,23 +151,19 @@ class _Generator:
                 data["skills"] = rng.sample(names.SKILLS, rng.choice((0, 1, 1, 2)))
             if rng.random() < 0.3:
                 data["id_number"] = names.id_number(rng, catalog.STATION["code"], born, gender)
-            people.append(Person.model_validate(data, context=self.ctx))
-        return people
-
-    def write_people(self, conn: sqlite3.Connection, people: list[Person]) -> None:
-        rng = self.rng
-        for person in people:
-            saved = self.store.people._insert(conn, person)
-            age = self.today.year - (saved.birth_year or 1970)
+            person = Person.model_validate(data, context=self.ctx)
             # Older villagers come to lectures; the middle-aged to everything else.
             lecture_w = rng.choice((0.3, 1.0, 1.0, 2.0, 4.0)) * (1.6 if age >= 55 else 0.6)
             activity_w = rng.choice((0.3, 1.0, 1.0, 2.0, 4.0)) * (1.3 if 30 <= age <= 70 else 0.8)
-            self.villagers.append(_Villager(saved, lecture_w, activity_w))
-            if saved.is_volunteer:
-                self.volunteers.append(saved)
+            self.villagers.append(_Villager(person, lecture_w, activity_w))
+        self.form_teams()
+        self.volunteers = [v.person for v in self.villagers if v.person.is_volunteer]
+        return [v.person for v in self.villagers]
 
-    def write_teams(self, conn: sqlite3.Connection) -> int:
-        rng, links = self.rng, 0
+    def form_teams(self) -> None:
+        """Volunteers join up to two teams; a member brings (or is given) one of its skills."""
+        rng = self.rng
+        volunteers = [v for v in self.villagers if v.person.is_volunteer]
         taken: dict[str, int] = {}
         for spec in catalog.TEAMS:
             def fits(p: Person, spec: catalog.TeamSpec = spec) -> bool:
@@ -173,14 +174,39 @@ class _Generator:
                     return p.gender == "女"
                 return True
 
-            candidates = [p for p in self.volunteers if fits(p) and taken.get(str(p.id), 0) < 2]
+            candidates = [v for v in volunteers if fits(v.person) and taken.get(str(v.person.id), 0) < 2]
             weights = [
-                (spec.women if p.gender == "女" else 1 - spec.women + 0.05)
-                * (3.0 if set(p.skills) & set(spec.skills) else 1.0)
-                for p in candidates
+                (spec.women if v.person.gender == "女" else 1 - spec.women + 0.05)
+                * (3.0 if set(v.person.skills) & set(spec.skills) else 1.0)
+                for v in candidates
             ]
-            want = rng.randint(*spec.size)
-            members = _Pool.of(candidates, weights).draw(rng, want, set()) if candidates else []
+            pool = _Pool.of([v.person for v in candidates], weights)
+            chosen = {str(p.id) for p in pool.draw(rng, rng.randint(*spec.size), set())} if candidates else set()
+            members = []
+            for villager in candidates:
+                if str(villager.person.id) not in chosen:
+                    continue
+                person = villager.person
+                if not set(person.skills) & set(spec.skills):
+                    person = person.model_copy(update={"skills": [*person.skills, rng.choice(spec.skills)]})
+                    villager.person = person
+                members.append(person)
+                taken[str(person.id)] = taken.get(str(person.id), 0) + 1
+            rng.shuffle(members)
+            self.members[spec.key] = members
+        # A member whose skills grew in a later team must be the same person object everywhere.
+        current = {str(v.person.id): v.person for v in self.villagers}
+        self.members = {key: [current[str(p.id)] for p in ms] for key, ms in self.members.items()}
+        # 宣讲员 come from both lecture teams; someone in both is still one speaker.
+        speakers = {str(p.id): p for p in self.members["speakers"] + self.members["wulao"]}
+        self.speakers = list(speakers.values()) or [v.person for v in volunteers[:3]]
+
+    def write_people_and_teams(self, conn: sqlite3.Connection) -> int:
+        for villager in self.villagers:
+            self.store.people._insert(conn, villager.person)
+        links = 0
+        for spec in catalog.TEAMS:
+            members = self.members[spec.key]
             leader = members[0] if members else None
             team = self.store.teams._insert(
                 conn,
@@ -190,14 +216,9 @@ class _Generator:
                 ),
             )
             self.teams[spec.key] = team
-            self.members[spec.key] = members
             for person in members:
                 self.store.team_members._insert(conn, TeamMember(team_id=str(team.id), person_id=str(person.id)))
-                taken[str(person.id)] = taken.get(str(person.id), 0) + 1
                 links += 1
-        # 宣讲员 come from both lecture teams; someone in both is still one speaker.
-        speakers = {str(p.id): p for p in self.members["speakers"] + self.members["wulao"]}
-        self.speakers = list(speakers.values()) or self.volunteers[:3]
         return links
 
     def write_venues(self, conn: sqlite3.Connection) -> None:
@@ -291,7 +312,13 @@ class _Generator:
             weights = [s.weight * (3.0 if s.months else 1.0) for s in specs]
             if day.month == 3:  # 学雷锋志愿服务月: service activities come first
                 weights = [w * (2.0 if s.platform == "教育服务" else 1.0) for s, w in zip(specs, weights)]
+            # The same activity rarely comes round again within a fortnight.
+            weights = [
+                w * (0.1 if (day - self.last_held.get(s.title, date.min)).days < 14 else 1.0)
+                for s, w in zip(specs, weights)
+            ]
             spec = rng.choices(specs, weights=weights)[0]
+        self.last_held[spec.title] = day
         start, end, length = self._times(spec.starts, spec.minutes)
         venue_id, place = self._place(spec.venue, spec.place)
         roster = spec.roster
@@ -371,10 +398,13 @@ class _Generator:
         }
 
     def _listener(self, person: Person, start: time) -> dict[str, Any]:
-        return {"person_id": person.id, "role": "群众", "sign_in": _clock(max(_minutes(start) - self.rng.randint(0, 15), 0))}
+        arrived = max(_minutes(start) - self.rng.randint(0, 15), 0)
+        return {"person_id": person.id, "role": "群众", "sign_in": _clock(arrived)}
 
     # -- writing -----------------------------------------------------------------------------
-    def write_event(self, conn: sqlite3.Connection, event: Event, lines: list[dict[str, Any]], summary: DemoSummary) -> None:
+    def write_event(
+        self, conn: sqlite3.Connection, event: Event, lines: list[dict[str, Any]], summary: DemoSummary
+    ) -> None:
         repo = self.store.lectures if isinstance(event, Lecture) else self.store.activities
         saved = repo._insert(conn, event)
         context = {**self.ctx, "event": saved}
@@ -445,8 +475,7 @@ def generate(
     station = existing or store.station.setup(_station(people))
     summary = DemoSummary(station=station, first_day=first, last_day=last, station_created=existing is None)
     with store.write() as conn:
-        gen.write_people(conn, people)
-        summary.team_members = gen.write_teams(conn)
+        summary.team_members = gen.write_people_and_teams(conn)
         gen.write_venues(conn)
     summary.people = len(people)
     summary.volunteers = len(gen.volunteers)
@@ -454,18 +483,25 @@ def generate(
     gen.prepare_pools()
 
     plan = gen.calendar(first, last)
-    for begin in range(0, len(plan), CHUNK):
-        batch = []
-        for day, spec in plan[begin : begin + CHUNK]:
-            if spec is None and rng.random() < LECTURE_SHARE:
-                batch.append(gen.lecture(day))
-            else:
-                batch.append(gen.activity(day, spec))
-        with store.write() as conn:
-            for event, lines in batch:
-                gen.write_event(conn, event, lines, summary)
-        if progress:
-            progress(min(begin + CHUNK, len(plan)), len(plan))
+    # The outbox's random change ids scatter index writes over the whole file; a larger page
+    # cache for this run keeps them in memory (restored afterwards for normal use).
+    cache = store.query_one("PRAGMA cache_size")[0]
+    store.conn.execute(f"PRAGMA cache_size = -{GENERATION_CACHE_KIB}")
+    try:
+        for begin in range(0, len(plan), CHUNK):
+            batch = []
+            for day, spec in plan[begin : begin + CHUNK]:
+                if spec is None and rng.random() < LECTURE_SHARE:
+                    batch.append(gen.lecture(day))
+                else:
+                    batch.append(gen.activity(day, spec))
+            with store.write() as conn:
+                for event, lines in batch:
+                    gen.write_event(conn, event, lines, summary)
+            if progress:
+                progress(min(begin + CHUNK, len(plan)), len(plan))
+    finally:
+        store.conn.execute(f"PRAGMA cache_size = {int(cache)}")
     store.set_meta(DEMO_META, f"complete seed={seed} years={years} size={plan_size_name(size)}")
     return summary
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from typing import NoReturn
 
 from pydantic import ValidationError
@@ -48,6 +50,14 @@ FIELD_LABELS: dict[str, str] = {
     "address": "地址",
 }
 
+#: Where one field name means different things on different records (a person's 姓名).
+MODEL_FIELD_LABELS: dict[str, dict[str, str]] = {
+    "Person": {"name": "姓名"},
+    "Venue": {"name": "阵地名称"},
+    "Team": {"name": "队伍名称"},
+    "Station": {"name": "站点名称"},
+}
+
 #: pydantic's own error types, said plainly.
 _BUILTIN_MESSAGES: dict[str, str] = {
     "missing": "必须填写",
@@ -68,7 +78,28 @@ _BUILTIN_MESSAGES: dict[str, str] = {
     "greater_than_equal": "不能为负数",
     "string_type": "请填写文字",
     "list_type": "格式不对",
+    "int_parsing_size": "数字太大了，请核对",
+    "float_parsing": "请填写数字",
+    "float_type": "请填写数字",
+    "decimal_parsing": "请填写数字",
+    "greater_than": "必须大于 0",
+    "less_than_equal": "数字太大了，请核对",
+    "less_than": "数字太大了，请核对",
+    "too_short": "不能为空",
+    "too_long": "太多了，请精简",
+    "datetime_parsing": "时间格式应为 2024-03-15 08:30",
+    "datetime_type": "时间格式应为 2024-03-15 08:30",
+    "datetime_from_date_parsing": "时间格式应为 2024-03-15 08:30",
+    "time_delta_parsing": "时长格式不对",
+    "string_pattern_mismatch": "格式不对",
+    "dict_type": "格式不对",
+    "model_type": "格式不对",
+    "extra_forbidden": "多余的内容",
 }
+
+#: Said when pydantic reports something in English that the table above does not know.
+_FALLBACK_MESSAGE = "填写的内容格式不对，请核对"
+_CJK = re.compile(r"[\u3400-\u9fff]")
 
 
 @dataclass(frozen=True)
@@ -76,9 +107,15 @@ class FieldProblem:
     field: str
     label: str
     message: str
+    #: The rule that failed (pydantic's error type or our own code, e.g. ``end_before_start``),
+    #: so that callers can place a whole-record problem next to the column it is about.
+    code: str = dataclass_field(default="", compare=False)
 
     def __str__(self) -> str:
-        return f"{self.label}：{self.message}" if self.label else self.message
+        # "受众人数不能为负数" already names its field; "受众人数：受众人数…" would stutter.
+        if not self.label or self.message.startswith(self.label):
+            return self.message
+        return f"{self.label}：{self.message}"
 
 
 def fail(code: str, message: str) -> NoReturn:
@@ -89,19 +126,25 @@ def fail(code: str, message: str) -> NoReturn:
 def explain(error: ValidationError) -> list[FieldProblem]:
     """Every problem in a pydantic error, labelled and worded for a village cadre."""
     problems: list[FieldProblem] = []
+    own_labels = MODEL_FIELD_LABELS.get(error.title, {})
     for item in error.errors(include_url=False):
         loc = item.get("loc") or ()
         field = str(loc[0]) if loc else ""
-        label = FIELD_LABELS.get(field, field)
+        label = own_labels.get(field) or FIELD_LABELS.get(field, field)
         kind = item.get("type", "")
         if kind in _BUILTIN_MESSAGES:
             message = _BUILTIN_MESSAGES[kind]
             if kind == "literal_error":
                 allowed = (item.get("ctx") or {}).get("expected", "")
-                message = f"只能是 {allowed}".replace("'", "")
+                # pydantic words the choices "'男' or '女'"; say them the Chinese way.
+                choices = str(allowed).replace("'", "").replace(" or ", "、").replace(", ", "、")
+                message = f"只能是 {choices}"
         else:
             message = str(item.get("msg", "")).removeprefix("Value error, ")
-        problems.append(FieldProblem(field, label, message))
+            if not _CJK.search(message):
+                # A pydantic message we have no wording for: never show the English text.
+                message = _FALLBACK_MESSAGE
+        problems.append(FieldProblem(field, label, message, kind))
     return problems
 
 

@@ -7,6 +7,7 @@ Hours are integer tenths of an hour (``*_tenths``); see ``hours.py`` for why.
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date, datetime, time
 from typing import Literal
 
@@ -33,11 +34,17 @@ assert set(Platform.__args__) == set(PLATFORMS)  # type: ignore[attr-defined]
 assert set(Role.__args__) == set(ROLES)  # type: ignore[attr-defined]
 assert set(Gender.__args__) == set(GENDERS)  # type: ignore[attr-defined]
 
-_MOBILE = re.compile(r"^1[3-9]\d{9}$")
-_LANDLINE = re.compile(r"^0\d{2,3}-?\d{7,8}$")
-_ID_NUMBER = re.compile(r"^\d{17}[\dX]$")
+_MOBILE = re.compile(r"^1[3-9][0-9]{9}$")
+_LANDLINE = re.compile(r"^0[0-9]{2,3}-?[0-9]{7,8}$")
+_ID_NUMBER = re.compile(r"^[0-9]{17}[0-9X]$")
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
+
+
+def _halfwidth(text: str) -> str:
+    """Full-width digits and letters (a Chinese IME's ``１３８``) as plain ASCII, so codes and
+    numbers compare and upload the same however they were typed."""
+    return unicodedata.normalize("NFKC", text)
 
 
 def _today(info: ValidationInfo) -> date:
@@ -74,8 +81,8 @@ class Station(Record):
     @field_validator("code", mode="before")
     @classmethod
     def _code(cls, value: object) -> object:
-        text = str(value).strip() if value is not None else ""
-        if not re.fullmatch(r"\d{12}", text):
+        text = _halfwidth(str(value)).strip() if value is not None else ""
+        if not re.fullmatch(r"[0-9]{12}", text):
             fail("station_code", f"区划代码应为 12 位数字（统计用区划代码），“{text}”不是")
         return text
 
@@ -120,10 +127,11 @@ class Person(Record):
         # An empty box means "no phone" (this runs before the blank-to-None validator).
         if value is None or (isinstance(value, str) and not value.strip()):
             return None
-        text = re.sub(r"[\s]", "", str(value))
+        text = re.sub(r"[\s]", "", _halfwidth(str(value)))
         if isinstance(value, (int, float)):
             text = str(int(value))
-        if text.isdigit() and len(text) == 11:
+        # 0351 1234567 and 010 12345678 are landlines of 11 digits: area code first.
+        if text.isascii() and text.isdigit() and len(text) == 11 and not text.startswith("0"):
             if not _MOBILE.match(text):
                 fail("phone", f"手机号“{text}”不是有效的手机号（应以 13–19 开头）")
             return text
@@ -145,7 +153,7 @@ class Person(Record):
     def _id_number(cls, value: object) -> object:
         if value is None or (isinstance(value, str) and not value.strip()):
             return None
-        text = str(value).strip().upper()
+        text = _halfwidth(str(value)).strip().upper()
         if not _ID_NUMBER.match(text):
             fail("id_number", "身份证号应为 18 位（最后一位可以是 X）")
         total = sum(int(d) * w for d, w in zip(text[:17], _ID_WEIGHTS))
@@ -153,11 +161,14 @@ class Person(Record):
             fail("id_number", "身份证号校验位不对，请核对是否输错")
         return text
 
-    @model_validator(mode="after")
-    def _volunteer_no_needs_volunteer(self) -> Person:
-        if self.volunteer_no and not self.is_volunteer:
+    # Field validators reading earlier fields from info.data (not model validators, which
+    # pydantic skips when any field failed): a form shows all its problems at once.
+    @field_validator("volunteer_no")
+    @classmethod
+    def _volunteer_no_needs_volunteer(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value and info.data.get("is_volunteer") is False:
             fail("volunteer_no", "填写了志愿者编号，但“是否志愿者”为否")
-        return self
+        return value
 
 
 class Team(Record):
@@ -188,8 +199,18 @@ class TeamMember(Record):
 class Venue(Record):
     name: str = Field(min_length=1, max_length=60)
     address: str | None = None
-    capacity: int | None = Field(default=None, ge=0)
+    capacity: int | None = None
     note: str | None = None
+
+    @field_validator("capacity")
+    @classmethod
+    def _capacity(cls, value: int | None) -> int | None:
+        return None if value is None else _count(value, "容纳人数")
+
+
+#: Hours are served within one day: without start and end times this is the only bound,
+#: and it keeps a mistyped figure from overflowing SQLite's 64-bit integers.
+_DAY_MINUTES = 24 * 60
 
 
 def _count(value: int, label: str, limit: int = MAX_HEADCOUNT) -> int:
@@ -232,14 +253,15 @@ class Event(Record):
             fail("old_date", f"日期 {value.isoformat()} 太早了，请核对年份")
         return value
 
-    @model_validator(mode="after")
-    def _end_after_start(self) -> Event:
-        if self.start_time and self.end_time and self.end_time <= self.start_time:
-            fail(
-                "end_before_start",
-                f"结束时间 {self.end_time:%H:%M} 不能早于或等于开始时间 {self.start_time:%H:%M}",
-            )
-        return self
+    # A field validator, not a model one: pydantic skips model validators when any field
+    # failed, and a form should show a bad 受众人数 and a reversed time span at once.
+    @field_validator("end_time")
+    @classmethod
+    def _end_after_start(cls, value: time | None, info: ValidationInfo) -> time | None:
+        start = info.data.get("start_time")
+        if start and value and value <= start:
+            fail("end_before_start", f"结束时间 {value:%H:%M} 不能早于或等于开始时间 {start:%H:%M}")
+        return value
 
     @property
     def minutes(self) -> int | None:
@@ -311,23 +333,27 @@ class Activity(Event):
 
     @field_validator("volunteer_tenths")
     @classmethod
-    def _tenths(cls, value: int) -> int:
+    def _hours_fit_the_activity(cls, value: int, info: ValidationInfo) -> int:
         if value < 0:
             fail("negative_hours", "志愿服务时长不能为负数")
-        return value
-
-    @model_validator(mode="after")
-    def _hours_fit_the_activity(self) -> Activity:
-        if self.volunteer_tenths and self.volunteer_count == 0:
+        count = info.data.get("volunteer_count")
+        if count is None:  # 志愿者人数 itself is wrong and reported: nothing to compare with
+            return value
+        if value and count == 0:
             fail("hours_without_volunteers", "填写了志愿服务时长，但志愿者人数为 0")
-        minutes = self.minutes
-        if minutes is not None and self.volunteer_tenths * 6 > minutes * self.volunteer_count:
+        minutes = minutes_between(info.data.get("start_time"), info.data.get("end_time"))
+        if minutes is None and value * 6 > count * _DAY_MINUTES:
+            fail(
+                "hours_exceed_day",
+                f"志愿服务时长 {format_tenths(value)} 小时不合常理（{count} 人一天最多 {count * 24} 小时），请核对",
+            )
+        if minutes is not None and value * 6 > minutes * count:
             fail(
                 "hours_exceed_activity",
-                f"志愿服务时长 {format_tenths(self.volunteer_tenths)} 小时超过了活动本身的时长"
-                f"（{self.volunteer_count} 人 × {format_tenths(minutes // 6)} 小时）",
+                f"志愿服务时长 {format_tenths(value)} 小时超过了活动本身的时长"
+                f"（{count} 人 × {format_tenths(minutes // 6)} 小时）",
             )
-        return self
+        return value
 
     @property
     def kind(self) -> EventKind:
@@ -355,6 +381,14 @@ class Attendance(Record):
         classmethod(lambda cls, v: _blank_to_none(v))
     )
 
+    @field_validator("sign_out")
+    @classmethod
+    def _out_after_in(cls, value: time | None, info: ValidationInfo) -> time | None:
+        sign_in = info.data.get("sign_in")
+        if sign_in and value and value <= sign_in:
+            fail("signout_before_signin", f"签退时间 {value:%H:%M} 不能早于签到时间 {sign_in:%H:%M}")
+        return value
+
     @field_validator("headcount")
     @classmethod
     def _headcount(cls, value: int | None) -> int | None:
@@ -366,12 +400,12 @@ class Attendance(Record):
             fail("attendance_shape", "每条签到要么是一个具体的人，要么是一个人数")
         if self.person_id is not None and self.role is None:
             fail("attendance_role", "请选择角色：宣讲员、志愿者或群众")
-        if self.sign_in and self.sign_out and self.sign_out <= self.sign_in:
-            fail("signout_before_signin", f"签退时间 {self.sign_out:%H:%M} 不能早于签到时间 {self.sign_in:%H:%M}")
         if self.credited_tenths < 0:
             fail("negative_hours", "服务时长不能为负数")
         if self.credited_tenths and self.person_id is None:
             fail("hours_for_headcount", "人数记录不能填写服务时长")
+        if self.credited_tenths * 6 > _DAY_MINUTES:
+            fail("hours_exceed_day", f"服务时长 {format_tenths(self.credited_tenths)} 小时超过了一天，请核对")
         event = (info.context or {}).get("event")
         minutes = getattr(event, "minutes", None)
         if minutes is not None and self.credited_tenths * 6 > minutes:

@@ -25,6 +25,7 @@ MESSAGES: dict[str, str] = {
     "key.prev_page": "上页",
     "key.to_list": "回到列表",
     "key.attendance": "签到",
+    "key.order": "排序",
     "key.refresh": "刷新",
     "key.save": "保存",
     "key.cancel": "取消",
@@ -71,6 +72,8 @@ MESSAGES: dict[str, str] = {
     "dash.audience": "{n} 人次",
     # lists
     "list.status": "第 {page}/{pages} 页 · 共 {total} 条 · PgDn/n 下页 PgUp/p 上页",
+    "list.newest_first": "按日期排序：最新的在前",
+    "list.oldest_first": "按日期排序：最早的在前",
     "list.empty": "没有符合条件的记录 · 按 c 新建",
     "filter.lecture_text": "搜索主题、宣讲人、地点（按 / 或 f）",
     "filter.activity_text": "搜索名称、地点（按 / 或 f）",
@@ -108,6 +111,7 @@ MESSAGES: dict[str, str] = {
     "field.volunteer_count": "志愿者人数",
     "field.volunteer_tenths": "志愿服务时长",
     "field.brand_project": "品牌项目",
+    "field.team": "组织队伍",
     "field.person_name": "姓名",
     "field.gender": "性别",
     "field.birth_year": "出生年份",
@@ -139,6 +143,8 @@ MESSAGES: dict[str, str] = {
     "form.save_failed": "保存失败，填写的内容都还在：{error}",
     "form.discard": "放弃刚才填写的内容？",
     "form.discard_yes": "放弃",
+    "quit.unsaved": "还有填写了但没有保存的内容，退出后会丢失。\n确定退出吗？（按 N 回去保存）",
+    "quit.yes": "不保存，退出",
     "confirm.yes": "确定",
     "confirm.no": "取消",
     # concurrent edit
@@ -157,8 +163,6 @@ MESSAGES: dict[str, str] = {
     "setup.welcome": "欢迎使用！第一次使用，请先填写本站的信息（以后可以用 station init 修改）。\nTab 下一项 · Ctrl+S 保存 · Ctrl+Q 退出",
     # attendance (the roster editor lives in its own screen)
     "attendance.missing": "签到功能尚未安装",
-    "app.quit_unsaved": "签到名单还有未保存的修改，仍然退出？\n（不退出的话，回到名单按 Ctrl+S 保存）",
-    "app.quit_anyway": "仍然退出",
     # attendance roster editor (screens/attendance*.py, widgets/person_picker.py, widgets/new_person.py)
     "picker.placeholder": "添加人员：输入姓名、全拼或首字母（如 zs），↓↑ 选择，回车加入",
     "picker.new_person": "＋ 新建人员“{name}”",
@@ -275,6 +279,7 @@ MESSAGES: dict[str, str] = {
     "gender.男": "男",
     "gender.女": "女",
     "settings.broken": "{error}。已使用默认设置。",
+    "keymap.shape": "应为 JSON 对象，每项是 按键编号: 按键",
     "keymap.broken": "按键设置文件 {path} 有误（{error}），已使用默认按键。",
     # help
     "help.title": "按键说明（Esc 关闭）",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Literal
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -15,6 +16,11 @@ from station_tui.locale import t
 from station_tui.widgets.localized import Localized
 
 Choice = Literal["mine", "theirs"]
+
+
+def _cell(value: str, limit: int = 39) -> Text:
+    shown = value if len(value) <= limit else value[: limit - 1] + "…"
+    return Text(shown, overflow="fold")
 
 
 class ConflictModal(Localized, ModalScreen["Choice | None"]):
@@ -39,7 +45,9 @@ class ConflictModal(Localized, ModalScreen["Choice | None"]):
             table.add_column(t("conflict.theirs"), width=26)
             table.add_column(t("conflict.mine"), width=26)
             for label, theirs, mine in self.rows or [(t("conflict.no_fields"), "", "")]:
-                table.add_row(label, theirs, mine)
+                # Wrapped over up to three lines, so both versions can be compared in full
+                # for anything but a long summary.
+                table.add_row(label, _cell(theirs), _cell(mine), height=None)
             yield table
             with Horizontal(classes="buttons"):
                 yield Button(t("conflict.keep_mine") + " (M)", id="conflict-mine", variant="warning", compact=True)

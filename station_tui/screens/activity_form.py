@@ -15,12 +15,13 @@ class ActivityForm(RecordForm):
     TITLE_NEW = "activity.new"
     TITLE_EDIT = "activity.edit"
     FIELDS = (
-        Field("date", "field.date", placeholder="hint.date", required=True),
-        Field("start_time", "field.start_time", placeholder="hint.time"),
-        Field("end_time", "field.end_time", placeholder="hint.time"),
+        Field("date", "field.date", kind="date", placeholder="hint.date", required=True),
+        Field("start_time", "field.start_time", kind="time", placeholder="hint.time"),
+        Field("end_time", "field.end_time", kind="time", placeholder="hint.time"),
         Field("title", "field.title", required=True),
         Field("platform", "field.platform", kind="choice", choices=PLATFORMS, required=True),
         Field("place", "field.place"),
+        Field("team_id", "field.team", kind="lookup"),
         Field("served", "field.served", kind="int", blank=0),
         Field("volunteer_count", "field.volunteer_count", kind="int", blank=0),
         Field("volunteer_tenths", "field.volunteer_tenths", kind="hours", placeholder="hint.hours"),
@@ -28,6 +29,9 @@ class ActivityForm(RecordForm):
         Field("summary", "field.summary"),
         Field("note", "field.note"),
     )
+
+    def lookup_options(self, field: Field) -> list[tuple[str, str]]:
+        return [(team.name, str(team.id)) for team in self.app.store.teams.all()]  # type: ignore[attr-defined]
 
     def defaults(self) -> dict[str, Any]:
         return {"date": self.app.today}  # type: ignore[attr-defined]

@@ -75,6 +75,7 @@ class DashboardScreen(StationScreen):
     HELP_TITLE = "nav.dashboard"
     BINDINGS = [
         Binding("enter", "open_latest", "key.open", id="dashboard.open"),
+        Binding("a", "attendance_latest", "key.attendance", id="dashboard.attendance"),
         Binding("l", "app.new_record('lecture')", "key.new_lecture", id="dashboard.new_lecture"),
         Binding("v", "app.new_record('activity')", "key.new_activity", id="dashboard.new_activity"),
         Binding("r", "refresh_now", "key.refresh", id="dashboard.refresh"),
@@ -155,17 +156,27 @@ class DashboardScreen(StationScreen):
         if self.station_app.exit_after_paint:
             self.call_after_refresh(self.app.exit)
 
-    def action_open_latest(self) -> None:
+    def _selected(self) -> tuple[str, str] | None:
         table = self.query_one(DataTable)
         if table.row_count == 0:
-            return
+            return None
         key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value or ""
         if ":" not in key:
-            return
+            return None
         kind, record_id = key.split(":", 1)
-        from station_tui.screens.forms import open_form
+        return kind, record_id
 
-        open_form(self.app, kind, record_id)
+    def action_open_latest(self) -> None:
+        selected = self._selected()
+        if selected is not None:
+            from station_tui.screens.forms import open_form
+
+            open_form(self.app, *selected)
+
+    def action_attendance_latest(self) -> None:
+        selected = self._selected()
+        if selected is not None:
+            self.station_app.action_open_attendance(*selected)
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()

@@ -36,7 +36,18 @@ class EventListScreen(PagedListScreen):
     WITH_PLATFORM: ClassVar[bool] = False
     BINDINGS = [
         Binding("a", "attendance", "key.attendance", id="events.attendance"),
+        Binding("s", "toggle_order", "key.order", id="events.order"),
     ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.newest_first = True
+
+    def action_toggle_order(self) -> None:
+        self.newest_first = not self.newest_first
+        self.notify(t("list.newest_first") if self.newest_first else t("list.oldest_first"), timeout=2)
+        self.page = 0
+        self.reload()
 
     def compose_filters(self) -> ComposeResult:
         with Horizontal(id="filters"):
@@ -72,7 +83,9 @@ class EventListScreen(PagedListScreen):
             value = self.query_one("#filter-platform", Select).value
             platform = None if value is Select.NULL else str(value)
         text = self.query_one("#filter-text", Input).value
-        return EventFilter(year=parsed[0], month=parsed[1], platform=platform, text=text or None)
+        return EventFilter(
+            year=parsed[0], month=parsed[1], platform=platform, text=text or None, newest_first=self.newest_first
+        )
 
     def fetch(self, flt: Any, limit: int, offset: int) -> tuple[list[tuple[str, tuple[Any, ...]]], int]:
         repo = getattr(self.station_app.store, self.REPO)

@@ -29,12 +29,23 @@ def repository(app: Any, kind: str) -> Any:
     return {"lecture": app.store.lectures, "activity": app.store.activities, "person": app.store.people}[kind]
 
 
-def open_form(app: Any, kind: str, record_id: str | None, callback: Callable[[Any], None] | None = None) -> None:
-    """Edit the record ``record_id`` (or make a new one when None)."""
-    record = None
-    if record_id is not None:
+def fetch_then(app: Any, kind: str, record_id: str, then: Callable[[Any], None]) -> None:
+    """Read one record in a worker thread, then call ``then(record)`` on the UI thread;
+    a record deleted meanwhile is reported instead."""
+
+    def read() -> None:
         record = repository(app, kind).get(record_id)
         if record is None:
-            app.notify(t("form.gone"), severity="warning")
-            return
-    app.push_screen(form_class(kind)(record), callback)
+            app.call_from_thread(app.notify, t("form.gone"), severity="warning")
+        else:
+            app.call_from_thread(then, record)
+
+    app.run_worker(read, thread=True, group="fetch", exit_on_error=False)
+
+
+def open_form(app: Any, kind: str, record_id: str | None, callback: Callable[[Any], None] | None = None) -> None:
+    """Edit the record ``record_id`` (or make a new one when None)."""
+    if record_id is None:
+        app.push_screen(form_class(kind)(None), callback)
+    else:
+        fetch_then(app, kind, record_id, lambda record: app.push_screen(form_class(kind)(record), callback))

@@ -15,9 +15,9 @@ class LectureForm(RecordForm):
     TITLE_NEW = "lecture.new"
     TITLE_EDIT = "lecture.edit"
     FIELDS = (
-        Field("date", "field.date", placeholder="hint.date", required=True),
-        Field("start_time", "field.start_time", placeholder="hint.time"),
-        Field("end_time", "field.end_time", placeholder="hint.time"),
+        Field("date", "field.date", kind="date", placeholder="hint.date", required=True),
+        Field("start_time", "field.start_time", kind="time", placeholder="hint.time"),
+        Field("end_time", "field.end_time", kind="time", placeholder="hint.time"),
         Field("topic", "field.topic", required=True),
         Field("speaker", "field.speaker"),
         Field("form", "field.form", kind="choice", choices=LECTURE_FORMS),

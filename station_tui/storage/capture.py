@@ -81,19 +81,27 @@ def install(conn: sqlite3.Connection, table: str) -> None:
         WHEN NEW.id IS NOT OLD.id
         BEGIN SELECT RAISE(ABORT, '记录编号（id）不可修改'); END"""
     )
+    # The highest version this id ever had here. The audit is never pruned, so it remembers
+    # ids that an INSERT OR REPLACE or a hand DELETE-then-INSERT brings back: such a row
+    # must continue its version history, or the county would keep the older copy it has.
+    known = f"(SELECT max(row_version) FROM audit WHERE tbl = '{table}' AND record_id = NEW.id)"
     conn.execute(
         f"""CREATE TRIGGER {table}_capture_ai AFTER INSERT ON {table}
         BEGIN
+          UPDATE {table} SET row_version = {known} + 1
+           WHERE id = NEW.id AND NEW.row_version <= {known};
           {outbox}
-          VALUES (lower(hex(randomblob(16))), '{table}', NEW.id,
-                  CASE WHEN NEW.deleted THEN 'delete' ELSE 'insert' END,
-                  NEW.row_version, {_row_json(cols, 'NEW')}, {_NOW});
-          {_audit_insert(table, 'NEW.id', "'insert'", 'NEW.row_version', "NULL")}
+          SELECT lower(hex(randomblob(16))), '{table}', r.id,
+                 CASE WHEN r.deleted THEN 'delete' WHEN {known} IS NOT NULL THEN 'update' ELSE 'insert' END,
+                 r.row_version, {_row_json(cols, 'r')}, {_NOW}
+            FROM {table} AS r WHERE r.id = NEW.id;
+          {_audit_insert(table, 'NEW.id', "'insert'", f'(SELECT row_version FROM {table} WHERE id = NEW.id)', "NULL")}
         END"""
     )
+    # Also fires when only row_version was lowered by hand: versions must never go back.
     conn.execute(
         f"""CREATE TRIGGER {table}_capture_au AFTER UPDATE ON {table}
-        WHEN {something_changed}
+        WHEN {something_changed} OR NEW.row_version < OLD.row_version
         BEGIN
           UPDATE {table} SET row_version = OLD.row_version + 1, updated_at = {_NOW}
            WHERE id = NEW.id AND NEW.row_version <= OLD.row_version;

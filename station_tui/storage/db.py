@@ -36,16 +36,26 @@ class DatabaseError(Exception):
     """A database problem said in words a station manager can act on."""
 
 
-def connect(path: str | os.PathLike[str], *, readonly: bool = False) -> sqlite3.Connection:
+def schema_too_new(found: int, known: int) -> DatabaseError:
+    return DatabaseError(
+        f"这个数据库由更新版本的程序创建（结构版本 {found}，本程序只认识到 {known}），请升级程序后再打开。"
+    )
+
+
+def connect(
+    path: str | os.PathLike[str], *, readonly: bool = False, newest_schema: int | None = None
+) -> sqlite3.Connection:
     """Open (creating if needed) a station database with the pragmas every connection needs.
 
     Autocommit mode (isolation_level=None): transactions are explicit, so a write is either
-    ``BEGIN IMMEDIATE … COMMIT`` as a whole or nothing.
+    ``BEGIN IMMEDIATE … COMMIT`` as a whole or nothing. With ``newest_schema``, a file made
+    by a newer program is refused before anything (not even the journal mode) is changed.
     """
     target = Path(path)
     if not readonly:
         target.parent.mkdir(parents=True, exist_ok=True)
-    uri = f"file:{target}?mode=ro" if readonly else str(target)
+    # as_uri() percent-encodes: a folder named "台账 #2" or "a?b" must not end the path early.
+    uri = f"{target.resolve().as_uri()}?mode=ro" if readonly else str(target)
     try:
         conn = sqlite3.connect(
             uri, uri=readonly, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False
@@ -55,6 +65,10 @@ def connect(path: str | os.PathLike[str], *, readonly: bool = False) -> sqlite3.
     conn.row_factory = sqlite3.Row
     try:
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        found = int(conn.execute("PRAGMA user_version").fetchone()[0])
+        if newest_schema is not None and found > newest_schema:
+            conn.close()
+            raise schema_too_new(found, newest_schema)
         if not readonly:
             mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
             if mode.lower() != "wal":  # e.g. a network share that cannot hold a WAL

@@ -12,7 +12,7 @@ import uuid
 from collections.abc import Callable
 
 from station_tui.storage import capture
-from station_tui.storage.db import DatabaseError, write_transaction
+from station_tui.storage.db import schema_too_new, write_transaction
 
 _SYNC_COLUMNS = """
     row_version INTEGER NOT NULL DEFAULT 1,
@@ -183,8 +183,15 @@ def _split(script: str) -> list[str]:
     return [s.strip() for s in script.split(";\n") if s.strip()]
 
 
+def _v2(conn: sqlite3.Connection) -> None:
+    """Capture triggers that keep row_version moving forward when a row is replaced,
+    re-inserted after an erase, or has its version lowered by hand."""
+    for table in capture.SYNCED_TABLES:
+        capture.install(conn, table)
+
+
 #: The schema's history. Append only.
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1]
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2]
 LATEST = len(MIGRATIONS)
 
 
@@ -196,9 +203,7 @@ def migrate(conn: sqlite3.Connection) -> int:
     """Bring the file up to the latest schema; returns the version it is at."""
     current = schema_version(conn)
     if current > LATEST:
-        raise DatabaseError(
-            f"这个数据库由更新版本的程序创建（结构版本 {current}，本程序只认识到 {LATEST}），请升级程序后再打开。"
-        )
+        raise schema_too_new(current, LATEST)
     while current < LATEST:
         with write_transaction(conn):
             # Re-read inside the lock: another process may have migrated meanwhile.

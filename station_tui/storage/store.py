@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from station_tui.storage.db import Actor, connect, write_transaction
-from station_tui.storage.migrations import migrate
+from station_tui.storage.migrations import LATEST, migrate
 
 if TYPE_CHECKING:
     from station_tui.storage.repositories.attendance import AttendanceRepository
@@ -33,7 +33,7 @@ class Store:
         self.path = Path(path)
         self.actor = actor or Actor.current()
         self._lock = threading.RLock()
-        self.conn = connect(self.path)
+        self.conn = connect(self.path, newest_schema=LATEST)
         try:
             migrate(self.conn)
         except BaseException:

@@ -23,12 +23,16 @@ from textual.widget import Widget
 from textual.widgets import Button, Input, Label, Select, Static
 
 from station_tui.locale import t
+from station_tui.widgets.entry import normalize_date, normalize_time
 from station_tui.widgets.localized import Localized, cursor_blink
+
+_FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９．", "0123456789.")
 
 
 @dataclass(frozen=True)
 class Field:
-    """One line of a form. ``kind``: text, int, hours, choice, yesno, secret."""
+    """One line of a form. ``kind``: text, date, time, int, hours, choice, yesno, secret, or
+    lookup (a choice among records, e.g. teams: the form's ``lookup_options`` gives them)."""
 
     name: str
     label: str
@@ -122,6 +126,9 @@ class RecordForm(Localized, ModalScreen[Any]):
 
     def _make_widget(self, field: Field, value: Any) -> Widget:
         wid = f"f-{field.name}"
+        if field.kind == "lookup":
+            # Options arrive from a worker after mount (see _load_lookups).
+            return Select([], allow_blank=True, compact=True, id=wid, prompt=t("form.choose"))
         if field.kind in ("choice", "yesno"):
             if field.kind == "yesno":
                 options = [(t("no"), False), (t("yes"), True)]
@@ -145,9 +152,31 @@ class RecordForm(Localized, ModalScreen[Any]):
     def on_mount(self) -> None:
         self._initial = self.raw_values()
         self.validate_form()
+        if any(f.kind == "lookup" for f in self.FIELDS):
+            self._load_lookups()
         first = self.query(f"#f-{self.FIELDS[0].name}").first() if self.FIELDS else None
         if first is not None:
             first.focus()
+
+    def lookup_options(self, field: Field) -> list[tuple[str, str]]:
+        """(label, id) choices of a lookup field; runs in a worker thread."""
+        return []
+
+    @work(thread=True, group="form-lookups")
+    def _load_lookups(self) -> None:
+        options = {f.name: self.lookup_options(f) for f in self.FIELDS if f.kind == "lookup"}
+        self.app.call_from_thread(self._show_lookups, options)
+
+    def _show_lookups(self, options: dict[str, list[tuple[str, str]]]) -> None:
+        current = self.record.model_dump() if self.record is not None else {}
+        with self.prevent(Select.Changed):
+            for name, choices in options.items():
+                select = self.query_one(f"#f-{name}", Select)
+                select.set_options(choices)
+                if current.get(name) in {v for _, v in choices}:
+                    select.value = current[name]
+                self._initial[name] = select.value
+        self.validate_form()
 
     # -- reading and checking --------------------------------------------------------
     def raw_values(self) -> dict[str, Any]:
@@ -165,10 +194,10 @@ class RecordForm(Localized, ModalScreen[Any]):
         problems: dict[str, str] = {}
         for field in self.FIELDS:
             value = raw[field.name]
-            if field.kind in ("choice", "yesno"):
+            if field.kind in ("choice", "yesno", "lookup"):
                 data[field.name] = None if value is Select.NULL else value
             elif field.kind == "int":
-                text = str(value).strip()
+                text = str(value).translate(_FULL_WIDTH_DIGITS).strip()
                 if text == "":
                     data[field.name] = field.blank
                 elif text.isdigit():
@@ -177,9 +206,13 @@ class RecordForm(Localized, ModalScreen[Any]):
                     problems[field.name] = t("form.need_integer")
             elif field.kind == "hours":
                 try:
-                    data[field.name] = parse_hours(str(value))
+                    data[field.name] = parse_hours(str(value).translate(_FULL_WIDTH_DIGITS))
                 except HoursError as exc:
                     problems[field.name] = str(exc)
+            elif field.kind == "date":
+                data[field.name] = normalize_date(value, self.app.today)  # type: ignore[attr-defined]
+            elif field.kind == "time":
+                data[field.name] = normalize_time(value)
             else:
                 data[field.name] = value
         return data, problems
@@ -283,7 +316,7 @@ class RecordForm(Localized, ModalScreen[Any]):
 
     @work(thread=True, exclusive=True, group="form-save")
     def _persist(self, model: Any, force: bool) -> None:
-        from station_tui.storage import DatabaseError, NotFound, StaleRecord
+        from station_tui.storage import NotFound, StaleRecord
 
         try:
             saved = self.write(model, force=force)
@@ -291,9 +324,7 @@ class RecordForm(Localized, ModalScreen[Any]):
             self.post_message(self.Conflict(exc.mine, exc.theirs, exc.changed))
         except NotFound:
             self.post_message(self.Failed(t("form.gone")))
-        except (DatabaseError, OSError, ValueError) as exc:
-            self.post_message(self.Failed(t("form.save_failed", error=str(exc))))
-        except Exception as exc:  # sqlite3 errors: say so, keep the form and everything typed
+        except Exception as exc:  # a locked or full disk, a sqlite3 error: say so, keep everything typed
             self.post_message(self.Failed(t("form.save_failed", error=str(exc))))
         else:
             self.post_message(self.Saved(saved))
@@ -320,9 +351,12 @@ class RecordForm(Localized, ModalScreen[Any]):
         for name in message.changed:
             field = by_name.get(name, Field(name, name))
             label = t(field.label) if name in by_name else name
-            rows.append(
-                (label, display_value(field, getattr(message.theirs, name)), display_value(field, getattr(message.mine, name)))
-            )
+            theirs, mine = getattr(message.theirs, name), getattr(message.mine, name)
+            if field.kind == "lookup":  # show the team's name, not its id
+                names = {v: str(lbl) for lbl, v in self.query_one(f"#f-{name}", Select)._options}
+                rows.append((label, names.get(theirs, theirs or ""), names.get(mine, mine or "")))
+            else:
+                rows.append((label, display_value(field, theirs), display_value(field, mine)))
 
         def chosen(choice: str | None) -> None:
             if choice == "mine":
@@ -346,7 +380,13 @@ class RecordForm(Localized, ModalScreen[Any]):
                 widget = self.query_one(f"#f-{field.name}")
                 if isinstance(widget, Select):
                     value = source.get(field.name)
-                    widget.value = bool(value) if field.kind == "yesno" else (value if value in field.choices else Select.NULL)
+                    if field.kind == "yesno":
+                        widget.value = bool(value)
+                    elif field.kind == "lookup":
+                        known = {v for _, v in widget._options}
+                        widget.value = value if value in known else Select.NULL
+                    else:
+                        widget.value = value if value in field.choices else Select.NULL
                 else:
                     widget.value = display_value(field, source.get(field.name))  # type: ignore[attr-defined]
         self._initial = self.raw_values()
@@ -355,6 +395,10 @@ class RecordForm(Localized, ModalScreen[Any]):
         self.validate_form()
 
     # -- leaving -------------------------------------------------------------------------
+    def has_unsaved_changes(self) -> bool:
+        """Asked by the app before quitting (any screen may define it)."""
+        return self.is_mounted and bool(self._initial) and self.raw_values() != self._initial
+
     def action_cancel(self) -> None:
         if not self.CANCELLABLE:
             return

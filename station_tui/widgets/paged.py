@@ -199,21 +199,20 @@ class PagedListScreen(StationScreen):
 
     def action_delete(self) -> None:
         from station_tui.modals.confirm import ConfirmModal
-        from station_tui.screens.forms import repository
+        from station_tui.screens.forms import fetch_then
 
         record_id = self.selected_id()
         if record_id is None:
             return
-        record = repository(self.app, self.KIND).get(record_id)
-        if record is None:
-            self.reload()
-            return
 
-        def answered(yes: bool | None) -> None:
-            if yes:
-                self._delete(record.id, record.row_version)
+        def ask(record: Any) -> None:
+            def answered(yes: bool | None) -> None:
+                if yes:
+                    self._delete(record.id, record.row_version)
 
-        self.app.push_screen(ConfirmModal(t(f"delete.{self.KIND}", what=self.describe(record))), answered)
+            self.app.push_screen(ConfirmModal(t(f"delete.{self.KIND}", what=self.describe(record))), answered)
+
+        fetch_then(self.app, self.KIND, record_id, ask)
 
     @work(thread=True, group="delete")
     def _delete(self, record_id: str, version: int) -> None:

@@ -8,7 +8,7 @@ from textual.pilot import Pilot
 
 from station_tui.app import StationApp
 from station_tui.config import Settings
-from station_tui.domain import Activity, Lecture, Person, Station
+from station_tui.domain import Activity, Lecture, Person, Station, Team
 from station_tui.storage import Store
 from tests.conftest import TODAY
 
@@ -53,6 +53,8 @@ def seed(store: Store) -> None:
         Station(code="140311101201", name="甄家庄社区新时代文明实践站", township="府西街道", county="杏花岭区", manager="王秀英")
     )
     ctx = {"today": TODAY}
+    store.teams.add(Team(name="百姓宣讲队", category="科学理论宣讲"))
+    store.teams.add(Team(name="文艺志愿服务队", category="文体活动开展"))
     topics = ["学习党的二十届四中全会精神", "乡村振兴政策解读", "反诈骗知识进万家", "新修订养老保险政策", "移风易俗倡导文明新风"]
     forms = ["集中宣讲", "屋场会", "院落会", "田间课堂", "入户宣讲"]
     for i in range(12):

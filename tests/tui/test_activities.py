@@ -32,6 +32,8 @@ async def test_create_edit_delete_activity(seeded, make_app) -> None:
         await pilot.press("enter", "down", "down", "enter")
         await pilot.press("tab")
         await type_text(pilot, "村小学")
+        await pilot.press("tab")  # organizing team: the second of the station's teams
+        await pilot.press("enter", "down", "down", "enter")
         await pilot.press("tab")
         await type_text(pilot, "35")
         await pilot.press("tab")
@@ -71,8 +73,11 @@ async def test_create_edit_delete_activity(seeded, make_app) -> None:
         await settle(pilot)
         assert "暑期书法班" not in [r[1] for r in table_rows(app.screen.query_one(DataTable))]
 
-    deleted = seeded.query_one("SELECT served, volunteer_tenths, deleted FROM activities WHERE title = '暑期书法班'")
-    assert tuple(deleted) == (42, 55, 1)
+    deleted = seeded.query_one(
+        "SELECT a.served, a.volunteer_tenths, a.deleted, t.name FROM activities a JOIN teams t ON t.id = a.team_id"
+        " WHERE a.title = '暑期书法班'"
+    )
+    assert tuple(deleted) == (42, 55, 1, "百姓宣讲队")  # teams are listed by name: 文艺… then 百姓…
 
 
 async def test_hours_beyond_the_activity_are_refused(seeded, make_app) -> None:

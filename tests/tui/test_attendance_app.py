@@ -148,7 +148,7 @@ async def test_quitting_with_an_unsaved_roster_asks_first(seeded: Store, make_ap
         await settle(pilot)
         await pilot.press("ctrl+q")
         await settle(pilot)
-        assert "签到名单还有未保存的修改，仍然退出" in text_of(app.screen.query_one("#confirm-question", Static))
+        assert "还有填写了但没有保存的内容" in text_of(app.screen.query_one("#confirm-question", Static))
         await pilot.press("n")
         await settle(pilot)
         assert isinstance(app.screen, AttendanceScreen)

@@ -27,9 +27,9 @@ async def test_new_lecture_shows_in_list_and_dashboard(seeded, make_app) -> None
         assert isinstance(form, LectureForm)
         # The date is filled in with today; move on to the times and the topic.
         await pilot.press("tab")
-        await type_text(pilot, "14:00")
+        await type_text(pilot, "14点")  # as typed with a pinyin IME
         await pilot.press("tab")
-        await type_text(pilot, "15:30")
+        await type_text(pilot, "15：30")
         await pilot.press("tab")
         await type_text(pilot, "村规民约宣讲")
         await pilot.press("tab")
@@ -48,7 +48,8 @@ async def test_new_lecture_shows_in_list_and_dashboard(seeded, make_app) -> None
         platforms = text_of(app.screen.query_one("#dash-platforms", Static))
         assert "理论宣讲          6 / 4" in platforms or "6 / 4" in platforms
     stored = seeded.lectures.page(limit=1)[0]
-    assert stored.topic == "村规民约宣讲" and str(stored.start_time) == "14:00:00"
+    assert stored.topic == "村规民约宣讲"
+    assert (str(stored.start_time), str(stored.end_time)) == ("14:00:00", "15:30:00")
 
 
 async def test_form_explains_errors_and_keeps_what_was_typed(seeded, make_app) -> None:
@@ -103,3 +104,24 @@ async def test_delete_asks_first_and_soft_deletes(seeded, make_app) -> None:
         assert first not in rows
     assert seeded.lectures.count() == 11
     assert seeded.query_one("SELECT count(*) FROM lectures WHERE deleted = 1")[0] == 1
+
+
+async def test_month_filter_and_date_order(seeded, make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("2", "f", "tab")
+        await type_text(pilot, "2026年10月")
+        await pilot.press("enter")
+        await pilot.pause(0.3)
+        await settle(pilot)
+        dates = [r[0] for r in table_rows(app.screen.query_one(DataTable))]
+        assert dates == ["2026-10-20", "2026-10-17", "2026-10-14", "2026-10-11", "2026-10-08"]
+        await pilot.press("s")
+        await settle(pilot)
+        assert [r[0] for r in table_rows(app.screen.query_one(DataTable))] == sorted(dates)
+        await pilot.press("f", "tab", "ctrl+u")
+        await type_text(pilot, "2026-13")
+        await pilot.pause(0.3)
+        await settle(pilot)
+        assert "月份格式应为" in text_of(app.screen.query_one("#list-status"))

@@ -59,3 +59,29 @@ async def test_keymap_file_remaps_keys_and_help_shows_them(seeded, make_app) -> 
         assert isinstance(app.screen, HelpScreen)
         keys = text_of(app.screen.query_one("#help-keys", Static))
         assert "f7   新建" in keys and "宣讲" in keys and "签到" in keys
+
+
+async def test_mouse_switches_screens_from_the_navigation_line(seeded, make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        # " 1 首页   2 宣讲 …": "2 宣讲" starts at cell 10 of the line.
+        await pilot.click("#nav", offset=(12, 0))
+        await settle(pilot)
+        assert isinstance(app.screen, LectureListScreen)
+
+
+async def test_language_from_the_settings_file(seeded) -> None:
+    from station_tui.app import StationApp
+    from tests.conftest import TODAY
+
+    config = Path(os.environ["XDG_CONFIG_HOME"]) / "station-tui"
+    config.mkdir(parents=True)
+    (config / "settings.json").write_text(json.dumps({"language": "en"}), encoding="utf-8")
+    app = StationApp(seeded, today=TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert "Lectures 5, audience 200" in text_of(app.screen.query_one("#dash-figures", Static))
+        await pilot.pause(1.2)  # the full settings are read after the first paint
+        await settle(pilot)
+        assert app.settings.language == "en"

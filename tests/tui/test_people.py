@@ -63,3 +63,54 @@ async def test_wrong_phone_is_explained(seeded, make_app) -> None:
         await pilot.press("n")
         await settle(pilot)
         assert app.screen is form and form.query_one("#f-name").value == "周强"
+
+
+async def test_ctrl_q_with_unsaved_form_asks_before_quitting(seeded, make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("4", "c")
+        await settle(pilot)
+        form = app.screen
+        await type_text(pilot, "周强")
+        await pilot.press("ctrl+q")
+        await settle(pilot)
+        assert "没有保存" in text_of(app.screen.query_one("#confirm-question"))
+        await pilot.press("n")
+        await settle(pilot)
+        assert app.screen is form and app.is_running
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        await pilot.press("ctrl+q")  # nothing unsaved any more: quits at once
+        await settle(pilot)
+        assert not app.is_running
+    assert seeded.people.search("周强")[0].name == "周强"
+
+
+async def test_a_failed_save_keeps_the_form_and_says_why(seeded, db_path, make_app) -> None:
+    """Another program holds the write lock longer than the busy timeout allows."""
+    import sqlite3
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("4", "c")
+        await settle(pilot)
+        form = app.screen
+        await type_text(pilot, "钱多多")
+        seeded.conn.execute("PRAGMA busy_timeout = 100")
+        blocker = sqlite3.connect(db_path, isolation_level=None)
+        blocker.execute("BEGIN IMMEDIATE")
+        try:
+            await pilot.press("ctrl+s")
+            await pilot.pause(0.5)
+            await settle(pilot)
+            assert app.screen is form and form.query_one("#f-name").value == "钱多多"
+            assert any("保存失败" in n.message for n in app._notifications)
+        finally:
+            blocker.execute("ROLLBACK")
+            blocker.close()
+        await pilot.press("ctrl+s")  # the lock is gone: the same form saves
+        await settle(pilot)
+        assert app.screen is not form
+    assert seeded.people.search("钱多多")[0].name == "钱多多"

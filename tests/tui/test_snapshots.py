@@ -55,7 +55,7 @@ def test_form_with_errors(seeded, snap_compare) -> None:
         await keys("2", "c")(pilot)
         form = pilot.app.screen
         form.query_one("#f-start_time").value = "10:00"
-        form.query_one("#f-end_time").value = "9点"
+        form.query_one("#f-end_time").value = "上午"
         form.query_one("#f-audience").value = "三十"
         await pilot.press("ctrl+s")
         await settle(pilot)

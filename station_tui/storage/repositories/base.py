@@ -111,10 +111,23 @@ class Repository(Generic[M]):
         with self.store.write() as conn:
             return self._insert(conn, record)
 
+    def add_in(self, conn: sqlite3.Connection, record: M) -> M:
+        """Store a new record inside the caller's transaction (``with store.write() as conn``),
+        so that many records are written together or not at all (imports)."""
+        return self._insert(conn, record)
+
     def _update(self, conn: sqlite3.Connection, record: M) -> M:
         if record.id is None:
             raise ValueError("a record without an id cannot be updated")
         row = self.to_row(record)
+        stored = conn.execute(
+            f"SELECT * FROM {self.table} WHERE id = ? AND row_version = ? AND deleted = 0",
+            (record.id, record.row_version),
+        ).fetchone()
+        if stored is not None and all(stored[c] == v and type(stored[c]) is type(v) for c, v in row.items()):
+            # Saved without an edit: bumping the version would hand another session a
+            # conflict with nothing in it, and queue an upload of nothing.
+            return record
         stamp = now_local()
         sets = ", ".join(f"{c} = ?" for c in row)
         cur = conn.execute(

@@ -70,7 +70,8 @@ class PeopleRepository(Repository[Person]):
         """
         where, params = self._where(text, volunteers_only)
         query = normalise_query(text or "")
-        rank = "0"
+        # Not "0": a bare integer in ORDER BY means "the 0th column" and is an error.
+        rank = "NULL"
         rank_params: list[Any] = []
         if query:
             rank = (
@@ -78,10 +79,8 @@ class PeopleRepository(Repository[Person]):
                 " WHEN name LIKE ? OR ' ' || pinyin_initials LIKE ? OR ' ' || pinyin_full LIKE ? THEN 1 ELSE 2 END"
             )
             rank_params = [query, f"% {query} %", f"{query}%", f"% {query}%", f"% {query}%"]
-        # Without a query there is no rank; a bare "ORDER BY 0" would be read as a column number.
-        order = f"{rank}, pinyin_full, name, id" if query else "pinyin_full, name, id"
         rows = self.store.query(
-            f"SELECT * FROM people WHERE {where} ORDER BY {order} LIMIT ? OFFSET ?",
+            f"SELECT * FROM people WHERE {where} ORDER BY {rank}, pinyin_full, name, id LIMIT ? OFFSET ?",
             (*params, *rank_params, limit, offset),
         )
         return [self.from_row(r) for r in rows]

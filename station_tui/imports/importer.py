@@ -1,0 +1,167 @@
+"""Importing a file: read and check every row first, then write all of it in one transaction.
+
+All or nothing: a single bad row stops the import before anything is written, and the
+write itself is one ``BEGIN IMMEDIATE`` transaction, so a crash or ``kill -9`` halfway
+leaves the database exactly as it was. Rows already stored (the repositories' ``find_same``)
+and repeats within the file are counted, not added again, so importing a file twice is safe.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from station_tui.imports.headers import HEADERS, KIND_NAMES
+from station_tui.imports.kinds import KINDS, Kind
+from station_tui.imports.readers import FileProblem, read_table
+from station_tui.imports.rows import ParsedRow, Problem, is_empty_row, parse_row
+
+if TYPE_CHECKING:
+    import sqlite3
+
+    from station_tui.storage import Store
+
+
+@dataclass
+class Plan:
+    """A file read and checked; nothing written yet."""
+
+    kind: Kind
+    path: Path
+    encoding: str
+    rows: list[ParsedRow] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def bad_rows(self) -> int:
+        return len({p.row for p in self.problems})
+
+
+@dataclass
+class Outcome:
+    added: int = 0
+    #: Rows already stored before this import.
+    present: int = 0
+    #: Rows repeating an earlier row of the same file.
+    repeated: int = 0
+    teams_created: int = 0
+    memberships_added: int = 0
+
+    @property
+    def skipped(self) -> int:
+        return self.present + self.repeated
+
+
+def _clean_header(cell: Any) -> str:
+    return str(cell if cell is not None else "").replace("\ufeff", "").strip()
+
+
+def check_header(kind: Kind, number: int, cells: list[Any], path: Path) -> None:
+    found = [_clean_header(c) for c in cells]
+    while found and found[-1] == "":
+        found.pop()
+    expected = list(kind.headers)
+    if found == expected:
+        return
+    hint = f"可用 station template {kind.name} 得到正确的表头。"
+    for other, headers in HEADERS.items():
+        if other != kind.name and found == list(headers):
+            raise FileProblem(
+                f"{path.name} 是{_kind_word(other)}导入文件（表头与 {other} 一致），不是{_kind_word(kind.name)}。"
+                f"请用 station import {other} {path.name}。\n"
+                f"{path.name} has the {other} header; did you mean `station import {other}`?"
+            )
+    detail = ""
+    for index, want in enumerate(expected, start=1):
+        got = found[index - 1] if index <= len(found) else ""
+        if got != want:
+            detail = f"第 {index} 列应为“{want}”，实际是“{got}”。" if got else f"缺少第 {index} 列“{want}”。"
+            break
+    else:
+        detail = f"多出了第 {len(expected) + 1} 列“{found[len(expected)]}”。"
+    raise FileProblem(
+        f"{path.name} 第 {number} 行的表头不对：{detail}\n"
+        f"表头应为：{','.join(expected)}\n{hint}\n"
+        f"The header row of {path.name} does not match; expected: {','.join(expected)}"
+        f" (see `station template {kind.name}`)."
+    )
+
+
+def _kind_word(kind: str) -> str:
+    return KIND_NAMES[kind]
+
+
+def read_plan(kind_name: str, path: str | Path, *, today: date | None = None) -> Plan:
+    """Read ``path`` and check every row; raises FileProblem when the file as a whole is unusable."""
+    kind = KINDS[kind_name]
+    path = Path(path)
+    table = read_table(path)
+    rows = iter(table.rows)
+    header = next(((n, c) for n, c in rows if not is_empty_row(c)), None)
+    if header is None:
+        raise FileProblem(f"文件 {path.name} 里没有内容。\nThe file {path.name} has no rows.")
+    check_header(kind, header[0], header[1], path)
+    plan = Plan(kind=kind, path=path, encoding=table.encoding)
+    today = today or date.today()
+    for number, cells in rows:
+        if is_empty_row(cells):
+            continue
+        parsed, problems = parse_row(kind, number, cells, today)
+        if parsed is not None:
+            plan.rows.append(parsed)
+        plan.problems.extend(problems)
+    if not plan.rows and not plan.problems:
+        raise FileProblem(
+            f"{path.name} 只有表头，没有要导入的记录。\n{path.name} has a header but no records."
+        )
+    return plan
+
+
+def write_plan(store: Store, plan: Plan) -> Outcome:
+    """Write every checked row in one transaction; rows already stored are counted, not added."""
+    if plan.problems:
+        raise ValueError("a plan with problems must not be written")
+    outcome = Outcome()
+    repo = plan.kind.repository(store)
+    seen: dict[tuple[Any, ...], str] = {}
+    team_ids: dict[str, str] = {}
+    with store.write() as conn:
+        for parsed in plan.rows:
+            key = plan.kind.key(parsed.record)
+            record_id = seen.get(key)
+            if record_id is not None:
+                outcome.repeated += 1
+            else:
+                existing = repo.find_same(parsed.record)
+                if existing is not None:
+                    outcome.present += 1
+                    record_id = str(existing.id)
+                else:
+                    record_id = str(repo.add_in(conn, parsed.record).id)
+                    outcome.added += 1
+                seen[key] = record_id
+            if parsed.team:
+                _join_team(store, conn, parsed.team, record_id, team_ids, outcome)
+    return outcome
+
+
+def _join_team(
+    store: Store, conn: sqlite3.Connection, name: str, person_id: str, team_ids: dict[str, str], outcome: Outcome
+) -> None:
+    from station_tui.domain import Team, TeamMember
+
+    team_id = team_ids.get(name)
+    if team_id is None:
+        team = store.teams.by_name(name)
+        if team is None:
+            team = store.teams.add_in(conn, Team(name=name, category=None))
+            outcome.teams_created += 1
+        team_id = team_ids[name] = str(team.id)
+    member = conn.execute(
+        "SELECT 1 FROM team_members WHERE team_id = ? AND person_id = ? AND deleted = 0", (team_id, person_id)
+    ).fetchone()
+    if member is None:
+        store.team_members.add_in(conn, TeamMember(team_id=team_id, person_id=person_id))
+        outcome.memberships_added += 1
