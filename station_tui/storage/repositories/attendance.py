@@ -10,8 +10,8 @@ from station_tui.domain.models import Attendance, Event, Person
 from station_tui.storage.repositories.base import NotFound, Repository, to_sql
 
 
-class DuplicateAttendance(ValueError):
-    """The same person twice on one roster (there is a unique index behind this too)."""
+class DuplicateAttendance(sqlite3.IntegrityError):
+    """The same person twice on one roster: the unique index's IntegrityError, said plainly."""
 
     def __init__(self, person_id: str | None = None) -> None:
         super().__init__("这个人已经在签到名单上了，同一人不能重复签到")
