@@ -16,7 +16,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Input, Label, Select, Static
 
 from station_tui.domain import Attendance, Event, explain
-from station_tui.domain.clock import ClockError, format_clock, parse_clock
+from station_tui.domain.clock import ClockError, ascii_digits, format_clock, parse_clock
 from station_tui.domain.hours import HoursError, format_tenths, parse_hours
 from station_tui.domain.rules import check_credit, credited_tenths, is_serving
 from station_tui.domain.vocab import ROLES
@@ -166,8 +166,8 @@ class LineEditor(Localized, ModalScreen["Attendance | None"]):
         problems: dict[str, str] = {}
         values: dict[str, object] = {"note": self._value("note").strip() or None}
         if self.headcount_mode:
-            text = self._value("headcount").strip()
-            if not text.isdigit():
+            text = ascii_digits(self._value("headcount")).strip()
+            if not (text.isascii() and text.isdigit()):
                 problems["headcount"] = t("att_line.headcount_needed")
             elif int(text) == 0:
                 problems["headcount"] = t("att_line.headcount_zero")
@@ -182,7 +182,7 @@ class LineEditor(Localized, ModalScreen["Attendance | None"]):
                 except ClockError as exc:
                     problems[field] = str(exc)
             try:
-                values["credited_tenths"] = parse_hours(self._value("hours")) if is_serving(role) else 0
+                values["credited_tenths"] = parse_hours(ascii_digits(self._value("hours"))) if is_serving(role) else 0
             except HoursError as exc:
                 problems["hours"] = str(exc)
         if problems:

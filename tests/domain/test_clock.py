@@ -18,6 +18,8 @@ from station_tui.domain.clock import ClockError, format_clock, parse_clock
         ("9点30分", time(9, 30)),
         ("14：05", time(14, 5)),
         ("8", time(8, 0)),
+        ("9点半", time(9, 30)),
+        ("０９：３０", time(9, 30)),
         ("", None),
     ],
 )

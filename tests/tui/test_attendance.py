@@ -277,3 +277,24 @@ async def test_escape_from_a_small_form_asks_before_dropping_what_was_typed(stor
         await pilot.press("escape", "y")
         assert isinstance(app.screen, AttendanceScreen)
         assert table_names(app) == ["张三"]
+
+
+async def test_full_width_digits_from_a_pinyin_ime_are_understood(store: Store) -> None:
+    lecture, _, _ = seed(store)
+    app = RosterApp(store, "lecture", str(lecture.id))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pick(pilot, "ls")
+        await pilot.press("tab", "r", "e", "shift+tab")
+        app.screen.query_one("#sign_out", Input).value = "１０点半"
+        hours = app.screen.query_one("#hours", Input)
+        await settle(pilot)
+        assert hours.value == "1.5"  # 09:00 to 10:30, recomputed
+        hours.value = "１．２"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        await pilot.press("h")
+        app.screen.query_one("#headcount", Input).value = "２５"
+        await pilot.press("ctrl+s", "ctrl+s")
+        await settle(pilot)
+    assert roster(store, "lecture", str(lecture.id)) == [("-", None, 0, 25), ("李四", "志愿者", 12, None)]
