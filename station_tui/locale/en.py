@@ -230,6 +230,7 @@ MESSAGES: dict[str, str] = {
     "att.save_failed": "Could not save; your changes are still here, try again: {error}",
     "att.duplicate": "Not saved: {name} is already on the roster (perhaps just added elsewhere). Remove the duplicate line and save again.",
     "att.deleted_meanwhile": "{name}'s line was deleted elsewhere and is dropped here; your other changes remain, save again",
+    "att.event_gone": "Not saved: this {kind} was deleted elsewhere, so its roster cannot be saved.",
     "att.no_line": "The roster is empty; add someone above first",
     "att.headcount_name": "Unnamed",
     "att.no_event": "The event is not loaded; nothing can be edited",

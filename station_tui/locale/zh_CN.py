@@ -240,6 +240,7 @@ MESSAGES: dict[str, str] = {
     "att.save_failed": "保存失败，修改都还在，可以再试一次：{error}",
     "att.duplicate": "保存失败：{name}已经在签到名单上了（可能是别人刚刚加的）。请移除重复的一行后再保存。",
     "att.deleted_meanwhile": "{name}的签到已被别人删除，已从名单中去掉；其余修改还在，请再保存一次",
+    "att.event_gone": "保存失败：这场{kind}已被别人删除，名单无法保存。",
     "att.no_line": "名单里还没有人，先在上面添加",
     "att.headcount_name": "不记名人数",
     "att.no_event": "这场活动没有载入，无法编辑",

@@ -532,6 +532,8 @@ class AttendanceScreen(Localized, Screen[None]):
             line = self.draft.forget(error.record_id)
             self._refresh_table()
             self._say(t("att.deleted_meanwhile").format(name=self._line_name(line)), error=True)
+        elif isinstance(error, NotFound):
+            self._say(t("att.event_gone").format(kind=self._kind_word()), error=True)
         elif isinstance(error, DuplicateAttendance):
             names = [ln.person.name for ln in self.draft.visible if ln.person and ln.person.id == error.person_id]
             self._say(t("att.duplicate").format(name=names[0] if names else ""), error=True)

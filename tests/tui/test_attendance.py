@@ -298,3 +298,17 @@ async def test_full_width_digits_from_a_pinyin_ime_are_understood(store: Store) 
         await pilot.press("ctrl+s", "ctrl+s")
         await settle(pilot)
     assert roster(store, "lecture", str(lecture.id)) == [("-", None, 0, 25), ("李四", "志愿者", 12, None)]
+
+
+async def test_an_event_deleted_elsewhere_is_said_plainly_and_the_roster_kept(store: Store) -> None:
+    lecture, _, _ = seed(store)
+    app = RosterApp(store, "lecture", str(lecture.id))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pick(pilot, "ww")
+        store.lectures.delete(str(lecture.id))  # the township deletes the lecture meanwhile
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "这场宣讲已被别人删除" in status(app)
+        assert table_names(app) == ["王五"]
+    assert store.query_one("SELECT count(*) FROM attendance")[0] == 0
