@@ -312,3 +312,28 @@ async def test_an_event_deleted_elsewhere_is_said_plainly_and_the_roster_kept(st
         assert "这场宣讲已被别人删除" in status(app)
         assert table_names(app) == ["王五"]
     assert store.query_one("SELECT count(*) FROM attendance")[0] == 0
+
+
+async def test_removing_a_line_leaves_a_tombstone_for_the_county(store: Store) -> None:
+    lecture, _, people = seed(store)
+    store.attendance.add_many(
+        [
+            Attendance(event_kind="lecture", event_id=str(lecture.id), person_id=people[name].id, role="群众")
+            for name in ("张三", "李四")
+        ]
+    )
+    app = RosterApp(store, "lecture", str(lecture.id))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert table_names(app) == ["李四", "张三"]
+        await pilot.press("tab", "delete")
+        assert table_names(app) == ["张三"]
+        assert "已移除 李四，按 Ctrl+S 保存后生效" in status(app)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+    assert roster(store, "lecture", str(lecture.id)) == [("张三", "群众", 0, None)]
+    tombstone = store.query_one(
+        "SELECT deleted, row_version FROM attendance WHERE person_id = ?", (people["李四"].id,)
+    )
+    assert tuple(tombstone) == (1, 2)
+    assert outbox(store, "attendance")[-1] == "delete"  # the deletion travels to the county
