@@ -15,10 +15,9 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.screen import ModalScreen, Screen
-from textual.widgets import Button, DataTable, Footer, Static
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
 
 from station_tui.domain import Attendance, Event, Person, explain_text
 from station_tui.domain.clock import format_clock
@@ -27,6 +26,7 @@ from station_tui.domain.rules import is_serving
 from station_tui.locale import t
 from station_tui.modals.conflict import ConflictModal
 from station_tui.screens.attendance_draft import Draft, DraftError, Line
+from station_tui.screens.attendance_leave import LeaveDialog
 from station_tui.screens.attendance_line import LineEditor
 from station_tui.storage import DuplicateAttendance, NotFound, StaleRecord
 from station_tui.storage.repositories.people import mask_phone
@@ -55,48 +55,6 @@ def event_title(event: Event) -> str:
 
 class RosterTable(DataTable):
     """The roster; the screen's keys act on the highlighted line."""
-
-
-class LeaveDialog(Localized, ModalScreen[str]):
-    """Unsaved roster changes: save and leave (s), leave without saving (d), or stay (Esc)."""
-
-    DEFAULT_CSS = """
-    LeaveDialog { align: center middle; }
-    LeaveDialog > #dialog {
-        width: 62; height: auto; border: thick $warning; border-title-align: center;
-        background: $surface; padding: 0 1;
-    }
-    LeaveDialog #body { height: auto; margin: 1 0; }
-    LeaveDialog #buttons { height: 1; margin-bottom: 1; align-horizontal: right; }
-    LeaveDialog #buttons > Button { margin-left: 1; }
-    """
-
-    BINDINGS = [
-        Binding("s", "answer('save')", "att.leave_key_save", id="attendance_leave.save"),
-        Binding("d", "answer('discard')", "att.leave_key_discard", id="attendance_leave.discard"),
-        Binding("escape", "answer('stay')", "att.leave_key_stay", id="attendance_leave.stay"),
-    ]
-
-    def compose(self) -> ComposeResult:
-        with Vertical(id="dialog") as dialog:
-            dialog.border_title = t("att.leave_title")
-            yield Static(t("att.leave_body"), id="body")
-            with Horizontal(id="buttons"):
-                yield Button(t("att.leave_save"), id="answer-save", variant="primary", compact=True)
-                yield Button(t("att.leave_discard"), id="answer-discard", variant="error", compact=True)
-                yield Button(t("att.leave_stay"), id="answer-stay", compact=True)
-        yield Footer()
-
-    def on_mount(self) -> None:
-        # The safe answer has the focus: Enter on a reflex keeps the roster.
-        self.query_one("#answer-stay", Button).focus()
-
-    def action_answer(self, answer: str) -> None:
-        self.dismiss(answer)
-
-    @on(Button.Pressed)
-    def _pressed(self, event: Button.Pressed) -> None:
-        self.dismiss((event.button.id or "").removeprefix("answer-"))
 
 
 class AttendanceScreen(Localized, Screen[None]):

@@ -33,7 +33,8 @@ def _sections() -> list[tuple[str, type]]:
         ("nav.people", PeopleScreen),
     ]
     try:
-        from station_tui.screens.attendance import AttendanceScreen, LeaveDialog
+        from station_tui.screens.attendance import AttendanceScreen
+        from station_tui.screens.attendance_leave import LeaveDialog
         from station_tui.screens.attendance_line import LineEditor
         from station_tui.widgets.new_person import NewPersonForm
     except ImportError:
