@@ -60,8 +60,15 @@ def main(argv: list[str] | None = None) -> int:
 
 def _open_app(args: argparse.Namespace) -> int:
     """No subcommand: open the Textual app on the station database."""
-    from station_tui.commands.common import open_store
+    from station_tui.commands.common import EXIT_USAGE, CommandError, open_store
 
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        # A script or scheduled task would otherwise start a screen nobody can see or leave.
+        raise CommandError(
+            "程序界面需要在终端里运行；脚本中请使用子命令，例如 station status。\n"
+            "The app needs a terminal; in scripts use a subcommand such as `station status`.",
+            code=EXIT_USAGE,
+        )
     store = open_store(args)
     try:
         from station_tui.app import StationApp

@@ -140,7 +140,7 @@ def test_two_first_runs_at_once_make_one_demo_station(tmp_path: Path) -> None:
     env.pop("STATION_DB", None)
     runs = [
         subprocess.Popen(
-            [sys.executable, "-m", "station_tui", "--demo"],
+            [sys.executable, "-m", "station_tui", "--demo", "status"],
             env=env,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,

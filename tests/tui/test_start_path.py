@@ -73,3 +73,15 @@ def test_first_screen_does_not_import_pydantic_or_heavy_modules(db_path: Path) -
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
+
+
+def test_without_a_terminal_station_says_to_use_a_subcommand(db_path: Path) -> None:
+    out = subprocess.run(
+        [sys.executable, "-m", "station_tui", "--db", str(db_path)],
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert out.returncode == 2
+    assert "station status" in out.stderr and "终端" in out.stderr
