@@ -528,7 +528,10 @@ class AttendanceScreen(Localized, Screen[None]):
             else:
                 return  # cancelled: the draft stays as it is, nothing saved
             self._refresh_table()
-            self.action_save(leave)
+            if draft.is_dirty:
+                self.action_save(leave)  # the rest of this user's changes
+            else:
+                self._say(t("conflict.loaded_theirs"))
 
         self.app.push_screen(ConflictModal(rows), chosen)
 

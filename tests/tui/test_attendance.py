@@ -332,8 +332,37 @@ async def test_removing_a_line_leaves_a_tombstone_for_the_county(store: Store) -
         await pilot.press("ctrl+s")
         await settle(pilot)
     assert roster(store, "lecture", str(lecture.id)) == [("张三", "群众", 0, None)]
-    tombstone = store.query_one(
-        "SELECT deleted, row_version FROM attendance WHERE person_id = ?", (people["李四"].id,)
-    )
+    tombstone = store.query_one("SELECT deleted, row_version FROM attendance WHERE person_id = ?", (people["李四"].id,))
     assert tuple(tombstone) == (1, 2)
     assert outbox(store, "attendance")[-1] == "delete"  # the deletion travels to the county
+
+
+@pytest.mark.parametrize(("answer", "expected_role"), [("m", "宣讲员"), ("t", "志愿者")])
+async def test_a_line_changed_by_another_session_asks_whose_to_keep(
+    store: Store, answer: str, expected_role: str
+) -> None:
+    from station_tui.modals.conflict import ConflictModal
+
+    lecture, _, people = seed(store)
+    line = store.attendance.add(
+        Attendance(event_kind="lecture", event_id=str(lecture.id), person_id=people["张三"].id, role="群众")
+    )
+    app = RosterApp(store, "lecture", str(lecture.id))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        roster_screen = app.screen
+        await pilot.press("tab", "r", "r")  # 群众 -> 志愿者 -> 宣讲员, here
+        other = Store(store.path, actor=Actor(user="township", program="ssh"))
+        other.attendance.update(line.model_copy(update={"role": "志愿者", "note": "乡里核对"}))  # meanwhile
+        other.close()
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ConflictModal)
+        assert "张三的签到在您编辑期间被别人改过" in str(roster_screen.query_one("#status", Static).render())
+        await pilot.press(answer)
+        await settle(pilot)
+        assert isinstance(app.screen, AttendanceScreen)
+        assert ("已保存签到名单" if answer == "m" else "已换成对方的内容") in status(app)
+    ((att, _),) = [(ln.attendance, ln.person) for ln in store.attendance.roster("lecture", str(lecture.id))]
+    assert att.role == expected_role
+    assert att.note == "乡里核对" if answer == "t" else att.row_version == 3
