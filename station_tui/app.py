@@ -213,8 +213,10 @@ class StationApp(Localized, App):
 
     # -- actions --------------------------------------------------------------------------
     async def action_quit(self) -> None:
-        """Ctrl+Q: leave at once, unless a screen holds something typed and not saved."""
-        unsaved = [s for s in self.screen_stack if getattr(s, "has_unsaved_changes", lambda: False)()]
+        """Ctrl+Q: leave at once, unless a screen holds something typed and not saved — in any
+        mode, since a roster left open under 宣讲 is still there after switching to 首页."""
+        stacks = list(getattr(self, "_screen_stacks", {}).values()) or [self.screen_stack]
+        unsaved = [s for stack in stacks for s in stack if getattr(s, "has_unsaved_changes", lambda: False)()]
         if not unsaved:
             self.exit()
             return

@@ -34,10 +34,18 @@ def _sections() -> list[tuple[str, type]]:
     ]
     try:
         from station_tui.screens.attendance import AttendanceScreen
+        from station_tui.screens.attendance_leave import LeaveDialog
+        from station_tui.screens.attendance_line import LineEditor
+        from station_tui.widgets.new_person import NewPersonForm
     except ImportError:
         pass
     else:
-        sections.append(("help.attendance", AttendanceScreen))
+        sections += [
+            ("help.attendance", AttendanceScreen),
+            ("help.attendance_line", LineEditor),
+            ("help.attendance_new_person", NewPersonForm),
+            ("help.attendance_leave", LeaveDialog),
+        ]
     sections += [
         ("help.forms", RecordForm),
         ("help.confirm", ConfirmModal),
@@ -47,7 +55,7 @@ def _sections() -> list[tuple[str, type]]:
 
 
 #: Keys of Textual's own widgets worth knowing, said once.
-_WIDGET_KEYS = ("help.keys_move", "help.keys_tab", "help.keys_palette", "help.keys_mouse")
+_WIDGET_KEYS = ("help.keys_move", "help.keys_tab", "help.keys_picker", "help.keys_palette", "help.keys_mouse")
 
 
 class HelpScreen(Localized, ModalScreen[None]):

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 _EXPORTS = {
     "Actor": "db",
     "DatabaseError": "db",
+    "DuplicateAttendance": "repositories.attendance",
     "NotFound": "repositories.base",
     "StaleRecord": "repositories.base",
     "EventFilter": "repositories.events",
@@ -33,6 +34,7 @@ def __getattr__(name: str) -> Any:
 
 if TYPE_CHECKING:
     from station_tui.storage.db import Actor, DatabaseError
+    from station_tui.storage.repositories.attendance import DuplicateAttendance
     from station_tui.storage.repositories.base import NotFound, StaleRecord
     from station_tui.storage.repositories.events import EventFilter
     from station_tui.storage.store import Store

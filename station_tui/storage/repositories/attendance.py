@@ -10,6 +10,14 @@ from station_tui.domain.models import Attendance, Event, Person
 from station_tui.storage.repositories.base import NotFound, Repository, to_sql
 
 
+class DuplicateAttendance(sqlite3.IntegrityError):
+    """The same person twice on one roster: the unique index's IntegrityError, said plainly."""
+
+    def __init__(self, person_id: str | None = None) -> None:
+        super().__init__("这个人已经在签到名单上了，同一人不能重复签到")
+        self.person_id = person_id
+
+
 @dataclass(frozen=True)
 class RosterLine:
     attendance: Attendance
@@ -50,6 +58,22 @@ class AttendanceRepository(Repository[Attendance]):
         """Re-validate against the event: credited hours may not exceed its length."""
         return Attendance.model_validate(record.model_dump(), context={"event": self._event(record)})
 
+    def _insert(self, conn: sqlite3.Connection, record: Attendance) -> Attendance:
+        try:
+            return super()._insert(conn, record)
+        except sqlite3.IntegrityError as exc:
+            if "attendance_once" in str(exc) or "UNIQUE" in str(exc):
+                raise DuplicateAttendance(record.person_id) from exc
+            raise
+
+    def _update(self, conn: sqlite3.Connection, record: Attendance) -> Attendance:
+        try:
+            return super()._update(conn, record)
+        except sqlite3.IntegrityError as exc:
+            if "UNIQUE" in str(exc):
+                raise DuplicateAttendance(record.person_id) from exc
+            raise
+
     def add(self, record: Attendance) -> Attendance:
         return super().add(self._checked(record))
 
@@ -61,6 +85,24 @@ class AttendanceRepository(Repository[Attendance]):
         checked = [self._checked(r) for r in records]
         with self.store.write() as conn:
             return [self._insert(conn, r) for r in checked]
+
+    def save_roster(
+        self,
+        added: list[Attendance] = (),  # type: ignore[assignment]
+        updated: list[Attendance] = (),  # type: ignore[assignment]
+        removed: list[Attendance] = (),  # type: ignore[assignment]
+    ) -> list[Attendance]:
+        """A roster editor's whole save in one transaction: removals first (so a person removed
+        and added back is not a duplicate), then edits, then new lines. Raises StaleRecord,
+        NotFound, DuplicateAttendance or ValidationError and then nothing is written."""
+        checked_updates = [self._checked(r) for r in updated]
+        checked_adds = [self._checked(r) for r in added]
+        with self.store.write() as conn:
+            for record in removed:
+                self._soft_delete(conn, str(record.id), record.row_version)
+            saved = [self._update(conn, r) for r in checked_updates]
+            saved += [self._insert(conn, r) for r in checked_adds]
+        return saved
 
     def roster(self, event_kind: str, event_id: str) -> list[RosterLine]:
         column = "lecture_id" if event_kind == "lecture" else "activity_id"
@@ -88,4 +130,4 @@ def _times(data: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-__all__ = ["AttendanceRepository", "RosterLine", "to_sql"]
+__all__ = ["AttendanceRepository", "DuplicateAttendance", "RosterLine", "to_sql"]

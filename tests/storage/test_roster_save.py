@@ -1,0 +1,84 @@
+from __future__ import annotations
+
+from datetime import date, time
+
+import pytest
+from pydantic import ValidationError
+
+from station_tui.domain import Attendance, Lecture, Person
+from station_tui.storage import DuplicateAttendance, StaleRecord, Store
+
+
+@pytest.fixture
+def lecture(store: Store) -> Lecture:
+    return store.lectures.add(
+        Lecture(date=date(2026, 11, 1), start_time=time(9, 0), end_time=time(11, 0), topic="宣讲二十届四中全会精神")
+    )
+
+
+def _person(store: Store, name: str) -> Person:
+    return store.people.add(Person(name=name, is_volunteer=True))
+
+
+def _line(lecture: Lecture, person: Person | None, **kw: object) -> Attendance:
+    if person is None:
+        return Attendance(event_kind="lecture", event_id=str(lecture.id), headcount=kw.pop("headcount", 10), **kw)
+    return Attendance(event_kind="lecture", event_id=str(lecture.id), person_id=person.id, **{"role": "群众", **kw})
+
+
+def _outbox(store: Store) -> int:
+    return int(store.query_one("SELECT count(*) FROM outbox WHERE tbl = 'attendance'")[0])
+
+
+def test_save_roster_adds_edits_and_removes_in_one_go(store: Store, lecture: Lecture) -> None:
+    a, b, c = (_person(store, n) for n in ("张三", "李四", "王五"))
+    kept, gone = store.attendance.add_many([_line(lecture, a), _line(lecture, b)])
+    saved = store.attendance.save_roster(
+        added=[_line(lecture, c, role="志愿者", credited_tenths=20), _line(lecture, None, headcount=35)],
+        updated=[kept.model_copy(update={"role": "宣讲员"})],
+        removed=[gone],
+    )
+    assert len(saved) == 3
+    roster = store.attendance.roster("lecture", str(lecture.id))
+    assert sorted((line.person.name if line.person else "-", line.attendance.role) for line in roster) == [
+        ("-", None),
+        ("张三", "宣讲员"),
+        ("王五", "志愿者"),
+    ]
+    assert store.attendance.get(str(gone.id)) is None
+    assert _outbox(store) == 2 + 4
+
+
+def test_a_duplicate_person_is_refused_and_nothing_is_written(store: Store, lecture: Lecture) -> None:
+    a = _person(store, "张三")
+    store.attendance.add(_line(lecture, a))
+    before = _outbox(store)
+    with pytest.raises(DuplicateAttendance, match="已经在签到名单上"):
+        store.attendance.save_roster(added=[_line(lecture, None), _line(lecture, a)])
+    assert _outbox(store) == before
+    assert len(store.attendance.roster("lecture", str(lecture.id))) == 1
+
+
+def test_removing_and_adding_back_the_same_person_is_not_a_duplicate(store: Store, lecture: Lecture) -> None:
+    a = _person(store, "张三")
+    line = store.attendance.add(_line(lecture, a))
+    store.attendance.save_roster(added=[_line(lecture, a, role="宣讲员")], removed=[line])
+    (only,) = store.attendance.roster("lecture", str(lecture.id))
+    assert only.attendance.role == "宣讲员"
+
+
+def test_hours_longer_than_the_event_are_refused(store: Store, lecture: Lecture) -> None:
+    a = _person(store, "张三")
+    with pytest.raises(ValidationError, match="超过了活动本身的时长"):
+        store.attendance.save_roster(added=[_line(lecture, a, role="志愿者", credited_tenths=21)])
+    assert store.attendance.roster("lecture", str(lecture.id)) == []
+
+
+def test_an_edit_made_meanwhile_elsewhere_is_not_overwritten(store: Store, lecture: Lecture) -> None:
+    a = _person(store, "张三")
+    line = store.attendance.add(_line(lecture, a))
+    store.attendance.update(line.model_copy(update={"role": "志愿者"}))  # the township, meanwhile
+    with pytest.raises(StaleRecord):
+        store.attendance.save_roster(updated=[line.model_copy(update={"role": "宣讲员"})])
+    (only,) = store.attendance.roster("lecture", str(lecture.id))
+    assert only.attendance.role == "志愿者"
