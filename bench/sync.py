@@ -139,7 +139,7 @@ def run_store(kind: str, changes: int, workdir: Path) -> dict[str, float]:
         import stamina  # noqa: F401
 
         t0 = time.perf_counter()
-        report = sync(station_db, credentials.load())
+        report = sync(station_db, credentials.load(), allow_demo=True)
         sync_seconds = time.perf_counter() - t0
         assert report.uploaded == changes, report.summary_en()
         floor_seconds = insert_floor(db_url, rows)

@@ -105,8 +105,14 @@ def sync(
     policy: RetryPolicy | None = None,
     batch: BatchSize | None = None,
     gzip_level: int = 6,
+    allow_demo: bool = False,
 ) -> SyncReport:
-    """Run one sync of the database at ``db_path``; raises a ``SyncError`` subclass on failure."""
+    """Run one sync of the database at ``db_path``; raises a ``SyncError`` subclass on failure.
+
+    A database holding demo records (``station demo``) is refused: made-up villagers must never
+    reach the county's figures. Only the benchmark, which uploads demo rows to its own
+    throw-away county, passes ``allow_demo``.
+    """
     from sync import credentials as credentials_mod
 
     db_path = Path(db_path)
@@ -116,6 +122,8 @@ def sync(
     with runner_lock(db_path):
         store = _open(db_path)
         try:
+            if not allow_demo:
+                _refuse_demo_data(store, db_path)
             return _Run(store, db_path, creds, progress, log, policy, batch, gzip_level).run()
         except sqlite3.OperationalError as exc:
             # Typically "database is locked": another program held a long write. Nothing was
@@ -138,6 +146,15 @@ def _open(db_path: Path) -> Store:
         return Store(db_path, actor=Actor.current("station sync"))
     except DatabaseError as exc:
         raise SyncError(str(exc), f"Cannot open {db_path}") from exc
+
+
+def _refuse_demo_data(store: Store, db_path: Path) -> None:
+    if store.meta("demo"):
+        raise SyncError(
+            f"数据库 {db_path} 里有演示数据（由 station demo 生成），不能上传到县中心。"
+            "请在没有演示数据的数据库上记录本站的真实台账。",
+            f"{db_path} holds demo records (station demo); they are never uploaded to the county.",
+        )
 
 
 def _note_failure(store: Store, message: str) -> None:

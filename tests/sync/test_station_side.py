@@ -124,3 +124,28 @@ def test_a_token_for_another_station_is_refused_before_upload(db_path: Path, sto
     out = _station_cli("sync", "--db", str(db_path), env={**os.environ, "STATION_CONFIG_DIR": str(cfg)})
     assert out.returncode == 77
     assert "140311101999" in out.stderr
+
+
+def test_a_database_with_demo_records_is_never_uploaded(tmp_path: Path) -> None:
+    """Made-up villagers must not reach the county: `station sync` refuses a demo database
+    before it touches the network, and leaves every change pending."""
+    db = tmp_path / "demo.db"
+    made = subprocess.run(
+        [sys.executable, "-m", "station_tui", "--db", str(db), "demo", "--size", "small"],
+        capture_output=True, text=True, timeout=300,
+    )
+    assert made.returncode == 0, made.stderr
+    with Store(db) as store:
+        code = store.station.current().code
+        pending = store.pending_changes()
+    assert pending > 0
+    # A port nothing listens on: if the client tried the network it would say "offline" (75).
+    credentials.save(credentials.Credentials(server="http://127.0.0.1:9", token="t" * 32, station_code=code))
+    run = subprocess.run(
+        [sys.executable, "-m", "station_tui", "--db", str(db), "sync"], capture_output=True, text=True, timeout=120
+    )
+    assert run.returncode == 1, run.stdout + run.stderr
+    assert "演示数据" in run.stderr + run.stdout
+    assert "never uploaded" in run.stderr + run.stdout
+    with Store(db) as store:
+        assert store.pending_changes() == pending
