@@ -388,22 +388,7 @@ class AttendanceScreen(Localized, Screen[None]):
             self._say(t("att.no_event"), error=True)
             return
         draft = self.draft
-        blank = Attendance.model_construct(
-            event_kind=self.event_kind,
-            event_id=self.event_id,
-            person_id=None,
-            role=None,
-            sign_in=None,
-            sign_out=None,
-            credited_tenths=0,
-            headcount=None,
-            note=None,
-            id=None,
-            row_version=0,
-            created_at=None,
-            updated_at=None,
-            deleted=False,
-        )
+        blank = draft.blank()
 
         def done(attendance: Attendance | None) -> None:
             if attendance is not None and attendance.headcount is not None:

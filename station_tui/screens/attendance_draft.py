@@ -104,12 +104,12 @@ class Draft:
             if line.removed and line.attendance.person_id == person.id:
                 line.removed = False
                 return line
-        line = Line(self._with_role(self._blank(person_id=person.id, role="群众"), role), person)
+        line = Line(self._with_role(self.blank(person_id=person.id, role="群众"), role), person)
         self.lines.append(line)
         return line
 
     def add_headcount(self, headcount: int, note: str | None = None) -> Line:
-        line = Line(self._blank(headcount=headcount, note=note), None)
+        line = Line(self.blank(headcount=headcount, note=note), None)
         self.lines.append(line)
         return line
 
@@ -166,7 +166,8 @@ class Draft:
         return added, updated, removed  # type: ignore[return-value]
 
     # -- helpers --------------------------------------------------------------------------
-    def _blank(self, **values: object) -> Attendance:
+    def blank(self, **values: object) -> Attendance:
+        """An unsaved line of this roster (fields given in ``values``), for forms to start from."""
         return Attendance.model_construct(
             event_kind=self.event_kind,
             event_id=str(self.event.id),
