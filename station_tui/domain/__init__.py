@@ -6,8 +6,9 @@ and importing them must not pay for pydantic, which the app's start-up path avoi
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from station_tui._lazy import lazy_exports
 
 _EXPORTS = {
     "FieldProblem": "errors",
@@ -29,14 +30,7 @@ _EXPORTS = {
 __all__ = sorted(_EXPORTS)
 
 
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'station_tui.domain' has no attribute {name!r}")
-    value = getattr(import_module(f"station_tui.domain.{module}"), name)
-    globals()[name] = value
-    return value
-
+__getattr__ = lazy_exports(__name__, _EXPORTS, globals())
 
 if TYPE_CHECKING:
     from station_tui.domain.errors import FieldProblem, explain, explain_text

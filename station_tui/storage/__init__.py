@@ -7,8 +7,9 @@ that returns domain models is first used.
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from station_tui._lazy import lazy_exports
 
 _EXPORTS = {
     "Actor": "db",
@@ -23,14 +24,7 @@ _EXPORTS = {
 __all__ = sorted(_EXPORTS)
 
 
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'station_tui.storage' has no attribute {name!r}")
-    value = getattr(import_module(f"station_tui.storage.{module}"), name)
-    globals()[name] = value
-    return value
-
+__getattr__ = lazy_exports(__name__, _EXPORTS, globals())
 
 if TYPE_CHECKING:
     from station_tui.storage.db import Actor, DatabaseError
