@@ -21,6 +21,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from station_tui.storage.capture import SYNCED_TABLES as _CAPTURED_TABLES
+
 #: Version of the envelope (paths, field names, status words). Bumped only for breaking changes.
 PROTOCOL_VERSION = 1
 #: The station data schema (``PRAGMA user_version`` of the station database) the rows follow.
@@ -44,17 +46,8 @@ MAX_CHANGES_PER_BATCH = 5000
 #: Largest seq or row_version either end stores (a signed 64-bit integer, with room to spare).
 MAX_COUNTER = 2**62
 
-#: The tables a station uploads (same names as the station's own tables).
-SYNCED_TABLES: tuple[str, ...] = (
-    "station",
-    "people",
-    "teams",
-    "team_members",
-    "venues",
-    "lectures",
-    "activities",
-    "attendance",
-)
+#: The tables a station uploads: exactly the station's change-captured tables.
+SYNCED_TABLES: tuple[str, ...] = _CAPTURED_TABLES
 
 Op = Literal["insert", "update", "delete"]
 ChangeStatus = Literal["applied", "duplicate", "stale", "quarantined"]

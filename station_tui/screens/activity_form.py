@@ -6,7 +6,7 @@ from typing import Any
 
 from station_tui.domain import Activity
 from station_tui.domain.vocab import PLATFORMS
-from station_tui.widgets.form import Field, RecordForm
+from station_tui.widgets.form import EVENT_WHEN_FIELDS, Field, RecordForm
 
 
 class ActivityForm(RecordForm):
@@ -15,9 +15,7 @@ class ActivityForm(RecordForm):
     TITLE_NEW = "activity.new"
     TITLE_EDIT = "activity.edit"
     FIELDS = (
-        Field("date", "field.date", kind="date", placeholder="hint.date", required=True),
-        Field("start_time", "field.start_time", kind="time", placeholder="hint.time"),
-        Field("end_time", "field.end_time", kind="time", placeholder="hint.time"),
+        *EVENT_WHEN_FIELDS,
         Field("title", "field.title", required=True),
         Field("platform", "field.platform", kind="choice", choices=PLATFORMS, required=True),
         Field("place", "field.place"),

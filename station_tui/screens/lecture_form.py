@@ -6,7 +6,7 @@ from typing import Any
 
 from station_tui.domain import Lecture
 from station_tui.domain.vocab import LECTURE_FORMS
-from station_tui.widgets.form import Field, RecordForm
+from station_tui.widgets.form import EVENT_WHEN_FIELDS, Field, RecordForm
 
 
 class LectureForm(RecordForm):
@@ -15,9 +15,7 @@ class LectureForm(RecordForm):
     TITLE_NEW = "lecture.new"
     TITLE_EDIT = "lecture.edit"
     FIELDS = (
-        Field("date", "field.date", kind="date", placeholder="hint.date", required=True),
-        Field("start_time", "field.start_time", kind="time", placeholder="hint.time"),
-        Field("end_time", "field.end_time", kind="time", placeholder="hint.time"),
+        *EVENT_WHEN_FIELDS,
         Field("topic", "field.topic", required=True),
         Field("speaker", "field.speaker"),
         Field("form", "field.form", kind="choice", choices=LECTURE_FORMS),

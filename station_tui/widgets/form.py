@@ -44,6 +44,14 @@ class Field:
     required: bool = False
 
 
+
+#: When an event happened: the first three fields of both the lecture and the activity form.
+EVENT_WHEN_FIELDS = (
+    Field("date", "field.date", kind="date", placeholder="hint.date", required=True),
+    Field("start_time", "field.start_time", kind="time", placeholder="hint.time"),
+    Field("end_time", "field.end_time", kind="time", placeholder="hint.time"),
+)
+
 def display_value(field: Field, value: Any) -> str:
     """A stored value as the form shows it."""
     from station_tui.domain.hours import format_tenths

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from station_tui.domain.hours import format_tenths
+from station_tui.domain.models import Figures
 from station_tui.domain.vocab import PLATFORMS
 from station_tui.storage.figures import period_bounds
 
@@ -52,17 +53,19 @@ class Tally:
             self.by_platform[p] += other.by_platform.get(p, 0)
 
     def as_json(self) -> dict[str, Any]:
-        return {
-            "lectures": self.lectures,
-            "lecture_audience": self.lecture_audience,
-            "activities": self.activities,
-            "activity_served": self.activity_served,
-            "activities_by_platform": {p: self.by_platform[p] for p in PLATFORMS},
-            "volunteer_hours": float(format_tenths(self.volunteer_tenths)),
-            "people": self.people,
-            "volunteers": self.volunteers,
-            "attendance": self.attendance,
-        }
+        # One serialiser for both ends: the county's figures must have exactly the keys and
+        # formatting of `station status --json`.
+        return Figures(
+            lectures=self.lectures,
+            lecture_audience=self.lecture_audience,
+            activities=self.activities,
+            activity_served=self.activity_served,
+            activities_by_platform=dict(self.by_platform),
+            volunteer_tenths=self.volunteer_tenths,
+            people=self.people,
+            volunteers=self.volunteers,
+            attendance=self.attendance,
+        ).as_json()
 
 
 @dataclass
