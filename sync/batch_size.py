@@ -24,6 +24,10 @@ class BatchSize:
         elif seconds > self.fast * 4:
             self.current = max(self.minimum, self.current // 2)
 
+    def next_if_fast(self) -> int:
+        """The size the next batch will have if this one is answered quickly."""
+        return min(self.maximum, self.current * 2)
+
     def shrink(self) -> bool:
         """Halve after a timeout or 413; False when already at the minimum (nothing to try)."""
         if self.current <= self.minimum:

@@ -26,6 +26,7 @@ import sqlite3
 import time
 from collections import Counter
 from collections.abc import Callable
+from concurrent.futures import Executor, Future
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -262,50 +263,67 @@ class _Run:
 
     # -- the upload loop ------------------------------------------------------------------
     def _upload(self, api: CountyAPI, code: str, epoch: str, acked: int) -> None:
+        from concurrent.futures import ThreadPoolExecutor
+
         from sync.county_api import AckBehind, TooLarge
+
+        schema_version = self._schema_version()
+
+        def encode(rows: list[outbox.PendingChange], after: int) -> bytes:
+            return encode_batch(rows, epoch=epoch, after_seq=after, station=code,
+                                schema_version=schema_version, level=self.gzip_level)
 
         rewinds = 0
         done = 0
-        while True:
-            rows = outbox.read_pending(self.store, acked, self.size.current)
-            if not rows:
-                break
-            last = rows[-1]
-            self.state.note_sent(epoch, last.seq, last.change_id)  # before it leaves
-            body = encode_batch(rows, epoch=epoch, after_seq=acked, station=code,
-                                schema_version=self._schema_version(), level=self.gzip_level)
-            t0 = time.monotonic()
-            try:
-                result = api.post_batch(body)
-            except TooLarge as exc:
-                if not self.size.shrink():
-                    if exc.timed_out:
-                        raise CountyBusy("县中心迟迟没有回答，修改都还保存在本机，稍后会自动再试。",
-                                         f"No answer from the county even for one change ({exc}).") from exc
-                    raise SyncError(
-                        f"有一条修改（序号 {rows[0].seq}）太大，县中心不接收。请联系县中心调整上限。",
-                        f"Change {rows[0].seq} alone is too large for the county ({exc}).",
-                    ) from exc
-                self.log(f"batch of {len(rows)} too large or too slow ({exc}); trying {self.size.current}")
-                continue
-            except AckBehind as exc:
-                rewinds += 1
-                if rewinds > 3 or exc.ack_seq > acked:
-                    raise ProtocolError("县中心的确认位置前后矛盾，本次停止上传。",
-                                        f"Inconsistent ack_behind {exc.ack_seq} (ours {acked})") from exc
-                self._rewind(epoch, exc.ack_seq, acked)
-                acked = exc.ack_seq
-                continue
-            elapsed = time.monotonic() - t0
-            new_ack = self._accept(result, epoch, acked, rows)
-            done += new_ack - acked if new_ack > acked else 0
-            acked = new_ack
-            self.size.grow_after(elapsed)
-            remaining = outbox.pending_count(self.store, acked)
-            if self.progress:
-                self.progress(Progress(done=done, total=done + remaining, acked_seq=acked))
-            self.log(f"batch {self.report.batches}: {len(rows)} changes, {len(body)} bytes, "
-                     f"{elapsed:.2f}s, ack {acked}, next size {self.size.current}")
+        ahead = _NextBatch()
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-encode") as pool:
+            while True:
+                rows, body = ahead.take(acked, self.size.current)
+                if rows is None:
+                    rows = outbox.read_pending(self.store, acked, self.size.current)
+                    body = encode(rows, acked) if rows else None
+                if not rows or body is None:
+                    break
+                last = rows[-1]
+                self.state.note_sent(epoch, last.seq, last.change_id)  # before it leaves
+                # While the county works on this batch, the next one (as it will be if the
+                # answer is quick) is read and compressed in the background.
+                ahead.prepare(pool, self.store, last.seq, self.size.next_if_fast(), encode)
+                t0 = time.monotonic()
+                try:
+                    try:
+                        result = api.post_batch(body)
+                    finally:
+                        ahead.settle()
+                except TooLarge as exc:
+                    if not self.size.shrink():
+                        if exc.timed_out:
+                            raise CountyBusy("县中心迟迟没有回答，修改都还保存在本机，稍后会自动再试。",
+                                             f"No answer from the county even for one change ({exc}).") from exc
+                        raise SyncError(
+                            f"有一条修改（序号 {rows[0].seq}）太大，县中心不接收。请联系县中心调整上限。",
+                            f"Change {rows[0].seq} alone is too large for the county ({exc}).",
+                        ) from exc
+                    self.log(f"batch of {len(rows)} too large or too slow ({exc}); trying {self.size.current}")
+                    continue
+                except AckBehind as exc:
+                    rewinds += 1
+                    if rewinds > 3 or exc.ack_seq > acked:
+                        raise ProtocolError("县中心的确认位置前后矛盾，本次停止上传。",
+                                            f"Inconsistent ack_behind {exc.ack_seq} (ours {acked})") from exc
+                    self._rewind(epoch, exc.ack_seq, acked)
+                    acked = exc.ack_seq
+                    continue
+                elapsed = time.monotonic() - t0
+                new_ack = self._accept(result, epoch, acked, rows)
+                done += new_ack - acked if new_ack > acked else 0
+                acked = new_ack
+                self.size.grow_after(elapsed)
+                remaining = outbox.pending_count(self.store, acked)
+                if self.progress:
+                    self.progress(Progress(done=done, total=done + remaining, acked_seq=acked))
+                self.log(f"batch {self.report.batches}: {len(rows)} changes, {len(body)} bytes, "
+                         f"{elapsed:.2f}s, ack {acked}, next size {self.size.current}")
         if self.report.batches == 0:
             outbox.record_ack(self.store, epoch, acked)  # the county answered: that is a sync too
             self.state.note_acked(epoch, acked)
@@ -324,11 +342,16 @@ class _Run:
         self.report.batches += 1
         self.report.batch_sizes.append(len(rows))
         self.report.uploaded += new_ack - acked
+        listed = [item for item in result.results if item.seq <= new_ack]
+        if new_ack == rows[-1].seq:
+            self.report.statuses.update({k: v for k, v in result.counts.items() if v})
+        else:
+            # Only part of the batch acknowledged (the rest comes again): the counts cover the
+            # whole batch, so count the listed changes and take the others as applied.
+            self.report.statuses.update(item.status for item in listed)
+            self.report.statuses["applied"] += sum(r.seq <= new_ack for r in rows) - len(listed)
         tables = {r.seq: r.table for r in rows}
-        for item in result.results:
-            if item.seq > new_ack:
-                continue
-            self.report.statuses[item.status] += 1
+        for item in listed:
             if item.status == "quarantined":
                 self.report.quarantined.append((item.seq, tables.get(item.seq, "?"), item.reason or ""))
             elif item.status == "stale":
@@ -343,9 +366,8 @@ def encode_batch(rows: list[outbox.PendingChange], *, epoch: str, after_seq: int
                  schema_version: int, level: int = 6) -> bytes:
     """The gzip JSON body of ``POST /api/v1/batches`` (a ``protocol.Batch``).
 
-    Rows are embedded as the trigger wrote them, without a parse/serialize round trip; a row
-    that is not a JSON object (a damaged outbox row) goes as ``{"unreadable_row": text}`` so
-    the county quarantines it and the rest still gets through.
+    Each row goes as the JSON text the station's trigger wrote, untouched; a damaged one (not
+    a JSON object) is the county's to quarantine, and the rest still gets through.
     """
     import gzip
 
@@ -359,13 +381,49 @@ def encode_batch(rows: list[outbox.PendingChange], *, epoch: str, after_seq: int
     }, ensure_ascii=False, separators=(",", ":"))
     parts = [head[:-1], ',"changes":[']
     for i, r in enumerate(rows):
-        row = r.row_json
-        if not r.row_ok:
-            row = dumps({"unreadable_row": row}, ensure_ascii=False)
-        parts.append(
-            f'{"," if i else ""}{{"seq":{r.seq},"change_id":{dumps(r.change_id)},"table":{dumps(r.table)},'
-            f'"id":{dumps(r.record_id)},"op":{dumps(r.op)},"row_version":{r.row_version},"row":{row}}}'
-        )
+        parts.append(f'{"," if i else ""}{{"seq":{r.seq},"table":{dumps(r.table)},"op":{dumps(r.op)},'
+                     f'"row":{dumps(r.row_json, ensure_ascii=False)}}}')
     parts.append("]}")
     return gzip.compress("".join(parts).encode("utf-8"), compresslevel=level)
 
+
+
+class _NextBatch:
+    """The batch after the one in flight, read and compressed in the background while the
+    county works (gzip and SQLite release the GIL). It is used only if it is exactly what the
+    loop would read next (same start, no bigger than the size allowed, not empty: changes made
+    meanwhile are read afresh); otherwise it is dropped and read again."""
+
+    def __init__(self) -> None:
+        self.after: int | None = None
+        self.size = 0
+        self.job: Future[tuple[list[outbox.PendingChange], bytes | None]] | None = None
+
+    def prepare(self, pool: Executor, store: Store, after: int, size: int,
+                encode: Callable[[list[outbox.PendingChange], int], bytes]) -> None:
+        def work() -> tuple[list[outbox.PendingChange], bytes | None]:
+            rows = outbox.read_pending(store, after, size)
+            return rows, encode(rows, after) if rows else None
+
+        self.after, self.size, self.job = after, size, pool.submit(work)
+
+    def settle(self) -> None:
+        """Wait until the background read is over: the database is the loop's again."""
+        if self.job is not None:
+            try:
+                self.job.result()
+            except Exception:  # noqa: BLE001 - take() reads afresh and meets the error itself
+                self.job = None
+
+    def take(self, after: int, size: int) -> tuple[list[outbox.PendingChange] | None, bytes | None]:
+        job, prepared_after = self.job, self.after
+        self.after, self.job = None, None
+        if job is None or prepared_after != after:
+            return None, None
+        try:
+            rows, body = job.result()
+        except Exception:  # noqa: BLE001 - read afresh below; a real problem shows up there
+            return None, None
+        if not rows or len(rows) > size:
+            return None, None
+        return rows, body

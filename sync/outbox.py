@@ -9,16 +9,16 @@ from __future__ import annotations
 
 import json
 import uuid
-from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     from station_tui.storage import Store
 
 
-@dataclass(frozen=True)
-class PendingChange:
+class PendingChange(NamedTuple):
+    """One outbox row waiting for the county (a tuple: thousands are read per batch)."""
+
     seq: int
     change_id: str
     table: str
@@ -26,8 +26,6 @@ class PendingChange:
     op: str
     row_version: int
     row_json: str
-    #: SQLite's own check that ``row_json`` is a JSON object (a hand-damaged row is not).
-    row_ok: bool = True
 
 
 def now_local() -> str:
@@ -57,12 +55,10 @@ def change_id_at(store: Store, seq: int) -> str | None:
 def read_pending(store: Store, after: int, limit: int) -> list[PendingChange]:
     """The next ``limit`` changes after ``after``, in seq order (never skipping a gap)."""
     rows = store.query(
-        "SELECT seq, change_id, tbl, record_id, op, row_version, row_json,"
-        " CASE WHEN json_valid(row_json) THEN json_type(row_json) = 'object' ELSE 0 END FROM outbox"
-        " WHERE seq > ? ORDER BY seq LIMIT ?",
+        "SELECT seq, change_id, tbl, record_id, op, row_version, row_json FROM outbox WHERE seq > ? ORDER BY seq LIMIT ?",
         (after, limit),
     )
-    return [PendingChange(r[0], r[1], r[2], r[3], r[4], r[5], r[6], bool(r[7])) for r in rows]
+    return [PendingChange._make(r) for r in rows]
 
 
 def record_ack(store: Store, epoch: str, ack_seq: int) -> None:

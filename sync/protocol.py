@@ -14,6 +14,7 @@ then, moves its own ``acked_seq`` forward.
 from __future__ import annotations
 
 import gzip
+import hashlib
 import json
 from collections.abc import Mapping
 from datetime import datetime, timezone
@@ -24,7 +25,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from station_tui.storage.capture import SYNCED_TABLES as _CAPTURED_TABLES
 
 #: Version of the envelope (paths, field names, status words). Bumped only for breaking changes.
-PROTOCOL_VERSION = 1
+#: Version 2 (before any release) made a change's id derived from its content instead of sent,
+#: and answers with counts plus only the changes that need a look.
+PROTOCOL_VERSION = 2
 #: The station data schema (``PRAGMA user_version`` of the station database) the rows follow.
 #: A station sends its own; the county accepts the window below and answers 426 outside it.
 #: Version 2 changed only the station's capture triggers, not the rows: both are accepted.
@@ -121,16 +124,15 @@ class AckStatus(Wire):
 
 # -- upload -----------------------------------------------------------------------------------
 class Change(Wire):
-    """One outbox row. ``row`` is the full row as the station's trigger captured it (a tombstone
-    for deletes: ``deleted`` = 1). ``id`` is the record's id; ``change_id`` the outbox row's."""
+    """One outbox row. ``row`` is the record's full row as JSON *text*, exactly as the station's
+    trigger captured it (holding the record's ``id`` and ``row_version``; a tombstone for
+    deletes: ``deleted`` = 1). Sent as text, not as a nested object, so the county stores the
+    station's own bytes and both ends derive the same :func:`change_id` without re-spelling."""
 
     seq: int = Field(ge=1, le=MAX_COUNTER)
-    change_id: str = Field(min_length=1, max_length=64)
     table: str = Field(min_length=1, max_length=64)
-    id: str = Field(min_length=1, max_length=64)
     op: Op
-    row_version: int = Field(ge=1, le=MAX_COUNTER)
-    row: dict[str, Any]
+    row: str
 
 
 class Batch(Wire):
@@ -147,10 +149,11 @@ class Batch(Wire):
 
 
 class ChangeResult(Wire):
+    """A change that was not simply applied and deserves a look: stale or quarantined."""
+
     seq: int
-    change_id: str
     status: ChangeStatus
-    #: Why a change was stale or quarantined (Chinese), else None.
+    #: Why the change was stale or quarantined (Chinese).
     reason: str | None = None
 
 
@@ -159,7 +162,11 @@ class BatchResult(Wire):
     epoch: str
     #: Every change with seq <= ack_seq is stored at the county for good; mark them sent.
     ack_seq: int
-    results: list[ChangeResult]
+    #: How many changes of the batch ended in each status (absent statuses count 0).
+    counts: dict[ChangeStatus, int] = Field(default_factory=dict)
+    #: The stale and quarantined changes, in seq order, with their reasons. Applied and
+    #: duplicate changes are only counted: a batch of thousands answers in a few bytes.
+    results: list[ChangeResult] = Field(default_factory=list)
     server_time: str
 
 
@@ -191,18 +198,53 @@ def supported_window() -> SchemaWindow:
 
 
 # -- helpers both ends use --------------------------------------------------------------------
+def canonical_json(value: Any) -> str:
+    """Compact JSON, keys in the order given, non-ASCII kept; text that cannot be UTF-8 (a lone
+    surrogate) falls back to ASCII escapes."""
+    text = _CANONICAL.encode(value)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return _CANONICAL_ASCII.encode(value)
+    return text
+
+
+_CANONICAL = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+_CANONICAL_ASCII = json.JSONEncoder(ensure_ascii=True, separators=(",", ":"))
+
+
+def change_id(table: Any, op: Any, row: Any) -> str:
+    """A change's identity: the first 128 bits (32 hex digits) of a SHA-256 of its content,
+    over the UTF-8 of ``table + "\\n" + op + "\\n" + row`` (``row`` being the row's JSON text,
+    so the station computes it from its outbox row alone). A malformed change whose table, op
+    or row is not text is hashed as ``canonical_json([table, op, row])`` instead.
+
+    Derived, never generated: the same change sent again, in any batch or epoch, has the same
+    id, so the county answers it ``duplicate`` (ODK/Kobo duplicated records when a client
+    regenerated its ids). Two different changes always differ in content — a record's
+    ``row_version`` grows with every change, and ``updated_at`` is in the row — and two
+    branches of a station restored from a backup collide only by writing byte-identical rows,
+    which are then the same state.
+    """
+    return identify(table, op, row)[0]
+
+
+def identify(table: Any, op: Any, row: Any) -> tuple[str, bool]:
+    """``change_id(table, op, row)``, and whether table, op and row are all text that is valid
+    UTF-8 (the county needs both for every change it receives: one encoding serves both)."""
+    if type(table) is str and type(op) is str and type(row) is str:
+        text = f"{table}\n{op}\n{row}"
+        try:
+            return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32], True
+        except UnicodeEncodeError:  # a lone surrogate: hashed as it came
+            return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32], False
+    text = canonical_json([table, op, row])
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32], False
+
+
 def change_from_outbox(row: Mapping[str, Any]) -> Change:
-    """Turn a station ``outbox`` row (seq, change_id, tbl, record_id, op, row_version, row_json)
-    into a wire change."""
-    return Change(
-        seq=int(row["seq"]),
-        change_id=str(row["change_id"]),
-        table=str(row["tbl"]),
-        id=str(row["record_id"]),
-        op=row["op"],
-        row_version=int(row["row_version"]),
-        row=json.loads(row["row_json"]),
-    )
+    """Turn a station ``outbox`` row (seq, tbl, op, row_json) into a wire change."""
+    return Change(seq=int(row["seq"]), table=str(row["tbl"]), op=row["op"], row=str(row["row_json"]))
 
 
 def encode(model: BaseModel, *, level: int = 6) -> bytes:
@@ -245,8 +287,11 @@ __all__ = [
     "SchemaWindow",
     "StationInfo",
     "auth_header",
+    "canonical_json",
     "change_from_outbox",
+    "change_id",
     "encode",
+    "identify",
     "supported_window",
     "utc_now",
 ]

@@ -17,6 +17,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from station_tui.domain.vocab import PLATFORMS, ROLES
+from sync import protocol
 from sync.protocol import MAX_COUNTER, SYNCED_TABLES, Change
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -24,12 +25,16 @@ _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 @dataclass(slots=True)
 class Incoming:
-    """One change of a batch as received: its keys, and either a usable change or a problem."""
+    """One change of a batch as received: its seq and derived id, and either what the store
+    needs to apply it (``row_json`` is the row's text as the station sent it) or ``problem``,
+    the reason in Chinese it goes to quarantine."""
 
     seq: int
     change_id: str
     raw: Any
-    change: Checked | None = None
+    table: str = ""
+    record_id: str = ""
+    row_version: int = 0
     deleted: bool = False
     row_json: str = ""
     problem: str | None = None
@@ -150,72 +155,55 @@ def _explain(exc: ValidationError) -> str:
 
 
 _OPS = frozenset(("insert", "update", "delete"))
+_loads = json.JSONDecoder().decode
 
 
-@dataclass(slots=True)
-class Checked:
-    """A change whose envelope is sound (the fields of ``protocol.Change``, checked by hand:
-    validating thousands of changes per batch through pydantic costs more than storing them)."""
-
-    table: str
-    id: str
-    op: str
-    row_version: int
-    row: dict[str, Any]
-
-
-def _checked(raw: dict[str, Any]) -> Checked | str:
-    table, rid, op, version, row = (raw.get(k) for k in ("table", "id", "op", "row_version", "row"))
-    if (
-        isinstance(table, str)
-        and 1 <= len(table) <= 64
-        and isinstance(rid, str)
-        and 1 <= len(rid) <= 64
-        and op in _OPS
-        and _is_int(version)
-        and 1 <= version <= MAX_COUNTER
-        and isinstance(row, dict)
-    ):
-        return Checked(table, rid, op, version, row)
+def _unusable(raw: dict[str, Any], table: Any, op: Any, text: Any) -> str | None:
+    """Why a change's own fields (not its row's) make it unusable, or None."""
+    if isinstance(table, str) and 1 <= len(table) <= 64 and op in _OPS and isinstance(text, str):
+        if table not in _CHECKS:
+            return f"未知的表 {table!r}（县中心只接收 {'、'.join(SYNCED_TABLES)}）"
+        return None
     try:  # only for the wording of the reason
         Change.model_validate(raw)
     except ValidationError as exc:
         return _explain(exc)
-    return "修改记录格式不对（table、id、op、row_version 或 row 的类型不对）"
+    return "修改记录格式不对（table、op 或 row 的类型不对）"
 
 
-def inspect(item: Incoming) -> Incoming:
-    """Fill ``item.change`` and ``item.deleted``, or ``item.problem`` with the reason in Chinese."""
-    change = _checked(item.raw)
-    if isinstance(change, str):
-        item.problem = change
+def inspect(seq: int, raw: dict[str, Any]) -> Incoming:
+    """One received change: its derived id, and either the fields the store needs or the
+    reason (in Chinese) it goes to quarantine. Runs for every change: kept lean."""
+    table, op, text = raw.get("table"), raw.get("op"), raw.get("row")
+    change_id, utf8 = protocol.identify(table, op, text)
+    item = Incoming(seq, change_id, raw)
+    problem = _unusable(raw, table, op, text)
+    if problem is None and not utf8:
+        problem = "行内含有无效的 Unicode 字符（不成对的代理码位）"
+    if problem is not None:
+        item.problem = problem
         return item
-    if change.table not in _CHECKS:
-        item.problem = f"未知的表 {change.table!r}（县中心只接收 {'、'.join(SYNCED_TABLES)}）"
+    try:
+        row = _loads(text)
+    except (ValueError, RecursionError):
+        row = None
+    if type(row) is not dict:
+        item.problem = "行的内容不是 JSON 对象（本站数据库里的这条修改已损坏）"
         return item
-    if not clean_text(change.table) or not clean_text(change.id):
-        item.problem = "表名或记录编号含有控制字符或无效的 Unicode 字符"
+    rid, version = row.get("id"), row.get("row_version")
+    if not isinstance(rid, str) or not 1 <= len(rid) <= 64 or not clean_text(rid):
+        item.problem = f"行内记录编号 id 应为 1–64 个字符、不含控制字符的文本，收到 {rid!r}"
         return item
-    row = change.row
-    if row.get("id") != change.id:
-        item.problem = f"行内 id {row.get('id')!r} 与修改的记录编号 {change.id!r} 不一致"
+    if not _is_int(version) or not 1 <= version <= MAX_COUNTER:
+        item.problem = f"行内版本 row_version 应为正整数，收到 {version!r}"
         return item
-    if row.get("row_version") != change.row_version or not _is_int(row.get("row_version")):
-        item.problem = f"行内版本 {row.get('row_version')!r} 与修改的版本 {change.row_version} 不一致"
-        return item
-    problems = [p for p in [_flag(row, "deleted"), *_CHECKS[change.table](row)] if p]
+    problems = [p for p in [_flag(row, "deleted"), *_CHECKS[table](row)] if p]
     if problems:
         item.problem = "；".join(problems)
         return item
     deleted = bool(row.get("deleted", 0))
-    if change.op == "delete" and not deleted:
+    if op == "delete" and not deleted:
         item.problem = "删除操作的行没有标记为已删除（deleted = 1）"
         return item
-    row_json = json.dumps(row, ensure_ascii=False, separators=(",", ":"))
-    try:
-        row_json.encode("utf-8")
-    except UnicodeEncodeError:
-        item.problem = "行内含有无效的 Unicode 字符（不成对的代理码位）"
-        return item
-    item.change, item.deleted, item.row_json = change, deleted, row_json
+    item.table, item.record_id, item.row_version, item.deleted, item.row_json = table, rid, version, deleted, text
     return item

@@ -14,7 +14,6 @@ from sqlalchemy import (
     BigInteger,
     Column,
     Connection,
-    Index,
     Integer,
     MetaData,
     PrimaryKeyConstraint,
@@ -124,7 +123,6 @@ records = Table(
     Column("change_id", String(64), nullable=False),
     Column("received_at", String(32), nullable=False),
     PrimaryKeyConstraint("station_id", "tbl", "record_id", name="records_pk"),
-    Index("records_by_table", "tbl", "deleted", "station_id"),
 )
 
 #: Changes the county could not apply, stored raw: acknowledged and listed, never dropped.
@@ -148,8 +146,15 @@ def _v1(conn: Connection) -> None:
     metadata.create_all(conn, tables=list(_V1_TABLES))
 
 
+def _v2(conn: Connection) -> None:
+    """Drop ``records_by_table``: reports read nearly every row (all lectures, activities,
+    attendance and people), which a table scan does best, while the index cost every upload
+    a second write per record."""
+    conn.execute(text("DROP INDEX IF EXISTS records_by_table"))
+
+
 #: The store's history. Append only; never edit a released migration.
-MIGRATIONS: list[Callable[[Connection], None]] = [_v1]
+MIGRATIONS: list[Callable[[Connection], None]] = [_v1, _v2]
 LATEST = len(MIGRATIONS)
 
 _LOCK_KEY = 0x57A7_10C0  # advisory lock id for migrations on PostgreSQL

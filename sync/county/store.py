@@ -3,7 +3,6 @@ Core so that SQLite (the embedded default) and PostgreSQL share one code path.""
 
 from __future__ import annotations
 
-import json
 import os
 import re
 from collections.abc import Iterator, Sequence
@@ -16,11 +15,11 @@ from sqlalchemy import Connection, Engine, and_, create_engine, event, func, sel
 from sqlalchemy.engine import make_url
 
 from sync.county import auth, schema
+from sync.county.apply import apply_changes
 from sync.county.errors import AckBehind, ApiError
 from sync.county.rows import Incoming
 from sync.county.schema import (
     admin_tokens,
-    change_log,
     enrollment_codes,
     epochs,
     quarantine,
@@ -41,8 +40,6 @@ DB_ENV = "COUNTY_DB"
 APP_NAME = "station-tui-county"
 _STATION_CODE = re.compile(r"^\d{12}$")
 _READ_ONLY = "county_read_only"
-#: Keep IN (...) lists well under SQLite's and PostgreSQL's bound-parameter limits.
-_CHUNK = 900
 
 
 def default_url() -> str:
@@ -100,11 +97,6 @@ class StationRow:
 
     def info(self) -> StationInfo:
         return StationInfo(code=self.code, name=self.name, township=self.township)
-
-
-def _chunks(items: Sequence[Any]) -> Iterator[Sequence[Any]]:
-    for i in range(0, len(items), _CHUNK):
-        yield items[i : i + _CHUNK]
 
 
 class CountyStore:
@@ -395,7 +387,7 @@ class CountyStore:
             epoch_id, ack = self._epoch(conn, station.id, epoch, now)
             if after_seq > ack:
                 raise AckBehind(ack, after_seq)
-            results = self._apply_changes(conn, station.id, epoch_id, items, now)
+            outcome = apply_changes(conn, station.id, epoch_id, items, now)
             new_ack = max(ack, items[-1].seq) if items else ack
             conn.execute(epochs.update().where(epochs.c.id == epoch_id).values(ack_seq=new_ack, last_sync=now))
             conn.execute(
@@ -403,129 +395,15 @@ class CountyStore:
                 .where(stations.c.id == station.id)
                 .values(last_sync=now, app_version=app_version, last_epoch_id=epoch_id)
             )
-        # A plain dict shaped as ``protocol.BatchResult``: thousands of result models per batch cost too much.
+        # A plain dict shaped as ``protocol.BatchResult``.
         return {
             "protocol_version": PROTOCOL_VERSION,
             "epoch": epoch,
             "ack_seq": new_ack,
-            "results": results,
+            "counts": outcome.counts,
+            "results": outcome.notes,
             "server_time": now,
         }
-
-    def _apply_changes(
-        self, conn: Any, station_id: int, epoch_id: int, items: list[Incoming], now: str
-    ) -> list[dict[str, Any]]:
-        seen: set[str] = set()
-        for chunk in _chunks([i.change_id for i in items]):
-            seen.update(
-                conn.execute(
-                    select(change_log.c.change_id).where(
-                        and_(change_log.c.station_id == station_id, _any(change_log.c.change_id, chunk, conn))
-                    )
-                ).scalars()
-            )
-
-        # Current version of every record the batch touches: (epoch rank, row_version).
-        current: dict[tuple[str, str], tuple[int, int]] = {}
-        by_table: dict[str, set[str]] = {}
-        for i in items:
-            if i.change is not None:
-                by_table.setdefault(i.change.table, set()).add(i.change.id)
-        for tbl, ids in by_table.items():
-            for chunk in _chunks(sorted(ids)):
-                found = conn.execute(
-                    select(records.c.record_id, records.c.epoch_id, records.c.row_version).where(
-                        and_(
-                            records.c.station_id == station_id,
-                            records.c.tbl == tbl,
-                            _any(records.c.record_id, chunk, conn),
-                        )
-                    )
-                )
-                for rid, ep, ver in found:
-                    current[(tbl, rid)] = (int(ep), int(ver))
-
-        results: list[dict[str, Any]] = []
-        log_rows: list[tuple[Any, ...]] = []  # change_log columns, in the INSERT's order below
-        quarantined: list[dict[str, Any]] = []
-        newest: dict[tuple[str, str], tuple[Any, ...]] = {}  # records columns, in the SQL's order below
-        for item in items:
-            if item.change_id in seen:
-                results.append({"seq": item.seq, "change_id": item.change_id, "status": "duplicate", "reason": None})
-                continue
-            seen.add(item.change_id)
-            change = item.change
-            if change is None:
-                quarantined.append(
-                    {
-                        "station_id": station_id,
-                        "epoch_id": epoch_id,
-                        "seq": item.seq,
-                        "change_id": item.change_id,
-                        "reason": item.problem or "无法应用",
-                        "raw": _raw_text(item.raw),
-                        "received_at": now,
-                    }
-                )
-                status, reason = "quarantined", item.problem
-            else:
-                key = (change.table, change.id)
-                version = (epoch_id, change.row_version)
-                have = current.get(key)
-                if have is not None and version <= have:
-                    status = "stale"
-                    reason = f"县中心已有该记录更新的版本（第 {have[1]} 版），此修改为第 {change.row_version} 版"
-                else:
-                    status, reason = "applied", None
-                    current[key] = version
-                    newest[key] = (
-                        station_id,
-                        change.table,
-                        change.id,
-                        epoch_id,
-                        change.row_version,
-                        int(item.deleted),
-                        item.row_json,
-                        item.change_id,
-                        now,
-                    )
-            results.append({"seq": item.seq, "change_id": item.change_id, "status": status, "reason": reason})
-            log_rows.append(
-                (
-                    station_id,
-                    item.change_id,
-                    epoch_id,
-                    item.seq,
-                    change.table if change else None,
-                    change.id if change else None,
-                    change.row_version if change else None,
-                    status,
-                    now,
-                )
-            )
-
-        if newest:
-            _bulk(
-                conn,
-                "INSERT INTO records (station_id, tbl, record_id, epoch_id, row_version, deleted, row_json,"
-                " change_id, received_at) {rows}"
-                " ON CONFLICT (station_id, tbl, record_id) DO UPDATE SET epoch_id = excluded.epoch_id,"
-                " row_version = excluded.row_version, deleted = excluded.deleted, row_json = excluded.row_json,"
-                " change_id = excluded.change_id, received_at = excluded.received_at",
-                list(newest.values()),
-                ("integer", "text", "text", "bigint", "bigint", "integer", "text", "text", "text"),
-            )
-        if log_rows:
-            _bulk(
-                conn,
-                "INSERT INTO change_log (station_id, change_id, epoch_id, seq, tbl, record_id, row_version, status,"
-                " received_at) {rows}",
-                log_rows,
-                ("integer", "text", "bigint", "bigint", "text", "text", "bigint", "text", "text"),
-            )
-        if quarantined:
-            conn.execute(quarantine.insert(), quarantined)
-        return results
 
     # -- what reports read ----------------------------------------------------------------
     def all_stations(self) -> list[dict[str, Any]]:
@@ -549,39 +427,6 @@ class CountyStore:
             )
             for station_id, tbl, row_json in result:
                 yield int(station_id), tbl, row_json
-
-
-def _bulk(conn: Connection, sql: str, rows: list[tuple[Any, ...]], pg_types: tuple[str, ...]) -> None:
-    """Insert many rows with plain DB-API calls (SQLAlchemy's per-row parameter handling would
-    cost more than the rows): executemany on SQLite; on PostgreSQL one statement whose rows come
-    from ``unnest`` of one array per column, so neither round trips nor query text grow with
-    the batch."""
-    if conn.dialect.paramstyle == "qmark":
-        conn.exec_driver_sql(sql.format(rows="VALUES (" + ", ".join(["?"] * len(pg_types)) + ")"), rows)
-        return
-    columns = [list(col) for col in zip(*rows)]
-    arrays = ", ".join(f"%s::{t}[]" for t in pg_types)
-    conn.exec_driver_sql(sql.format(rows=f"SELECT * FROM unnest({arrays})"), tuple(columns))
-
-
-def _any(column: Any, values: Sequence[Any], conn: Connection) -> Any:
-    """``column IN (values)``; on PostgreSQL as ``= ANY(array)``: one parameter, not thousands."""
-    if conn.dialect.name == "postgresql":
-        from sqlalchemy import String, any_, bindparam
-        from sqlalchemy.dialects.postgresql import ARRAY
-
-        return column == any_(bindparam(None, list(values), type_=ARRAY(String)))
-    return column.in_(values)
-
-
-def _raw_text(raw: Any) -> str:
-    """The change as received, readable (Chinese kept) when it can be stored as UTF-8."""
-    text = json.dumps(raw, ensure_ascii=False)
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        text = json.dumps(raw, ensure_ascii=True)
-    return text
 
 
 def _unauthorized(revoked: bool = False) -> ApiError:

@@ -11,7 +11,6 @@ import signal
 import subprocess
 import sys
 import time
-import uuid
 from pathlib import Path
 from typing import Any
 
@@ -172,8 +171,8 @@ def new_code() -> str:
 
 def batch(changes: list[dict[str, Any]], *, epoch: str = "epoch-1", after_seq: int = 0, **over: Any) -> dict[str, Any]:
     body = {
-        "protocol_version": 1,
-        "schema_version": 1,
+        "protocol_version": protocol.PROTOCOL_VERSION,
+        "schema_version": protocol.MAX_SCHEMA_VERSION,
         "app_version": "0.1.0",
         "station": None,
         "epoch": epoch,
@@ -191,9 +190,9 @@ def change(
     version: int = 1,
     *,
     op: str = "insert",
-    change_id: str | None = None,
     **fields: Any,
 ) -> dict[str, Any]:
+    """A wire change as a station sends it: the row as JSON text."""
     rid = rid or f"rec-{seq}"
     row: dict[str, Any] = {"id": rid, "row_version": version, "deleted": 1 if op == "delete" else 0}
     if table == "lectures":
@@ -205,15 +204,16 @@ def change(
     elif table == "people":
         row.update({"name": "张三", "is_volunteer": 1})
     row.update(fields)
-    return {
-        "seq": seq,
-        "change_id": change_id or f"chg-{seq}-{uuid.uuid4().hex[:8]}",
-        "table": table,
-        "id": rid,
-        "op": op,
-        "row_version": version,
-        "row": row,
-    }
+    return {"seq": seq, "table": table, "op": op, "row": json.dumps(row, ensure_ascii=False)}
+
+
+def row_of(c: dict[str, Any]) -> dict[str, Any]:
+    return json.loads(c["row"])
+
+
+def id_of(c: dict[str, Any]) -> str:
+    """The change id the county derives for a wire change."""
+    return protocol.change_id(c.get("table"), c.get("op"), c.get("row"))
 
 
 def _dumps(payload: Any) -> bytes:

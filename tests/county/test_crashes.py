@@ -10,7 +10,6 @@ import subprocess
 import threading
 import time
 import zlib
-from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -58,12 +57,13 @@ def test_killed_mid_upload_then_restarted_keeps_every_change_once(own_county: Co
     code = new_code()
     token = county.enroll(code)
     changes, lectures, audience = _workload(100)  # 220 changes
-    applied: Counter[str] = Counter()
+    stored = 0  # changes the county said it stored (not duplicates), over every answer seen
     stop = threading.Event()
     errors: list[str] = []
 
     def station() -> None:
         """A station's sync loop: ask the ack, send the next 10, repeat; ride out the outages."""
+        nonlocal stored
         while not stop.is_set():
             try:
                 ack = county.ack(token, "epoch-1")
@@ -73,9 +73,8 @@ def test_killed_mid_upload_then_restarted_keeps_every_change_once(own_county: Co
                 if r.status_code != 200:
                     errors.append(r.text)
                     return
-                for res in r.json()["results"]:
-                    if res["status"] != "duplicate":
-                        applied[res["change_id"]] += 1
+                counts = r.json()["counts"]
+                stored += counts["applied"] + counts["stale"] + counts["quarantined"]
                 time.sleep(0.02)
             except (httpx.TransportError, AssertionError):
                 time.sleep(0.1)
@@ -93,7 +92,8 @@ def test_killed_mid_upload_then_restarted_keeps_every_change_once(own_county: Co
     assert not worker.is_alive(), "the station never finished uploading"
     assert errors == []
     assert county.ack(token, "epoch-1") == len(changes)
-    assert max(applied.values()) == 1, "a change was applied twice"
+    # Answers lost to a kill hide some first stores, never add any: more would mean twice.
+    assert stored <= len(changes), "a change was stored twice"
     logged, kept = _store_counts(county.url, code)
     assert logged == len(changes) and kept == 100
     mine = next(s for s in county.report()["stations"] if s["code"] == code)
@@ -142,7 +142,7 @@ def test_killed_while_receiving_a_body_stores_nothing_of_it(own_county: County) 
     assert county.ack(token, "epoch-1") == 5
     assert _store_counts(county.url, code) == (5, 5)
     r = county.post(token, None, raw=body, headers={"Content-Encoding": "gzip"})
-    assert r.status_code == 200 and {x["status"] for x in r.json()["results"]} == {"applied"}
+    assert r.status_code == 200 and r.json()["counts"]["applied"] == 200
     assert r.json()["ack_seq"] == 205
 
 
@@ -225,7 +225,7 @@ def test_county_restored_from_an_old_backup_is_refilled(own_county: County, tmp_
     # The station rewinds to the county's ack and sends again what the county lacks.
     r = county.post(token, batch(later + newest, after_seq=5))
     assert r.status_code == 200 and r.json()["ack_seq"] == 12
-    assert {x["status"] for x in r.json()["results"]} == {"applied"}
+    assert r.json()["counts"]["applied"] == len(later + newest)
     assert county.report()["total"]["lectures"] == 12
 
 

@@ -23,8 +23,9 @@ def test_outbox_rows_become_changes_and_encode_as_gzip_json(store, station: Stat
     rows = store.query("SELECT * FROM outbox ORDER BY seq")
     changes = [protocol.change_from_outbox(r) for r in rows]
     assert [c.table for c in changes] == ["station"]
-    assert changes[0].row["code"] == "140311101201"
-    assert changes[0].id == station.id and changes[0].op == "insert"
+    assert json.loads(changes[0].row)["code"] == "140311101201"
+    assert json.loads(changes[0].row)["id"] == station.id and changes[0].op == "insert"
+    assert changes[0].row == rows[0]["row_json"]  # the station's own text, untouched
     batch = protocol.Batch(
         schema_version=LATEST,
         app_version="0.1.0",

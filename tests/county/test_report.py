@@ -104,7 +104,7 @@ def upload(county: County, path: Path, code: str, name: str, township: str, per_
     ack = 0
     for i in range(0, len(rows), per_batch):
         b = protocol.Batch(
-            schema_version=1,
+            schema_version=2,
             app_version="0.1.0",
             station=code,
             epoch=epoch,
@@ -113,7 +113,7 @@ def upload(county: County, path: Path, code: str, name: str, township: str, per_
         )
         r = county.post(token, None, raw=protocol.encode(b), headers={"Content-Encoding": "gzip"})
         assert r.status_code == 200, r.text
-        assert {x["status"] for x in r.json()["results"]} == {"applied"}
+        assert r.json()["counts"]["applied"] == len(b.changes) and r.json()["results"] == []
         ack = r.json()["ack_seq"]
     assert ack == rows[-1]["seq"]
     return ack

@@ -10,6 +10,7 @@ import time
 
 from tests.sync.support import County, StationPC, add_records
 
+from sync import protocol
 from sync.station_state import state_path
 
 
@@ -30,7 +31,7 @@ def _assert_county_equals_station(pc: StationPC, county: County) -> None:
     assert county.records(pc.code) == pc.expected_records()
     log = county.change_log(pc.code)
     with pc.store() as s:
-        outbox_ids = {r[0] for r in s.query("SELECT change_id FROM outbox")}
+        outbox_ids = {protocol.change_id(*r) for r in s.query("SELECT tbl, op, row_json FROM outbox")}
     # Every change reached the county exactly once (the change log is keyed by change id).
     assert len(log) == len(outbox_ids)
     assert {c for c, _ in log} == outbox_ids
