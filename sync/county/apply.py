@@ -49,6 +49,7 @@ class Outcome:
 def apply_changes(conn: Connection, station_id: int, epoch_id: int, items: list[Incoming], now: str) -> Outcome:
     seen = _known_change_ids(conn, station_id, [i.change_id for i in items])
     current = _current_versions(conn, station_id, items)
+    stored_before = set(current)
     outcome = Outcome()
     counts, notes = outcome.counts, outcome.notes
     log_rows: list[tuple[Any, ...]] = []
@@ -81,8 +82,14 @@ def apply_changes(conn: Connection, station_id: int, epoch_id: int, items: list[
         counts[status] += 1
         if reason is not None:
             notes.append({"seq": item.seq, "status": status, "reason": reason})
-    if newest:
-        _write(conn, "records", _RECORD_COLUMNS, list(newest.values()), upsert=_UPSERT)
+    # Records new to the county go in plainly (COPY on PostgreSQL); only the others need the
+    # upsert. Safe: this station's batches are applied one at a time (see CountyStore.apply).
+    fresh = [row for key, row in newest.items() if key not in stored_before]
+    changed = [row for key, row in newest.items() if key in stored_before]
+    if fresh:
+        _write(conn, "records", _RECORD_COLUMNS, fresh)
+    if changed:
+        _write(conn, "records", _RECORD_COLUMNS, changed, upsert=_UPSERT)
     if log_rows:
         _write(conn, "change_log", _LOG_COLUMNS, log_rows)
     if held:

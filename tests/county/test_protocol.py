@@ -50,3 +50,19 @@ def test_the_protocol_and_the_county_package_import_light() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
+
+
+def test_change_ids_are_pinned_to_the_content() -> None:
+    """Both ends derive a change's id; a county and a station of different versions must keep
+    deriving the same one, or re-sent changes would stop being recognised as duplicates."""
+    import hashlib
+
+    row = '{"id":"L1","topic":"宣讲","row_version":2,"deleted":0}'
+    expected = hashlib.sha256(f"lectures\ninsert\n{row}".encode()).hexdigest()[:32]
+    assert protocol.change_id("lectures", "insert", row) == expected
+    assert protocol.change_id("lectures", "update", row) != expected  # every part counts
+    assert protocol.change_id("lectures", "insert", row.replace("2", "3")) != expected
+    # A malformed change still gets one stable id, so it is quarantined once, not per re-send.
+    assert protocol.change_id(None, 7, {"a": 1}) == protocol.change_id(None, 7, {"a": 1})
+    assert protocol.identify("people", "insert", "\ud800") == (protocol.change_id("people", "insert", "\ud800"), False)
+    assert protocol.identify("people", "insert", row)[1] is True
