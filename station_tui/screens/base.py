@@ -20,11 +20,12 @@ NAV_ITEMS: tuple[tuple[str, str, str], ...] = (
     ("lectures", "nav.lectures", "2"),
     ("activities", "nav.activities", "3"),
     ("people", "nav.people", "4"),
+    ("sync", "nav.sync", "5"),
 )
 
 
 class NavBar(Static):
-    """The screens as a clickable line: ``1 首页  2 宣讲  3 活动  4 人员``."""
+    """The screens as a clickable line: ``1 首页  2 宣讲  3 活动  4 人员  5 同步``."""
 
     def __init__(self, current: str) -> None:
         parts = []
