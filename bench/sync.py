@@ -6,6 +6,9 @@ Not a test. Each figure is judged against floors measured in the same run on the
   into a table of the ``records`` shape, one transaction, in the same database;
 * bytes floor — gzip (level 6) of the rows' JSON, as one array.
 
+Each store is measured ``--repeats`` times (default 3), each time with a fresh county and a
+fresh copy of the station; the best upload rate and the best floor rate are compared.
+
 Budgets: sync rate ≥ 50 % of the insert floor's rate; bytes on the wire per change ≤ 1.2 × the
 gzip floor's. Run:  uv run python bench/sync.py [--changes N] [--stores sqlite,postgresql]
 Exit status 0 when every budget holds, 1 otherwise.
@@ -16,12 +19,14 @@ from __future__ import annotations
 import argparse
 import gzip
 import os
+import shutil
 import socket
 import subprocess
 import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -103,33 +108,42 @@ def insert_floor(db_url: str, rows: list[tuple]) -> float:
         engine.dispose()
 
 
-def run_store(kind: str, changes: int, workdir: Path) -> dict[str, float]:
+def fresh_county(kind: str, workdir: Path) -> tuple[str, Callable[[], None]]:
+    """An empty county store: a new SQLite file, or a new PostgreSQL schema; and its clean-up."""
+    if kind == "sqlite":
+        return f"sqlite:///{workdir / 'county.db'}", lambda: None
+    import psycopg
+
+    schema_name = f"syncbench_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(PG.replace("+psycopg", ""), autocommit=True) as conn:
+        conn.execute(f'CREATE SCHEMA "{schema_name}"')
+
+    def drop() -> None:
+        with psycopg.connect(PG.replace("+psycopg", ""), autocommit=True) as conn:
+            conn.execute(f'DROP SCHEMA "{schema_name}" CASCADE')
+
+    return f"{PG}?options=-csearch_path%3D{schema_name}", drop
+
+
+def one_run(kind: str, template: Path, code: str, changes: int, workdir: Path) -> dict[str, float]:
+    """Upload a fresh copy of the station to a fresh county; then the floors, in that store."""
+    import contextlib
+    import io
+
     from station_tui.cli import main as station_main
     from station_tui.storage import Store
     from sync import credentials
     from sync.client import sync
     from sync.county.store import CountyStore
 
-    schema_name = None
-    if kind == "sqlite":
-        db_url = f"sqlite:///{workdir / 'county.db'}"
-    else:
-        import psycopg
-
-        schema_name = f"syncbench_{uuid.uuid4().hex[:10]}"
-        with psycopg.connect(PG.replace("+psycopg", ""), autocommit=True) as conn:
-            conn.execute(f'CREATE SCHEMA "{schema_name}"')
-        db_url = f"{PG}?options=-csearch_path%3D{schema_name}"
     station_db = workdir / "station.db"
-    code = make_station(station_db, changes)
+    shutil.copyfile(template, station_db)
     os.environ["STATION_CONFIG_DIR"] = str(workdir / "config")
+    db_url, drop = fresh_county(kind, workdir)
     proc, url = start_county(db_url, workdir)
     try:
         with CountyStore(db_url) as store:
             enrollment = store.add_station(code, "甄家庄社区新时代文明实践站", "府西街道")
-        import contextlib
-        import io
-
         with contextlib.redirect_stdout(io.StringIO()):
             assert station_main(["--db", str(station_db), "enroll", "--server", url, "--code", enrollment]) == 0
         with Store(station_db) as st:
@@ -144,65 +158,52 @@ def run_store(kind: str, changes: int, workdir: Path) -> dict[str, float]:
         assert report.uploaded == changes, report.summary_en()
         floor_seconds = insert_floor(db_url, rows)
         gz = len(gzip.compress(("[" + ",".join(r[6] for r in rows) + "]").encode("utf-8"), compresslevel=6))
-        no_ids = _wire_bytes_without_change_ids(station_db, report.batch_sizes)
     finally:
         proc.terminate()
         proc.wait(timeout=30)
-        if schema_name:
-            import psycopg
-
-            with psycopg.connect(PG.replace("+psycopg", ""), autocommit=True) as conn:
-                conn.execute(f'DROP SCHEMA "{schema_name}" CASCADE')
+        drop()
     return {
         "sync_rate": changes / sync_seconds,
         "floor_rate": changes / floor_seconds,
         "wire_bytes": report.bytes_sent / changes,
         "gzip_bytes": gz / changes,
         "batches": report.batches,
-        "wire_bytes_no_ids": no_ids / changes,
     }
 
 
-def _wire_bytes_without_change_ids(station_db: Path, sizes: list[int]) -> int:
-    """What the same batches would weigh if change ids were not random: the share of the wire
-    that the exactly-once key (128 random bits per change) costs."""
-    from dataclasses import replace
-
-    from station_tui.storage import Store
-    from sync import outbox
-    from sync.client import encode_batch
-
-    with Store(station_db) as st:
-        rows = [replace(r, change_id="0" * 32) for r in outbox.read_pending(st, 0, 1_000_000)]
-    total, start = 0, 0
-    for size in sizes:
-        chunk = rows[start:start + size]
-        if chunk:
-            total += len(encode_batch(chunk, epoch="e" * 36, after_seq=start, station="1" * 12, schema_version=1))
-        start += size
-    return total
+def run_store(kind: str, changes: int, repeats: int, workdir: Path) -> dict[str, float]:
+    """Best of ``repeats`` runs for the upload and, separately, for the floor: on a shared
+    machine a run is only ever slowed down, never sped up, so the best is the least noisy."""
+    template = workdir / "station-template.db"
+    code = make_station(template, changes)
+    runs = []
+    for n in range(repeats):
+        run_dir = workdir / f"run{n}"
+        run_dir.mkdir()
+        runs.append(one_run(kind, template, code, changes, run_dir))
+    best = {k: max(r[k] for r in runs) for k in ("sync_rate", "floor_rate")}
+    return {**runs[0], **best}
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--changes", type=int, default=10_000)
     parser.add_argument("--stores", default="sqlite,postgresql")
+    parser.add_argument("--repeats", type=int, default=3, help="runs per store; the best of each figure counts")
     args = parser.parse_args()
     ok = True
     print(f"{args.changes} pending changes, loopback; budgets: rate ≥ {RATE_BUDGET:.0%} of insert floor, "
           f"bytes ≤ {BYTES_BUDGET:.2f}× gzip floor")
-    print(f"{'store':<11}{'sync/s':>9}{'floor/s':>9}{'ratio':>7}  {'B/change':>9}{'gzip B':>8}{'ratio':>7}"
-          f"{'w/o ids':>9}  verdict")
+    print(f"{'store':<11}{'sync/s':>9}{'floor/s':>9}{'ratio':>7}  {'B/change':>9}{'gzip B':>8}{'ratio':>7}  verdict")
     for kind in args.stores.split(","):
         with tempfile.TemporaryDirectory(prefix=f"syncbench-{kind}-") as tmp:
-            r = run_store(kind, args.changes, Path(tmp))
+            r = run_store(kind, args.changes, args.repeats, Path(tmp))
         rate_ratio = r["sync_rate"] / r["floor_rate"]
         bytes_ratio = r["wire_bytes"] / r["gzip_bytes"]
         good = rate_ratio >= RATE_BUDGET and bytes_ratio <= BYTES_BUDGET
         ok &= good
         print(f"{kind:<11}{r['sync_rate']:>9.0f}{r['floor_rate']:>9.0f}{rate_ratio:>7.2f}  "
-              f"{r['wire_bytes']:>9.1f}{r['gzip_bytes']:>8.1f}{bytes_ratio:>7.2f}"
-              f"{r['wire_bytes_no_ids'] / r['gzip_bytes']:>8.2f}×  "
+              f"{r['wire_bytes']:>9.1f}{r['gzip_bytes']:>8.1f}{bytes_ratio:>7.2f}  "
               f"{'within budget' if good else 'OVER BUDGET'} ({r['batches']} batches)")
     return 0 if ok else 1
 
