@@ -11,6 +11,7 @@ from typing import Any
 from sync.county.errors import bad_request, too_large
 
 _GZIP_MAGIC = b"\x1f\x8b"
+_STEP = 1 << 20
 
 
 class Inflater:
@@ -44,16 +45,22 @@ class Inflater:
         if self._z is None:
             self._z = zlib.decompressobj(16 + zlib.MAX_WBITS)
         data = chunk
-        while data:
+        while True:
             if self._z.eof:
-                raise bad_request("上传的数据在 gzip 结尾之后还有多余内容", "trailing bytes after the gzip stream")
+                if data:
+                    raise bad_request("上传的数据在 gzip 结尾之后还有多余内容", "trailing bytes after the gzip stream")
+                return
+            # At most one byte over the cap (the bomb is never inflated further), and at most
+            # _STEP at a time: one huge output buffer would be grown by copying, doubling the peak.
+            limit = min(self.max_inflated - self.produced + 1, _STEP)
             try:
-                # Ask for at most one byte over the cap: the bomb is never inflated further.
-                out = self._z.decompress(data, self.max_inflated - self.produced + 1)
+                out = self._z.decompress(data, limit)
             except zlib.error as exc:
                 raise bad_request("上传的数据不是有效的 gzip 压缩内容", f"invalid gzip data: {exc}") from None
             self._keep(out)
             data = self._z.unconsumed_tail
+            if not data and len(out) < limit:
+                return  # this chunk is used up and nothing is held back
             if not out and data:  # no progress possible: corrupt stream
                 raise bad_request("上传的数据不是有效的 gzip 压缩内容", "gzip stream makes no progress")
 
