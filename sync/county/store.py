@@ -334,14 +334,17 @@ class CountyStore:
         if not token:
             raise _unauthorized()
         with self._reading() as conn:
+            # One query per request: every upload of every station asks this first.
             row = conn.execute(
-                select(tokens.c.station_id, tokens.c.revoked_at).where(tokens.c.token_hash == auth.digest(token))
+                select(tokens.c.revoked_at, stations.c.id, stations.c.code, stations.c.name, stations.c.township)
+                .select_from(tokens.join(stations, stations.c.id == tokens.c.station_id))
+                .where(tokens.c.token_hash == auth.digest(token))
             ).first()
-            if row is None:
-                raise _unauthorized()
-            if row[1] is not None:
-                raise _unauthorized(revoked=True)
-            return self._station_by_id(conn, row[0])
+        if row is None:
+            raise _unauthorized()
+        if row[0] is not None:
+            raise _unauthorized(revoked=True)
+        return StationRow(*row[1:])
 
     def ack_status(self, station: StationRow, epoch: str) -> AckStatus:
         with self._reading() as conn:
