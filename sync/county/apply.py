@@ -46,8 +46,13 @@ class Outcome:
     notes: list[dict[str, Any]] = field(default_factory=list)
 
 
-def apply_changes(conn: Connection, station_id: int, epoch_id: int, items: list[Incoming], now: str) -> Outcome:
-    seen = _known_change_ids(conn, station_id, [i.change_id for i in items])
+def apply_changes(
+    conn: Connection, station_id: int, epoch_id: int, items: list[Incoming], now: str, *, unseen_after: int | None = None
+) -> Outcome:
+    """Decide and store every change of a batch. ``unseen_after``: a seq past which no change
+    of this station can have been stored before (None: any may have been; all are looked up)."""
+    maybe_seen = items if unseen_after is None else [i for i in items if i.seq <= unseen_after]
+    seen = _known_change_ids(conn, station_id, [i.change_id for i in maybe_seen]) if maybe_seen else set()
     current = _current_versions(conn, station_id, items)
     stored_before = set(current)
     outcome = Outcome()

@@ -3,6 +3,7 @@ Core so that SQLite (the embedded default) and PostgreSQL share one code path.""
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 from collections.abc import Iterator, Sequence
@@ -13,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, and_, create_engine, event, func, select
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import IntegrityError
 
 from sync.county import auth, schema
 from sync.county.apply import apply_changes
@@ -35,6 +37,8 @@ from sync.protocol import (
     StationInfo,
     utc_now,
 )
+
+log = logging.getLogger("county")
 
 DB_ENV = "COUNTY_DB"
 APP_NAME = "station-tui-county"
@@ -321,6 +325,14 @@ class CountyStore:
             epoch_id, ack = self._epoch(conn, station.id, req.epoch, now)
         return EnrollResponse(token=token, station=station.info(), epoch=req.epoch, ack_seq=ack, server_time=now)
 
+    def _other_epochs(self, conn: Any, station_id: int, epoch_id: int) -> bool:
+        return (
+            conn.execute(
+                select(epochs.c.id).where(and_(epochs.c.station_id == station_id, epochs.c.id != epoch_id)).limit(1)
+            ).first()
+            is not None
+        )
+
     def _station_by_id(self, conn: Any, station_id: int) -> StationRow:
         row = conn.execute(
             select(stations.c.id, stations.c.code, stations.c.name, stations.c.township).where(
@@ -384,20 +396,35 @@ class CountyStore:
     ) -> dict[str, Any]:
         """Store one batch in one transaction; see docs/sync-protocol.md for the rules."""
         now = utc_now()
-        with self.engine.begin() as conn:
-            # One batch per station at a time (PostgreSQL; SQLite's BEGIN IMMEDIATE already is).
-            conn.execute(select(stations.c.id).where(stations.c.id == station.id).with_for_update())
-            epoch_id, ack = self._epoch(conn, station.id, epoch, now)
-            if after_seq > ack:
-                raise AckBehind(ack, after_seq)
-            outcome = apply_changes(conn, station.id, epoch_id, items, now)
-            new_ack = max(ack, items[-1].seq) if items else ack
-            conn.execute(epochs.update().where(epochs.c.id == epoch_id).values(ack_seq=new_ack, last_sync=now))
-            conn.execute(
-                stations.update()
-                .where(stations.c.id == station.id)
-                .values(last_sync=now, app_version=app_version, last_epoch_id=epoch_id)
-            )
+        for look_up_all in (False, True):
+            try:
+                with self.engine.begin() as conn:
+                    # One batch per station at a time (PostgreSQL; SQLite's BEGIN IMMEDIATE already is).
+                    conn.execute(select(stations.c.id).where(stations.c.id == station.id).with_for_update())
+                    epoch_id, ack = self._epoch(conn, station.id, epoch, now)
+                    if after_seq > ack:
+                        raise AckBehind(ack, after_seq)
+                    # Every change stored in an epoch has a seq up to its ack. So when the station
+                    # has had no other epoch, changes past the ack are new and only the others
+                    # need their ids looked up: most uploads skip the lookup entirely.
+                    unseen_after = None if look_up_all or self._other_epochs(conn, station.id, epoch_id) else ack
+                    outcome = apply_changes(conn, station.id, epoch_id, items, now, unseen_after=unseen_after)
+                    new_ack = max(ack, items[-1].seq) if items else ack
+                    conn.execute(
+                        epochs.update().where(epochs.c.id == epoch_id).values(ack_seq=new_ack, last_sync=now)
+                    )
+                    conn.execute(
+                        stations.update()
+                        .where(stations.c.id == station.id)
+                        .values(last_sync=now, app_version=app_version, last_epoch_id=epoch_id)
+                    )
+                break
+            except (IntegrityError, self.engine.dialect.loaded_dbapi.IntegrityError):  # (COPY's own, unwrapped)
+                if look_up_all:
+                    raise
+                # A change taken as new had been stored after all (an outbox edited by hand?).
+                # Nothing of this attempt was kept; this time every id is looked up.
+                log.warning("station %s: a change past the ack was already stored; applying again", station.code)
         # A plain dict shaped as ``protocol.BatchResult``.
         return {
             "protocol_version": PROTOCOL_VERSION,
