@@ -36,12 +36,17 @@ def period_bounds(year: int | None, month: int | None) -> tuple[str, str] | None
     return f"{year:04d}-{month:02d}-01", end
 
 
-_AUDIENCE = """
-SELECT count(*), COALESCE(sum(max(e.{count_col}, COALESCE(
-         (SELECT sum(CASE WHEN a.person_id IS NOT NULL AND a.role = '群众' THEN 1 ELSE COALESCE(a.headcount, 0) END)
-            FROM attendance a WHERE a.{fk} = e.id AND a.deleted = 0), 0))), 0)
-FROM {table} e WHERE e.deleted = 0 {period}
-"""
+def counted_sql(count_col: str, fk: str, alias: str = "e") -> str:
+    """SQL for one event's counted people: max(the number typed in ``count_col``, named 群众 and
+    headcounts signed in on it). The figures sum it; lists show it, so both agree."""
+    return (
+        f"max({alias}.{count_col}, COALESCE((SELECT sum(CASE WHEN a.person_id IS NOT NULL AND a.role = '群众'"
+        f" THEN 1 ELSE COALESCE(a.headcount, 0) END) FROM attendance a"
+        f" WHERE a.{fk} = {alias}.id AND a.deleted = 0), 0))"
+    )
+
+
+_AUDIENCE = "SELECT count(*), COALESCE(sum({counted}), 0) FROM {table} e WHERE e.deleted = 0 {period}"
 
 
 def compute(store: Store, year: int | None = None, month: int | None = None) -> Figures:
@@ -59,10 +64,10 @@ def numbers(store: Store, year: int | None = None, month: int | None = None) -> 
         period, params = "AND e.date >= ? AND e.date < ?", bounds
     with store.snapshot() as conn:
         lectures, audience = conn.execute(
-            _AUDIENCE.format(count_col="audience", fk="lecture_id", table="lectures", period=period), params
+            _AUDIENCE.format(counted=counted_sql("audience", "lecture_id"), table="lectures", period=period), params
         ).fetchone()
         activities, served = conn.execute(
-            _AUDIENCE.format(count_col="served", fk="activity_id", table="activities", period=period), params
+            _AUDIENCE.format(counted=counted_sql("served", "activity_id"), table="activities", period=period), params
         ).fetchone()
         by_platform = {p: 0 for p in PLATFORMS}
         for platform, n in conn.execute(

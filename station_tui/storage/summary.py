@@ -27,11 +27,15 @@ def station_name(store: Store) -> str | None:
 
 
 def recent(store: Store, limit: int = 8) -> list[Recent]:
-    """The latest lectures and activities by their own date (never by id: clocks lie)."""
+    """The latest lectures and activities by their own date (never by id: clocks lie); a
+    lecture's detail is its audience as the figures count it."""
+    from station_tui.storage.figures import counted_sql
+
     rows = store.query(
-        """SELECT * FROM (
-             SELECT 'lecture' AS kind, id, date, start_time, created_at, topic AS title, audience AS detail
-               FROM lectures WHERE deleted = 0 ORDER BY date DESC, start_time DESC, created_at DESC LIMIT ?)
+        f"""SELECT * FROM (
+             SELECT 'lecture' AS kind, id, date, start_time, created_at, topic AS title,
+                    {counted_sql("audience", "lecture_id", "l")} AS detail
+               FROM lectures l WHERE deleted = 0 ORDER BY date DESC, start_time DESC, created_at DESC LIMIT ?)
            UNION ALL
            SELECT * FROM (
              SELECT 'activity', id, date, start_time, created_at, title, platform

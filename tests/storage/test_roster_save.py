@@ -82,3 +82,17 @@ def test_an_edit_made_meanwhile_elsewhere_is_not_overwritten(store: Store, lectu
         store.attendance.save_roster(updated=[line.model_copy(update={"role": "宣讲员"})])
     (only,) = store.attendance.roster("lecture", str(lecture.id))
     assert only.attendance.role == "志愿者"
+
+
+def test_the_latest_list_shows_the_audience_the_figures_count(store: Store, lecture: Lecture) -> None:
+    """A lecture typed with 受众人数 0 and three villagers signed in counts 3 people in the
+    figures; the dashboard's latest list says 3 too, not the 0 that was typed."""
+    from station_tui.storage import figures, summary
+
+    crowd = [_line(lecture, _person(store, n)) for n in ("张三", "李四")] + [_line(lecture, None, headcount=1)]
+    store.attendance.save_roster(added=crowd)
+    busy = store.lectures.add(Lecture(date=date(2026, 11, 2), topic="民法典进村", audience=40))
+    store.attendance.save_roster(added=[_line(busy, _person(store, "王五"))])
+    shown = {r.title: r.detail for r in summary.recent(store)}
+    assert shown == {"宣讲二十届四中全会精神": 3, "民法典进村": 40}
+    assert figures.numbers(store)["lecture_audience"] == sum(shown.values())
