@@ -122,6 +122,7 @@ MESSAGES: dict[str, str] = {
     "hint.date": "e.g. 2026-11-22",
     "hint.time": "e.g. 08:30",
     "hint.hours": "hours, e.g. 2 or 1.5",
+    "hint.activity_hours": "hours not in the roster, e.g. 2",
     "hint.year": "e.g. 1968",
     "hint.skills": "separated by spaces",
     "hint.id_number": "optional; never shown",

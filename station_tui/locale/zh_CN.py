@@ -129,6 +129,7 @@ MESSAGES: dict[str, str] = {
     "hint.date": "如 2026-11-22",
     "hint.time": "如 08:30",
     "hint.hours": "小时，如 2 或 1.5",
+    "hint.activity_hours": "未记在签到里的小时数，如 2",
     "hint.year": "如 1968",
     "hint.skills": "用顿号或空格分开，如 理发、维修",
     "hint.id_number": "可不填；屏幕上不显示",

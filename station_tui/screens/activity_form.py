@@ -22,7 +22,9 @@ class ActivityForm(RecordForm):
         Field("team_id", "field.team", kind="lookup"),
         Field("served", "field.served", kind="int", blank=0),
         Field("volunteer_count", "field.volunteer_count", kind="int", blank=0),
-        Field("volunteer_tenths", "field.volunteer_tenths", kind="hours", placeholder="hint.hours"),
+        # The roster's credited hours are added to these (issue #2's volunteer_hours): the
+        # placeholder says so, or hours typed in both places would count twice.
+        Field("volunteer_tenths", "field.volunteer_tenths", kind="hours", placeholder="hint.activity_hours"),
         Field("brand_project", "field.brand_project"),
         Field("summary", "field.summary"),
         Field("note", "field.note"),
