@@ -166,7 +166,7 @@ def cmd_station_list(args: argparse.Namespace) -> int:
     if not rows:
         print("还没有站点。用 county-center station add 添加。")
         return EXIT_OK
-    from sync.county.reports import _pad, _width
+    from sync.county.reports import _pad, _width, local_time
 
     table = [["代码", "名称", "乡镇（街道）", "已注册", "上次同步", "已确认序号", "程序版本", "隔离"]]
     for r in rows:
@@ -176,7 +176,7 @@ def cmd_station_list(args: argparse.Namespace) -> int:
                 r["name"],
                 r["township"],
                 "是" if r["enrolled"] else "否",
-                r["last_sync"] or "从未同步",
+                local_time(r["last_sync"]),
                 str(r["acked_seq"]),
                 r["app_version"] or "-",
                 str(r["quarantined"]),

@@ -171,11 +171,25 @@ def _figure_cells(fig: dict[str, Any]) -> list[Any]:
     return cells
 
 
+def local_time(utc: str | None) -> str:
+    """A stored UTC time (``2026-11-22T14:19:13Z``) as this computer's local time for people
+    reading a table (``2026-11-22 22:19:13``); JSON keeps UTC. ``从未同步`` when there is none."""
+    if not utc:
+        return "从未同步"
+    from datetime import datetime
+
+    try:
+        moment = datetime.fromisoformat(utc.replace("Z", "+00:00"))
+    except ValueError:
+        return utc
+    return moment.astimezone().strftime("%Y-%m-%d %H:%M:%S")
+
+
 def table_rows(report: dict[str, Any]) -> list[list[Any]]:
     """Header first, then stations, townships, total — the rows of csv, xlsx and the table."""
     out: list[list[Any]] = [HEADER]
     for s in report["stations"]:
-        out.append(["站点", s["township"], s["code"], s["name"], s["last_sync"] or "从未同步", *_figure_cells(s)])
+        out.append(["站点", s["township"], s["code"], s["name"], local_time(s["last_sync"]), *_figure_cells(s)])
     for t in report["townships"]:
         out.append(["乡镇合计", t["name"], "", "", "", *_figure_cells(t)])
     total = report["total"]

@@ -136,3 +136,24 @@ def test_serve_over_https_with_the_countys_own_certificate(tmp_path: Path) -> No
         server.stop()
     half = cli(f"sqlite:///{tmp_path / 'county.db'}", "serve", "--tls-cert", str(cert), check=False)
     assert half.returncode == 2 and "--tls-key" in half.stderr
+
+
+def test_tables_show_sync_times_in_the_computers_own_time() -> None:
+    """JSON keeps UTC; a clerk reading a table sees local time (here the test pins TZ)."""
+    import os
+    import time
+
+    from sync.county.reports import local_time
+
+    old = os.environ.get("TZ")
+    os.environ["TZ"] = "Asia/Shanghai"
+    time.tzset()
+    try:
+        assert local_time("2026-11-22T03:04:05Z") == "2026-11-22 11:04:05"
+        assert local_time(None) == "从未同步"
+    finally:
+        if old is None:
+            os.environ.pop("TZ")
+        else:
+            os.environ["TZ"] = old
+        time.tzset()
