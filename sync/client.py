@@ -279,11 +279,11 @@ class _Run:
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-encode") as pool:
             while True:
                 rows, body = ahead.take(acked, self.size.current)
-                if rows is None:
+                if rows is None or body is None:
                     rows = outbox.read_pending(self.store, acked, self.size.current)
-                    body = encode(rows, acked) if rows else None
-                if not rows or body is None:
-                    break
+                    if not rows:
+                        break
+                    body = encode(rows, acked)
                 last = rows[-1]
                 self.state.note_sent(epoch, last.seq, last.change_id)  # before it leaves
                 # While the county works on this batch, the next one (as it will be if the

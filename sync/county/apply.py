@@ -15,20 +15,21 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, get_args
 
 from sqlalchemy import Connection
 
+from sync.county import schema
 from sync.county.rows import Incoming
+from sync.protocol import ChangeStatus
 
 #: Keep IN (...) lists well under SQLite's bound-parameter limit.
 _CHUNK = 900
 
-_RECORD_COLUMNS = (
-    "station_id", "tbl", "record_id", "epoch_id", "row_version", "deleted", "row_json", "change_id", "received_at",
-)
-_LOG_COLUMNS = ("station_id", "change_id", "epoch_id", "seq", "tbl", "record_id", "row_version", "status",
-                "received_at")
+# The rows below are built in the tables' own column order.
+_RECORD_COLUMNS = tuple(c.name for c in schema.records.columns)
+_LOG_COLUMNS = tuple(c.name for c in schema.change_log.columns)
+_HELD_COLUMNS = tuple(c.name for c in schema.quarantine.columns if c.name != "id")
 _UPSERT = (
     " ON CONFLICT (station_id, tbl, record_id) DO UPDATE SET epoch_id = excluded.epoch_id,"
     " row_version = excluded.row_version, deleted = excluded.deleted, row_json = excluded.row_json,"
@@ -40,8 +41,7 @@ _UPSERT = (
 class Outcome:
     """What a batch did: how many changes ended in each status, and the ones worth a look."""
 
-    counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(
-        ("applied", "duplicate", "stale", "quarantined"), 0))
+    counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(get_args(ChangeStatus), 0))
     #: ``{"seq", "status", "reason"}`` of each stale or quarantined change, in seq order.
     notes: list[dict[str, Any]] = field(default_factory=list)
 
@@ -98,8 +98,7 @@ def apply_changes(
     if log_rows:
         _write(conn, "change_log", _LOG_COLUMNS, log_rows)
     if held:
-        _write(conn, "quarantine",
-               ("station_id", "epoch_id", "seq", "change_id", "reason", "raw", "received_at"), held)
+        _write(conn, "quarantine", _HELD_COLUMNS, held)
     return outcome
 
 
