@@ -8,7 +8,6 @@ MESSAGES: dict[str, str] = {
     "nav.lectures": "Lectures",
     "nav.activities": "Activities",
     "nav.people": "People",
-    "nav.sync": "Sync",
     "nav.hint": "F1 help  Ctrl+P find",
     "key.help": "Help",
     "key.quit": "Quit",

@@ -9,7 +9,6 @@ MESSAGES: dict[str, str] = {
     "nav.lectures": "宣讲",
     "nav.activities": "活动",
     "nav.people": "人员",
-    "nav.sync": "同步",
     "nav.hint": "F1 帮助  Ctrl+P 查找",
     # keys (footer and help)
     "key.help": "帮助",
