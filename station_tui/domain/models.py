@@ -430,6 +430,15 @@ class Figures(BaseModel):
     volunteers: int = 0
     attendance: int = 0
 
+    def add(self, other: Figures) -> None:
+        """Add another station's (or township's) figures to these, in exact integers."""
+        for name, value in other:
+            if name == "activities_by_platform":
+                for platform, n in value.items():
+                    self.activities_by_platform[platform] = self.activities_by_platform.get(platform, 0) + n
+            else:
+                setattr(self, name, getattr(self, name) + value)
+
     def as_json(self) -> dict[str, object]:
         return {
             "lectures": self.lectures,

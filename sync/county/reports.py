@@ -24,51 +24,6 @@ _TABLES = ("lectures", "activities", "attendance", "people")
 
 
 @dataclass
-class Tally:
-    """Figures in exact integers; ``as_json`` gives the ``station status`` shape."""
-
-    lectures: int = 0
-    lecture_audience: int = 0
-    activities: int = 0
-    activity_served: int = 0
-    by_platform: dict[str, int] = field(default_factory=lambda: {p: 0 for p in PLATFORMS})
-    volunteer_tenths: int = 0
-    people: int = 0
-    volunteers: int = 0
-    attendance: int = 0
-
-    def add(self, other: Tally) -> None:
-        for name in (
-            "lectures",
-            "lecture_audience",
-            "activities",
-            "activity_served",
-            "volunteer_tenths",
-            "people",
-            "volunteers",
-            "attendance",
-        ):
-            setattr(self, name, getattr(self, name) + getattr(other, name))
-        for p in PLATFORMS:
-            self.by_platform[p] += other.by_platform.get(p, 0)
-
-    def as_json(self) -> dict[str, Any]:
-        # One serialiser for both ends: the county's figures must have exactly the keys and
-        # formatting of `station status --json`.
-        return Figures(
-            lectures=self.lectures,
-            lecture_audience=self.lecture_audience,
-            activities=self.activities,
-            activity_served=self.activity_served,
-            activities_by_platform=dict(self.by_platform),
-            volunteer_tenths=self.volunteer_tenths,
-            people=self.people,
-            volunteers=self.volunteers,
-            attendance=self.attendance,
-        ).as_json()
-
-
-@dataclass
 class _StationRows:
     lectures: dict[str, dict[str, Any]] = field(default_factory=dict)
     activities: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -81,8 +36,9 @@ def _in_period(row: dict[str, Any], bounds: tuple[str, str] | None) -> bool:
     return bounds is None or bounds[0] <= row["date"] < bounds[1]
 
 
-def _tally(rows: _StationRows) -> Tally:
-    t = Tally(people=rows.people, volunteers=rows.volunteers)
+def _tally(rows: _StationRows) -> Figures:
+    """One station's figures, by the rules of station_tui/storage/figures.py."""
+    t = Figures(people=rows.people, volunteers=rows.volunteers)
     signed: dict[tuple[str, str], int] = defaultdict(int)  # named 群众 + headcounts per event
     for a in rows.attendance:
         key = ("lecture", a["lecture_id"]) if a.get("lecture_id") is not None else ("activity", a["activity_id"])
@@ -100,7 +56,7 @@ def _tally(rows: _StationRows) -> Tally:
     for aid, activity in rows.activities.items():
         t.activities += 1
         t.activity_served += max(activity["served"], signed.get(("activity", aid), 0))
-        t.by_platform[activity["platform"]] += 1
+        t.activities_by_platform[activity["platform"]] += 1
         t.volunteer_tenths += activity["volunteer_tenths"]
     return t
 
@@ -120,13 +76,13 @@ def build(store: Any, year: int | None, month: int | None = None) -> dict[str, A
         elif _in_period(row, bounds):
             getattr(bucket, tbl)[row["id"]] = row
 
-    total = Tally()
-    townships: dict[str, Tally] = {}
+    total = Figures()
+    townships: dict[str, Figures] = {}
     stations_out: list[dict[str, Any]] = []
     for s in store.all_stations():
         tally = _tally(per_station.get(s["id"], _StationRows()))
         total.add(tally)
-        townships.setdefault(s["township"], Tally()).add(tally)
+        townships.setdefault(s["township"], Figures()).add(tally)
         stations_out.append(
             {
                 "code": s["code"],
