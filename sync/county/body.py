@@ -8,6 +8,8 @@ import zlib
 from collections.abc import AsyncIterator
 from typing import Any
 
+from pydantic_core import from_json
+
 from sync.county.errors import bad_request, too_large
 
 _GZIP_MAGIC = b"\x1f\x8b"
@@ -110,6 +112,12 @@ async def read_body(
 def parse_json(data: bytes) -> Any:
     if not data:
         raise bad_request("上传的内容为空", "empty body")
+    try:
+        # pydantic's own JSON reader (Rust) is several times faster on a large batch; whatever it
+        # will not read (a lone surrogate, deep nesting, bad bytes) is judged by ``json`` as before.
+        return from_json(data)
+    except ValueError:
+        pass
     try:
         return json.loads(data.decode("utf-8"))
     except UnicodeDecodeError:

@@ -15,6 +15,7 @@ from datetime import date
 from typing import Any
 
 from pydantic import ValidationError
+from pydantic_core import from_json
 
 from station_tui.domain.vocab import PLATFORMS, ROLES
 from sync import protocol
@@ -155,7 +156,16 @@ def _explain(exc: ValidationError) -> str:
 
 
 _OPS = frozenset(("insert", "update", "delete"))
-_loads = json.JSONDecoder().decode
+_slow_loads = json.JSONDecoder().decode
+
+
+def _loads(text: str) -> Any:
+    """A row's JSON: pydantic's reader first (several times faster), ``json`` for what it will
+    not read (a lone surrogate escape, deep nesting), so that the verdict stays ``json``'s."""
+    try:
+        return from_json(text)
+    except ValueError:
+        return _slow_loads(text)
 
 
 def _unusable(raw: dict[str, Any], table: Any, op: Any, text: Any) -> str | None:
