@@ -44,6 +44,20 @@ def test_batch_body_is_a_valid_protocol_batch(store: Store, station) -> None:
     assert b"change_id" not in gzip.decompress(body)
 
 
+def test_row_text_travels_byte_for_byte_whatever_it_holds(store: Store, station) -> None:
+    _add_some(store, 2)
+    tricky = '{"note":"引号\\" 反斜杠\\\\ 换行\\n 制表\\t \u2028 \u0001 😀"}'
+    store.conn.execute("UPDATE outbox SET row_json = ? WHERE seq = 1", (tricky,))
+    rows = outbox.read_pending(store, 0, 100)
+    batch = protocol.Batch.model_validate_json(gzip.decompress(
+        encode_batch(rows, epoch="e1", after_seq=0, station=station.code, schema_version=1)))
+    assert batch.changes[0].row == tricky
+    assert [(c.seq, c.table, c.op, c.row) for c in batch.changes] == [(r.seq, r.table, r.op, r.row_json) for r in rows]
+    empty = json.loads(gzip.decompress(encode_batch([], epoch="e1", after_seq=3, station=station.code,
+                                                    schema_version=1)))
+    assert empty["changes"] == [] and empty["after_seq"] == 3
+
+
 def test_a_damaged_outbox_row_still_travels_for_quarantine(store: Store, station) -> None:
     _add_some(store, 1)
     store.conn.execute("UPDATE outbox SET row_json = '{broken' WHERE seq = 2")
