@@ -10,8 +10,11 @@ Each store is measured ``--repeats`` times (default 3), each time with a fresh c
 fresh copy of the station; the best upload rate and the best floor rate are compared.
 
 Budgets: sync rate ≥ 50 % of the insert floor's rate; bytes on the wire per change ≤ 1.2 × the
-gzip floor's. Run:  uv run python bench/sync.py [--changes N] [--stores sqlite,postgresql]
+gzip floor's. Run:  uv run python bench/sync.py [--changes N] [--stores sqlite,postgresql] [--phases]
 Exit status 0 when every budget holds, 1 otherwise.
+
+``--phases`` adds where the time goes: each step of the upload run in one process (no HTTP),
+in µs per change and as a multiple of the insert floor's time per row, best of the repeats.
 """
 
 from __future__ import annotations
@@ -171,11 +174,80 @@ def one_run(kind: str, template: Path, code: str, changes: int, workdir: Path) -
     }
 
 
-def run_store(kind: str, changes: int, repeats: int, workdir: Path) -> dict[str, float]:
+def phases(kind: str, template: Path, code: str, repeats: int, workdir: Path) -> dict[str, float]:
+    """Seconds per change of each step, in process and without HTTP: the station reading and
+    encoding batches of 2,000, the county inflating, decoding, checking and storing them; and
+    the insert floor. Best of ``repeats``, each into a fresh county."""
+    import gzip as gz
+
+    from station_tui import __version__
+    from station_tui.storage import Store
+    from sync import outbox
+    from sync.client import encode_batch
+    from sync.county import batches, body
+    from sync.county.store import CountyStore
+    from sync.protocol import EnrollRequest
+
+    with Store(template) as st:
+        all_rows = [tuple(r) for r in st.query(
+            "SELECT seq, change_id, tbl, record_id, op, row_version, row_json FROM outbox ORDER BY seq")]
+    n = len(all_rows)
+    best: dict[str, float] = {}
+    import gc
+
+    from sync.county.cli import _tune_collector
+
+    threshold = gc.get_threshold()
+    _tune_collector()  # as `county-center serve` does; undone below for the runs that follow
+
+    def keep(step: str, seconds: float) -> None:
+        best[step] = min(best.get(step, float("inf")), seconds / n)
+
+    for rep in range(repeats):
+        t = time.perf_counter()
+        with Store(template) as st:
+            pending = outbox.read_pending(st, 0, n)
+        keep("station: read outbox", time.perf_counter() - t)
+        t = time.perf_counter()
+        bodies = [encode_batch(pending[i:i + 2000], epoch="bench", after_seq=pending[i - 1].seq if i else 0,
+                               station=code, schema_version=1) for i in range(0, n, 2000)]
+        keep("station: encode + gzip", time.perf_counter() - t)
+        db_url, drop = fresh_county(kind, workdir / f"phases{rep}") if kind == "postgresql" else (
+            f"sqlite:///{workdir / f'phases{rep}.db'}", lambda: None)
+        try:
+            with CountyStore(db_url) as store:
+                enrollment = store.add_station(code, "甄家庄社区新时代文明实践站", "府西街道")
+                token = store.enroll(EnrollRequest(enrollment_code=enrollment, epoch="bench",
+                                                   app_version=__version__, station_code=code)).token
+                station = store.authenticate(token)
+                spent = dict.fromkeys(("county: inflate", "county: decode JSON", "county: check changes",
+                                       "county: store + commit"), 0.0)
+                for b in bodies:
+                    t0 = time.perf_counter()
+                    raw = gz.decompress(b)
+                    t1 = time.perf_counter()
+                    data = body.parse_json(raw)
+                    t2 = time.perf_counter()
+                    parsed = batches.parse(data)
+                    t3 = time.perf_counter()
+                    store.apply(station, parsed.epoch, parsed.after_seq, parsed.app_version, parsed.items)
+                    t4 = time.perf_counter()
+                    for step, seconds in zip(spent, (t1 - t0, t2 - t1, t3 - t2, t4 - t3)):
+                        spent[step] += seconds
+            for step, seconds in spent.items():
+                keep(step, seconds)
+            keep("county: total", sum(spent.values()))
+            keep("insert floor", insert_floor(db_url, all_rows))
+        finally:
+            drop()
+    gc.unfreeze()
+    gc.set_threshold(*threshold)
+    return best
+
+
+def run_store(kind: str, changes: int, repeats: int, workdir: Path, template: Path, code: str) -> dict[str, float]:
     """Best of ``repeats`` runs for the upload and, separately, for the floor: on a shared
     machine a run is only ever slowed down, never sped up, so the best is the least noisy."""
-    template = workdir / "station-template.db"
-    code = make_station(template, changes)
     runs = []
     for n in range(repeats):
         run_dir = workdir / f"run{n}"
@@ -190,14 +262,20 @@ def main() -> int:
     parser.add_argument("--changes", type=int, default=10_000)
     parser.add_argument("--stores", default="sqlite,postgresql")
     parser.add_argument("--repeats", type=int, default=3, help="runs per store; the best of each figure counts")
+    parser.add_argument("--phases", action="store_true", help="also time each step in process (where the time goes)")
     args = parser.parse_args()
     ok = True
     print(f"{args.changes} pending changes, loopback; budgets: rate ≥ {RATE_BUDGET:.0%} of insert floor, "
           f"bytes ≤ {BYTES_BUDGET:.2f}× gzip floor")
     print(f"{'store':<11}{'sync/s':>9}{'floor/s':>9}{'ratio':>7}  {'B/change':>9}{'gzip B':>8}{'ratio':>7}  verdict")
+    explained: dict[str, dict[str, float]] = {}
     for kind in args.stores.split(","):
         with tempfile.TemporaryDirectory(prefix=f"syncbench-{kind}-") as tmp:
-            r = run_store(kind, args.changes, args.repeats, Path(tmp))
+            template = Path(tmp) / "station-template.db"
+            code = make_station(template, args.changes)
+            r = run_store(kind, args.changes, args.repeats, Path(tmp), template, code)
+            if args.phases:
+                explained[kind] = phases(kind, template, code, args.repeats, Path(tmp))
         rate_ratio = r["sync_rate"] / r["floor_rate"]
         bytes_ratio = r["wire_bytes"] / r["gzip_bytes"]
         good = rate_ratio >= RATE_BUDGET and bytes_ratio <= BYTES_BUDGET
@@ -205,6 +283,11 @@ def main() -> int:
         print(f"{kind:<11}{r['sync_rate']:>9.0f}{r['floor_rate']:>9.0f}{rate_ratio:>7.2f}  "
               f"{r['wire_bytes']:>9.1f}{r['gzip_bytes']:>8.1f}{bytes_ratio:>7.2f}  "
               f"{'within budget' if good else 'OVER BUDGET'} ({r['batches']} batches)")
+    for kind, steps in explained.items():
+        floor = steps["insert floor"]
+        print(f"\n{kind}, in process, µs per change (× the insert floor's time per row):")
+        for step, seconds in steps.items():
+            print(f"  {step:<26}{seconds * 1e6:>7.1f}  ({seconds / floor:.2f}×)")
     return 0 if ok else 1
 
 
