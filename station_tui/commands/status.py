@@ -7,6 +7,7 @@ import json
 from typing import Any
 
 from station_tui.commands.common import CommandError, open_store, require_station
+from station_tui.domain.clock import readable_moment
 
 
 def register(sub: argparse._SubParsersAction, parent: argparse.ArgumentParser) -> None:
@@ -83,7 +84,7 @@ def render(data: dict[str, Any]) -> str:
         f"  人员 {f['people']} 人，其中志愿者 {f['volunteers']} 人",
         "",
         f"待上传的修改：{data['outbox']['pending']} 条",
-        f"上次同步：{data['last_sync'] or '从未同步'}",
+        f"上次同步：{readable_moment(data['last_sync']) or '从未同步'}",
         f"数据库：{data['database']}",
     ]
     return "\n".join(lines)

@@ -20,6 +20,7 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Button, Footer, Header, ProgressBar, Static
 
+from station_tui.domain.clock import readable_moment
 from station_tui.locale import language, t
 from station_tui.screens.base import NavBar, StationScreen
 
@@ -227,9 +228,11 @@ class SyncScreen(StationScreen):
         self.query_one("#sync-pending", Static).update(
             t("sync.pending", n=facts.pending) if facts.pending else t("sync.pending_none")
         )
-        self.query_one("#sync-last", Static).update(t("sync.last", when=facts.last_sync or t("sync.never")))
+        self.query_one("#sync-last", Static).update(
+            t("sync.last", when=readable_moment(facts.last_sync) or t("sync.never")))
         self.query_one("#sync-error", Static).update(
-            t("sync.last_error", at=facts.last_error_at, message=facts.last_error) if facts.last_error else ""
+            t("sync.last_error", at=readable_moment(facts.last_error_at), message=facts.last_error)
+            if facts.last_error else ""
         )
         self.query_one("#sync-now", Button).disabled = not facts.enrolled or self.controller.running
 

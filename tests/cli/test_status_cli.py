@@ -243,7 +243,10 @@ def test_pending_and_last_sync_follow_the_meta_table(
 
     data, _ = status_json_here(capsys, copy)
     assert data["outbox"]["pending"] == total - 10
-    assert data["last_sync"] == "2026-11-20T08:15:00"
+    assert data["last_sync"] == "2026-11-20T08:15:00"  # ISO for scripts
+    shown = station_cmd("--db", str(copy), "status")
+    assert shown.returncode == 0, shown.stderr
+    assert f"待上传的修改：{total - 10} 条\n上次同步：2026-11-20 08:15:00\n" in shown.stdout  # as people read it
 
 
 def test_the_human_readable_status(built: Path) -> None:

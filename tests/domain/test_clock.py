@@ -4,7 +4,7 @@ from datetime import time
 
 import pytest
 
-from station_tui.domain.clock import ClockError, format_clock, parse_clock
+from station_tui.domain.clock import ClockError, format_clock, parse_clock, readable_moment
 
 
 @pytest.mark.parametrize(
@@ -36,3 +36,11 @@ def test_nonsense_is_refused_in_chinese(typed: str) -> None:
 def test_format_clock() -> None:
     assert format_clock(time(9, 5)) == "09:05"
     assert format_clock(None) == ""
+
+
+@pytest.mark.parametrize(
+    ("stored", "shown"),
+    [("2026-11-22T16:07:03", "2026-11-22 16:07:03"), ("", ""), (None, ""), ("不是时间", "不是时间")],
+)
+def test_stored_moments_read_without_the_t(stored: str | None, shown: str) -> None:
+    assert readable_moment(stored) == shown

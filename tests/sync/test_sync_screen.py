@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 from pathlib import Path
 
 import pytest
@@ -63,7 +64,7 @@ async def test_sync_now_uploads_everything_and_shows_it(station_pc: StationPC, c
         await pilot.click("#sync-now")
         await _wait_for(app, "#sync-pending", "待上传的修改：0 条")
         await _wait_for(app, "#sync-status", f"已上传 {pending} 条修改")
-        assert "从未同步" not in _text(app, "#sync-last")
+        assert re.fullmatch(r"上次成功同步：\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}", _text(app, "#sync-last").strip())
         assert not app.screen.query_one("#sync-now", Button).disabled
         await pilot.press("1")  # the dashboard agrees
         await _wait_for(app, "#dash-title", "全部已上传")
