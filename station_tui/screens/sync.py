@@ -159,6 +159,8 @@ class SyncScreen(StationScreen):
     def __init__(self, controller: SyncController | None = None) -> None:
         super().__init__()
         self._controller = controller
+        #: The failure the status line is showing right now: not repeated as "上次遇到的问题".
+        self._failure_on_show: str | None = None
 
     @property
     def controller(self) -> SyncController:
@@ -230,9 +232,9 @@ class SyncScreen(StationScreen):
         )
         self.query_one("#sync-last", Static).update(
             t("sync.last", when=readable_moment(facts.last_sync) or t("sync.never")))
+        earlier = facts.last_error if facts.last_error != self._failure_on_show else None
         self.query_one("#sync-error", Static).update(
-            t("sync.last_error", at=readable_moment(facts.last_error_at), message=facts.last_error)
-            if facts.last_error else ""
+            t("sync.last_error", at=readable_moment(facts.last_error_at), message=earlier) if earlier else ""
         )
         self.query_one("#sync-now", Button).disabled = not facts.enrolled or self.controller.running
 
@@ -243,6 +245,7 @@ class SyncScreen(StationScreen):
         bar.update(total=None, progress=0)
         self.query_one("#sync-status", Static).update(t("sync.running"))
         self.query_one("#sync-now", Button).disabled = True
+        self._failure_on_show = None
 
     def on_sync_started(self, message: SyncStarted) -> None:
         self._show_running()
@@ -258,6 +261,7 @@ class SyncScreen(StationScreen):
         status = self.query_one("#sync-status", Static)
         if message.error:
             status.update(message.error)
+            self._failure_on_show = message.error
             if not message.background:
                 self.notify(message.error, title=t("sync.failed_title"), severity="warning", timeout=8)
         elif message.report is not None:

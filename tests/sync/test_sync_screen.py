@@ -88,10 +88,22 @@ async def test_offline_is_said_in_plain_words(station_pc: StationPC, county: Cou
         await _open_sync(app, pilot)
         await _wait_for(app, "#sync-pending", f"待上传的修改：{pending} 条")
         await pilot.press("s")
-        await _wait_for(app, "#sync-error", "连不上县中心")
+        await _wait_for(app, "#sync-status", "连不上县中心")
         assert f"待上传的修改：{pending} 条" in _text(app, "#sync-pending")
+        await pilot.press("r")  # read again: the failure on show is not repeated below the last sync
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert _text(app, "#sync-error").strip() == ""
     app.store.close()
     assert station_pc.pending() == pending
+    # Next time the screen opens, the failure is the last problem, with when it happened.
+    app = _app(station_pc)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _open_sync(app, pilot)
+        shown = await _wait_for(app, "#sync-error", "连不上县中心")
+        assert re.match(r"上次遇到的问题（\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}）：连不上县中心", shown.strip())
+        assert _text(app, "#sync-status").strip() == ""
+    app.store.close()
 
 
 async def test_not_enrolled_tells_how(station_pc: StationPC, monkeypatch: pytest.MonkeyPatch) -> None:
