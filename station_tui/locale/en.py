@@ -324,7 +324,7 @@ MESSAGES: dict[str, str] = {
     "sync.pending_none": "Changes waiting to upload: 0 (all uploaded)",
     "sync.last": "Last successful sync: {when}",
     "sync.never": "never",
-    "sync.last_error": "Last problem ({at}): {message}",
+    "sync.last_error": "Last problem ({at}):\n{message}",
     "sync.now": "Sync now",
     "sync.running": "Syncing…",
     "sync.progress": "Syncing: {done} of {total} uploaded",

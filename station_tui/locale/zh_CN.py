@@ -336,7 +336,7 @@ MESSAGES: dict[str, str] = {
     "sync.pending_none": "待上传的修改：0 条（全部已上传）",
     "sync.last": "上次成功同步：{when}",
     "sync.never": "从未同步",
-    "sync.last_error": "上次遇到的问题（{at}）：{message}",
+    "sync.last_error": "上次遇到的问题（{at}）：\n{message}",
     "sync.now": "立即同步",
     "sync.running": "正在同步……",
     "sync.progress": "正在同步：已上传 {done} / {total} 条",

@@ -63,11 +63,6 @@ def read_facts(db_path: Path) -> SyncFacts:
         )
 
 
-def _unbroken(moment: str) -> str:
-    """Date and time kept on one line when a long sentence wraps (Chinese has no other spaces)."""
-    return moment.replace(" ", "\u00a0")
-
-
 class SyncStarted(Message):
     def __init__(self, background: bool) -> None:
         super().__init__()
@@ -236,10 +231,10 @@ class SyncScreen(StationScreen):
             t("sync.pending", n=facts.pending) if facts.pending else t("sync.pending_none")
         )
         self.query_one("#sync-last", Static).update(
-            t("sync.last", when=_unbroken(readable_moment(facts.last_sync)) or t("sync.never")))
+            t("sync.last", when=readable_moment(facts.last_sync) or t("sync.never")))
         earlier = facts.last_error if facts.last_error != self._failure_on_show else None
         self.query_one("#sync-error", Static).update(
-            t("sync.last_error", at=_unbroken(readable_moment(facts.last_error_at)), message=earlier) if earlier else ""
+            t("sync.last_error", at=readable_moment(facts.last_error_at), message=earlier) if earlier else ""
         )
         self.query_one("#sync-now", Button).disabled = not facts.enrolled or self.controller.running
 
