@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from station_tui.domain.hours import format_tenths
 from station_tui.locale import t
 from station_tui.screens.events import EventListScreen
 from station_tui.widgets.paged import Column
+
+if TYPE_CHECKING:
+    from station_tui.storage.repositories.events import Listed
 
 
 class ActivityListScreen(EventListScreen):
@@ -24,9 +27,11 @@ class ActivityListScreen(EventListScreen):
         Column("hours", "col.hours", 6),
     )
 
-    def cells(self, record: Any) -> tuple[Any, ...]:
-        hours = format_tenths(record.volunteer_tenths) if record.volunteer_tenths else ""
-        return (record.date.isoformat(), record.title, t("platform." + record.platform), record.served, hours)
+    def cells(self, line: Listed[Any]) -> tuple[Any, ...]:
+        activity = line.event
+        tenths = activity.volunteer_tenths + line.roster_tenths  # as the figures add them
+        hours = format_tenths(tenths) if tenths else ""
+        return (activity.date.isoformat(), activity.title, t("platform." + activity.platform), line.counted, hours)
 
     def describe(self, record: Any) -> str:
         return f"{record.date.isoformat()} {record.title}"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -13,6 +13,9 @@ from textual.widgets import Input, Select
 from station_tui.locale import t
 from station_tui.widgets.localized import cursor_blink
 from station_tui.widgets.paged import PagedListScreen
+
+if TYPE_CHECKING:
+    from station_tui.storage.repositories.events import Listed
 
 _MONTH = re.compile(r"^\s*(\d{4})(?:\s*[-/.年]\s*(\d{1,2})\s*月?)?\s*$")
 
@@ -91,10 +94,10 @@ class EventListScreen(PagedListScreen):
         repo = getattr(self.station_app.store, self.REPO)
         with self.station_app.store.snapshot():
             total = repo.count_matching(flt)
-            records = repo.page(flt, limit=limit, offset=offset)
-        return [(str(r.id), self.cells(r)) for r in records], total
+            lines = repo.listed(flt, limit=limit, offset=offset)
+        return [(str(line.event.id), self.cells(line)) for line in lines], total
 
-    def cells(self, record: Any) -> tuple[Any, ...]:
+    def cells(self, line: Listed[Any]) -> tuple[Any, ...]:
         raise NotImplementedError
 
     def action_attendance(self) -> None:

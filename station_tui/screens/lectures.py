@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from station_tui.screens.events import EventListScreen
 from station_tui.widgets.paged import Column
+
+if TYPE_CHECKING:
+    from station_tui.storage.repositories.events import Listed
 
 
 class LectureListScreen(EventListScreen):
@@ -21,8 +24,9 @@ class LectureListScreen(EventListScreen):
         Column("audience", "col.audience", 5),
     )
 
-    def cells(self, record: Any) -> tuple[Any, ...]:
-        return (record.date.isoformat(), record.topic, record.speaker or "", record.form or "", record.audience)
+    def cells(self, line: Listed[Any]) -> tuple[Any, ...]:
+        lecture = line.event
+        return (lecture.date.isoformat(), lecture.topic, lecture.speaker or "", lecture.form or "", line.counted)
 
     def describe(self, record: Any) -> str:
         return f"{record.date.isoformat()} {record.topic}"

@@ -96,3 +96,35 @@ def test_the_latest_list_shows_the_audience_the_figures_count(store: Store, lect
     shown = {r.title: r.detail for r in summary.recent(store)}
     assert shown == {"宣讲二十届四中全会精神": 3, "民法典进村": 40}
     assert figures.numbers(store)["lecture_audience"] == sum(shown.values())
+
+
+def test_the_lecture_list_counts_like_the_figures(store: Store, lecture: Lecture) -> None:
+    """The 宣讲 list said 0 for the lecture the dashboard counted 3 for."""
+    from station_tui.storage import figures
+
+    crowd = [_line(lecture, _person(store, n)) for n in ("张三", "李四")] + [_line(lecture, None, headcount=1)]
+    store.attendance.save_roster(added=crowd)
+    store.lectures.add(Lecture(date=date(2026, 11, 2), topic="民法典进村", audience=40))
+    listed = {line.event.topic: line.counted for line in store.lectures.listed()}
+    assert listed == {"宣讲二十届四中全会精神": 3, "民法典进村": 40}
+    assert figures.numbers(store)["lecture_audience"] == sum(listed.values())
+    # The page itself is unchanged: the same events in the same order.
+    assert [e.id for e in store.lectures.page()] == [line.event.id for line in store.lectures.listed()]
+
+
+def test_the_activity_list_counts_served_and_hours_like_the_figures(store: Store) -> None:
+    from station_tui.domain import Activity
+    from station_tui.storage import figures
+
+    fair = store.activities.add(Activity(date=date(2026, 11, 3), start_time=time(9, 0), end_time=time(12, 0),
+                                         title="义诊进村", platform="科技与科普服务", served=0, volunteer_count=1,
+                                         volunteer_tenths=20))
+    helpers = [Attendance(event_kind="activity", event_id=str(fair.id), person_id=_person(store, n).id,
+                          role="志愿者", credited_tenths=15) for n in ("张三", "李四")]
+    villagers = [Attendance(event_kind="activity", event_id=str(fair.id), headcount=12)]
+    store.attendance.save_roster(added=helpers + villagers)
+    (line,) = store.activities.listed()
+    assert (line.counted, line.event.volunteer_tenths + line.roster_tenths) == (12, 20 + 15 + 15)
+    numbers = figures.numbers(store)
+    assert numbers["activity_served"] == 12
+    assert numbers["volunteer_tenths"] == 50

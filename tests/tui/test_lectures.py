@@ -126,3 +126,25 @@ async def test_month_filter_and_date_order(seeded, make_app) -> None:
         await pilot.pause(0.3)
         await settle(pilot)
         assert "月份格式应为" in text_of(app.screen.query_one("#list-status"))
+
+
+async def test_the_list_shows_the_audience_the_figures_count(seeded, make_app) -> None:
+    """Typed 受众人数 0, three villagers signed in: the list says 3, as the dashboard does."""
+    from datetime import date
+
+    from station_tui.domain import Attendance, Lecture, Person
+
+    lecture = seeded.lectures.add(Lecture(date=date(2026, 11, 21), topic="防范电信诈骗", audience=0))
+    people = [seeded.people.add(Person(name=n)) for n in ("赵一", "钱二")]
+    seeded.attendance.save_roster(added=[
+        *(Attendance(event_kind="lecture", event_id=str(lecture.id), person_id=p.id, role="群众") for p in people),
+        Attendance(event_kind="lecture", event_id=str(lecture.id), headcount=1),
+    ])
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        rows = table_rows(app.screen.query_one(DataTable))
+        (row,) = [r for r in rows if r[1] == "防范电信诈骗"]
+        assert row[-1] == "3"

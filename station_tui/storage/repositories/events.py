@@ -12,6 +12,19 @@ E = TypeVar("E", bound=Event)
 
 
 @dataclass(frozen=True)
+class Listed(Generic[E]):
+    """An event as its list shows it: with the figures' own numbers for it."""
+
+    event: E
+    #: 覆盖人次 / 服务人次 as the figures count them: the typed number, or the 群众 signed in
+    #: by name plus headcounts, whichever is larger.
+    counted: int
+    #: Service hours (tenths) credited on its attendance lines; the figures add them to the
+    #: hours typed on the event itself.
+    roster_tenths: int
+
+
+@dataclass(frozen=True)
 class EventFilter:
     """What a list screen asks for; every field optional."""
 
@@ -27,6 +40,9 @@ class EventRepository(Repository[E], Generic[E]):
     title_column: ClassVar[str]
     #: Columns the text filter looks in.
     text_columns: ClassVar[tuple[str, ...]]
+    #: The people count typed on the form, and the attendance column that points here.
+    count_column: ClassVar[str]
+    attendance_fk: ClassVar[str]
 
     def _where(self, flt: EventFilter) -> tuple[str, list[Any]]:
         clauses, params = ["deleted = 0"], []
@@ -49,15 +65,32 @@ class EventRepository(Repository[E], Generic[E]):
 
     def page(self, flt: EventFilter | None = None, *, limit: int = 50, offset: int = 0) -> list[E]:
         """One page of the list, ordered by the event's own date (never by id: clocks lie)."""
+        return [self.from_row(r) for r in self._page_rows("", flt, limit, offset)]
+
+    def listed(self, flt: EventFilter | None = None, *, limit: int = 50, offset: int = 0) -> list[Listed[E]]:
+        """The same page, each event with the people and hours the figures count for it, so
+        a list never says 0 where the dashboard and the county report count 3."""
+        from station_tui.storage.figures import counted_sql
+
+        extra = (
+            f", {counted_sql(self.count_column, self.attendance_fk)} AS listed_counted,"
+            f" COALESCE((SELECT sum(a.credited_tenths) FROM attendance a"
+            f" WHERE a.{self.attendance_fk} = e.id AND a.deleted = 0), 0) AS listed_roster_tenths"
+        )
+        return [
+            Listed(self.from_row(r), int(r["listed_counted"]), int(r["listed_roster_tenths"]))
+            for r in self._page_rows(extra, flt, limit, offset)
+        ]
+
+    def _page_rows(self, extra: str, flt: EventFilter | None, limit: int, offset: int) -> list[Any]:
         flt = flt or EventFilter()
         where, params = self._where(flt)
         order = "DESC" if flt.newest_first else "ASC"
-        rows = self.store.query(
-            f"SELECT * FROM {self.table} WHERE {where}"
+        return self.store.query(
+            f"SELECT e.*{extra} FROM {self.table} e WHERE {where}"
             f" ORDER BY date {order}, start_time {order}, created_at {order}, id LIMIT ? OFFSET ?",
             (*params, limit, offset),
         )
-        return [self.from_row(r) for r in rows]
 
     def count_matching(self, flt: EventFilter | None = None) -> int:
         where, params = self._where(flt or EventFilter())
@@ -94,6 +127,8 @@ class LectureRepository(EventRepository[Lecture]):
     )
     title_column = "topic"
     text_columns = ("topic", "speaker", "place", "summary")
+    count_column = "audience"
+    attendance_fk = "lecture_id"
 
 
 class ActivityRepository(EventRepository[Activity]):
@@ -117,3 +152,5 @@ class ActivityRepository(EventRepository[Activity]):
     )
     title_column = "title"
     text_columns = ("title", "place", "brand_project", "summary")
+    count_column = "served"
+    attendance_fk = "activity_id"
