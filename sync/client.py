@@ -182,7 +182,7 @@ class _Run:
         epoch, acked = self._check_local_history()
         self.report.pending_before = outbox.pending_count(self.store, acked)
         with CountyAPI(self.creds.server, token=self.creds.token, verify=self.creds.verify,
-                       policy=self.policy) as api:
+                       policy=self.policy, log=self.log) as api:
             try:
                 epoch, acked = self._agree_with_county(api, code, epoch, acked)
             except Offline:

@@ -14,6 +14,8 @@ from sync import protocol
 from sync.errors import CountyBusy, Offline, ProtocolError, SyncError, TokenRefused
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     import httpx
 
 
@@ -58,12 +60,14 @@ class TooLarge(Exception):
 
 class CountyAPI:
     def __init__(self, server: str, *, token: str | None = None, verify: str | bool = True,
-                 policy: RetryPolicy | None = None) -> None:
+                 policy: RetryPolicy | None = None, log: Callable[[str], None] | None = None) -> None:
         import socket
 
         import httpx
 
         self.policy = policy or RetryPolicy()
+        #: Where retries are told (``station sync --verbose``); silent otherwise.
+        self.log = log or (lambda _message: None)
         self.server = server.rstrip("/")
         headers = {"User-Agent": "station-tui-sync", "Accept": "application/json"}
         if token:
@@ -107,6 +111,9 @@ class CountyAPI:
     def _call(self, method: str, path: str, **kwargs: Any) -> dict[str, Any]:
         import stamina
 
+        # stamina's own hooks would write "stamina.retry_scheduled" to stderr through the
+        # logging module's last-resort handler, in every cron mail; retries are told below.
+        stamina.instrumentation.set_on_retry_hooks(())
         p = self.policy
         last: Transient | None = None
         try:
@@ -114,6 +121,8 @@ class CountyAPI:
                 on=_retry_hook, attempts=p.attempts, timeout=p.timeout,
                 wait_initial=p.wait_initial, wait_max=p.wait_max, wait_jitter=p.wait_jitter,
             ):
+                if last is not None:
+                    self.log(f"{method} {path}: attempt {attempt.num} of {p.attempts} after: {last.detail}")
                 with attempt:
                     try:
                         return self._once(method, path, **kwargs)

@@ -124,8 +124,15 @@ def test_offline_exits_75_quickly_and_keeps_everything(db_path: Path, store: Sto
     out = _station_cli("sync", "--db", str(db_path), env=env)
     took = time.monotonic() - t0
     assert out.returncode == 75, out.stderr
-    assert "连不上县中心" in out.stderr
+    # The sentence in both languages and nothing else: no library chatter in a cron mail.
+    assert out.stderr.splitlines() == [
+        "连不上县中心（网络不通或县中心没有开机），修改都还保存在本机，稍后会自动再试。",
+        out.stderr.splitlines()[1],
+    ] and out.stderr.splitlines()[1].startswith(f"Cannot reach the county center at http://127.0.0.1:{port}")
     assert took < 15, f"offline sync took {took:.1f}s"
+    verbose = _station_cli("sync", "--db", str(db_path), "--verbose", env=env)
+    assert verbose.returncode == 75
+    assert "[sync] GET /api/v1/ack: attempt 2 of" in verbose.stderr  # retries are told when asked
     assert store.pending_changes() == pending
     assert "连不上县中心" in outbox.last_failure(store)["message"]
 
