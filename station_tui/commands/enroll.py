@@ -27,7 +27,7 @@ def run(args: argparse.Namespace) -> int:
     from station_tui import __version__
     from sync import credentials, protocol
     from sync.county_api import CountyAPI
-    from sync.errors import SyncError
+    from sync.errors import CountyBusy, Offline, SyncError
 
     server = args.server.strip()
     if not server.startswith(("http://", "https://")):
@@ -50,6 +50,15 @@ def run(args: argparse.Namespace) -> int:
     try:
         with CountyAPI(server, verify=ca_bundle or True) as api:
             answer = api.enroll(request)
+    except Offline as exc:
+        # The sync wording ("修改都还保存在本机，稍后会自动再试") does not fit: nothing retries an enrollment.
+        raise CommandError(
+            f"连不上县中心 {server}（网络不通、地址写错或县中心没有开机）。登记码没有用掉，"
+            f"请检查后再运行一次 station enroll。\n{exc.en}", code=exc.exit_code) from exc
+    except CountyBusy as exc:
+        raise CommandError(
+            "县中心暂时忙，请过几分钟再运行一次 station enroll。若那时提示登记码已用过，请向县中心索取新的登记码。"
+            f"\n{exc.en}", code=exc.exit_code) from exc
     except SyncError as exc:
         raise CommandError(str(exc), code=exc.exit_code) from exc
     if answer.station.code != station.code:

@@ -108,6 +108,22 @@ def test_sync_without_enrollment_says_what_to_do(db_path: Path, station, tmp_pat
     assert "station enroll" in out.stderr
 
 
+def test_enrolling_while_the_county_is_unreachable_says_to_try_again(db_path: Path, station, tmp_path: Path) -> None:
+    import socket
+
+    with socket.socket() as s:  # a port where nothing listens
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "STATION_CONFIG_DIR": str(tmp_path / "cfg")}
+    out = _station_cli("enroll", "--db", str(db_path), "--server", f"http://127.0.0.1:{port}", "--code", "K7QM-3XHD",
+                       env=env)
+    assert out.returncode == 75
+    first = out.stderr.splitlines()[0]
+    assert f"连不上县中心 http://127.0.0.1:{port}" in first and "再运行一次 station enroll" in first
+    assert "稍后会自动再试" not in out.stderr  # that is the sync's promise; nothing retries an enrollment
+    assert not (tmp_path / "cfg" / "county.json").exists()
+
+
 def test_offline_exits_75_quickly_and_keeps_everything(db_path: Path, store: Store, station, tmp_path: Path) -> None:
     import socket
 
