@@ -272,6 +272,11 @@ class Event(Record):
     def kind(self) -> EventKind:  # pragma: no cover - overridden
         raise NotImplementedError
 
+    @property
+    def heading(self) -> str:  # pragma: no cover - overridden
+        """What the event is called: a lecture's topic, an activity's title."""
+        raise NotImplementedError
+
 
 class Lecture(Event):
     topic: str = Field(min_length=1, max_length=200)
@@ -298,6 +303,10 @@ class Lecture(Event):
     @property
     def kind(self) -> EventKind:
         return "lecture"
+
+    @property
+    def heading(self) -> str:
+        return self.topic
 
 
 class Activity(Event):
@@ -358,6 +367,10 @@ class Activity(Event):
     @property
     def kind(self) -> EventKind:
         return "activity"
+
+    @property
+    def heading(self) -> str:
+        return self.title
 
 
 class Attendance(Record):

@@ -51,9 +51,8 @@ class Kind:
             if record.phone:
                 return (record.name, record.phone)
             return (record.name, None, record.birth_year)
-        title = record.topic if isinstance(record, Lecture) else record.title
         start = record.start_time.strftime("%H:%M") if record.start_time else None
-        return (record.date, start, title)
+        return (record.date, start, record.heading)
 
 
 _EVENT_RULES = {"end_before_start": "结束时间"}

@@ -32,6 +32,3 @@ class ActivityListScreen(EventListScreen):
         tenths = activity.volunteer_tenths + line.roster_tenths  # as the figures add them
         hours = format_tenths(tenths) if tenths else ""
         return (activity.date.isoformat(), activity.title, t("platform." + activity.platform), line.counted, hours)
-
-    def describe(self, record: Any) -> str:
-        return f"{record.date.isoformat()} {record.title}"

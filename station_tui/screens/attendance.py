@@ -49,10 +49,6 @@ def _shown(field: str, value: object) -> str:
     return str(value)
 
 
-def event_title(event: Event) -> str:
-    return str(getattr(event, "topic", None) or getattr(event, "title", ""))
-
-
 class RosterTable(DataTable):
     """The roster; the screen's keys act on the highlighted line."""
 
@@ -245,7 +241,7 @@ class AttendanceScreen(Localized, Screen[None]):
         header.append(f" {event.date.isoformat()} {times}")
         if length:
             header.append(length)
-        header.append(" " + event_title(event), style="bold")
+        header.append(" " + event.heading, style="bold")
         self.query_one("#event", Static).update(header)
 
     def _refresh_table(self, focus_key: str | None = None) -> None:

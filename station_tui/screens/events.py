@@ -100,6 +100,9 @@ class EventListScreen(PagedListScreen):
     def cells(self, line: Listed[Any]) -> tuple[Any, ...]:
         raise NotImplementedError
 
+    def describe(self, record: Any) -> str:
+        return f"{record.date.isoformat()} {record.heading}"
+
     def action_attendance(self) -> None:
         record_id = self.selected_id()
         if record_id is not None:

@@ -27,6 +27,3 @@ class LectureListScreen(EventListScreen):
     def cells(self, line: Listed[Any]) -> tuple[Any, ...]:
         lecture = line.event
         return (lecture.date.isoformat(), lecture.topic, lecture.speaker or "", lecture.form or "", line.counted)
-
-    def describe(self, record: Any) -> str:
-        return f"{record.date.isoformat()} {record.topic}"
