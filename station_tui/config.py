@@ -113,10 +113,3 @@ def quick_settings(path: Path | None = None) -> QuickSettings:
         monthly_minimums=dict(minimums) if ok_minimums else default_minimums(),
     )
 
-
-def save_settings(settings: Settings, path: Path | None = None) -> None:
-    path = path or settings_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(settings.model_dump_json(indent=2), encoding="utf-8")
-    os.replace(tmp, path)

@@ -36,7 +36,6 @@ DEFAULT_TEAM_CATEGORIES: tuple[str, ...] = (
     "便民利民服务",
 )
 
-YES_NO: dict[str, bool] = {"是": True, "否": False}
 
 #: Beyond these a count is a typing mistake, not a village event.
 MAX_HEADCOUNT = 20000

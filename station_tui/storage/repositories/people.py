@@ -16,13 +16,6 @@ def mask_phone(phone: str | None) -> str:
     return phone[:-4] + "****" if len(phone) > 4 else "****"
 
 
-def mask_id_number(number: str | None) -> str:
-    """``140311199003071234`` -> ``1403**********1234`` (PIPL: never shown whole in lists)."""
-    if not number:
-        return ""
-    return number[:4] + "*" * (len(number) - 8) + number[-4:]
-
-
 class PeopleRepository(Repository[Person]):
     table = "people"
     model = Person
