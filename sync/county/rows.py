@@ -4,18 +4,25 @@ The check is deliberately narrow: the envelope of the change and the fields the 
 reports read, with their types. Anything else in a row is kept as the station sent it, so a
 newer station may add columns without breaking an older county. A change that fails is not
 refused: it goes to quarantine with the reason returned here.
+
+Each rule is written twice, side by side in ``FIELDS``: in Python, which is the rule and says
+why in Chinese, and compiled into one pydantic-core validator per table, which reads and
+checks an ordinary row in a single call. The compiled form may be stricter, never looser
+(tests/county/test_rows.py holds them to that); whatever it refuses, the Python rules judge.
 """
 
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 from typing import Any
 
 from pydantic import ValidationError
-from pydantic_core import from_json
+from pydantic_core import SchemaValidator, core_schema, from_json
 
 from station_tui.domain.vocab import PLATFORMS, ROLES
 from sync import protocol
@@ -54,6 +61,7 @@ def _is_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
+# -- the rules, in Python: each returns the reason (in Chinese) a field is unusable, or None ----
 def _count(row: dict[str, Any], field: str, *, optional: bool = False) -> str | None:
     value = row.get(field)
     if value is None and optional:
@@ -79,10 +87,10 @@ def _flag(row: dict[str, Any], field: str) -> str | None:
     return None
 
 
-def _date(row: dict[str, Any]) -> str | None:
-    value = row.get("date")
+def _date(row: dict[str, Any], field: str) -> str | None:
+    value = row.get(field)
     if not isinstance(value, str) or not _DATE.match(value):
-        return f"字段 date 应为 YYYY-MM-DD 格式的日期，收到 {value!r}"
+        return f"字段 {field} 应为 YYYY-MM-DD 格式的日期，收到 {value!r}"
     try:
         date.fromisoformat(value)
     except ValueError:
@@ -90,61 +98,87 @@ def _date(row: dict[str, Any]) -> str | None:
     return None
 
 
-def _station(row: dict[str, Any]) -> list[str | None]:
-    return [_text(row, "code"), _text(row, "name"), _text(row, "township")]
+def _platform(row: dict[str, Any], field: str) -> str | None:
+    value = row.get(field)
+    return None if value in PLATFORMS else f"平台 {value!r} 不是五大平台之一"
 
 
-def _people(row: dict[str, Any]) -> list[str | None]:
-    return [_text(row, "name"), _flag(row, "is_volunteer")]
+def _role(row: dict[str, Any], field: str) -> str | None:
+    value = row.get(field)
+    return None if value is None or value in ROLES else f"角色 {value!r} 不在 {'、'.join(ROLES)} 之中"
 
 
-def _named(row: dict[str, Any]) -> list[str | None]:
-    return [_text(row, "name")]
-
-
-def _team_members(row: dict[str, Any]) -> list[str | None]:
-    return [_text(row, "team_id"), _text(row, "person_id")]
-
-
-def _lectures(row: dict[str, Any]) -> list[str | None]:
-    return [_date(row), _count(row, "audience")]
-
-
-def _activities(row: dict[str, Any]) -> list[str | None]:
-    platform = row.get("platform")
-    bad_platform = None if platform in PLATFORMS else f"平台 {platform!r} 不是五大平台之一"
-    return [_date(row), bad_platform, _count(row, "served"), _count(row, "volunteer_tenths")]
-
-
-def _attendance(row: dict[str, Any]) -> list[str | None]:
-    problems = [
-        _text(row, "lecture_id", optional=True),
-        _text(row, "activity_id", optional=True),
-        _text(row, "person_id", optional=True),
-        _count(row, "headcount", optional=True),
-        _count(row, "credited_tenths"),
-    ]
+def _attendance_pairs(row: dict[str, Any]) -> list[str]:
+    problems = []
     if (row.get("lecture_id") is None) == (row.get("activity_id") is None):
         problems.append("签到应且只应属于一场宣讲或一场活动（lecture_id 与 activity_id 恰好一个）")
     if (row.get("person_id") is None) == (row.get("headcount") is None):
         problems.append("签到应是具名人员或人数之一（person_id 与 headcount 恰好一个）")
-    role = row.get("role")
-    if role is not None and role not in ROLES:
-        problems.append(f"角色 {role!r} 不在 {'、'.join(ROLES)} 之中")
     return problems
 
 
-_CHECKS = {
-    "station": _station,
-    "people": _people,
-    "teams": _named,
-    "team_members": _team_members,
-    "venues": _named,
-    "lectures": _lectures,
-    "activities": _activities,
-    "attendance": _attendance,
+@dataclass(frozen=True, slots=True)
+class _Rule:
+    """One field the county reads, judged twice: ``judge`` is the rule and says why a value
+    fails; ``schema`` is the same rule compiled for pydantic-core, never looser than ``judge``
+    (stricter is allowed: what it refuses, ``judge`` decides)."""
+
+    judge: Callable[[dict[str, Any], str], str | None]
+    schema: core_schema.CoreSchema
+    #: False: the field may be absent, and then reads as ``default``.
+    required: bool = True
+    default: Any = None
+
+    def field(self) -> core_schema.TypedDictField:
+        if self.required:
+            return core_schema.typed_dict_field(self.schema)
+        return core_schema.typed_dict_field(core_schema.with_default_schema(self.schema, default=self.default),
+                                            required=False)
+
+
+# Python's str.strip() also strips U+001C–U+001F, which the Rust regex's \s does not count as space.
+_TEXT_SCHEMA = core_schema.str_schema(strict=True, pattern=r"[^\s\x1c-\x1f]")
+_COUNT_SCHEMA = core_schema.int_schema(strict=True, ge=0)
+TEXT = _Rule(_text, _TEXT_SCHEMA)
+OPTIONAL_TEXT = _Rule(partial(_text, optional=True), core_schema.nullable_schema(_TEXT_SCHEMA), required=False)
+COUNT = _Rule(_count, _COUNT_SCHEMA)
+OPTIONAL_COUNT = _Rule(partial(_count, optional=True), core_schema.nullable_schema(_COUNT_SCHEMA), required=False)
+FLAG = _Rule(_flag, core_schema.int_schema(strict=True, ge=0, le=1), required=False, default=0)
+DATE = _Rule(_date, core_schema.chain_schema([
+    core_schema.str_schema(strict=True, pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"), core_schema.date_schema()]))
+PLATFORM = _Rule(_platform, core_schema.literal_schema(list(PLATFORMS)))
+ROLE = _Rule(_role, core_schema.nullable_schema(core_schema.literal_schema(list(ROLES))), required=False)
+
+#: The fields the county's reports read from each table, in the order reasons name them.
+FIELDS: dict[str, dict[str, _Rule]] = {
+    "station": {"code": TEXT, "name": TEXT, "township": TEXT},
+    "people": {"name": TEXT, "is_volunteer": FLAG},
+    "teams": {"name": TEXT},
+    "team_members": {"team_id": TEXT, "person_id": TEXT},
+    "venues": {"name": TEXT},
+    "lectures": {"date": DATE, "audience": COUNT},
+    "activities": {"date": DATE, "platform": PLATFORM, "served": COUNT, "volunteer_tenths": COUNT},
+    "attendance": {"lecture_id": OPTIONAL_TEXT, "activity_id": OPTIONAL_TEXT, "person_id": OPTIONAL_TEXT,
+                   "headcount": OPTIONAL_COUNT, "credited_tenths": COUNT, "role": ROLE},
 }
-assert set(_CHECKS) == set(SYNCED_TABLES)
+assert set(FIELDS) == set(SYNCED_TABLES)
+#: Rules across fields, run after the fields' own (on both paths).
+_ACROSS: dict[str, Callable[[dict[str, Any]], list[str]]] = {"attendance": _attendance_pairs}
+
+# The envelope every row has; the Python side of these is in ``judge`` (its reasons are its own).
+_ENVELOPE = {
+    "id": core_schema.typed_dict_field(
+        core_schema.str_schema(strict=True, min_length=1, max_length=64, pattern=r"^[^\x00-\x1f]*$")),
+    "row_version": core_schema.typed_dict_field(core_schema.int_schema(strict=True, ge=1, le=MAX_COUNTER)),
+    "deleted": FLAG.field(),
+}
+#: Each table's rules as one pydantic-core validator over the row's JSON text: one call reads
+#: and checks an ordinary row, several times faster than reading it and checking in Python.
+_COMPILED = {
+    table: SchemaValidator(core_schema.typed_dict_schema(
+        {**_ENVELOPE, **{name: rule.field() for name, rule in rules.items()}}, extra_behavior="ignore"))
+    for table, rules in FIELDS.items()
+}
 
 
 def _explain(exc: ValidationError) -> str:
@@ -171,7 +205,7 @@ def _loads(text: str) -> Any:
 def _unusable(raw: dict[str, Any], table: Any, op: Any, text: Any) -> str | None:
     """Why a change's own fields (not its row's) make it unusable, or None."""
     if isinstance(table, str) and 1 <= len(table) <= 64 and op in _OPS and isinstance(text, str):
-        if table not in _CHECKS:
+        if table not in FIELDS:
             return f"未知的表 {table!r}（县中心只接收 {'、'.join(SYNCED_TABLES)}）"
         return None
     try:  # only for the wording of the reason
@@ -183,7 +217,33 @@ def _unusable(raw: dict[str, Any], table: Any, op: Any, text: Any) -> str | None
 
 def inspect(seq: int, raw: dict[str, Any]) -> Incoming:
     """One received change: its derived id, and either the fields the store needs or the
-    reason (in Chinese) it goes to quarantine. Runs for every change: kept lean."""
+    reason (in Chinese) it goes to quarantine. Runs for every change: the compiled check takes
+    an ordinary change; the rules in Python judge anything it will not take."""
+    return quick(seq, raw) or judge(seq, raw)
+
+
+def quick(seq: int, raw: dict[str, Any]) -> Incoming | None:
+    """An ordinary change, read and checked by its table's compiled rules in one call; None
+    when anything about it needs ``judge`` (which may still find it fine)."""
+    table, op, text = raw.get("table"), raw.get("op"), raw.get("row")
+    compiled = _COMPILED.get(table) if type(table) is str and type(text) is str and op in _OPS else None
+    if compiled is None:
+        return None
+    try:
+        row = compiled.validate_json(text)
+    except (ValueError, RecursionError):  # a ValidationError is a ValueError
+        return None
+    across = _ACROSS.get(table)
+    if (op == "delete" and not row["deleted"]) or (across is not None and across(row)):
+        return None
+    change_id, utf8 = protocol.identify(table, op, text)
+    if not utf8:
+        return None
+    return Incoming(seq, change_id, raw, table, row["id"], row["row_version"], bool(row["deleted"]), text)
+
+
+def judge(seq: int, raw: dict[str, Any]) -> Incoming:
+    """``inspect`` by the rules in Python: the verdict, with the reason when a change is unusable."""
     table, op, text = raw.get("table"), raw.get("op"), raw.get("row")
     change_id, utf8 = protocol.identify(table, op, text)
     item = Incoming(seq, change_id, raw)
@@ -207,7 +267,9 @@ def inspect(seq: int, raw: dict[str, Any]) -> Incoming:
     if not _is_int(version) or not 1 <= version <= MAX_COUNTER:
         item.problem = f"行内版本 row_version 应为正整数，收到 {version!r}"
         return item
-    problems = [p for p in [_flag(row, "deleted"), *_CHECKS[table](row)] if p]
+    problems = [_flag(row, "deleted"), *(rule.judge(row, name) for name, rule in FIELDS[table].items())]
+    across = _ACROSS.get(table)
+    problems = [p for p in problems + (across(row) if across else []) if p]
     if problems:
         item.problem = "；".join(problems)
         return item
