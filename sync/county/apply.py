@@ -50,43 +50,53 @@ def apply_changes(
     conn: Connection, station_id: int, epoch_id: int, items: list[Incoming], now: str, *, unseen_after: int | None = None
 ) -> Outcome:
     """Decide and store every change of a batch. ``unseen_after``: a seq past which no change
-    of this station can have been stored before (None: any may have been; all are looked up)."""
-    maybe_seen = items if unseen_after is None else [i for i in items if i.seq <= unseen_after]
+    of this station can have been stored before (None: any may have been; all are looked up).
+
+    Past ``unseen_after`` an insert is its record's first change, so its record is not looked
+    up either. Should one not be (a station that inserted a record twice), the records key
+    refuses the batch and ``CountyStore.apply`` applies it again with ``unseen_after=None``."""
+    if unseen_after is None:
+        maybe_seen = maybe_stored = items
+    else:
+        maybe_seen = [i for i in items if i.seq <= unseen_after]
+        maybe_stored = [i for i in items if i.seq <= unseen_after or i.op != "insert"]
     seen = _known_change_ids(conn, station_id, [i.change_id for i in maybe_seen]) if maybe_seen else set()
-    current = _current_versions(conn, station_id, items)
+    current = _current_versions(conn, station_id, maybe_stored)
     stored_before = set(current)
     outcome = Outcome()
     counts, notes = outcome.counts, outcome.notes
     log_rows: list[tuple[Any, ...]] = []
     newest: dict[tuple[str, str], tuple[Any, ...]] = {}
     held: list[tuple[Any, ...]] = []
+    see, log, have_version = seen.add, log_rows.append, current.get
+    duplicates = stale = 0
     for item in items:
         change_id = item.change_id
         if change_id in seen:
-            counts["duplicate"] += 1
+            duplicates += 1
             continue
-        seen.add(change_id)
+        see(change_id)
         if item.problem is not None:
-            status, reason = "quarantined", item.problem
-            held.append((station_id, epoch_id, item.seq, change_id, reason, _raw_text(item.raw), now))
-            log_rows.append((station_id, change_id, epoch_id, item.seq, None, None, None, status, now))
-        else:
-            key = (item.table, item.record_id)
-            version = (epoch_id, item.row_version)
-            have = current.get(key)
-            if have is not None and version <= have:
-                status = "stale"
-                reason = f"县中心已有该记录更新的版本（第 {have[1]} 版），此修改为第 {item.row_version} 版"
-            else:
-                status, reason = "applied", None
-                current[key] = version
-                newest[key] = (station_id, item.table, item.record_id, epoch_id, item.row_version, int(item.deleted),
-                               item.row_json, change_id, now)
-            log_rows.append((station_id, change_id, epoch_id, item.seq, item.table, item.record_id, item.row_version,
-                             status, now))
-        counts[status] += 1
-        if reason is not None:
-            notes.append({"seq": item.seq, "status": status, "reason": reason})
+            held.append((station_id, epoch_id, item.seq, change_id, item.problem, _raw_text(item.raw), now))
+            log((station_id, change_id, epoch_id, item.seq, None, None, None, "quarantined", now))
+            notes.append({"seq": item.seq, "status": "quarantined", "reason": item.problem})
+            continue
+        table, record_id, row_version = item.table, item.record_id, item.row_version
+        key = (table, record_id)
+        version = (epoch_id, row_version)
+        have = have_version(key)
+        if have is not None and version <= have:
+            stale += 1
+            log((station_id, change_id, epoch_id, item.seq, table, record_id, row_version, "stale", now))
+            notes.append({"seq": item.seq, "status": "stale",
+                          "reason": f"县中心已有该记录更新的版本（第 {have[1]} 版），此修改为第 {row_version} 版"})
+            continue
+        current[key] = version
+        newest[key] = (station_id, table, record_id, epoch_id, row_version, int(item.deleted), item.row_json, change_id,
+                       now)
+        log((station_id, change_id, epoch_id, item.seq, table, record_id, row_version, "applied", now))
+    counts["duplicate"], counts["stale"], counts["quarantined"] = duplicates, stale, len(held)
+    counts["applied"] = len(log_rows) - stale - len(held)
     # Records new to the county go in plainly (COPY on PostgreSQL); only the others need the
     # upsert. Safe: this station's batches are applied one at a time (see CountyStore.apply).
     fresh = [row for key, row in newest.items() if key not in stored_before]

@@ -41,6 +41,7 @@ class Incoming:
     change_id: str
     raw: Any
     table: str = ""
+    op: str = ""
     record_id: str = ""
     row_version: int = 0
     deleted: bool = False
@@ -239,7 +240,7 @@ def quick(seq: int, raw: dict[str, Any]) -> Incoming | None:
     change_id, utf8 = protocol.identify(table, op, text)
     if not utf8:
         return None
-    return Incoming(seq, change_id, raw, table, row["id"], row["row_version"], bool(row["deleted"]), text)
+    return Incoming(seq, change_id, raw, table, op, row["id"], row["row_version"], bool(row["deleted"]), text)
 
 
 def judge(seq: int, raw: dict[str, Any]) -> Incoming:
@@ -277,5 +278,5 @@ def judge(seq: int, raw: dict[str, Any]) -> Incoming:
     if op == "delete" and not deleted:
         item.problem = "删除操作的行没有标记为已删除（deleted = 1）"
         return item
-    item.table, item.record_id, item.row_version, item.deleted, item.row_json = table, rid, version, deleted, text
+    item.table, item.op, item.record_id, item.row_version, item.deleted, item.row_json = table, op, rid, version, deleted, text
     return item

@@ -422,9 +422,10 @@ class CountyStore:
             except (IntegrityError, self.engine.dialect.loaded_dbapi.IntegrityError):  # (COPY's own, unwrapped)
                 if look_up_all:
                     raise
-                # A change taken as new had been stored after all (an outbox edited by hand?).
-                # Nothing of this attempt was kept; this time every id is looked up.
-                log.warning("station %s: a change past the ack was already stored; applying again", station.code)
+                # A change or a record taken as new had been stored after all (an outbox edited
+                # by hand? a record inserted twice?). Nothing of this attempt was kept; this
+                # time every id and every record is looked up.
+                log.warning("station %s: a change past the ack was not new after all; applying again", station.code)
         # A plain dict shaped as ``protocol.BatchResult``.
         return {
             "protocol_version": PROTOCOL_VERSION,

@@ -252,3 +252,19 @@ def test_a_stored_change_sent_again_under_a_new_seq_is_still_a_duplicate(county:
     r = county.post(token, batch([again, change(3, rid="L3")], after_seq=1))
     assert counts(r) == {"duplicate": 1, "applied": 1} and r.json()["ack_seq"] == 3
     assert reported(county, A, 2026)["lectures"] == 2
+
+
+def test_an_insert_of_a_record_the_county_holds_is_judged_by_its_version(county: County) -> None:
+    """An insert past the ack is taken as its record's first change and not looked up. A
+    station that inserts a stored record again (the same id) still gets the versions'
+    verdict: a newer row is applied, an older or equal one is stale, nothing is refused."""
+    A = new_code()
+    token = county.enroll(A)
+    assert counts(county.post(token, batch([change(1, rid="L1", audience=30)]))) == {"applied": 1}
+    newer = change(2, rid="L1", version=2, audience=45)
+    older = change(3, rid="L2", version=1, audience=10)
+    r = county.post(token, batch([newer, change(3, rid="L2", version=3, audience=12)], after_seq=1))
+    assert counts(r) == {"applied": 2} and r.json()["ack_seq"] == 3
+    r = county.post(token, batch([{**older, "seq": 4}, change(5, rid="L5", topic="新的")], after_seq=3))
+    assert counts(r) == {"applied": 1, "stale": 1} and noted(r) == [(4, "stale")]
+    assert reported(county, A, 2026)["lecture_audience"] == 45 + 12 + 30
