@@ -319,8 +319,8 @@ class _Run:
                 done += new_ack - acked if new_ack > acked else 0
                 acked = new_ack
                 self.size.grow_after(elapsed)
-                remaining = outbox.pending_count(self.store, acked)
-                if self.progress:
+                if self.progress:  # (counting what is left costs a scan: only for a progress bar)
+                    remaining = outbox.pending_count(self.store, acked)
                     self.progress(Progress(done=done, total=done + remaining, acked_seq=acked))
                 self.log(f"batch {self.report.batches}: {len(rows)} changes, {len(body)} bytes, "
                          f"{elapsed:.2f}s, ack {acked}, next size {self.size.current}")
