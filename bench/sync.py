@@ -6,7 +6,7 @@ Not a test. Each figure is judged against floors measured in the same run on the
   into a table of the ``records`` shape, one transaction, in the same database;
 * bytes floor — gzip (level 6) of the rows' JSON, as one array.
 
-Each store is measured ``--repeats`` times (default 3), each time with a fresh county and a
+Each store is measured ``--repeats`` times (default 5), each time with a fresh county and a
 fresh copy of the station; the best upload rate and the best floor rate are compared.
 
 Budgets: sync rate ≥ 50 % of the insert floor's rate; bytes on the wire per change ≤ 1.2 × the
@@ -153,7 +153,10 @@ def one_run(kind: str, template: Path, code: str, changes: int, workdir: Path) -
         with Store(station_db) as st:
             rows = [tuple(r) for r in st.query(
                 "SELECT seq, change_id, tbl, record_id, op, row_version, row_json FROM outbox ORDER BY seq")]
-        import httpx  # noqa: F401 - module loading is the process's start-up, not the upload
+        # Module loading is the process's start-up, not the upload: load what a sync run loads.
+        import concurrent.futures.thread  # noqa: F401
+        import filelock  # noqa: F401
+        import httpx  # noqa: F401
         import stamina  # noqa: F401
 
         t0 = time.perf_counter()
@@ -264,7 +267,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--changes", type=int, default=10_000)
     parser.add_argument("--stores", default="sqlite,postgresql")
-    parser.add_argument("--repeats", type=int, default=3, help="runs per store; the best of each figure counts")
+    parser.add_argument("--repeats", type=int, default=5, help="runs per store; the best of each figure counts")
     parser.add_argument("--phases", action="store_true", help="also time each step in process (where the time goes)")
     args = parser.parse_args()
     ok = True
