@@ -21,7 +21,8 @@ from station_tui.domain.hours import HoursError, format_tenths, parse_hours
 from station_tui.domain.rules import check_credit, credited_tenths, is_serving
 from station_tui.domain.vocab import ROLES
 from station_tui.locale import t
-from station_tui.widgets.localized import Localized, cursor_blink
+from station_tui.widgets.localized import Localized
+from station_tui.widgets.text_input import TextInput
 
 #: Rules that check several fields at once, and the field the user should fix.
 _ERROR_FIELDS = {
@@ -96,7 +97,7 @@ class LineEditor(Localized, ModalScreen["Attendance | None"]):
                 dialog.border_title = t("att_line.title_headcount")
                 yield from self._row(
                     t("att_line.headcount"),
-                    Input(
+                    TextInput(
                         str(att.headcount or ""),
                         placeholder=t("att_line.headcount_hint"),
                         id="headcount",
@@ -120,17 +121,17 @@ class LineEditor(Localized, ModalScreen["Attendance | None"]):
                 )
                 yield from self._row(
                     t("att_line.sign_in"),
-                    Input(format_clock(att.sign_in), placeholder=t("att_line.time_hint"), id="sign_in", compact=True),
+                    TextInput(format_clock(att.sign_in), placeholder=t("att_line.time_hint"), id="sign_in", compact=True),
                     "sign_in",
                 )
                 yield from self._row(
                     t("att_line.sign_out"),
-                    Input(format_clock(att.sign_out), placeholder=t("att_line.time_hint"), id="sign_out", compact=True),
+                    TextInput(format_clock(att.sign_out), placeholder=t("att_line.time_hint"), id="sign_out", compact=True),
                     "sign_out",
                 )
                 yield from self._row(
                     t("att_line.hours"),
-                    Input(
+                    TextInput(
                         format_tenths(att.credited_tenths) if att.credited_tenths else "",
                         placeholder=t("att_line.hours_hint"),
                         id="hours",
@@ -140,7 +141,7 @@ class LineEditor(Localized, ModalScreen["Attendance | None"]):
                 )
                 yield Static("", id="computed")
             yield from self._row(
-                t("att_line.note"), Input(att.note or "", id="note", max_length=200, compact=True), "note"
+                t("att_line.note"), TextInput(att.note or "", id="note", max_length=200, compact=True), "note"
             )
             yield Static("", id="message")
             with Horizontal(id="buttons"):
@@ -149,8 +150,6 @@ class LineEditor(Localized, ModalScreen["Attendance | None"]):
         yield Footer()
 
     def on_mount(self) -> None:
-        for field in self.query(Input):
-            field.cursor_blink = cursor_blink()
         first = "#headcount" if self.headcount_mode else ("#hours" if is_serving(self.attendance.role) else "#role")
         self.query_one(first).focus()
         if not self.headcount_mode:

@@ -11,7 +11,7 @@ from textual.containers import Horizontal
 from textual.widgets import Input, Select
 
 from station_tui.locale import t
-from station_tui.widgets.localized import cursor_blink
+from station_tui.widgets.text_input import TextInput
 from station_tui.widgets.paged import PagedListScreen
 
 if TYPE_CHECKING:
@@ -54,11 +54,8 @@ class EventListScreen(PagedListScreen):
 
     def compose_filters(self) -> ComposeResult:
         with Horizontal(id="filters"):
-            text = Input(placeholder=t(f"filter.{self.KIND}_text"), id="filter-text", compact=True)
-            month = Input(placeholder=t("filter.month"), id="filter-month", compact=True)
-            text.cursor_blink = month.cursor_blink = cursor_blink()
-            yield text
-            yield month
+            yield TextInput(placeholder=t(f"filter.{self.KIND}_text"), id="filter-text", compact=True)
+            yield TextInput(placeholder=t("filter.month"), id="filter-month", compact=True)
             if self.WITH_PLATFORM:
                 from station_tui.domain.vocab import PLATFORMS
 

@@ -11,7 +11,7 @@ from textual.containers import Horizontal
 from textual.widgets import Input, Static
 
 from station_tui.locale import t
-from station_tui.widgets.localized import cursor_blink
+from station_tui.widgets.text_input import TextInput
 from station_tui.widgets.paged import Column, PagedListScreen
 
 
@@ -38,9 +38,7 @@ class PeopleScreen(PagedListScreen):
 
     def compose_filters(self) -> ComposeResult:
         with Horizontal(id="filters"):
-            text = Input(placeholder=t("filter.person_text"), id="filter-text", compact=True)
-            text.cursor_blink = cursor_blink()
-            yield text
+            yield TextInput(placeholder=t("filter.person_text"), id="filter-text", compact=True)
             yield Static(t("filter.everyone"), id="filter-volunteers")
 
     def current_filter(self) -> Any:

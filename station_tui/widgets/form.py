@@ -24,7 +24,8 @@ from textual.widgets import Button, Input, Label, Select, Static
 
 from station_tui.locale import t
 from station_tui.widgets.entry import normalize_date, normalize_time
-from station_tui.widgets.localized import Localized, cursor_blink
+from station_tui.widgets.localized import Localized
+from station_tui.widgets.text_input import TextInput
 
 _FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９．", "0123456789.")
 
@@ -147,15 +148,13 @@ class RecordForm(Localized, ModalScreen[Any]):
                 current = value if value in field.choices else Select.NULL
                 allow_blank = True  # a required choice must be made, never defaulted
             return Select(options, value=current, allow_blank=allow_blank, compact=True, id=wid, prompt=t("form.choose"))
-        box = Input(
+        return TextInput(
             value=display_value(field, value),
             placeholder=t(field.placeholder) if field.placeholder else "",
             password=field.kind == "secret",
             compact=True,
             id=wid,
         )
-        box.cursor_blink = cursor_blink()
-        return box
 
     def on_mount(self) -> None:
         self._initial = self.raw_values()

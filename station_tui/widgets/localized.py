@@ -7,7 +7,6 @@ start-up and leaves binding ids (used by keymaps) untouched.
 
 from __future__ import annotations
 
-import os
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -15,15 +14,6 @@ from station_tui.locale import t
 
 if TYPE_CHECKING:
     from textual.dom import DOMNode
-
-#: ``STATION_CURSOR_BLINK=0`` turns the blinking cursor off (stable screenshots, and some
-#: users over slow SSH links prefer it).
-CURSOR_BLINK_ENV = "STATION_CURSOR_BLINK"
-
-
-def cursor_blink() -> bool:
-    return os.environ.get(CURSOR_BLINK_ENV, "1") != "0"
-
 
 def localize_bindings(node: DOMNode) -> None:
     bindings = node._bindings.key_to_bindings

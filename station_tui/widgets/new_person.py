@@ -19,7 +19,8 @@ from textual.widgets import Button, Checkbox, Footer, Input, Label, Select, Stat
 from station_tui.domain import FieldProblem, Person, explain
 from station_tui.domain.vocab import GENDERS
 from station_tui.locale import t
-from station_tui.widgets.localized import Localized, cursor_blink
+from station_tui.widgets.localized import Localized
+from station_tui.widgets.text_input import TextInput
 
 FIELDS = ("name", "gender", "birth_year", "phone", "is_volunteer")
 
@@ -81,7 +82,7 @@ class NewPersonForm(Localized, ModalScreen["Person | None"]):
             dialog.border_title = t("new_person.title")
             with Horizontal(classes="row"):
                 yield Label(t("new_person.name"), classes="label")
-                yield Input(
+                yield TextInput(
                     self._initial_name, placeholder=t("new_person.name_hint"), id="name", max_length=20, compact=True
                 )
             yield Static("", id="name-problem", classes="problem -empty")
@@ -97,11 +98,11 @@ class NewPersonForm(Localized, ModalScreen["Person | None"]):
             yield Static("", id="gender-problem", classes="problem -empty")
             with Horizontal(classes="row"):
                 yield Label(t("new_person.birth_year"), classes="label")
-                yield Input(placeholder=t("new_person.birth_year_hint"), id="birth_year", max_length=4, compact=True)
+                yield TextInput(placeholder=t("new_person.birth_year_hint"), id="birth_year", max_length=4, compact=True)
             yield Static("", id="birth_year-problem", classes="problem -empty")
             with Horizontal(classes="row"):
                 yield Label(t("new_person.phone"), classes="label")
-                yield Input(placeholder=t("new_person.phone_hint"), id="phone", max_length=20, compact=True)
+                yield TextInput(placeholder=t("new_person.phone_hint"), id="phone", max_length=20, compact=True)
             yield Static("", id="phone-problem", classes="problem -empty")
             with Horizontal(classes="row"):
                 yield Checkbox(t("new_person.is_volunteer"), self._initial_volunteer, id="is_volunteer", compact=True)
@@ -114,8 +115,6 @@ class NewPersonForm(Localized, ModalScreen["Person | None"]):
 
     def on_mount(self) -> None:
         self._initial = self._values()
-        for field in self.query(Input):
-            field.cursor_blink = cursor_blink()
         name = self.query_one("#name", Input)
         name.focus()
         name.cursor_position = len(name.value)

@@ -25,7 +25,8 @@ from textual.widgets.option_list import Option
 
 from station_tui.locale import t
 from station_tui.storage.repositories.people import mask_phone
-from station_tui.widgets.localized import Localized, cursor_blink
+from station_tui.widgets.localized import Localized
+from station_tui.widgets.text_input import TextInput
 
 if TYPE_CHECKING:
     from station_tui.domain import Person
@@ -60,7 +61,7 @@ def person_row(person: Person, *, taken: bool = False) -> Text:
 _CHOOSE = Binding.Group("picker.key_choose")
 
 
-class _PickerInput(Localized, Input):
+class _PickerInput(Localized, TextInput):
     """The picker's text box; ↓/↑ move in the drop-down (the box itself has no use for them)."""
 
     BINDINGS = [
@@ -154,9 +155,7 @@ class PersonPicker(Localized, Widget):
         self._pick_when_ready = False
 
     def compose(self) -> ComposeResult:
-        field = _PickerInput(placeholder=t("picker.placeholder"), id="picker-input")
-        field.cursor_blink = cursor_blink()
-        yield field
+        yield _PickerInput(placeholder=t("picker.placeholder"), id="picker-input")
         options = OptionList(id="picker-options")
         options.can_focus = False
         yield options
