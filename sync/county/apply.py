@@ -68,7 +68,7 @@ def apply_changes(
     log_rows: list[tuple[Any, ...]] = []
     newest: dict[tuple[str, str], tuple[Any, ...]] = {}
     held: list[tuple[Any, ...]] = []
-    see, log, have_version = seen.add, log_rows.append, current.get
+    see, logged, have_version = seen.add, log_rows.append, current.get
     duplicates = stale = 0
     for item in items:
         change_id = item.change_id
@@ -78,7 +78,7 @@ def apply_changes(
         see(change_id)
         if item.problem is not None:
             held.append((station_id, epoch_id, item.seq, change_id, item.problem, _raw_text(item.raw), now))
-            log((station_id, change_id, epoch_id, item.seq, None, None, None, "quarantined", now))
+            logged((station_id, change_id, epoch_id, item.seq, None, None, None, "quarantined", now))
             notes.append({"seq": item.seq, "status": "quarantined", "reason": item.problem})
             continue
         table, record_id, row_version = item.table, item.record_id, item.row_version
@@ -87,14 +87,14 @@ def apply_changes(
         have = have_version(key)
         if have is not None and version <= have:
             stale += 1
-            log((station_id, change_id, epoch_id, item.seq, table, record_id, row_version, "stale", now))
+            logged((station_id, change_id, epoch_id, item.seq, table, record_id, row_version, "stale", now))
             notes.append({"seq": item.seq, "status": "stale",
                           "reason": f"县中心已有该记录更新的版本（第 {have[1]} 版），此修改为第 {row_version} 版"})
             continue
         current[key] = version
         newest[key] = (station_id, table, record_id, epoch_id, row_version, int(item.deleted), item.row_json, change_id,
                        now)
-        log((station_id, change_id, epoch_id, item.seq, table, record_id, row_version, "applied", now))
+        logged((station_id, change_id, epoch_id, item.seq, table, record_id, row_version, "applied", now))
     counts["duplicate"], counts["stale"], counts["quarantined"] = duplicates, stale, len(held)
     counts["applied"] = len(log_rows) - stale - len(held)
     # Records new to the county go in plainly (COPY on PostgreSQL); only the others need the
