@@ -121,12 +121,16 @@ class LineEditor(Localized, ModalScreen["Attendance | None"]):
                 )
                 yield from self._row(
                     t("att_line.sign_in"),
-                    TextInput(format_clock(att.sign_in), placeholder=t("att_line.time_hint"), id="sign_in", compact=True),
+                    TextInput(
+                        format_clock(att.sign_in), placeholder=t("att_line.time_hint"), id="sign_in", compact=True
+                    ),
                     "sign_in",
                 )
                 yield from self._row(
                     t("att_line.sign_out"),
-                    TextInput(format_clock(att.sign_out), placeholder=t("att_line.time_hint"), id="sign_out", compact=True),
+                    TextInput(
+                        format_clock(att.sign_out), placeholder=t("att_line.time_hint"), id="sign_out", compact=True
+                    ),
                     "sign_out",
                 )
                 yield from self._row(

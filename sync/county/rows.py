@@ -278,5 +278,6 @@ def judge(seq: int, raw: dict[str, Any]) -> Incoming:
     if op == "delete" and not deleted:
         item.problem = "删除操作的行没有标记为已删除（deleted = 1）"
         return item
-    item.table, item.op, item.record_id, item.row_version, item.deleted, item.row_json = table, op, rid, version, deleted, text
+    item.table, item.op, item.record_id, item.row_version = table, op, rid, version
+    item.deleted, item.row_json = deleted, text
     return item

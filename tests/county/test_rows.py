@@ -153,7 +153,8 @@ def test_dates_are_judged_alike_on_both_paths(village_changes: list[tuple[str, s
     for year in ("0000", "0001", "1999", "2024", "2026", "9999"):
         for month in range(14):
             for day in range(33):
-                taken += _both("lectures", "insert", _with(lecture, "date", f"{year}-{month:02}-{day:02}")).problem is None
+                day_text = f"{year}-{month:02}-{day:02}"
+                taken += _both("lectures", "insert", _with(lecture, "date", day_text)).problem is None
     assert taken == 5 * 365 + 1  # 2024 is a leap year; year 0 does not exist
 
 

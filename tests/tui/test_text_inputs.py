@@ -12,7 +12,9 @@ from station_tui.widgets.text_input import CURSOR_BLINK_ENV, TextInput
 
 
 @pytest.mark.parametrize(("setting", "blinks"), [("0", False), ("1", True), (None, True)])
-def test_the_cursor_blinks_unless_turned_off(monkeypatch: pytest.MonkeyPatch, setting: str | None, blinks: bool) -> None:
+def test_the_cursor_blinks_unless_turned_off(
+    monkeypatch: pytest.MonkeyPatch, setting: str | None, blinks: bool
+) -> None:
     if setting is None:
         monkeypatch.delenv(CURSOR_BLINK_ENV, raising=False)
     else:
