@@ -326,8 +326,10 @@ class Activity(Event):
     @field_validator("platform", mode="before")
     @classmethod
     def _platform(cls, value: object) -> object:
+        if value in (None, ""):
+            fail("platform", f"平台没有填写，应为五大平台之一：{'、'.join(PLATFORMS)}")
         if value not in PLATFORMS:
-            fail("platform", f"平台“{value or ''}”不对，只能是五大平台之一：{'、'.join(PLATFORMS)}")
+            fail("platform", f"平台“{value}”不对，只能是五大平台之一：{'、'.join(PLATFORMS)}")
         return value
 
     @field_validator("served")

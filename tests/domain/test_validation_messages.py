@@ -252,11 +252,18 @@ def test_id_number_shape(number: str) -> None:
     assert text(Person, person(id_number=number)) == "身份证号应为 18 位（最后一位可以是 X）"
 
 
-@pytest.mark.parametrize("platform", ["文艺服务", "", "理论宣讲 ", "Culture"])
+@pytest.mark.parametrize("platform", ["文艺服务", "理论宣讲 ", "Culture"])
 def test_platform_not_one_of_the_five(platform: str) -> None:
     (p,) = problems(Activity, activity(platform=platform))
     assert p.label == "平台"
     assert p.message == f"平台“{platform}”不对，只能是五大平台之一：{'、'.join(PLATFORMS)}"
+
+
+@pytest.mark.parametrize("platform", ["", None])
+def test_a_missing_platform_is_called_missing_not_wrong(platform: str | None) -> None:
+    (p,) = problems(Activity, activity(platform=platform))
+    assert p.label == "平台"
+    assert p.message == f"平台没有填写，应为五大平台之一：{'、'.join(PLATFORMS)}"
 
 
 def test_every_platform_is_accepted() -> None:
