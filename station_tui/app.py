@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -18,8 +17,6 @@ if TYPE_CHECKING:
     from station_tui.config import Settings
     from station_tui.storage import Store
 
-#: Set by bench/startup.py: leave as soon as the first dashboard with its figures is painted.
-EXIT_AFTER_PAINT_ENV = "STATION_EXIT_AFTER_PAINT"
 #: How often another session's commits are looked for (seconds); the promise is < 2 s.
 POLL_SECONDS = 1.0
 
@@ -142,9 +139,8 @@ class StationApp(Localized, App):
             self.switch_mode("dashboard")
         self.set_interval(POLL_SECONDS, self._poll_data_version)
         self._load_keymap()
-        if not self.exit_after_paint:
-            self.set_timer(1.0, self._warm_up)
-            self.set_timer(2.0, self._start_background_sync)
+        self.set_timer(1.0, self._warm_up)
+        self.set_timer(2.0, self._start_background_sync)
 
     def _load_keymap(self) -> None:
         """``keymap.json`` in the config directory remaps keys by binding id, e.g.
@@ -190,10 +186,6 @@ class StationApp(Localized, App):
     def _after_setup(self, station: object) -> None:
         self.sub_title = getattr(station, "name", "")
         self.switch_mode("dashboard")
-
-    @property
-    def exit_after_paint(self) -> bool:
-        return os.environ.get(EXIT_AFTER_PAINT_ENV) == "1"
 
     # -- keeping every screen current ------------------------------------------------
     @work(thread=True, exclusive=True, group="poll")

@@ -153,8 +153,6 @@ class DashboardScreen(StationScreen):
             table.add_row(day, t(f"kind.{kind}"), title, detail, key=f"{kind}:{record_id}")
         if not facts.latest:
             table.add_row("", "", t("dash.no_records"), "", key="empty")
-        if self.station_app.exit_after_paint:
-            self.call_after_refresh(self.app.exit)
 
     def _selected(self) -> tuple[str, str] | None:
         table = self.query_one(DataTable)

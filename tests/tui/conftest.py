@@ -16,7 +16,6 @@ from tests.conftest import TODAY
 @pytest.fixture(autouse=True)
 def _no_blink(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("STATION_CURSOR_BLINK", "0")
-    monkeypatch.delenv("STATION_EXIT_AFTER_PAINT", raising=False)
 
 
 @pytest.fixture
