@@ -17,7 +17,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from station_tui.domain import Attendance, Event, Person, explain_text
 from station_tui.domain.clock import format_clock
@@ -30,6 +30,7 @@ from station_tui.screens.attendance_leave import LeaveDialog
 from station_tui.screens.attendance_line import LineEditor
 from station_tui.storage import DuplicateAttendance, NotFound, StaleRecord
 from station_tui.storage.repositories.people import mask_phone
+from station_tui.widgets.footer import KeyFooter
 from station_tui.widgets.localized import Localized
 from station_tui.widgets.new_person import NewPersonForm
 from station_tui.widgets.person_picker import PersonPicker
@@ -125,7 +126,7 @@ class AttendanceScreen(Localized, Screen[None]):
         table.add_column(t("att.col_note"), key="note", width=7)
         yield table
         yield Static("", id="status")
-        yield Footer(compact=True)
+        yield KeyFooter(compact=True)
 
     def on_mount(self) -> None:
         self.query_one(PersonPicker).focus_input()

@@ -7,9 +7,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Footer, Static
+from textual.widgets import Button, Static
 
 from station_tui.locale import t
+from station_tui.widgets.footer import KeyFooter
 from station_tui.widgets.localized import Localized
 
 
@@ -41,7 +42,7 @@ class LeaveDialog(Localized, ModalScreen[str]):
                 yield Button(t("att.leave_save"), id="answer-save", variant="primary", compact=True)
                 yield Button(t("att.leave_discard"), id="answer-discard", variant="error", compact=True)
                 yield Button(t("att.leave_stay"), id="answer-stay", compact=True)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         # The safe answer has the focus: Enter on a reflex keeps the roster.

@@ -13,7 +13,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Footer, Input, Label, Select, Static
+from textual.widgets import Button, Input, Label, Select, Static
 
 from station_tui.domain import Attendance, Event, explain
 from station_tui.domain.clock import ClockError, ascii_digits, format_clock, parse_clock
@@ -21,6 +21,7 @@ from station_tui.domain.hours import HoursError, format_tenths, parse_hours
 from station_tui.domain.rules import check_credit, credited_tenths, is_serving
 from station_tui.domain.vocab import ROLES
 from station_tui.locale import t
+from station_tui.widgets.footer import KeyFooter
 from station_tui.widgets.localized import Localized
 from station_tui.widgets.text_input import TextInput
 
@@ -151,7 +152,7 @@ class LineEditor(Localized, ModalScreen["Attendance | None"]):
             with Horizontal(id="buttons"):
                 yield Button(f"{t('att_line.ok')} Ctrl+S", id="ok", variant="primary", compact=True)
                 yield Button(f"{t('att_line.cancel')} Esc", id="cancel", compact=True)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         first = "#headcount" if self.headcount_mode else ("#hours" if is_serving(self.attendance.role) else "#role")

@@ -12,10 +12,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.message import Message
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from station_tui.locale import t
 from station_tui.screens.base import NavBar, StationScreen
+from station_tui.widgets.footer import KeyFooter
 
 
 @dataclass(frozen=True)
@@ -96,7 +97,7 @@ class DashboardScreen(StationScreen):
         table: DataTable = DataTable(id="dash-latest", cursor_type="row", zebra_stripes=True)
         table.border_title = t("dash.latest")
         yield table
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#dash-platforms", Static).border_title = t("dash.platforms")

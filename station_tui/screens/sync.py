@@ -18,11 +18,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.widgets import Button, Footer, Header, ProgressBar, Static
+from textual.widgets import Button, Header, ProgressBar, Static
 
 from station_tui.domain.clock import readable_moment
 from station_tui.locale import language, t
 from station_tui.screens.base import NavBar, StationScreen
+from station_tui.widgets.footer import KeyFooter
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -181,7 +182,7 @@ class SyncScreen(StationScreen):
             yield Static("", id="sync-status")
             with Horizontal(id="sync-buttons"):
                 yield Button(t("sync.now"), id="sync-now", variant="primary")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.controller.listen(self)

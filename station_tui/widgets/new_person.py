@@ -14,11 +14,12 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import Button, Checkbox, Footer, Input, Label, Select, Static
+from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
 from station_tui.domain import FieldProblem, Person, explain
 from station_tui.domain.vocab import GENDERS
 from station_tui.locale import t
+from station_tui.widgets.footer import KeyFooter
 from station_tui.widgets.localized import Localized
 from station_tui.widgets.text_input import TextInput
 
@@ -111,7 +112,7 @@ class NewPersonForm(Localized, ModalScreen["Person | None"]):
             with Horizontal(id="buttons"):
                 yield Button(f"{t('new_person.save')} Ctrl+S", id="save", variant="primary", compact=True)
                 yield Button(f"{t('new_person.cancel')} Esc", id="cancel", compact=True)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self._initial = self._values()

@@ -10,10 +10,11 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
-from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.widgets import DataTable, Header, Input, Static
 
 from station_tui.locale import t
 from station_tui.screens.base import NavBar, StationScreen
+from station_tui.widgets.footer import KeyFooter
 
 PAGE_SIZE = 50
 
@@ -73,7 +74,7 @@ class PagedListScreen(StationScreen):
             table.add_column(t(column.label), key=column.key, width=column.width)
         yield table
         yield Static("", id="list-status")
-        yield Footer()
+        yield KeyFooter()
 
     def compose_filters(self) -> ComposeResult:  # pragma: no cover - overridden
         yield from ()

@@ -1,0 +1,60 @@
+"""The key footer follows the keys that work, and is not rebuilt when they stay the same."""
+
+from __future__ import annotations
+
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.widgets import DataTable
+from textual.widgets._footer import FooterKey
+
+from station_tui.widgets.footer import KeyFooter
+from station_tui.widgets.text_input import TextInput
+from tests.tui.conftest import settle
+
+
+def shown(footer: KeyFooter) -> list[tuple[str, str]]:
+    return [(key.key_display, key.description) for key in footer.query(FooterKey)]
+
+
+async def test_footer_shows_a_key_when_it_starts_to_work(seeded, make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        footer = app.screen.query_one(KeyFooter)
+        # The table has the focus: Enter is the table's own key, not the screen's 打开.
+        assert isinstance(app.focused, DataTable)
+        assert ("a", "签到") in shown(footer) and ("⏎", "打开") not in shown(footer)
+
+        app.screen.set_focus(None)
+        await settle(pilot)
+        assert ("⏎", "打开") in shown(footer)
+
+        app.screen.set_focus(app.screen.query_one(DataTable))
+        await settle(pilot)
+        assert ("⏎", "打开") not in shown(footer)
+
+
+class TwoBoxes(App):
+    BINDINGS = [Binding("ctrl+s", "save", "保存"), Binding("escape", "quit", "放弃")]
+
+    def compose(self) -> ComposeResult:
+        yield TextInput(id="name")
+        yield TextInput(id="phone")
+        yield KeyFooter()
+
+
+async def test_footer_is_not_rebuilt_when_focus_moves_between_boxes_with_the_same_keys() -> None:
+    app = TwoBoxes()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        footer = app.query_one(KeyFooter)
+        before = list(footer.query(FooterKey))
+        assert shown(footer)[:2] == [("^s", "保存"), ("esc", "放弃")]
+
+        await pilot.press("tab")
+        await pilot.pause()
+        assert app.focused is app.query_one("#phone")
+        await pilot.press("shift+tab")
+        await pilot.pause()
+
+        assert list(footer.query(FooterKey)) == before  # the very same key widgets
