@@ -14,7 +14,10 @@ from station_tui.locale import set_language, t
 from station_tui.widgets.localized import Localized
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future
+
     from station_tui.config import Settings
+    from station_tui.screens.dashboard import DashboardFacts
     from station_tui.storage import Store
 
 #: How often another session's commits are looked for (seconds); the promise is < 2 s.
@@ -59,6 +62,9 @@ def _palette_provider():  # type: ignore[no-untyped-def]
 
 class StationApp(Localized, App):
     CSS_PATH = "app.tcss"
+    #: The app starts on the dashboard itself: switching to it from Textual's blank default
+    #: screen would hold the first paint back 50 ms (switch_mode's delay_update).
+    DEFAULT_MODE = "dashboard"
     MODES = {
         "dashboard": _dashboard,
         "lectures": _lectures,
@@ -97,14 +103,30 @@ class StationApp(Localized, App):
         else:
             chosen, self._minimums = settings.language, dict(settings.monthly_minimums)
         self.language = set_language(language or chosen)
+        from station_tui.storage import summary
+
+        # The baseline is taken before anything is read: a commit by another session from
+        # here on is seen by the first poll, not folded silently into the baseline.
+        self._data_version: int | None = store.data_version()
+        self._station_name = summary.station_name(store)
+        self._first_facts: Future[DashboardFacts] | None = None
+        if self._station_name is None:
+            # First run: the setup form opens over a blank screen, not over an empty
+            # dashboard and its keys; the dashboard comes once the station is saved.
+            self.DEFAULT_MODE = "_default"
+        else:
+            from station_tui.screens.dashboard import gather_ahead
+
+            self._first_facts = gather_ahead(store, today or date.today(), self._minimums)
         super().__init__()
         self.store = store
         self._today = today
         #: Bumped whenever the data may have changed; screens reload when theirs is older.
         self.generation = 0
-        self._data_version: int | None = None
         self._sync_controller = None
         self.title = t("app.title")
+        if self._station_name is not None:
+            self.sub_title = self._station_name  # before the header is built: no relayout
 
     # -- facts screens ask for ---------------------------------------------------------
     @property
@@ -122,21 +144,27 @@ class StationApp(Localized, App):
         """The date forms default to and "this month" means; tests pin it."""
         return self._today or date.today()
 
+    def take_first_facts(self, wait: float | None = None) -> DashboardFacts | None:
+        """The dashboard's facts read ahead at start-up, once; None after that, or when they
+        are not in after ``wait`` seconds (then they stay for the next call)."""
+        from concurrent.futures import TimeoutError as StillReading  # (the builtin only from 3.11)
+
+        future = self._first_facts
+        if future is None:
+            return None
+        try:
+            facts = future.result(timeout=wait)
+        except StillReading:
+            return None
+        self._first_facts = None
+        return facts
+
     # -- start-up --------------------------------------------------------------------------
     def on_mount(self) -> None:
-        from station_tui.storage import summary
-
-        # The baseline is taken before anything is read: a commit by another session from
-        # here on is seen by the first poll, not folded silently into the baseline.
-        self._data_version = self.store.data_version()
-        name = summary.station_name(self.store)
-        if name is None:
+        if self._station_name is None:
             from station_tui.screens.setup import SetupScreen
 
             self.push_screen(SetupScreen(), self._after_setup)
-        else:
-            self.sub_title = name
-            self.switch_mode("dashboard")
         self.set_interval(POLL_SECONDS, self._poll_data_version)
         self._load_keymap()
         self.set_timer(1.0, self._warm_up)

@@ -3,6 +3,8 @@ the latest records and the changes not yet uploaded."""
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -19,6 +21,11 @@ from station_tui.screens.base import NavBar, StationScreen
 from station_tui.widgets.footer import KeyFooter
 
 
+#: How long the first frame may wait for the facts read ahead (seconds); a slower database
+#: shows the dashboard "loading" first, as any later visit does.
+FIRST_FRAME_WAIT = 0.25
+
+
 @dataclass(frozen=True)
 class DashboardFacts:
     year: int
@@ -32,6 +39,21 @@ class DashboardFacts:
     last_sync: str | None
     #: (kind, id, date, title, detail) newest first
     latest: list[tuple[str, str, str, str, str]]
+
+
+def gather_ahead(store: Any, today: date, minimums: dict[str, int]) -> Future[DashboardFacts]:
+    """``gather`` in a thread of its own, started before Textual is: on start-up the figures'
+    SQL runs while Textual reads its CSS and builds the screen, instead of after."""
+    future: Future[DashboardFacts] = Future()
+
+    def run() -> None:
+        try:
+            future.set_result(gather(store, today, minimums))
+        except BaseException as exc:  # handed to whoever takes the result
+            future.set_exception(exc)
+
+    threading.Thread(target=run, name="dashboard-ahead", daemon=True).start()
+    return future
 
 
 def gather(store: Any, today: date, minimums: dict[str, int], limit: int = 8) -> DashboardFacts:
@@ -107,6 +129,12 @@ class DashboardScreen(StationScreen):
         table.add_column(t("col.kind"), key="kind", width=4)
         table.add_column(t("col.title"), key="title", width=36)
         table.add_column(t("col.detail"), key="detail", width=14)
+        # On start-up the facts were read ahead; when they are in within a moment, the first
+        # frame shows them (no "loading" frame, no second layout).
+        facts = self.station_app.take_first_facts(wait=FIRST_FRAME_WAIT)
+        if facts is not None:
+            self._seen_generation = self.station_app.generation
+            self._show(facts)
 
     def load(self) -> None:
         self._gather()
@@ -117,10 +145,13 @@ class DashboardScreen(StationScreen):
     @work(thread=True, exclusive=True, group="dashboard")
     def _gather(self) -> None:
         app = self.station_app
-        self.post_message(self.Loaded(gather(app.store, app.today, app.monthly_minimums)))
+        facts = app.take_first_facts() or gather(app.store, app.today, app.monthly_minimums)
+        self.post_message(self.Loaded(facts))
 
     def on_dashboard_screen_loaded(self, message: Loaded) -> None:
-        facts = message.facts
+        self._show(message.facts)
+
+    def _show(self, facts: DashboardFacts) -> None:
         f = facts.figures
         pending = t("dash.pending", n=facts.pending) if facts.pending else t("dash.pending_none")
         self.query_one("#dash-title", Static).update(

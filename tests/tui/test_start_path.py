@@ -28,6 +28,27 @@ def test_station_without_subcommand_paints_the_dashboard(db_path: Path) -> None:
     assert run.shown_after is not None and run.exit_code == 0, run.text[-2000:]
 
 
+def test_the_first_frame_takes_the_facts_read_ahead_once(db_path: Path) -> None:
+    from concurrent.futures import Future
+
+    from station_tui.app import StationApp
+    from station_tui.screens.dashboard import gather
+
+    with Store(db_path) as store:
+        seed(store)
+        app = StationApp(store, language="zh_CN")
+        assert app.take_first_facts(wait=10) is not None  # read ahead from the start
+        assert app.take_first_facts() is None  # only once: later visits read afresh
+
+        slow: Future = Future()
+        app._first_facts = slow
+        assert app.take_first_facts(wait=0) is None  # not in yet: the first frame shows "loading"
+        facts = gather(store, app.today, app.monthly_minimums)
+        slow.set_result(facts)
+        assert app.take_first_facts() is facts  # the dashboard's worker takes it, no second read
+        assert app.take_first_facts() is None
+
+
 def test_first_screen_does_not_import_pydantic_or_heavy_modules(db_path: Path) -> None:
     """The startup benchmark's budget depends on this: the dashboard's figures come from plain
     SQL, and pydantic, pypinyin and openpyxl load only when a form or import needs them."""
