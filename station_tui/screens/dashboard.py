@@ -130,7 +130,7 @@ class DashboardScreen(StationScreen):
         table.add_column(t("col.title"), key="title", width=36)
         table.add_column(t("col.detail"), key="detail", width=14)
         # On start-up the facts were read ahead; when they are in within a moment, the first
-        # frame shows them (no "loading" frame, no second layout).
+        # frame shows them instead of "正在读取……" (and no worker has to read them again).
         facts = self.station_app.take_first_facts(wait=FIRST_FRAME_WAIT)
         if facts is not None:
             self._seen_generation = self.station_app.generation
