@@ -9,6 +9,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static
 
 from station_tui.locale import t
+from station_tui.widgets.footer import KeyFooter
 from station_tui.widgets.localized import Localized
 
 
@@ -35,6 +36,7 @@ class ConfirmModal(Localized, ModalScreen[bool]):
                 )
                 yield Label(" ")
                 yield Button(t("confirm.no") + " (N)", id="confirm-no", compact=True)
+        yield KeyFooter()  # this dialog's keys, not those of the screen below
 
     def on_mount(self) -> None:
         # The safe answer has the focus: Enter on a reflex keeps the data.

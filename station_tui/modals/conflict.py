@@ -13,6 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Label, Static
 
 from station_tui.locale import t
+from station_tui.widgets.footer import KeyFooter
 from station_tui.widgets.localized import Localized
 
 Choice = Literal["mine", "theirs"]
@@ -55,6 +56,7 @@ class ConflictModal(Localized, ModalScreen["Choice | None"]):
                 yield Button(t("conflict.use_theirs") + " (T)", id="conflict-theirs", variant="primary", compact=True)
                 yield Label(" ")
                 yield Button(t("conflict.cancel") + " (Esc)", id="conflict-cancel", compact=True)
+        yield KeyFooter()  # this dialog's keys, not those of the screen below
 
     def on_mount(self) -> None:
         self.query_one("#conflict-cancel", Button).focus()

@@ -24,6 +24,7 @@ from textual.widgets import Button, Input, Label, Select, Static
 
 from station_tui.locale import t
 from station_tui.widgets.entry import normalize_date, normalize_time
+from station_tui.widgets.footer import KeyFooter
 from station_tui.widgets.localized import Localized
 from station_tui.widgets.text_input import TextInput
 
@@ -132,6 +133,9 @@ class RecordForm(Localized, ModalScreen[Any]):
                 if self.CANCELLABLE:
                     yield Label(" ")
                     yield Button(t("form.cancel") + " (Esc)", id="form-cancel", compact=True)
+        # The form's own keys; without it the footer of the screen below showed through, naming
+        # keys (c 新建, d 删除 …) that type letters here.
+        yield KeyFooter()
 
     def _make_widget(self, field: Field, value: Any) -> Widget:
         wid = f"f-{field.name}"
@@ -405,6 +409,10 @@ class RecordForm(Localized, ModalScreen[Any]):
     def has_unsaved_changes(self) -> bool:
         """Asked by the app before quitting (any screen may define it)."""
         return self.is_mounted and bool(self._initial) and self.raw_values() != self._initial
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # A form that cannot be left (first-run setup) does not offer Esc in its footer.
+        return self.CANCELLABLE or action != "cancel"
 
     def action_cancel(self) -> None:
         if not self.CANCELLABLE:

@@ -58,3 +58,21 @@ async def test_footer_is_not_rebuilt_when_focus_moves_between_boxes_with_the_sam
         await pilot.pause()
 
         assert list(footer.query(FooterKey)) == before  # the very same key widgets
+
+
+async def test_a_form_shows_its_own_keys_not_those_of_the_list_below(seeded, make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("2", "c")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "LectureForm"
+        assert shown(app.screen.query_one(KeyFooter)) == [("^s", "保存"), ("esc", "取消")]
+
+
+async def test_first_run_setup_does_not_offer_esc(store, make_app) -> None:
+    app = make_app()  # an empty database: the setup form opens and cannot be left
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert type(app.screen).__name__ == "SetupScreen"
+        assert shown(app.screen.query_one(KeyFooter)) == [("^s", "保存")]
