@@ -66,7 +66,8 @@ def main() -> int:
     env.pop("STATION_DB", None)
     commands = {
         "bare": [sys.executable, str(HERE / "bare_app.py")],
-        "station": [sys.executable, "-m", "station_tui", "--db", str(args.db)],
+        # In Chinese whatever the settings say: SHOWN is the Chinese figures line.
+        "station": [sys.executable, "-m", "station_tui", "--db", str(args.db), "--lang", "zh_CN"],
     }
     for name, argv in commands.items():  # warm the OS file cache and .pyc files once
         run_once(name, argv, env)
