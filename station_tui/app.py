@@ -127,6 +127,7 @@ class StationApp(Localized, App):
         self.title = t("app.title")
         if self._station_name is not None:
             self.sub_title = self._station_name  # before the header is built: no relayout
+        self._keymap_problem = self._load_keymap()
 
     # -- facts screens ask for ---------------------------------------------------------
     @property
@@ -166,28 +167,32 @@ class StationApp(Localized, App):
 
             self.push_screen(SetupScreen(), self._after_setup)
         self.set_interval(POLL_SECONDS, self._poll_data_version)
-        self._load_keymap()
+        if self._keymap_problem:
+            self.notify(self._keymap_problem, severity="warning", timeout=15)
         self.set_timer(1.0, self._warm_up)
         self.set_timer(2.0, self._start_background_sync)
 
-    def _load_keymap(self) -> None:
+    def _load_keymap(self) -> str | None:
         """``keymap.json`` in the config directory remaps keys by binding id, e.g.
-        ``{"list.new": "f7", "app.quit": "ctrl+q,f10"}``; the help screen shows the result."""
+        ``{"list.new": "f7", "app.quit": "ctrl+q,f10"}``; the help screen shows the result.
+        Read before the first screen is built, so its footer shows the remapped keys (once
+        mounted, a new keymap reaches no footer until something else refreshes it). Returns
+        what to tell the user when the file is broken."""
         import json
 
         from station_tui.config import config_dir
 
         path = config_dir() / "keymap.json"
         if not path.exists():
-            return
+            return None
         try:
             keymap = json.loads(path.read_text(encoding="utf-8"))
             if not isinstance(keymap, dict) or not all(isinstance(v, str) for v in keymap.values()):
                 raise ValueError(t("keymap.shape"))
         except (OSError, ValueError) as exc:
-            self.notify(t("keymap.broken", path=str(path), error=str(exc)), severity="warning", timeout=15)
-            return
+            return t("keymap.broken", path=str(path), error=str(exc))
         self.set_keymap(keymap)
+        return None
 
     @work(thread=True, group="warm-up")
     def _warm_up(self) -> None:

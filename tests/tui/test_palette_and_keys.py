@@ -8,11 +8,13 @@ import os
 from pathlib import Path
 
 from textual.widgets import Static
+from textual.widgets._footer import FooterKey
 
 from station_tui.screens.help import HelpScreen
 from station_tui.screens.lecture_form import LectureForm
 from station_tui.screens.lectures import LectureListScreen
 from station_tui.screens.person_form import PersonForm
+from station_tui.widgets.footer import KeyFooter
 from tests.tui.conftest import settle, text_of, type_text
 
 
@@ -59,6 +61,20 @@ async def test_keymap_file_remaps_keys_and_help_shows_them(seeded, make_app) -> 
         assert isinstance(app.screen, HelpScreen)
         keys = text_of(app.screen.query_one("#help-keys", Static))
         assert "f7   新建" in keys and "宣讲" in keys and "签到" in keys
+
+
+async def test_the_first_screen_shows_remapped_keys_in_its_footer(seeded, make_app) -> None:
+    config = Path(os.environ["XDG_CONFIG_HOME"]) / "station-tui"
+    config.mkdir(parents=True)
+    (config / "keymap.json").write_text(json.dumps({"dashboard.new_lecture": "f7"}), encoding="utf-8")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        keys = [(key.key_display, key.description) for key in app.screen.query_one(KeyFooter).query(FooterKey)]
+        assert ("f7", "新建宣讲") in keys and ("l", "新建宣讲") not in keys
+        await pilot.press("f7")
+        await settle(pilot)
+        assert isinstance(app.screen, LectureForm)
 
 
 async def test_mouse_switches_screens_from_the_navigation_line(seeded, make_app) -> None:

@@ -28,6 +28,18 @@ def test_station_without_subcommand_paints_the_dashboard(db_path: Path) -> None:
     assert run.shown_after is not None and run.exit_code == 0, run.text[-2000:]
 
 
+def test_a_broken_keymap_file_is_reported_on_the_terminal(db_path: Path, tmp_path: Path) -> None:
+    with Store(db_path) as store:
+        seed(store)
+    config = tmp_path / "config"
+    (config / "station-tui").mkdir(parents=True)
+    (config / "station-tui" / "keymap.json").write_text('{"list.new": 7}', encoding="utf-8")
+    env = {**os.environ, "TERM": "xterm-256color", "STATION_CURSOR_BLINK": "0", "XDG_CONFIG_HOME": str(config)}
+    run = show_then_quit([sys.executable, "-m", "station_tui", "--db", str(db_path)], env, r"已使用默认按键")
+    assert run.shown_after is not None and run.exit_code == 0, run.text[-2000:]
+    assert "签到" in run.text  # and the dashboard is there with its default keys
+
+
 def test_the_first_frame_takes_the_facts_read_ahead_once(db_path: Path) -> None:
     from concurrent.futures import Future
 
