@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -12,6 +13,46 @@ if TYPE_CHECKING:
 EXIT_OK = 0
 EXIT_ERROR = 1
 EXIT_USAGE = 2
+
+
+def whole_number(zh: str, en: str, low: int | None = None, high: int | None = None) -> Callable[[str], int]:
+    """An argparse ``type`` for a whole-number option that says what is wrong in both languages
+    (argparse's own "invalid int value" is English only)."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text.strip())
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{zh}应为整数，不是“{text}” / {en} must be a whole number, not {text!r}") from None
+        _check_range(value, zh, en, low, high)
+        return value
+
+    return parse
+
+
+def decimal_number(zh: str, en: str, low: float | None = None) -> Callable[[str], float]:
+    """Like ``whole_number``, for an option that may have a fraction (a rate)."""
+
+    def parse(text: str) -> float:
+        try:
+            value = float(text.strip())
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{zh}应为数字，不是“{text}” / {en} must be a number, not {text!r}") from None
+        if value != value or value in (float("inf"), float("-inf")):
+            raise argparse.ArgumentTypeError(f"{zh}应为数字，不是“{text}” / {en} must be a number, not {text!r}")
+        _check_range(value, zh, en, low, None)
+        return value
+
+    return parse
+
+
+def _check_range(value: float, zh: str, en: str, low: float | None, high: float | None) -> None:
+    if low is not None and high is not None and not low <= value <= high:
+        raise argparse.ArgumentTypeError(f"{zh}应在 {low} 到 {high} 之间 / {en} must be {low}-{high}: {value}")
+    if low is not None and value < low:
+        raise argparse.ArgumentTypeError(f"{zh}不能小于 {low} / {en} must be at least {low}: {value}")
+    if high is not None and value > high:
+        raise argparse.ArgumentTypeError(f"{zh}不能大于 {high} / {en} must be at most {high}: {value}")
 
 
 class CommandError(Exception):

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from station_tui.commands.common import CommandError, open_store
+from station_tui.commands.common import CommandError, open_store, whole_number
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -17,16 +17,6 @@ if TYPE_CHECKING:
 
 #: Dates must stay after 2000 and the history believable.
 MAX_YEARS = 20
-
-
-def _years(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"年数应为整数 / years must be a whole number: {text!r}") from None
-    if not 1 <= value <= MAX_YEARS:
-        raise argparse.ArgumentTypeError(f"年数应在 1 到 {MAX_YEARS} 之间 / years must be 1-{MAX_YEARS}: {value}")
-    return value
 
 
 def register(sub: argparse._SubParsersAction, parent: argparse.ArgumentParser) -> None:
@@ -38,8 +28,8 @@ def register(sub: argparse._SubParsersAction, parent: argparse.ArgumentParser) -
         "只用于试用和培训。已有记录的数据库默认拒绝写入。"
         " Fill a database with a village station's demo records; refuses a database that has records.",
     )
-    p.add_argument("--years", type=_years, default=1, help="生成几年的记录（默认 1）/ years of records (default 1)")
-    p.add_argument("--seed", type=int, help="随机种子，相同种子生成相同数据 / seed: the same seed gives the same data")
+    p.add_argument("--years", type=whole_number("年数", "--years", 1, MAX_YEARS), default=1, help="生成几年的记录（默认 1）/ years of records (default 1)")
+    p.add_argument("--seed", type=whole_number("随机种子", "--seed"), help="随机种子，相同种子生成相同数据 / seed: the same seed gives the same data")
     p.add_argument(
         "--size",
         choices=("standard", "small"),

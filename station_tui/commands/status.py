@@ -6,7 +6,7 @@ import argparse
 import json
 from typing import Any
 
-from station_tui.commands.common import CommandError, open_store, require_station
+from station_tui.commands.common import CommandError, open_store, require_station, whole_number
 from station_tui.domain.clock import readable_moment
 
 
@@ -19,8 +19,8 @@ def register(sub: argparse._SubParsersAction, parent: argparse.ArgumentParser) -
         " Show the station, its figures, pending changes and the last sync.",
     )
     p.add_argument("--json", action="store_true", help="输出 JSON（供脚本使用）/ print JSON for scripts")
-    p.add_argument("--year", type=int, help="只统计这一年 / limit figures to a year")
-    p.add_argument("--month", type=int, help="只统计这一月（需同时给 --year）/ and a month (needs --year)")
+    p.add_argument("--year", type=whole_number("年份", "--year"), help="只统计这一年 / limit figures to a year")
+    p.add_argument("--month", type=whole_number("月份", "--month"), help="只统计这一月（需同时给 --year）/ and a month (needs --year)")
     p.set_defaults(func=run)
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from station_tui.commands.common import whole_number
+
 
 def register(sub: argparse._SubParsersAction, parent: argparse.ArgumentParser) -> None:
     p = sub.add_parser(
@@ -20,7 +22,7 @@ def register(sub: argparse._SubParsersAction, parent: argparse.ArgumentParser) -
         " Exit codes: 0 done, 75 try later, 77 token refused, 1 other error.",
     )
     p.add_argument("--verbose", "-v", action="store_true", help="显示每一批的详情 / log every batch")
-    p.add_argument("--batch-size", type=int, default=500, metavar="N",
+    p.add_argument("--batch-size", type=whole_number("每批条数", "--batch-size", 1), default=500, metavar="N",
                    help="第一批的修改条数（之后自动调整）/ changes in the first batch, adapted afterwards (default 500)")
     p.set_defaults(func=run)
 

@@ -12,6 +12,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from station_tui.commands.common import decimal_number, whole_number
+
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
 
 
@@ -267,26 +269,26 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("serve", parents=[parent], help="运行同步服务 / run the HTTP service")
     p.add_argument("--host", default="127.0.0.1", help="监听地址 / address to listen on (default 127.0.0.1)")
-    p.add_argument("--port", type=int, default=8750, help="端口，0 = 任选 / port, 0 picks a free one (default 8750)")
+    p.add_argument("--port", type=whole_number("端口", "--port", 0, 65535), default=8750, help="端口，0 = 任选 / port, 0 picks a free one (default 8750)")
     p.add_argument(
         "--max-body",
-        type=int,
+        type=whole_number("请求体上限", "--max-body", 1),
         default=protocol.MAX_COMPRESSED_BYTES,
         help="压缩后请求体上限（字节）/ compressed body cap in bytes",
     )
     p.add_argument(
         "--max-inflated",
-        type=int,
+        type=whole_number("解压后上限", "--max-inflated", 1),
         default=protocol.MAX_DECOMPRESSED_BYTES,
         help="解压后上限（字节）/ decompressed body cap in bytes",
     )
     p.add_argument(
         "--rate",
-        type=float,
+        type=decimal_number("请求频率", "--rate", 0),
         default=50.0,
         help="每个凭证每秒请求数，0 = 不限 / requests per second per token, 0 = no limit",
     )
-    p.add_argument("--burst", type=float, default=200.0, help="突发请求数 / burst size per token")
+    p.add_argument("--burst", type=decimal_number("突发请求数", "--burst", 0), default=200.0, help="突发请求数 / burst size per token")
     p.add_argument(
         "--tls-cert", metavar="PEM", help="HTTPS 证书（含中间证书）/ serve HTTPS with this certificate chain"
     )
@@ -321,8 +323,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_quarantine)
 
     p = sub.add_parser("report", parents=[parent], help="汇总报表 / figures per township and station")
-    p.add_argument("--year", type=int, help="年份 / year")
-    p.add_argument("--month", type=int, help="月份（需同时给 --year）/ month (needs --year)")
+    p.add_argument("--year", type=whole_number("年份", "--year"), help="年份 / year")
+    p.add_argument("--month", type=whole_number("月份", "--month"), help="月份（需同时给 --year）/ month (needs --year)")
     p.add_argument("--format", choices=("table", "json", "csv", "xlsx"), default="table")
     p.add_argument("--output", metavar="FILE", help="写入文件 / write to a file")
     p.set_defaults(func=cmd_report)
