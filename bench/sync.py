@@ -94,27 +94,28 @@ def start_county(db_url: str, workdir: Path) -> tuple[subprocess.Popen[bytes], s
     raise SystemExit(f"county server did not start: {(workdir / 'serve.log').read_text()}")
 
 
-def insert_floor(db_url: str, rows: list[tuple]) -> float:
-    """Seconds for the store's own bulk insert of the same rows into a ``records``-shaped table."""
-    from sqlalchemy import Column, MetaData, Table, create_engine
+NOW = "2026-11-22T00:00:00Z"
 
-    from sync.county import schema
 
-    meta = MetaData()
-    # The records table's columns and types; no primary key, since a record changed twice
-    # appears twice among the changes (the floor is the bare cost of writing the rows).
-    table = Table("bench_records_floor", meta, *(Column(c.name, c.type) for c in schema.records.columns))
+def _record_row(r: tuple) -> dict[str, Any]:
+    """An outbox row (seq, change_id, tbl, record_id, op, row_version, row_json) as a record."""
+    return dict(station_id=1, tbl=r[2], record_id=r[3], epoch_id=1, row_version=r[5],
+                deleted=int(r[4] == "delete"), row_json=r[6], change_id=r[1], received_at=NOW)
+
+
+def _timed_inserts(db_url: str, meta: Any, writes: list[tuple[Any, list[dict[str, Any]]]]) -> float:
+    """Seconds for ``executemany`` of each (table, rows) in one transaction, in fresh tables."""
+    from sqlalchemy import create_engine
+
     engine = create_engine(db_url)
     try:
         meta.drop_all(engine)
         meta.create_all(engine)
-        now = "2026-11-22T00:00:00Z"
-        params = [dict(station_id=1, tbl=r[2], record_id=r[3], epoch_id=1, row_version=r[5],
-                       deleted=int(r[4] == "delete"), row_json=r[6], change_id=r[1], received_at=now) for r in rows]
         gc.collect()  # the bench's own garbage is not the store's cost
         t0 = time.perf_counter()
         with engine.begin() as conn:
-            conn.execute(table.insert(), params)
+            for table, rows in writes:
+                conn.execute(table.insert(), rows)
         took = time.perf_counter() - t0
         meta.drop_all(engine)
         return took
@@ -122,11 +123,24 @@ def insert_floor(db_url: str, rows: list[tuple]) -> float:
         engine.dispose()
 
 
+def insert_floor(db_url: str, rows: list[tuple]) -> float:
+    """Seconds for the store's own bulk insert of the same rows into a ``records``-shaped table."""
+    from sqlalchemy import Column, MetaData, Table
+
+    from sync.county import schema
+
+    meta = MetaData()
+    # The records table's columns and types; no primary key, since a record changed twice
+    # appears twice among the changes (the floor is the bare cost of writing the rows).
+    table = Table("bench_records_floor", meta, *(Column(c.name, c.type) for c in schema.records.columns))
+    return _timed_inserts(db_url, meta, [(table, [_record_row(r) for r in rows])])
+
+
 def written_floor(db_url: str, rows: list[tuple]) -> float:
     """For information: seconds for the store's bulk insert of what the county itself writes for
     these changes — each record once (its newest version) and one change-log row per change —
     into tables of the county's own shape and keys, one transaction. Not the budget's floor."""
-    from sqlalchemy import Column, MetaData, PrimaryKeyConstraint, Table, create_engine
+    from sqlalchemy import Column, MetaData, PrimaryKeyConstraint, Table
 
     from sync.county import schema
 
@@ -136,28 +150,11 @@ def written_floor(db_url: str, rows: list[tuple]) -> float:
         return Table(name, meta, *(Column(c.name, c.type, nullable=c.nullable) for c in source.columns),
                      PrimaryKeyConstraint(*(c.name for c in source.primary_key.columns), name=f"{name}_pk"))
 
-    records = twin(schema.records, "bench_records_written")
-    log = twin(schema.change_log, "bench_log_written")
-    engine = create_engine(db_url)
-    try:
-        meta.drop_all(engine)
-        meta.create_all(engine)
-        now = "2026-11-22T00:00:00Z"
-        newest = {(r[2], r[3]): dict(station_id=1, tbl=r[2], record_id=r[3], epoch_id=1, row_version=r[5],
-                                     deleted=int(r[4] == "delete"), row_json=r[6], change_id=r[1], received_at=now)
-                  for r in rows}
-        entries = [dict(station_id=1, change_id=r[1], epoch_id=1, seq=r[0], tbl=r[2], record_id=r[3],
-                        row_version=r[5], status="applied", received_at=now) for r in rows]
-        gc.collect()
-        t0 = time.perf_counter()
-        with engine.begin() as conn:
-            conn.execute(records.insert(), list(newest.values()))
-            conn.execute(log.insert(), entries)
-        took = time.perf_counter() - t0
-        meta.drop_all(engine)
-        return took
-    finally:
-        engine.dispose()
+    newest = {(r[2], r[3]): _record_row(r) for r in rows}
+    entries = [dict(station_id=1, change_id=r[1], epoch_id=1, seq=r[0], tbl=r[2], record_id=r[3],
+                    row_version=r[5], status="applied", received_at=NOW) for r in rows]
+    return _timed_inserts(db_url, meta, [(twin(schema.records, "bench_records_written"), list(newest.values())),
+                                         (twin(schema.change_log, "bench_log_written"), entries)])
 
 
 def write_back(db_url: str) -> None:

@@ -41,10 +41,14 @@ async def test_palette_opens_new_lecture_and_finds_a_person_by_initials(seeded, 
         assert app.screen.query_one("#f-name").value == "王秀英"
 
 
-async def test_keymap_file_remaps_keys_and_help_shows_them(seeded, make_app) -> None:
+def write_keymap(keymap: dict[str, str]) -> None:
     config = Path(os.environ["XDG_CONFIG_HOME"]) / "station-tui"
     config.mkdir(parents=True)
-    (config / "keymap.json").write_text(json.dumps({"list.new": "f7"}), encoding="utf-8")
+    (config / "keymap.json").write_text(json.dumps(keymap), encoding="utf-8")
+
+
+async def test_keymap_file_remaps_keys_and_help_shows_them(seeded, make_app) -> None:
+    write_keymap({"list.new": "f7"})
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
@@ -64,9 +68,7 @@ async def test_keymap_file_remaps_keys_and_help_shows_them(seeded, make_app) -> 
 
 
 async def test_the_first_screen_shows_remapped_keys_in_its_footer(seeded, make_app) -> None:
-    config = Path(os.environ["XDG_CONFIG_HOME"]) / "station-tui"
-    config.mkdir(parents=True)
-    (config / "keymap.json").write_text(json.dumps({"dashboard.new_lecture": "f7"}), encoding="utf-8")
+    write_keymap({"dashboard.new_lecture": "f7"})
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
