@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -23,7 +24,8 @@ def whole_number(zh: str, en: str, low: int | None = None, high: int | None = No
         try:
             value = int(text.strip())
         except ValueError:
-            raise argparse.ArgumentTypeError(f"{zh}应为整数，不是“{text}” / {en} must be a whole number, not {text!r}") from None
+            raise argparse.ArgumentTypeError(
+                f"{zh}应为整数，不是“{text}” / {en} must be a whole number, not {text!r}") from None
         _check_range(value, zh, en, low, high)
         return value
 
@@ -37,8 +39,8 @@ def decimal_number(zh: str, en: str, low: float | None = None) -> Callable[[str]
         try:
             value = float(text.strip())
         except ValueError:
-            raise argparse.ArgumentTypeError(f"{zh}应为数字，不是“{text}” / {en} must be a number, not {text!r}") from None
-        if value != value or value in (float("inf"), float("-inf")):
+            value = math.nan
+        if not math.isfinite(value):  # words, and also "nan" and "inf", which float() reads
             raise argparse.ArgumentTypeError(f"{zh}应为数字，不是“{text}” / {en} must be a number, not {text!r}")
         _check_range(value, zh, en, low, None)
         return value

@@ -28,8 +28,10 @@ def register(sub: argparse._SubParsersAction, parent: argparse.ArgumentParser) -
         "只用于试用和培训。已有记录的数据库默认拒绝写入。"
         " Fill a database with a village station's demo records; refuses a database that has records.",
     )
-    p.add_argument("--years", type=whole_number("年数", "--years", 1, MAX_YEARS), default=1, help="生成几年的记录（默认 1）/ years of records (default 1)")
-    p.add_argument("--seed", type=whole_number("随机种子", "--seed"), help="随机种子，相同种子生成相同数据 / seed: the same seed gives the same data")
+    p.add_argument("--years", type=whole_number("年数", "--years", 1, MAX_YEARS), default=1,
+                   help="生成几年的记录（默认 1）/ years of records (default 1)")
+    p.add_argument("--seed", type=whole_number("随机种子", "--seed"),
+                   help="随机种子，相同种子生成相同数据 / seed: the same seed gives the same data")
     p.add_argument(
         "--size",
         choices=("standard", "small"),

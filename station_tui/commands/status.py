@@ -20,7 +20,8 @@ def register(sub: argparse._SubParsersAction, parent: argparse.ArgumentParser) -
     )
     p.add_argument("--json", action="store_true", help="输出 JSON（供脚本使用）/ print JSON for scripts")
     p.add_argument("--year", type=whole_number("年份", "--year"), help="只统计这一年 / limit figures to a year")
-    p.add_argument("--month", type=whole_number("月份", "--month"), help="只统计这一月（需同时给 --year）/ and a month (needs --year)")
+    p.add_argument("--month", type=whole_number("月份", "--month"),
+                   help="只统计这一月（需同时给 --year）/ and a month (needs --year)")
     p.set_defaults(func=run)
 
 

@@ -269,7 +269,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("serve", parents=[parent], help="运行同步服务 / run the HTTP service")
     p.add_argument("--host", default="127.0.0.1", help="监听地址 / address to listen on (default 127.0.0.1)")
-    p.add_argument("--port", type=whole_number("端口", "--port", 0, 65535), default=8750, help="端口，0 = 任选 / port, 0 picks a free one (default 8750)")
+    p.add_argument("--port", type=whole_number("端口", "--port", 0, 65535), default=8750,
+                   help="端口，0 = 任选 / port, 0 picks a free one (default 8750)")
     p.add_argument(
         "--max-body",
         type=whole_number("请求体上限", "--max-body", 1),
@@ -288,7 +289,8 @@ def build_parser() -> argparse.ArgumentParser:
         default=50.0,
         help="每个凭证每秒请求数，0 = 不限 / requests per second per token, 0 = no limit",
     )
-    p.add_argument("--burst", type=decimal_number("突发请求数", "--burst", 0), default=200.0, help="突发请求数 / burst size per token")
+    p.add_argument("--burst", type=decimal_number("突发请求数", "--burst", 0), default=200.0,
+                   help="突发请求数 / burst size per token")
     p.add_argument(
         "--tls-cert", metavar="PEM", help="HTTPS 证书（含中间证书）/ serve HTTPS with this certificate chain"
     )
