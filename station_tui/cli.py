@@ -6,6 +6,8 @@ import argparse
 import importlib
 import sys
 
+from station_tui.commands.common import Parser
+
 #: Subcommand modules in ``station_tui.commands``, in the order ``--help`` lists them.
 COMMANDS = ("init", "import_", "status", "template", "demo", "enroll", "sync")
 
@@ -15,7 +17,7 @@ def build_parser() -> argparse.ArgumentParser:
     # overwriting an earlier one with None.
     parent = argparse.ArgumentParser(add_help=False)
     parent.add_argument("--db", default=argparse.SUPPRESS, help="数据库文件 / database file (env STATION_DB)")
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="station",
         description="新时代文明实践站台账。不带子命令时打开程序界面。"
         " Records of a New Era Civilization Practice Station; without a subcommand, opens the app.",

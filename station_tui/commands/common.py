@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import argparse
 import math
+import re
 import sys
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 if TYPE_CHECKING:
     from station_tui.storage import Store
@@ -14,6 +15,32 @@ if TYPE_CHECKING:
 EXIT_OK = 0
 EXIT_ERROR = 1
 EXIT_USAGE = 2
+
+
+#: argparse's own complaints (English only), said again in Chinese.
+_IN_CHINESE = (
+    (re.compile(r"the following arguments are required: (?P<a>.+)"), "缺少必填的参数：{a}"),
+    (re.compile(r"unrecognized arguments: (?P<a>.+)"), "不认识的参数：{a}"),
+    (re.compile(r"argument (?P<a>\S+): invalid choice: (?P<v>.+?) \(choose from (?P<c>.+)\)"),
+     "参数 {a} 只能是 {c} 之一，不能是 {v}"),
+    (re.compile(r"argument (?P<a>\S+): expected one argument"), "参数 {a} 后面要跟一个值"),
+    (re.compile(r"argument (?P<a>\S+): ignored explicit argument (?P<v>.+)"), "参数 {a} 不带值，多了 {v}"),
+    (re.compile(r"argument (?P<a>\S+): not allowed with argument (?P<b>\S+)"), "参数 {a} 不能和 {b} 一起用"),
+)
+
+
+class Parser(argparse.ArgumentParser):
+    """An ArgumentParser whose complaints are in Chinese too, with a pointer to --help. (Those
+    raised by the option types here are bilingual already and pass through as they are.)"""
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        for pattern, chinese in _IN_CHINESE:
+            found = pattern.fullmatch(message)
+            if found:
+                message = f"{chinese.format(**found.groupdict())} / {message}"
+                break
+        self.exit(EXIT_USAGE, f"{self.prog}: {message}\n运行 {self.prog} --help 查看用法 / see {self.prog} --help\n")
 
 
 def whole_number(zh: str, en: str, low: int | None = None, high: int | None = None) -> Callable[[str], int]:

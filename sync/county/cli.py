@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from station_tui.commands.common import decimal_number, whole_number
+from station_tui.commands.common import Parser, decimal_number, whole_number
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
 
@@ -259,7 +259,7 @@ def build_parser() -> argparse.ArgumentParser:
         default=argparse.SUPPRESS,
         help="数据库 URL 或 SQLite 文件 / store URL, e.g. postgresql+psycopg://user@host/db (env COUNTY_DB)",
     )
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="county-center",
         parents=[parent],
         description="县新时代文明实践中心：接收各站同步的数据并汇总。"
