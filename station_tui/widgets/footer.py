@@ -24,7 +24,7 @@ class KeyFooter(Footer):
 
     def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
-        self._shown: Hashable | None = None
+        self._shown: Hashable = None
         # Footer shows nothing until its screen first says its bindings changed, then builds
         # its keys: a second build (and a held-back frame) on every screen's first paint. The
         # screen's bindings are there when the footer is composed; show them at once.
@@ -42,7 +42,6 @@ class KeyFooter(Footer):
             yield widget
 
     def bindings_changed(self, screen: Screen) -> None:
-        self._bindings_ready = True
         if not screen.app.app_focus:
             return
         if self.is_attached and screen is self.screen:
@@ -54,12 +53,10 @@ class KeyFooter(Footer):
         if self.is_attached and self._keys_to_show() != self._shown:
             await self.recompose()
 
-    def _keys_to_show(self) -> Hashable | None:
+    def _keys_to_show(self) -> Hashable:
         """Everything Footer.compose reads, as one comparable value: the shown bindings (a
         focus move that only brings hidden ones, such as a table's arrow keys, changes nothing)
         and the command palette's."""
-        if not self._bindings_ready:
-            return None
         app = self.app
         active = self.screen.active_bindings
         palette = active.get(app.COMMAND_PALETTE_BINDING) if self.show_command_palette else None
