@@ -1,4 +1,5 @@
-"""Every text box of the app is a TextInput, so STATION_CURSOR_BLINK reaches all of them."""
+"""Every text box of the app is a TextInput, so STATION_CURSOR_BLINK reaches all of them; every
+key footer is a KeyFooter."""
 
 from __future__ import annotations
 
@@ -22,14 +23,24 @@ def test_the_cursor_blinks_unless_turned_off(
     assert TextInput(placeholder="姓名").cursor_blink is blinks
 
 
-def test_no_screen_makes_a_plain_textual_input() -> None:
-    # A plain Input would blink in snapshot tests and over slow SSH links whatever the setting.
+def plain_uses(textual_name: str, ours: str) -> list[str]:
+    """Where the app makes Textual's widget itself (or subclasses it) instead of its own."""
     offenders = []
     for path in sorted(Path(station_tui.__file__).parent.rglob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "Input":
-                offenders.append(f"{path.name}:{node.lineno} Input(...)")
-            if isinstance(node, ast.ClassDef) and node.name != "TextInput":
-                if any(isinstance(base, ast.Name) and base.id == "Input" for base in node.bases):
-                    offenders.append(f"{path.name}:{node.lineno} class {node.name}(Input)")
-    assert offenders == []
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == textual_name:
+                offenders.append(f"{path.name}:{node.lineno} {textual_name}(...)")
+            if isinstance(node, ast.ClassDef) and node.name != ours:
+                if any(isinstance(base, ast.Name) and base.id == textual_name for base in node.bases):
+                    offenders.append(f"{path.name}:{node.lineno} class {node.name}({textual_name})")
+    return offenders
+
+
+def test_no_screen_makes_a_plain_textual_input() -> None:
+    # A plain Input would blink in snapshot tests and over slow SSH links whatever the setting.
+    assert plain_uses("Input", "TextInput") == []
+
+
+def test_no_screen_makes_a_plain_textual_footer() -> None:
+    # A plain Footer rebuilds every key on each focus move (widgets/footer.py says why not).
+    assert plain_uses("Footer", "KeyFooter") == []
