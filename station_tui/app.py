@@ -11,6 +11,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from station_tui.locale import set_language, t
+from station_tui.widgets.key_order import KeysInOrder
 from station_tui.widgets.localized import Localized
 
 if TYPE_CHECKING:
@@ -60,7 +61,7 @@ def _palette_provider():  # type: ignore[no-untyped-def]
     return StationCommands
 
 
-class StationApp(Localized, App):
+class StationApp(Localized, KeysInOrder):
     CSS_PATH = "app.tcss"
     #: The app starts on the dashboard itself: switching to it from Textual's blank default
     #: screen would hold the first paint back 50 ms (switch_mode's delay_update).

@@ -169,6 +169,12 @@ class PersonPicker(Localized, Widget):
     def is_open(self) -> bool:
         return self.has_class("-open")
 
+    @property
+    def holds_keys(self) -> bool:
+        """Enter came before the results it is to pick from: the keys typed after it wait
+        (see widgets/key_order.py), or the next name would be typed onto this one."""
+        return self._pick_when_ready
+
     def clear(self) -> None:
         self.query_one(Input).value = ""
         self._close()

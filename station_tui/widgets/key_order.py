@@ -1,0 +1,114 @@
+"""Keys are handled one at a time, each where the key before it left the focus.
+
+Textual gives a key to the focused widget by putting it in that widget's queue, then takes
+the next key at once. A key that moves the focus (Tab, Enter in a form, ``c`` that opens a
+form, Ctrl+S that closes one) moves it only when the widget gets to it, so keys that came in
+the same read went to the box being left: 开始时间 "14点" Tab "村规" became "14点村规". Keys come
+in one read whenever they come faster than the app takes them: over SSH from the township
+office, and on a slow village PC while a screen is being drawn.
+
+So a key that arrives while the app is still busy with the one before waits until every
+queue of the app and its screen is empty, then goes wherever the focus is by then. Keys
+typed at a normal pace find the app idle and go at once, as before. A paste keeps its place
+among the keys. A widget still doing what a key asked outside its queue (the person picker:
+Enter before the search thread's results came) says so with a true ``holds_keys``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import deque
+
+from textual import events
+from textual.app import App
+from textual.message_pump import MessagePump
+
+#: Longest a key waits for the one before it (seconds): a handler that never lets the
+#: app go idle must not swallow the keyboard.
+SETTLE_LIMIT = 1.0
+
+
+class KeysInOrder(App):
+    """Mixin for the App: keys from the terminal are taken in order, one settled at a time."""
+
+    def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+        super().__init__(*args, **kwargs)
+        self._held_keys: deque[events.Key | events.Paste] = deque()
+        self._letting_through: events.Key | events.Paste | None = None
+        self._let_through = asyncio.Event()
+        self._settling: asyncio.Task[None] | None = None
+
+    async def on_event(self, event: events.Event) -> None:
+        if not isinstance(event, (events.Key, events.Paste)) or event.is_forwarded:
+            await super().on_event(event)  # (a forwarded key is one coming back up the DOM)
+            return
+        if event is self._letting_through:
+            self._letting_through = None
+            try:
+                await super().on_event(event)
+            finally:
+                self._let_through.set()
+            return
+        if self._held_keys or self._settling is not None or not self._idle():
+            self._held_keys.append(event)
+            if self._settling is None:
+                self._settling = asyncio.create_task(self._let_through_when_idle())
+            return
+        await super().on_event(event)
+
+    def _pumps(self) -> list[MessagePump]:
+        try:
+            return [self, *self.screen.walk_children(with_self=True)]
+        except Exception:  # noqa: BLE001 - no screen yet, or it is being replaced: not idle
+            return []
+
+    def _idle(self) -> bool:
+        pumps = self._pumps()
+        return bool(pumps) and all(
+            pump._message_queue.empty() and not getattr(pump, "holds_keys", False) for pump in pumps)
+
+    async def _wait_until_idle(self) -> None:
+        """Until a round finds every queue empty after everything queued before it was handled
+        (a handled message may queue more: Enter in a box queues Submitted, which moves the
+        focus; a key that opens a form queues the form's mounting)."""
+        while True:
+            pumps = self._pumps()
+            done = asyncio.Event()
+            left = 0
+
+            def one_done() -> None:
+                nonlocal left
+                left -= 1
+                if left == 0:
+                    done.set()
+
+            for pump in pumps:
+                if not pump._message_queue.empty() and pump.call_later(one_done):
+                    left += 1
+            if left:
+                await done.wait()
+            else:
+                await asyncio.sleep(0.005)  # a widget holding keys, or no screen yet: look again
+            if self._idle():
+                return
+
+    async def _let_through_when_idle(self) -> None:
+        try:
+            while self._held_keys:
+                try:
+                    await asyncio.wait_for(self._wait_until_idle(), SETTLE_LIMIT)
+                except asyncio.TimeoutError:
+                    pass
+                held = self._held_keys.popleft()
+                # Posted again, so that it is handled in the app's own turn (by on_event).
+                self._letting_through = (
+                    events.Key(held.key, held.character) if isinstance(held, events.Key) else events.Paste(held.text))
+                self._let_through.clear()
+                if not self.post_message(self._letting_through):
+                    return  # the app is closing
+                try:
+                    await asyncio.wait_for(self._let_through.wait(), SETTLE_LIMIT)
+                except asyncio.TimeoutError:
+                    return  # the app stopped taking messages: it is closing
+        finally:
+            self._settling = None

@@ -1,0 +1,152 @@
+"""Keys that arrive together are handled in order, each where the one before left the focus.
+
+A terminal hands the app whatever keys are waiting in one read: an SSH session from the
+township office delivers keystrokes in bursts, and on a slow village PC keys typed while the
+app is busy pile up. Textual passes a key on to the focused widget and goes on to the next at
+once, so before this was fixed the text typed right after Tab or Enter went into the box being
+left (开始时间 "14点" Tab "村规" → 开始时间 "14点村规"). These tests send keys the way the
+terminal driver does, all at once, without waiting between them (Pilot's ``press`` waits for
+the app to be idle after every key, which hides the problem).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from pathlib import Path
+
+from textual import events
+from textual.app import App
+
+from station_tui.screens.attendance import AttendanceScreen, RosterTable
+from station_tui.screens.lecture_form import LectureForm
+from station_tui.screens.lectures import LectureListScreen
+from station_tui.storage import Store
+from station_tui.widgets.text_input import TextInput
+from tests.terminal import CTRL_Q, Terminal
+from tests.tui.conftest import seed, settle, table_rows
+
+_NAMED = {"tab": "\t", "enter": "\r", "escape": "\x1b"}
+
+
+def burst(app: App, *keys: str | events.Paste) -> None:
+    """Post ``keys`` to the app as the terminal driver does when they come in one read:
+    named keys (``tab``, ``enter``, ``ctrl+s``), text (one key per character) or a paste."""
+    driver = app._driver
+    assert driver is not None
+    for key in keys:
+        if isinstance(key, events.Paste):
+            driver.send_message(key)
+        elif key in _NAMED or key.startswith("ctrl+"):
+            driver.send_message(events.Key(key, _NAMED.get(key)))
+        else:
+            for ch in key:
+                driver.send_message(events.Key(ch, ch))
+
+
+def box(form: LectureForm, name: str) -> str:
+    return form.query_one(f"#f-{name}", TextInput).value
+
+
+async def test_text_after_tab_and_enter_goes_to_the_next_box(seeded, make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("2", "c")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, LectureForm)
+        burst(app, "tab", "14点", "tab", "tab", "村规民约宣讲", "enter", "刘书记")
+        await settle(pilot)
+        assert box(form, "date") == "2026-11-22"
+        assert box(form, "start_time") == "14点"
+        assert box(form, "end_time") == ""
+        assert box(form, "topic") == "村规民约宣讲"
+        assert box(form, "speaker") == "刘书记"
+        assert app.focused is form.query_one("#f-speaker")
+
+        # A paste keeps its place among the keys too.
+        burst(app, "tab", "tab", events.Paste("文化广场"), "tab", "200")
+        await settle(pilot)
+        assert box(form, "speaker") == "刘书记"
+        assert box(form, "place") == "文化广场"
+        assert box(form, "audience") == "200"
+
+
+async def test_keys_after_the_key_that_opens_a_form_reach_the_form(seeded, make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        assert isinstance(app.screen, LectureListScreen)
+        burst(app, "c", "tab", "9点")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, LectureForm)
+        assert box(form, "date") == "2026-11-22"
+        assert box(form, "start_time") == "9点"
+
+
+async def test_a_whole_lecture_typed_in_one_burst_is_saved_as_typed(seeded, make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        burst(app, "c", "tab", "8:30", "tab", "10点", "tab", "冬季防火安全", "tab", "赵队长", "ctrl+s", "c")
+        await settle(pilot)
+        # Saved, back on the list, and the last "c" opened the next new lecture.
+        assert isinstance(app.screen, LectureForm)
+        assert box(app.screen, "topic") == ""
+    stored = seeded.lectures.page(limit=1)[0]
+    assert (stored.topic, stored.speaker) == ("冬季防火安全", "赵队长")
+    assert (str(stored.start_time), str(stored.end_time)) == ("08:30:00", "10:00:00")
+
+
+def test_keys_in_one_read_of_a_real_terminal(db_path: Path) -> None:
+    """The whole way: the app on a pseudo-terminal, a lecture typed into it in one write."""
+    with Store(db_path) as store:
+        seed(store)
+    env = {**os.environ, "TERM": "xterm-256color", "STATION_CURSOR_BLINK": "0"}
+    with Terminal([sys.executable, "-m", "station_tui", "--db", str(db_path)], env) as term:
+        assert term.wait_for(r"签到 \d+ 人次"), term.text[-2000:]
+        term.write(b"2")
+        assert term.wait_for(r"共 12 条"), term.text[-2000:]
+        term.write("c\t9点\t\t村规民约宣讲\t刘书记\x13".encode())  # ... Ctrl+S
+        assert term.wait_for(r"共 13 条"), term.text[-2000:]
+        term.write(CTRL_Q)
+        assert term.wait_exit() == 0, term.text[-2000:]
+    with Store(db_path) as store:
+        saved = store.lectures.page(limit=1)[0]
+    assert (saved.topic, saved.speaker, str(saved.start_time), saved.end_time) == ("村规民约宣讲", "刘书记", "09:00:00", None)
+
+
+async def test_names_typed_in_one_burst_on_the_roster_each_add_their_person(seeded, make_app, monkeypatch) -> None:
+    """"zs⏎ls⏎wxy⏎" at once: each Enter picks from its own name's results, which come from a
+    search in a thread (slow here, as on an old PC with years of records), and the next name
+    is typed into a cleared box."""
+    search = seeded.people.search
+
+    def slow_search(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        time.sleep(0.2)
+        return search(*args, **kwargs)
+
+    monkeypatch.setattr(seeded.people, "search", slow_search)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, AttendanceScreen)
+        burst(app, "zs", "enter", "ls", "enter", "wxy", "enter")
+        for _ in range(50):
+            await settle(pilot)
+            if len(table_rows(screen.query_one(RosterTable))) >= 3:
+                break
+        assert [r[1] for r in table_rows(screen.query_one(RosterTable))] == ["张三", "李四", "王秀英"]
+        assert screen.query_one("#picker-input", TextInput).value == ""
