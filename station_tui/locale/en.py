@@ -28,6 +28,7 @@ MESSAGES: dict[str, str] = {
     "key.save": "Save",
     "key.cancel": "Cancel",
     "key.close": "Close",
+    "key.close_list": "Close",  # Textual's own Select list (Esc)
     "key.yes": "Yes",
     "key.no": "No",
     "key.volunteers_only": "Volunteers only",

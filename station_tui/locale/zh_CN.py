@@ -30,6 +30,7 @@ MESSAGES: dict[str, str] = {
     "key.save": "保存",
     "key.cancel": "取消",
     "key.close": "关闭",
+    "key.close_list": "收起",  # Textual's own Select list (Esc)
     "key.yes": "确定",
     "key.no": "取消",
     "key.volunteers_only": "只看志愿者",

@@ -18,6 +18,11 @@ from textual.screen import Screen
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
 
+from station_tui.locale import t
+
+#: Keys Textual's own widgets show, in our words: a Select's open list offers Esc.
+_TEXTUAL_KEYS = {"Dismiss menu": "key.close_list"}
+
 
 class KeyFooter(Footer):
     """A Footer that is rebuilt only when what it would show differs from what it shows."""
@@ -34,6 +39,8 @@ class KeyFooter(Footer):
         self._shown = self._keys_to_show()
         compact = self.compact
         for widget in super().compose():  # every key passes here, grouped ones too
+            if isinstance(widget, FooterKey) and widget.description in _TEXTUAL_KEYS:
+                widget.description = t(_TEXTUAL_KEYS[widget.description])
             if isinstance(widget, FooterKey) and "compact" in (widget._reactive_connect or {}):
                 # As the data binding would set it once mounted, but before: no restyle. (The
                 # command palette's key is not bound and keeps its own compact look.)

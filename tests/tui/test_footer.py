@@ -69,6 +69,12 @@ async def test_a_form_shows_its_own_keys_not_those_of_the_list_below(seeded, mak
         assert type(app.screen).__name__ == "LectureForm"
         assert shown(app.screen.query_one(KeyFooter)) == [("^s", "保存"), ("esc", "取消")]
 
+        # A list box's open list offers Esc in our words, not Textual's "Dismiss menu".
+        app.screen.query_one("#f-form").focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert shown(app.screen.query_one(KeyFooter))[0] == ("esc", "收起")
+
 
 async def test_first_run_setup_does_not_offer_esc(store, make_app) -> None:
     app = make_app()  # an empty database: the setup form opens and cannot be left
