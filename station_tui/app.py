@@ -11,6 +11,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from station_tui.locale import set_language, t
+from station_tui.widgets import wide_chars
 from station_tui.widgets.key_order import KeysInOrder
 from station_tui.widgets.localized import Localized
 
@@ -20,6 +21,8 @@ if TYPE_CHECKING:
     from station_tui.config import Settings
     from station_tui.screens.dashboard import DashboardFacts
     from station_tui.storage import Store
+
+wide_chars.apply()
 
 #: How often another session's commits are looked for (seconds); the promise is < 2 s.
 POLL_SECONDS = 1.0
