@@ -11,8 +11,10 @@ several pieces in a row, it gets them as one piece, stored at the first; the oth
 empty piece so that nothing behind claims them. A partial screen update then writes each
 piece to its own length, not to the next cut.
 
-Applied once, when the app module is imported, to the Textual versions it was checked with
-(tests/tui/test_wide_chars.py fails if it is not applied, so an upgrade is re-checked).
+Applied once, when the app module is imported, if the two methods it replaces still look as
+they did in the Textual versions it was checked with (asking Textual its version would load
+importlib.metadata and three dozen modules at start-up). tests/tui/test_wide_chars.py fails
+on any other Textual version, so an upgrade is re-checked.
 """
 
 from __future__ import annotations
@@ -20,7 +22,6 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-import textual
 from textual._compositor import ChopsUpdate, Compositor
 from textual.geometry import Region
 from textual.strip import Strip
@@ -77,10 +78,20 @@ def _chops_update(self: ChopsUpdate, chops: Any, spans: Any, chop_ends: list[lis
     _chops_update_init(self, chops, spans, ends)
 
 
+def _replaceable() -> bool:
+    """The methods to replace take the arguments and use the names they did when checked."""
+    chops, init = Compositor._render_chops.__code__, ChopsUpdate.__init__.__code__
+    return (
+        chops.co_varnames[:3] == ("self", "crop", "is_rendered_line")
+        and {"cuts", "_get_renders", "divide"} <= set(chops.co_names)
+        and init.co_varnames[:4] == ("self", "chops", "spans", "chop_ends")
+    )
+
+
 def apply() -> bool:
-    """Patch the compositor if this Textual is one it was checked with; True when in place."""
+    """Patch the compositor if it is the one this was written for; True when in place."""
     global applied
-    if not applied and textual.__version__ in CHECKED_VERSIONS:
+    if not applied and _replaceable():
         Compositor._render_chops = _render_chops  # type: ignore[method-assign]
         ChopsUpdate.__init__ = _chops_update  # type: ignore[method-assign]
         applied = True
