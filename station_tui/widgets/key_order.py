@@ -12,6 +12,11 @@ queue of the app and its screen is empty, then goes wherever the focus is by the
 typed at a normal pace find the app idle and go at once, as before. A paste keeps its place
 among the keys. A widget still doing what a key asked outside its queue (the person picker:
 Enter before the search thread's results came) says so with a true ``holds_keys``.
+
+Esc and the key after it, in one read, reach the app as one Alt key (terminals send Alt+1 as
+Esc 1): "Esc 2", which the help tells users to press to leave a text box for screen 2, typed
+"2" into the box, or "™" (Textual reads Esc 2 as macOS Option+2). The app binds no Alt keys,
+so an Alt key is taken as what was typed: Esc, then the key.
 """
 
 from __future__ import annotations
@@ -20,12 +25,19 @@ import asyncio
 from collections import deque
 
 from textual import events
+from textual._ansi_sequences import ANSI_SEQUENCES_KEYS
 from textual.app import App
 from textual.message_pump import MessagePump
 
 #: Longest a key waits for the one before it (seconds): a handler that never lets the
 #: app go idle must not swallow the keyboard.
 SETTLE_LIMIT = 1.0
+
+# Textual reads Esc + a digit, "-", "=" or "§" as the character macOS's Option key makes with
+# it (for WezTerm); on the station's PCs that is Esc, then the key.
+for _sequence in [f"\x1b{key}" for key in "0123456789-=§"]:
+    if isinstance(ANSI_SEQUENCES_KEYS.get(_sequence), str):
+        del ANSI_SEQUENCES_KEYS[_sequence]
 
 
 class KeysInOrder(App):
@@ -49,12 +61,16 @@ class KeysInOrder(App):
             finally:
                 self._let_through.set()
             return
-        if self._held_keys or self._settling is not None or not self._idle():
+        if isinstance(event, events.Key) and event.key.startswith("alt+"):
+            # Esc and a key in one read: two keys, the second once the first has settled.
+            self._held_keys.extend((events.Key("escape", "\x1b"), events.Key(event.key[4:], event.character)))
+        elif self._held_keys or self._settling is not None or not self._idle():
             self._held_keys.append(event)
-            if self._settling is None:
-                self._settling = asyncio.create_task(self._let_through_when_idle())
+        else:
+            await super().on_event(event)
             return
-        await super().on_event(event)
+        if self._settling is None:
+            self._settling = asyncio.create_task(self._let_through_when_idle())
 
     def _pumps(self) -> list[MessagePump]:
         try:

@@ -20,6 +20,7 @@ from textual import events
 from textual.app import App
 
 from station_tui.screens.attendance import AttendanceScreen, RosterTable
+from station_tui.screens.dashboard import DashboardScreen
 from station_tui.screens.lecture_form import LectureForm
 from station_tui.screens.lectures import LectureListScreen
 from station_tui.storage import Store
@@ -32,7 +33,7 @@ _NAMED = {"tab": "\t", "enter": "\r", "escape": "\x1b"}
 
 def burst(app: App, *keys: str | events.Paste) -> None:
     """Post ``keys`` to the app as the terminal driver does when they come in one read:
-    named keys (``tab``, ``enter``, ``ctrl+s``), text (one key per character) or a paste."""
+    named keys (``tab``, ``enter``, ``ctrl+s``, ``alt+1``), text (one key per character) or a paste."""
     driver = app._driver
     assert driver is not None
     for key in keys:
@@ -40,6 +41,8 @@ def burst(app: App, *keys: str | events.Paste) -> None:
             driver.send_message(key)
         elif key in _NAMED or key.startswith("ctrl+"):
             driver.send_message(events.Key(key, _NAMED.get(key)))
+        elif key.startswith("alt+"):  # as the terminal driver reads Esc and a key in one read
+            driver.send_message(events.Key(key, key[-1]))
         else:
             for ch in key:
                 driver.send_message(events.Key(ch, ch))
@@ -150,3 +153,34 @@ async def test_names_typed_in_one_burst_on_the_roster_each_add_their_person(seed
                 break
         assert [r[1] for r in table_rows(screen.query_one(RosterTable))] == ["张三", "李四", "王秀英"]
         assert screen.query_one("#picker-input", TextInput).value == ""
+
+
+async def test_esc_and_a_key_in_one_read_are_two_keys(seeded, make_app) -> None:
+    """Terminals send Alt+key as Esc then the key; in one read the app gets an Alt key. It
+    binds none, so "Esc 1" (leave the form, go to 首页) must not type into the box."""
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("2", "c")
+        await settle(pilot)
+        assert isinstance(app.screen, LectureForm)
+        burst(app, "alt+1")
+        await settle(pilot)
+        assert isinstance(app.screen, DashboardScreen)
+
+
+def test_esc_then_a_number_on_a_real_terminal(db_path: Path) -> None:
+    with Store(db_path) as store:
+        seed(store)
+    env = {**os.environ, "TERM": "xterm-256color", "STATION_CURSOR_BLINK": "0"}
+    with Terminal([sys.executable, "-m", "station_tui", "--db", str(db_path)], env) as term:
+        assert term.wait_for(r"签到 \d+ 人次"), term.text[-2000:]
+        term.write(b"2")
+        assert term.wait_for(r"共 12 条"), term.text[-2000:]
+        term.write(b"c")
+        assert term.wait_for(r"新建宣讲"), term.text[-2000:]
+        term.write(b"\x1b1")  # Esc, 1: as fast as one read (Textual took it for macOS Option+1, "¡")
+        assert term.wait_for(r"签到 \d+ 人次"), term.text[-2000:]
+        assert "¡" not in term.text
+        term.write(CTRL_Q)
+        assert term.wait_exit() == 0, term.text[-2000:]
