@@ -318,6 +318,7 @@ MESSAGES: dict[str, str] = {
     "palette.sync.help": "Pending changes, last sync, sync now",
     "sync.title": "Sync with the county center",
     "sync.server": "County center: {server}",
+    "sync.demo": "This is the demo database (station --demo): its made-up records are never uploaded to the county.",
     "sync.not_enrolled": "This station is not enrolled yet. On the command line run: station enroll --server URL --code CODE",
     "sync.reading": "Reading…",
     "sync.unreadable": "Cannot read the sync state: {error}",

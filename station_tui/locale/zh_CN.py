@@ -330,6 +330,7 @@ MESSAGES: dict[str, str] = {
     "palette.sync.help": "待上传的修改、上次同步、立即同步",
     "sync.title": "同步到县中心",
     "sync.server": "县中心：{server}",
+    "sync.demo": "这是演示数据库（station --demo），里面的记录是虚构的，不会上传到县中心。",
     "sync.not_enrolled": "本站还没有登记到县中心。请先在命令行运行：station enroll --server 地址 --code 登记码",
     "sync.reading": "正在读取……",
     "sync.unreadable": "读不出同步情况：{error}",

@@ -39,6 +39,8 @@ class SyncFacts:
     last_sync: str | None
     last_error: str | None
     last_error_at: str | None
+    #: Filled by ``station demo`` / ``station --demo``: never uploaded (sync.client refuses it).
+    demo: bool = False
 
 
 def read_facts(db_path: Path) -> SyncFacts:
@@ -61,6 +63,7 @@ def read_facts(db_path: Path) -> SyncFacts:
             last_sync=store.last_sync(),
             last_error=failure["message"] if failure else None,
             last_error_at=failure["at"] if failure else None,
+            demo=store.meta("demo") is not None,
         )
 
 
@@ -109,7 +112,8 @@ class SyncController:
     def _tick(self) -> None:
         from sync import credentials
 
-        if credentials.credentials_path().exists():
+        # A demo database is refused by every run: not worth a failure every N minutes.
+        if credentials.credentials_path().exists() and self.app.store.meta("demo") is None:  # type: ignore[attr-defined]
             self.sync_now(background=True)
 
     def sync_now(self, *, background: bool = False) -> bool:
@@ -162,6 +166,7 @@ class SyncScreen(StationScreen):
         self._controller = controller
         #: The failure the status line is showing right now: not repeated as "上次遇到的问题".
         self._failure_on_show: str | None = None
+        self._demo = False
 
     @property
     def controller(self) -> SyncController:
@@ -204,7 +209,9 @@ class SyncScreen(StationScreen):
         self.reload()
 
     def action_sync_now(self) -> None:
-        if not self.controller.sync_now():
+        if self._demo:
+            self.notify(t("sync.demo"))
+        elif not self.controller.sync_now():
             self.notify(t("sync.busy"))
 
     @on(Button.Pressed, "#sync-now")
@@ -225,8 +232,11 @@ class SyncScreen(StationScreen):
         self.query_one("#sync-pending", Static).update(t("sync.unreadable", error=detail))
 
     def _show_facts(self, facts: SyncFacts) -> None:
+        self._demo = facts.demo
         self.query_one("#sync-server", Static).update(
-            t("sync.server", server=facts.server) if facts.enrolled else t("sync.not_enrolled")
+            t("sync.demo") if facts.demo
+            else t("sync.server", server=facts.server) if facts.enrolled
+            else t("sync.not_enrolled")
         )
         self.query_one("#sync-pending", Static).update(
             t("sync.pending", n=facts.pending) if facts.pending else t("sync.pending_none")
@@ -237,7 +247,7 @@ class SyncScreen(StationScreen):
         self.query_one("#sync-error", Static).update(
             t("sync.last_error", at=readable_moment(facts.last_error_at), message=earlier) if earlier else ""
         )
-        self.query_one("#sync-now", Button).disabled = not facts.enrolled or self.controller.running
+        self.query_one("#sync-now", Button).disabled = facts.demo or not facts.enrolled or self.controller.running
 
     # -- what the controller tells us ---------------------------------------------------
     def _show_running(self) -> None:

@@ -141,3 +141,30 @@ async def test_background_sync_waits_for_enrollment(station_pc: StationPC, monke
         assert not app.sync_controller.running
         assert _text(app, "#sync-status") == ""
     app.store.close()
+
+
+async def test_a_demo_database_says_it_is_never_uploaded(station_pc: StationPC, county: County,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """Enrolled or not, `station --demo`'s made-up records never go to the county: the screen says
+    so instead of offering 立即同步, and the background timer does not try every 15 minutes."""
+    station_pc.enroll(county)
+    with station_pc.store() as s:
+        add_records(s, 3)
+        s.set_meta("demo", "complete seed=1 years=1 size=village")  # as `station demo` marks it
+    monkeypatch.setenv("STATION_CONFIG_DIR", str(station_pc.config))
+    app = _app(station_pc)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await _open_sync(app, pilot)
+        await _wait_for(app, "#sync-server", "这是演示数据库")
+        assert county.url not in _text(app, "#sync-server")
+        assert app.screen.query_one("#sync-now", Button).disabled
+        await pilot.press("s")
+        await pilot.pause()
+        assert [n.message for n in app._notifications] == [
+            "这是演示数据库（station --demo），里面的记录是虚构的，不会上传到县中心。"]
+        app.sync_controller._tick()
+        await pilot.pause()
+        assert not app.sync_controller.running
+        assert _text(app, "#sync-status") == "" and _text(app, "#sync-error") == ""
+    app.store.close()
+    assert county.records(station_pc.code) == {}
