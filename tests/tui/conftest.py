@@ -1,7 +1,11 @@
 from __future__ import annotations
 
-from collections.abc import Callable
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date, time
+from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
@@ -11,6 +15,7 @@ from station_tui.config import Settings
 from station_tui.domain import Activity, Lecture, Person, Station, Team
 from station_tui.storage import Store
 from tests.conftest import TODAY
+from tests.terminal import CTRL_Q, Terminal
 
 
 @pytest.fixture(autouse=True)
@@ -126,3 +131,19 @@ def seed(store: Store) -> None:
 def seeded(store: Store) -> Store:
     seed(store)
     return store
+
+
+@contextmanager
+def lectures_on_a_terminal(db_path: Path) -> Iterator[Terminal]:
+    """The real app on an 80×24 pseudo-terminal over the seeded station, on its 宣讲 list
+    (12 lectures); Ctrl+Q leaves it cleanly afterwards."""
+    with Store(db_path) as store:
+        seed(store)
+    env = {**os.environ, "TERM": "xterm-256color", "STATION_CURSOR_BLINK": "0"}
+    with Terminal([sys.executable, "-m", "station_tui", "--db", str(db_path)], env) as term:
+        assert term.wait_for(r"签到 \d+ 人次"), term.text[-2000:]
+        term.write(b"2")
+        assert term.wait_for(r"共 12 条"), term.text[-2000:]
+        yield term
+        term.write(CTRL_Q)
+        assert term.wait_exit() == 0, term.text[-2000:]

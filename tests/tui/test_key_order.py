@@ -11,8 +11,6 @@ the app to be idle after every key, which hides the problem).
 
 from __future__ import annotations
 
-import os
-import sys
 import time
 from pathlib import Path
 
@@ -25,8 +23,7 @@ from station_tui.screens.lecture_form import LectureForm
 from station_tui.screens.lectures import LectureListScreen
 from station_tui.storage import Store
 from station_tui.widgets.text_input import TextInput
-from tests.terminal import CTRL_Q, Terminal
-from tests.tui.conftest import seed, settle, table_rows
+from tests.tui.conftest import lectures_on_a_terminal, settle, table_rows
 
 _NAMED = {"tab": "\t", "enter": "\r", "escape": "\x1b"}
 
@@ -110,17 +107,9 @@ async def test_a_whole_lecture_typed_in_one_burst_is_saved_as_typed(seeded, make
 
 def test_keys_in_one_read_of_a_real_terminal(db_path: Path) -> None:
     """The whole way: the app on a pseudo-terminal, a lecture typed into it in one write."""
-    with Store(db_path) as store:
-        seed(store)
-    env = {**os.environ, "TERM": "xterm-256color", "STATION_CURSOR_BLINK": "0"}
-    with Terminal([sys.executable, "-m", "station_tui", "--db", str(db_path)], env) as term:
-        assert term.wait_for(r"签到 \d+ 人次"), term.text[-2000:]
-        term.write(b"2")
-        assert term.wait_for(r"共 12 条"), term.text[-2000:]
+    with lectures_on_a_terminal(db_path) as term:
         term.write("c\t9点\t\t村规民约宣讲\t刘书记\x13".encode())  # ... Ctrl+S
         assert term.wait_for(r"共 13 条"), term.text[-2000:]
-        term.write(CTRL_Q)
-        assert term.wait_exit() == 0, term.text[-2000:]
     with Store(db_path) as store:
         saved = store.lectures.page(limit=1)[0]
     assert (saved.topic, saved.speaker, str(saved.start_time), saved.end_time) == ("村规民约宣讲", "刘书记", "09:00:00", None)
@@ -170,17 +159,9 @@ async def test_esc_and_a_key_in_one_read_are_two_keys(seeded, make_app) -> None:
 
 
 def test_esc_then_a_number_on_a_real_terminal(db_path: Path) -> None:
-    with Store(db_path) as store:
-        seed(store)
-    env = {**os.environ, "TERM": "xterm-256color", "STATION_CURSOR_BLINK": "0"}
-    with Terminal([sys.executable, "-m", "station_tui", "--db", str(db_path)], env) as term:
-        assert term.wait_for(r"签到 \d+ 人次"), term.text[-2000:]
-        term.write(b"2")
-        assert term.wait_for(r"共 12 条"), term.text[-2000:]
+    with lectures_on_a_terminal(db_path) as term:
         term.write(b"c")
         assert term.wait_for(r"新建宣讲"), term.text[-2000:]
         term.write(b"\x1b1")  # Esc, 1: as fast as one read (Textual took it for macOS Option+1, "¡")
         assert term.wait_for(r"签到 \d+ 人次"), term.text[-2000:]
         assert "¡" not in term.text
-        term.write(CTRL_Q)
-        assert term.wait_exit() == 0, term.text[-2000:]

@@ -6,16 +6,12 @@ Before the fix, the lecture form's 形式 list, open over the form's buttons, sh
 
 from __future__ import annotations
 
-import os
-import sys
 from pathlib import Path
 
 import textual
 
-from station_tui.storage import Store
 from station_tui.widgets import wide_chars
-from tests.terminal import CTRL_Q, Terminal
-from tests.tui.conftest import seed, settle
+from tests.tui.conftest import lectures_on_a_terminal, settle
 
 
 def screen_lines(app) -> list[str]:  # type: ignore[no-untyped-def]
@@ -48,17 +44,9 @@ async def test_an_open_list_over_the_buttons_shows_whole_characters(seeded, make
 
 def test_an_open_list_on_a_real_terminal(db_path: Path) -> None:
     """Opening the list is a partial screen update: each piece is written to its own length."""
-    with Store(db_path) as store:
-        seed(store)
-    env = {**os.environ, "TERM": "xterm-256color", "STATION_CURSOR_BLINK": "0"}
-    with Terminal([sys.executable, "-m", "station_tui", "--db", str(db_path)], env) as term:
-        assert term.wait_for(r"签到 \d+ 人次"), term.text[-2000:]
-        term.write(b"2")
-        assert term.wait_for(r"共 12 条"), term.text[-2000:]
+    with lectures_on_a_terminal(db_path) as term:
         term.write(b"c")
         assert term.wait_for(r"新建宣讲"), term.text[-2000:]
         term.write(b"\t\t\t\t\t\r")  # Tab to 形式, Enter opens its list
         assert term.wait_for(r"线上宣讲"), term.text[-2000:]
         assert term.wait_for(r"文艺宣讲", timeout=5), term.text[-2000:]
-        term.write(CTRL_Q)
-        term.wait_exit()
