@@ -18,6 +18,8 @@ from station_tui.widgets.localized import Localized
 if TYPE_CHECKING:
     from concurrent.futures import Future
 
+    from textual.notifications import SeverityLevel
+
     from station_tui.config import Settings
     from station_tui.screens.dashboard import DashboardFacts
     from station_tui.storage import Store
@@ -163,6 +165,12 @@ class StationApp(Localized, KeysInOrder):
             return None
         self._first_facts = None
         return facts
+
+    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
+               timeout: float | None = None, markup: bool = False) -> None:
+        """Notices are plain text, whatever a widget asks: they quote names, topics and values
+        people typed, which markup would garble or choke on (none of the app's notices use it)."""
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
 
     # -- start-up --------------------------------------------------------------------------
     def on_mount(self) -> None:

@@ -29,12 +29,12 @@ class ConfirmModal(Localized, ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="confirm-dialog", classes="dialog"):
-            yield Static(self.question, id="confirm-question")
+            yield Static(self.question, id="confirm-question", markup=False)
             with Horizontal(classes="buttons"):
                 yield Button(
                     f"{self.confirm_label} (Y)", id="confirm-yes", variant="error" if self.danger else "primary", compact=True
                 )
-                yield Label(" ")
+                yield Label(" ", markup=False)
                 yield Button(t("confirm.no") + " (N)", id="confirm-no", compact=True)
         yield KeyFooter()  # this dialog's keys, not those of the screen below
 

@@ -15,6 +15,7 @@ from textual.widgets import Button, DataTable, Label, Static
 from station_tui.locale import t
 from station_tui.widgets.footer import KeyFooter
 from station_tui.widgets.localized import Localized
+from station_tui.widgets.table import RecordTable
 
 Choice = Literal["mine", "theirs"]
 
@@ -39,9 +40,9 @@ class ConflictModal(Localized, ModalScreen["Choice | None"]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="conflict-dialog", classes="dialog"):
-            yield Static(t("conflict.title"), id="conflict-title")
-            yield Static(t("conflict.explain"), id="conflict-explain")
-            table: DataTable = DataTable(id="conflict-table", cursor_type="none", show_cursor=False)
+            yield Static(t("conflict.title"), id="conflict-title", markup=False)
+            yield Static(t("conflict.explain"), id="conflict-explain", markup=False)
+            table: DataTable = RecordTable(id="conflict-table", cursor_type="none", show_cursor=False)
             table.add_column(t("conflict.field"), width=12)
             table.add_column(t("conflict.theirs"), width=26)
             table.add_column(t("conflict.mine"), width=26)
@@ -52,9 +53,9 @@ class ConflictModal(Localized, ModalScreen["Choice | None"]):
             yield table
             with Horizontal(classes="buttons"):
                 yield Button(t("conflict.keep_mine") + " (M)", id="conflict-mine", variant="warning", compact=True)
-                yield Label(" ")
+                yield Label(" ", markup=False)
                 yield Button(t("conflict.use_theirs") + " (T)", id="conflict-theirs", variant="primary", compact=True)
-                yield Label(" ")
+                yield Label(" ", markup=False)
                 yield Button(t("conflict.cancel") + " (Esc)", id="conflict-cancel", compact=True)
         yield KeyFooter()  # this dialog's keys, not those of the screen below
 

@@ -34,6 +34,7 @@ from station_tui.widgets.footer import KeyFooter
 from station_tui.widgets.localized import Localized
 from station_tui.widgets.new_person import NewPersonForm
 from station_tui.widgets.person_picker import PersonPicker
+from station_tui.widgets.table import RecordTable
 
 EventKind = Literal["lecture", "activity"]
 
@@ -50,7 +51,7 @@ def _shown(field: str, value: object) -> str:
     return str(value)
 
 
-class RosterTable(DataTable):
+class RosterTable(RecordTable):
     """The roster; the screen's keys act on the highlighted line."""
 
 
@@ -111,8 +112,8 @@ class AttendanceScreen(Localized, Screen[None]):
 
     # -- layout ---------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
-        yield Static(t("att.loading"), id="event")
-        yield Static("", id="summary")
+        yield Static(t("att.loading"), id="event", markup=False)
+        yield Static("", id="summary", markup=True)
         yield PersonPicker(id="picker")
         table = RosterTable(id="roster", cursor_type="row", zebra_stripes=True)
         table.add_column(t("att.col_mark"), key="mark", width=1)
@@ -125,7 +126,7 @@ class AttendanceScreen(Localized, Screen[None]):
         table.add_column(t("att.col_hours"), key="hours", width=4)
         table.add_column(t("att.col_note"), key="note", width=7)
         yield table
-        yield Static("", id="status")
+        yield Static("", id="status", markup=False)
         yield KeyFooter(compact=True)
 
     def on_mount(self) -> None:

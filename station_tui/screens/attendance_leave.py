@@ -37,7 +37,7 @@ class LeaveDialog(Localized, ModalScreen[str]):
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog") as dialog:
             dialog.border_title = t("att.leave_title")
-            yield Static(t("att.leave_body"), id="body")
+            yield Static(t("att.leave_body"), id="body", markup=False)
             with Horizontal(id="buttons"):
                 yield Button(t("att.leave_save"), id="answer-save", variant="primary", compact=True)
                 yield Button(t("att.leave_discard"), id="answer-discard", variant="error", compact=True)

@@ -87,9 +87,9 @@ class LineEditor(Localized, ModalScreen["Attendance | None"]):
     # -- layout ---------------------------------------------------------------------------
     def _row(self, label: str, widget: Input | Select, field: str) -> ComposeResult:
         with Horizontal(classes="row"):
-            yield Label(label, classes="label")
+            yield Label(label, classes="label", markup=False)
             yield widget
-        yield Static("", id=f"{field}-problem", classes="problem -empty")
+        yield Static("", id=f"{field}-problem", classes="problem -empty", markup=False)
 
     def compose(self) -> ComposeResult:
         att = self.attendance
@@ -144,11 +144,11 @@ class LineEditor(Localized, ModalScreen["Attendance | None"]):
                     ),
                     "hours",
                 )
-                yield Static("", id="computed")
+                yield Static("", id="computed", markup=False)
             yield from self._row(
                 t("att_line.note"), TextInput(att.note or "", id="note", max_length=200, compact=True), "note"
             )
-            yield Static("", id="message")
+            yield Static("", id="message", markup=False)
             with Horizontal(id="buttons"):
                 yield Button(f"{t('att_line.ok')} Ctrl+S", id="ok", variant="primary", compact=True)
                 yield Button(f"{t('att_line.cancel')} Esc", id="cancel", compact=True)

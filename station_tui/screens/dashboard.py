@@ -19,6 +19,7 @@ from textual.widgets import DataTable, Header, Static
 from station_tui.locale import t
 from station_tui.screens.base import NavBar, StationScreen
 from station_tui.widgets.footer import KeyFooter
+from station_tui.widgets.table import RecordTable
 
 
 #: How long the first frame may wait for the facts read ahead (seconds); a slower database
@@ -112,11 +113,11 @@ class DashboardScreen(StationScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield NavBar(self.MODE)
-        yield Static(t("dash.loading"), id="dash-title")
+        yield Static(t("dash.loading"), id="dash-title", markup=True)
         with Horizontal(id="dash-boxes"):
-            yield Static("", id="dash-platforms", classes="box")
-            yield Static("", id="dash-figures", classes="box")
-        table: DataTable = DataTable(id="dash-latest", cursor_type="row", zebra_stripes=True)
+            yield Static("", id="dash-platforms", classes="box", markup=True)
+            yield Static("", id="dash-figures", classes="box", markup=False)
+        table: DataTable = RecordTable(id="dash-latest", cursor_type="row", zebra_stripes=True)
         table.border_title = t("dash.latest")
         yield table
         yield KeyFooter()

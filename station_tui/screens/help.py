@@ -63,9 +63,9 @@ class HelpScreen(Localized, ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="help-dialog", classes="dialog"):
-            yield Static(t("help.title"), id="help-title")
+            yield Static(t("help.title"), id="help-title", markup=False)
             with VerticalScroll(id="help-body"):
-                yield Static(self.render_keys(), id="help-keys")
+                yield Static(self.render_keys(), id="help-keys", markup=True)
 
     def render_keys(self) -> str:
         lines: list[str] = []

@@ -39,7 +39,7 @@ class PeopleScreen(PagedListScreen):
     def compose_filters(self) -> ComposeResult:
         with Horizontal(id="filters"):
             yield TextInput(placeholder=t("filter.person_text"), id="filter-text", compact=True)
-            yield Static(t("filter.everyone"), id="filter-volunteers")
+            yield Static(t("filter.everyone"), id="filter-volunteers", markup=False)
 
     def current_filter(self) -> Any:
         self._filter_error = ""

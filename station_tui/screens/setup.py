@@ -29,7 +29,7 @@ class SetupScreen(RecordForm):
     )
 
     def compose(self) -> ComposeResult:
-        yield Static(t("setup.welcome"), id="setup-welcome")
+        yield Static(t("setup.welcome"), id="setup-welcome", markup=False)
         yield from super().compose()
 
     def write(self, model: Any, *, force: bool) -> Any:

@@ -13,6 +13,7 @@ from datetime import date, time
 from typing import Any, ClassVar
 
 from pydantic import BaseModel, ValidationError
+from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -119,19 +120,19 @@ class RecordForm(Localized, ModalScreen[Any]):
     def compose(self) -> ComposeResult:
         source = self.record.model_dump() if self.record is not None else self.defaults()
         with Vertical(id="form-dialog", classes="dialog"):
-            yield Static(t(self.TITLE_EDIT if self.record is not None else self.TITLE_NEW), id="form-title")
+            yield Static(t(self.TITLE_EDIT if self.record is not None else self.TITLE_NEW), id="form-title", markup=False)
             with VerticalScroll(id="form-fields"):
                 for field in self.FIELDS:
                     with Horizontal(classes="form-row"):
                         label = t(field.label) + ("*" if field.required else "")
-                        yield Label(label, classes="form-label")
+                        yield Label(label, classes="form-label", markup=False)
                         yield self._make_widget(field, source.get(field.name))
-                    yield Static("", id=f"e-{field.name}", classes="form-error")
-            yield Static("", id="form-problem")
+                    yield Static("", id=f"e-{field.name}", classes="form-error", markup=False)
+            yield Static("", id="form-problem", markup=False)
             with Horizontal(classes="buttons"):
                 yield Button(t("form.save") + " (Ctrl+S)", id="form-save", variant="primary", compact=True)
                 if self.CANCELLABLE:
-                    yield Label(" ")
+                    yield Label(" ", markup=False)
                     yield Button(t("form.cancel") + " (Esc)", id="form-cancel", compact=True)
         # The form's own keys; without it the footer of the screen below showed through, naming
         # keys (c 新建, d 删除 …) that type letters here.
@@ -183,7 +184,7 @@ class RecordForm(Localized, ModalScreen[Any]):
         with self.prevent(Select.Changed):
             for name, choices in options.items():
                 select = self.query_one(f"#f-{name}", Select)
-                select.set_options(choices)
+                select.set_options((Text(label), value) for label, value in choices)  # names as typed, not markup
                 if current.get(name) in {v for _, v in choices}:
                     select.value = current[name]
                 self._initial[name] = select.value

@@ -82,13 +82,13 @@ class NewPersonForm(Localized, ModalScreen["Person | None"]):
         with Vertical(id="dialog") as dialog:
             dialog.border_title = t("new_person.title")
             with Horizontal(classes="row"):
-                yield Label(t("new_person.name"), classes="label")
+                yield Label(t("new_person.name"), classes="label", markup=False)
                 yield TextInput(
                     self._initial_name, placeholder=t("new_person.name_hint"), id="name", max_length=20, compact=True
                 )
-            yield Static("", id="name-problem", classes="problem -empty")
+            yield Static("", id="name-problem", classes="problem -empty", markup=False)
             with Horizontal(classes="row"):
-                yield Label(t("new_person.gender"), classes="label")
+                yield Label(t("new_person.gender"), classes="label", markup=False)
                 yield Select(
                     [(t(f"gender.{g}"), g) for g in GENDERS],
                     prompt=t("new_person.gender_blank"),
@@ -96,19 +96,19 @@ class NewPersonForm(Localized, ModalScreen["Person | None"]):
                     allow_blank=True,
                     compact=True,
                 )
-            yield Static("", id="gender-problem", classes="problem -empty")
+            yield Static("", id="gender-problem", classes="problem -empty", markup=False)
             with Horizontal(classes="row"):
-                yield Label(t("new_person.birth_year"), classes="label")
+                yield Label(t("new_person.birth_year"), classes="label", markup=False)
                 yield TextInput(placeholder=t("new_person.birth_year_hint"), id="birth_year", max_length=4, compact=True)
-            yield Static("", id="birth_year-problem", classes="problem -empty")
+            yield Static("", id="birth_year-problem", classes="problem -empty", markup=False)
             with Horizontal(classes="row"):
-                yield Label(t("new_person.phone"), classes="label")
+                yield Label(t("new_person.phone"), classes="label", markup=False)
                 yield TextInput(placeholder=t("new_person.phone_hint"), id="phone", max_length=20, compact=True)
-            yield Static("", id="phone-problem", classes="problem -empty")
+            yield Static("", id="phone-problem", classes="problem -empty", markup=False)
             with Horizontal(classes="row"):
                 yield Checkbox(t("new_person.is_volunteer"), self._initial_volunteer, id="is_volunteer", compact=True)
-            yield Static("", id="is_volunteer-problem", classes="problem -empty")
-            yield Static("", id="message")
+            yield Static("", id="is_volunteer-problem", classes="problem -empty", markup=False)
+            yield Static("", id="message", markup=False)
             with Horizontal(id="buttons"):
                 yield Button(f"{t('new_person.save')} Ctrl+S", id="save", variant="primary", compact=True)
                 yield Button(f"{t('new_person.cancel')} Esc", id="cancel", compact=True)

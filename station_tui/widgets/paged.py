@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
+from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -15,6 +16,7 @@ from textual.widgets import DataTable, Header, Input, Static
 from station_tui.locale import t
 from station_tui.screens.base import NavBar, StationScreen
 from station_tui.widgets.footer import KeyFooter
+from station_tui.widgets.table import RecordTable
 
 PAGE_SIZE = 50
 
@@ -69,11 +71,11 @@ class PagedListScreen(StationScreen):
         yield Header()
         yield NavBar(self.MODE)
         yield from self.compose_filters()
-        table: DataTable = DataTable(id="list-table", cursor_type="row", zebra_stripes=True)
+        table: DataTable = RecordTable(id="list-table", cursor_type="row", zebra_stripes=True)
         for column in self.COLUMNS:
             table.add_column(t(column.label), key=column.key, width=column.width)
         yield table
-        yield Static("", id="list-status")
+        yield Static("", id="list-status", markup=False)
         yield KeyFooter()
 
     def compose_filters(self) -> ComposeResult:  # pragma: no cover - overridden
@@ -127,7 +129,7 @@ class PagedListScreen(StationScreen):
     def _show_status(self) -> None:
         status = self.query_one("#list-status", Static)
         if self._filter_error:
-            status.update(f"[red]{self._filter_error}[/]")
+            status.update(Text(self._filter_error, style="red"))  # it quotes what was typed
             return
         pages = max(1, (self.total + PAGE_SIZE - 1) // PAGE_SIZE)
         if self.total == 0:

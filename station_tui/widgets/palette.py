@@ -8,6 +8,7 @@ from functools import partial
 from typing import Any
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.content import Content
 
 from station_tui.locale import t
 
@@ -70,7 +71,8 @@ class StationCommands(Provider):
             return
         for kind, record_id, text in records:
             score = max(matcher.match(text), 0.5)
-            yield Hit(score, text, partial(self._open, kind, record_id), help=t(f"palette.open_{kind}"))
+            # Content(text), not text: a topic or name is shown as typed, never read as markup.
+            yield Hit(score, Content(text), partial(self._open, kind, record_id), help=t(f"palette.open_{kind}"))
 
     async def _run(self, action: str) -> None:
         await self.app.run_action(action)

@@ -1,5 +1,6 @@
-"""Every text box of the app is a TextInput, so STATION_CURSOR_BLINK reaches all of them; every
-key footer is a KeyFooter."""
+"""The app's own widgets where Textual's would do wrong: every text box is a TextInput, so
+STATION_CURSOR_BLINK reaches all of them; every key footer a KeyFooter; every table a
+RecordTable; and every Static and Label says whether it reads markup."""
 
 from __future__ import annotations
 
@@ -44,3 +45,20 @@ def test_no_screen_makes_a_plain_textual_input() -> None:
 def test_no_screen_makes_a_plain_textual_footer() -> None:
     # A plain Footer rebuilds every key on each focus move (widgets/footer.py says why not).
     assert plain_uses("Footer", "KeyFooter") == []
+
+
+def test_no_screen_makes_a_plain_textual_table() -> None:
+    # A plain DataTable reads string cells as markup: a topic with "[/b]" stopped the app.
+    assert plain_uses("DataTable", "RecordTable") == []
+
+
+def test_every_static_and_label_says_whether_it_reads_markup() -> None:
+    """Text on screen often quotes what people typed (a refused value, a name, a topic), which
+    markup would garble or choke on; so each Static and Label decides, where it is made."""
+    undecided = []
+    for path in sorted(Path(station_tui.__file__).parent.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("Static", "Label"):
+                if not any(k.arg == "markup" for k in node.keywords):
+                    undecided.append(f"{path.name}:{node.lineno} {node.func.id}(...)")
+    assert undecided == []
