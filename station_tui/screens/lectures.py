@@ -18,9 +18,9 @@ class LectureListScreen(EventListScreen):
     REPO = "lectures"
     COLUMNS = (
         Column("date", "col.date", 10),
-        Column("topic", "field.topic", 34),
+        Column("topic", "field.topic", 32),
         Column("speaker", "field.speaker", 8),
-        Column("form", "field.form", 8),
+        Column("form", "field.form", 10),  # 大喇叭广播, the longest form
         Column("audience", "col.audience", 5),
     )
 

@@ -21,5 +21,5 @@ class RecordTable(DataTable[Any]):
     def add_row(
         self, *cells: CellType, height: int | None = 1, key: str | None = None, label: Any = None
     ) -> RowKey:
-        plain = [Text(cell) if isinstance(cell, str) else cell for cell in cells]
+        plain = [Text(cell, no_wrap=True, overflow="ellipsis") if isinstance(cell, str) else cell for cell in cells]
         return super().add_row(*plain, height=height, key=key, label=label)
