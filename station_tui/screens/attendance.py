@@ -31,6 +31,7 @@ from station_tui.screens.attendance_line import LineEditor
 from station_tui.storage import DuplicateAttendance, NotFound, StaleRecord
 from station_tui.storage.repositories.people import mask_phone
 from station_tui.widgets.footer import KeyFooter
+from station_tui.widgets.key_order import HoldsKeysWhileSaving
 from station_tui.widgets.localized import Localized
 from station_tui.widgets.new_person import NewPersonForm
 from station_tui.widgets.person_picker import PersonPicker
@@ -55,7 +56,7 @@ class RosterTable(RecordTable):
     """The roster; the screen's keys act on the highlighted line."""
 
 
-class AttendanceScreen(Localized, Screen[None]):
+class AttendanceScreen(HoldsKeysWhileSaving, Localized, Screen[None]):
     DEFAULT_CSS = """
     AttendanceScreen { layout: vertical; }
     AttendanceScreen #event, AttendanceScreen #summary, AttendanceScreen #status {

@@ -26,6 +26,7 @@ from textual.widgets import Button, Input, Label, Select, Static
 from station_tui.locale import t
 from station_tui.widgets.entry import normalize_date, normalize_time
 from station_tui.widgets.footer import KeyFooter
+from station_tui.widgets.key_order import HoldsKeysWhileSaving
 from station_tui.widgets.localized import Localized
 from station_tui.widgets.text_input import TextInput
 
@@ -74,7 +75,7 @@ def display_value(field: Field, value: Any) -> str:
     return str(value)
 
 
-class RecordForm(Localized, ModalScreen[Any]):
+class RecordForm(HoldsKeysWhileSaving, Localized, ModalScreen[Any]):
     FIELDS: ClassVar[tuple[Field, ...]] = ()
     MODEL: ClassVar[type[BaseModel]]
     #: The store's repository attribute, e.g. "lectures".

@@ -10,8 +10,9 @@ office, and on a slow village PC while a screen is being drawn.
 So a key that arrives while the app is still busy with the one before waits until every
 queue of the app and its screen is empty, then goes wherever the focus is by then. Keys
 typed at a normal pace find the app idle and go at once, as before. A paste keeps its place
-among the keys. A widget still doing what a key asked outside its queue (the person picker:
-Enter before the search thread's results came) says so with a true ``holds_keys``.
+among the keys. A widget still doing what a key asked outside its queue says so with a true
+``holds_keys``: the person picker while Enter waits for its search thread's results, a form
+or roster while its save runs in a thread.
 
 Esc and the key after it, in one read, reach the app as one Alt key (terminals send Alt+1 as
 Esc 1): "Esc 2", which the help tells users to press to leave a text box for screen 2, typed
@@ -128,3 +129,15 @@ class KeysInOrder(App):
                     return  # the app stopped taking messages: it is closing
         finally:
             self._settling = None
+
+
+class HoldsKeysWhileSaving:
+    """Mixin for a screen that saves in a thread (``self._saving`` while it does): keys typed
+    after Ctrl+S wait for the save, so they reach what comes next (the list, or the form again
+    with the problem shown), not a box of the form being saved."""
+
+    _saving: bool
+
+    @property
+    def holds_keys(self) -> bool:
+        return self._saving

@@ -20,6 +20,7 @@ from station_tui.domain import FieldProblem, Person, explain
 from station_tui.domain.vocab import GENDERS
 from station_tui.locale import t
 from station_tui.widgets.footer import KeyFooter
+from station_tui.widgets.key_order import HoldsKeysWhileSaving
 from station_tui.widgets.localized import Localized
 from station_tui.widgets.text_input import TextInput
 
@@ -30,7 +31,7 @@ def _looks_like_pinyin(name: str) -> bool:
     return bool(name) and name.isascii() and name.isalpha() and name.islower()
 
 
-class NewPersonForm(Localized, ModalScreen["Person | None"]):
+class NewPersonForm(HoldsKeysWhileSaving, Localized, ModalScreen["Person | None"]):
     """Returns the stored person (new, or the existing same one), or None when cancelled."""
 
     DEFAULT_CSS = """
