@@ -135,6 +135,7 @@ MESSAGES: dict[str, str] = {
     "form.still_wrong": "{n} problem(s) left (Ctrl+S jumps to the first)",
     "form.saved": "Saved",
     "form.gone": "This record has been deleted",
+    "form.lookups_failed": "Could not read the teams, venues and other choices ({error}); those lists are empty for now, the rest of the form works.",
     "form.save_failed": "Not saved, everything you typed is kept: {error}",
     "form.discard": "Discard what you typed?",
     "form.discard_yes": "Discard",

@@ -142,6 +142,7 @@ MESSAGES: dict[str, str] = {
     "form.still_wrong": "还有 {n} 处需要修改（Ctrl+S 定位到第一处）",
     "form.saved": "已保存",
     "form.gone": "这条记录已被删除，无法打开或保存",
+    "form.lookups_failed": "读取队伍、场所等选项时出错（{error}），这些选项暂时为空，其他内容可以照常填写。",
     "form.save_failed": "保存失败，填写的内容都还在：{error}",
     "form.discard": "放弃刚才填写的内容？",
     "form.discard_yes": "放弃",

@@ -26,7 +26,6 @@ from textual.widgets import Button, Input, Label, Select, Static
 from station_tui.locale import t
 from station_tui.widgets.entry import normalize_date, normalize_time
 from station_tui.widgets.footer import KeyFooter
-from station_tui.widgets.key_order import HoldsKeysWhileSaving
 from station_tui.widgets.localized import Localized
 from station_tui.widgets.text_input import TextInput
 
@@ -75,7 +74,7 @@ def display_value(field: Field, value: Any) -> str:
     return str(value)
 
 
-class RecordForm(HoldsKeysWhileSaving, Localized, ModalScreen[Any]):
+class RecordForm(Localized, ModalScreen[Any]):
     FIELDS: ClassVar[tuple[Field, ...]] = ()
     MODEL: ClassVar[type[BaseModel]]
     #: The store's repository attribute, e.g. "lectures".
@@ -111,6 +110,8 @@ class RecordForm(HoldsKeysWhileSaving, Localized, ModalScreen[Any]):
         self._show_all = False
         self._valid: Any = None
         self._saving = False
+        #: The list boxes' choices (teams, venues) are being read: keys wait (widgets/key_order.py).
+        self._looking_up = False
         self._initial: dict[str, Any] = {}
 
     # -- building ------------------------------------------------------------------------
@@ -166,6 +167,7 @@ class RecordForm(HoldsKeysWhileSaving, Localized, ModalScreen[Any]):
         self._initial = self.raw_values()
         self.validate_form()
         if any(f.kind == "lookup" for f in self.FIELDS):
+            self._looking_up = True
             self._load_lookups()
         first = self.query(f"#f-{self.FIELDS[0].name}").first() if self.FIELDS else None
         if first is not None:
@@ -175,12 +177,21 @@ class RecordForm(HoldsKeysWhileSaving, Localized, ModalScreen[Any]):
         """(label, id) choices of a lookup field; runs in a worker thread."""
         return []
 
+    @property
+    def holds_keys(self) -> bool:
+        return self._saving or self._looking_up
+
     @work(thread=True, group="form-lookups")
     def _load_lookups(self) -> None:
-        options = {f.name: self.lookup_options(f) for f in self.FIELDS if f.kind == "lookup"}
+        try:
+            options = {f.name: self.lookup_options(f) for f in self.FIELDS if f.kind == "lookup"}
+        except Exception as exc:  # a locked database: the boxes stay empty, the rest of the form works
+            self.app.call_from_thread(self.app.notify, t("form.lookups_failed", error=str(exc)), severity="warning")
+            options = {}
         self.app.call_from_thread(self._show_lookups, options)
 
     def _show_lookups(self, options: dict[str, list[tuple[str, str]]]) -> None:
+        self._looking_up = False
         current = self.record.model_dump() if self.record is not None else {}
         with self.prevent(Select.Changed):
             for name, choices in options.items():

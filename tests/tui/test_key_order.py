@@ -11,11 +11,13 @@ the app to be idle after every key, which hides the problem).
 
 from __future__ import annotations
 
+import sqlite3
 import time
 from pathlib import Path
 
 from textual import events
 from textual.app import App
+from textual.widgets import Select
 
 from station_tui.screens.attendance import AttendanceScreen, RosterTable
 from station_tui.screens.dashboard import DashboardScreen
@@ -25,7 +27,7 @@ from station_tui.storage import Store
 from station_tui.widgets.text_input import TextInput
 from tests.tui.conftest import lectures_on_a_terminal, settle, table_rows
 
-_NAMED = {"tab": "\t", "enter": "\r", "escape": "\x1b"}
+_NAMED = {"tab": "\t", "enter": "\r", "escape": "\x1b", "down": None, "up": None}
 
 
 def burst(app: App, *keys: str | events.Paste) -> None:
@@ -179,3 +181,54 @@ def test_esc_then_a_number_on_a_real_terminal(db_path: Path) -> None:
         term.write(b"\x1b1")  # Esc, 1: as fast as one read (Textual took it for macOS Option+1, "¡")
         assert term.wait_for(r"签到 \d+ 人次"), term.text[-2000:]
         assert "¡" not in term.text
+
+
+async def test_a_team_picked_in_the_same_burst_that_opened_the_form(seeded, make_app, monkeypatch) -> None:
+    """The 组织队伍 list's teams are read in a thread after the form opens (slowly here): keys
+    for that list wait for them instead of opening an empty list."""
+    from station_tui.screens.activity_form import ActivityForm
+
+    read = ActivityForm.lookup_options
+
+    def slow(self, field):  # type: ignore[no-untyped-def]
+        time.sleep(0.3)
+        return read(self, field)
+
+    monkeypatch.setattr(ActivityForm, "lookup_options", slow)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("3")
+        await settle(pilot)
+        # 日期, 开始时间, 结束时间, 活动名称, 平台, 地点, then 组织队伍: Enter opens it (on its blank
+        # choice), ↓ to the first team, Enter picks it.
+        burst(app, "c", "tab", "tab", "tab", "tab", "tab", "tab", "enter", "down", "enter")
+        for _ in range(20):
+            await settle(pilot)
+            if not app.screen.holds_keys:
+                break
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, ActivityForm)
+        team = form.query_one("#f-team_id", Select)
+        assert team.value == str(seeded.teams.all()[0].id)
+
+
+async def test_a_form_opens_when_its_list_choices_cannot_be_read(seeded, make_app, monkeypatch) -> None:
+    from station_tui.screens.activity_form import ActivityForm
+
+    def locked(self, field):  # type: ignore[no-untyped-def]
+        raise sqlite3.OperationalError("database is locked")
+
+    monkeypatch.setattr(ActivityForm, "lookup_options", locked)
+    app = make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("3", "c")
+        await settle(pilot)
+        assert isinstance(app.screen, ActivityForm)
+        assert not app.screen.holds_keys
+        assert any("database is locked" in n.message for n in app._notifications)
+        await pilot.press(*"广场舞")  # and the form takes typing as usual
+        await settle(pilot)
+        assert box(app.screen, "date") == "广场舞"  # (the first box, its date selected)
