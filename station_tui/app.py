@@ -163,6 +163,8 @@ class StationApp(Localized, KeysInOrder):
             facts = future.result(timeout=wait)
         except StillReading:
             return None
+        except Exception:  # noqa: BLE001 - the read ahead failed: the dashboard's worker reads again and says why
+            facts = None
         self._first_facts = None
         return facts
 
@@ -206,10 +208,11 @@ class StationApp(Localized, KeysInOrder):
         self.set_keymap(keymap)
         return None
 
-    @work(thread=True, group="warm-up")
+    @work(thread=True, group="warm-up", exit_on_error=False)
     def _warm_up(self) -> None:
         """After the first paint: read the full settings (reporting a broken file) and load
-        the forms' models, so the first form opens without a pause."""
+        the forms' models, so the first form opens without a pause. (Should it fail, the
+        first form just opens more slowly.)"""
         self.settings  # noqa: B018 - loads and validates
         import station_tui.screens.lecture_form  # noqa: F401
         import station_tui.widgets.form  # noqa: F401
@@ -235,7 +238,10 @@ class StationApp(Localized, KeysInOrder):
     # -- keeping every screen current ------------------------------------------------
     @work(thread=True, exclusive=True, group="poll")
     def _poll_data_version(self) -> None:
-        version = self.store.data_version()
+        try:
+            version = self.store.data_version()
+        except Exception:  # noqa: BLE001 - unreadable for a moment: the next poll, a second later, looks again
+            return
         previous, self._data_version = self._data_version, version
         if previous is not None and version != previous:
             self.call_from_thread(self.data_changed)

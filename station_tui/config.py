@@ -82,7 +82,7 @@ def load_settings(path: Path | None = None) -> Settings:
         return Settings()
     try:
         return Settings.model_validate(json.loads(path.read_text(encoding="utf-8")))
-    except (ValueError, ValidationError) as exc:
+    except (OSError, ValueError, ValidationError) as exc:  # (OSError: unreadable, or not a file)
         raise SettingsError(f"设置文件 {path} 有误：{exc}") from exc
 
 

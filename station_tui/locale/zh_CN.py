@@ -55,6 +55,7 @@ MESSAGES: dict[str, str] = {
     "platform.科技与科普服务": "科技与科普服务",
     "platform.健身体育服务": "健身体育服务",
     # dashboard
+    "dash.load_failed": "读取本月数据时出错：{error}。按 r 重试。",
     "dash.loading": "正在读取……",
     "dash.title": "本月：{year}年{month}月",
     "dash.pending": "待上传修改 {n} 条",
@@ -75,6 +76,7 @@ MESSAGES: dict[str, str] = {
     "list.status": "第 {page}/{pages} 页 · 共 {total} 条 · PgDn/n 下页 PgUp/p 上页",
     "list.newest_first": "按日期排序：最新的在前",
     "list.oldest_first": "按日期排序：最早的在前",
+    "list.load_failed": "读取记录时出错：{error}。请稍后再打开这一页。",
     "list.empty": "没有符合条件的记录 · 按 c 新建",
     "filter.lecture_text": "搜索主题、宣讲人、地点（按 / 或 f）",
     "filter.activity_text": "搜索名称、地点（按 / 或 f）",
@@ -88,6 +90,7 @@ MESSAGES: dict[str, str] = {
     "delete.activity": "删除活动“{what}”？\n删除后不再计入统计（上传时县中心同步删除）。",
     "delete.person": "删除人员“{what}”？\n他（她）以往的签到记录仍然保留。",
     "delete.stale": "这条记录刚被别人修改过，没有删除。请看一下新内容再决定。",
+    "delete.failed": "没有删除：{error}。记录还在，请稍后再试。",
     "delete.done": "已删除",
     # forms
     "lecture.new": "新建宣讲",
@@ -143,6 +146,7 @@ MESSAGES: dict[str, str] = {
     "form.saved": "已保存",
     "form.gone": "这条记录已被删除，无法打开或保存",
     "form.lookups_failed": "读取队伍、场所等选项时出错（{error}），这些选项暂时为空，其他内容可以照常填写。",
+    "form.read_failed": "读取这条记录时出错：{error}。请稍后再试。",
     "form.save_failed": "保存失败，填写的内容都还在：{error}",
     "form.discard": "放弃刚才填写的内容？",
     "form.discard_yes": "放弃",

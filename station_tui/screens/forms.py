@@ -34,7 +34,11 @@ def fetch_then(app: Any, kind: str, record_id: str, then: Callable[[Any], None])
     a record deleted meanwhile is reported instead."""
 
     def read() -> None:
-        record = repository(app, kind).get(record_id)
+        try:
+            record = repository(app, kind).get(record_id)
+        except Exception as exc:  # locked or damaged: say so rather than open nothing
+            app.call_from_thread(app.notify, t("form.read_failed", error=str(exc)), severity="error", timeout=8)
+            return
         if record is None:
             app.call_from_thread(app.notify, t("form.gone"), severity="warning")
         else:

@@ -102,11 +102,18 @@ class PagedListScreen(StationScreen):
 
     @work(thread=True, exclusive=True, group="list")
     def _load(self, flt: Any, page: int, request: int) -> None:
-        rows, total = self.fetch(flt, PAGE_SIZE, page * PAGE_SIZE)
-        if not rows and total and page > 0:  # the page vanished (records deleted meanwhile)
-            page = max(0, (total - 1) // PAGE_SIZE)
+        try:
             rows, total = self.fetch(flt, PAGE_SIZE, page * PAGE_SIZE)
+            if not rows and total and page > 0:  # the page vanished (records deleted meanwhile)
+                page = max(0, (total - 1) // PAGE_SIZE)
+                rows, total = self.fetch(flt, PAGE_SIZE, page * PAGE_SIZE)
+        except Exception as exc:  # a locked or damaged database: say so, keep the page shown
+            self.app.call_from_thread(self._show_failure, t("list.load_failed", error=str(exc)))
+            return
         self.post_message(self.PageLoaded(PageResult(rows, total, page, request)))
+
+    def _show_failure(self, text: str) -> None:
+        self.query_one("#list-status", Static).update(Text(text, style="red"))
 
     def on_paged_list_screen_page_loaded(self, message: PageLoaded) -> None:
         result = message.result
@@ -228,6 +235,9 @@ class PagedListScreen(StationScreen):
             self.app.call_from_thread(self.app.notify, t("delete.stale"), severity="warning", timeout=8)
         except NotFound:
             self.app.call_from_thread(self.app.notify, t("form.gone"), severity="warning")
+        except Exception as exc:  # locked by another program, a full disk: nothing deleted, say so
+            self.app.call_from_thread(self.app.notify, t("delete.failed", error=str(exc)), severity="error",
+                                      timeout=8)
         else:
             self.app.call_from_thread(self.app.notify, t("delete.done"))
         self.app.call_from_thread(self.app.data_changed)  # type: ignore[attr-defined]
