@@ -47,6 +47,17 @@ def burst(app: App, *keys: str | events.Paste) -> None:
                 driver.send_message(events.Key(ch, ch))
 
 
+def slow_down(monkeypatch, owner: object, name: str, seconds: float) -> None:  # type: ignore[no-untyped-def]
+    """``owner.name`` takes ``seconds`` longer, as on an old PC with years of records."""
+    original = getattr(owner, name)
+
+    def slow(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        time.sleep(seconds)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(owner, name, slow)
+
+
 def box(form: LectureForm, name: str) -> str:
     return form.query_one(f"#f-{name}", TextInput).value
 
@@ -94,13 +105,7 @@ async def test_keys_after_the_key_that_opens_a_form_reach_the_form(seeded, make_
 async def test_a_whole_lecture_typed_in_one_burst_is_saved_as_typed(seeded, make_app, monkeypatch) -> None:
     """Typed on after Ctrl+S, while the save runs in its thread (slow here, as on an old PC):
     the next "c" opens the next form, and nothing lands in the form being saved."""
-    add = seeded.lectures.add
-
-    def slow_add(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
-        time.sleep(0.3)
-        return add(*args, **kwargs)
-
-    monkeypatch.setattr(seeded.lectures, "add", slow_add)
+    slow_down(monkeypatch, seeded.lectures, "add", 0.3)
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
@@ -135,13 +140,7 @@ async def test_names_typed_in_one_burst_on_the_roster_each_add_their_person(seed
     """"zs⏎ls⏎wxy⏎" at once: each Enter picks from its own name's results, which come from a
     search in a thread (slow here, as on an old PC with years of records), and the next name
     is typed into a cleared box."""
-    search = seeded.people.search
-
-    def slow_search(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
-        time.sleep(0.2)
-        return search(*args, **kwargs)
-
-    monkeypatch.setattr(seeded.people, "search", slow_search)
+    slow_down(monkeypatch, seeded.people, "search", 0.2)
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
@@ -188,13 +187,7 @@ async def test_a_team_picked_in_the_same_burst_that_opened_the_form(seeded, make
     for that list wait for them instead of opening an empty list."""
     from station_tui.screens.activity_form import ActivityForm
 
-    read = ActivityForm.lookup_options
-
-    def slow(self, field):  # type: ignore[no-untyped-def]
-        time.sleep(0.3)
-        return read(self, field)
-
-    monkeypatch.setattr(ActivityForm, "lookup_options", slow)
+    slow_down(monkeypatch, ActivityForm, "lookup_options", 0.3)
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
