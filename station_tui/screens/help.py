@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
@@ -65,18 +66,24 @@ class HelpScreen(Localized, ModalScreen[None]):
         with Vertical(id="help-dialog", classes="dialog"):
             yield Static(t("help.title"), id="help-title", markup=False)
             with VerticalScroll(id="help-body"):
-                yield Static(self.render_keys(), id="help-keys", markup=True)
+                yield Static(self.render_keys(), id="help-keys", markup=False)
 
-    def render_keys(self) -> str:
-        lines: list[str] = []
+    def render_keys(self) -> Text:
+        """Built piece by piece, not as markup: keys come from keymap.json, and a key such as
+        ``[`` (left_square_bracket) would be read as the start of a style tag."""
+        text = Text()
         for title, cls in _sections():
-            lines.append(f"[b]{t(title)}[/b]")
+            text.append(t(title), style="bold")
+            text.append("\n")
             for keys, description in _describe(self.app, cls):
-                lines.append(f"  [reverse] {keys} [/reverse]  {description}")
-            lines.append("")
-        lines.append(f"[b]{t('help.general')}[/b]")
-        lines += [f"  {t(k)}" for k in _WIDGET_KEYS]
-        return "\n".join(lines)
+                text.append("  ")
+                text.append(f" {keys} ", style="reverse")
+                text.append(f"  {description}\n")
+            text.append("\n")
+        text.append(t("help.general"), style="bold")
+        for k in _WIDGET_KEYS:
+            text.append(f"\n  {t(k)}")
+        return text
 
     def on_mount(self) -> None:
         self.query_one("#help-body").focus()

@@ -103,3 +103,17 @@ async def test_language_from_the_settings_file(seeded) -> None:
         await pilot.pause(1.2)  # the full settings are read after the first paint
         await settle(pilot)
         assert app.settings.language == "en"
+
+
+async def test_keys_that_look_like_markup_show_as_keys(seeded, make_app) -> None:
+    """[ and ] from keymap.json: in the footer and in the help, as the keys they are."""
+    write_keymap({"list.new": "left_square_bracket", "list.edit": "right_square_bracket"})
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("2", "f1")
+        await settle(pilot)
+        assert isinstance(app.screen, HelpScreen)
+        keys = text_of(app.screen.query_one("#help-keys", Static))
+        assert " [   新建" in keys and " ]   修改" in keys, keys
+        assert "reverse" not in keys
