@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
+from rich.text import Text
 from textual.screen import Screen
 from textual.widgets import Static
 
@@ -58,6 +59,11 @@ class StationScreen(Localized, Screen):
 
     def load(self) -> None:  # pragma: no cover - every screen overrides it
         raise NotImplementedError
+
+    def show_problem(self, selector: str, text: str) -> None:
+        """Put ``text`` in the Static at ``selector``, in red and as plain text (it quotes an
+        error or what was typed, never markup)."""
+        self.query_one(selector, Static).update(Text(text, style="red"))
 
     def data_changed(self) -> None:
         """Called by the app when the database changed; only the visible screen reloads now,

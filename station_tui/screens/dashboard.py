@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -150,12 +149,9 @@ class DashboardScreen(StationScreen):
         try:
             facts = app.take_first_facts() or gather(app.store, app.today, app.monthly_minimums)
         except Exception as exc:  # a locked or damaged database: say so, keep what is shown
-            app.call_from_thread(self._show_failure, t("dash.load_failed", error=str(exc)))
+            app.call_from_thread(self.show_problem, "#dash-title", t("dash.load_failed", error=str(exc)))
             return
         self.post_message(self.Loaded(facts))
-
-    def _show_failure(self, text: str) -> None:
-        self.query_one("#dash-title", Static).update(Text(text, style="red"))
 
     def on_dashboard_screen_loaded(self, message: Loaded) -> None:
         self._show(message.facts)

@@ -6,7 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -108,12 +107,9 @@ class PagedListScreen(StationScreen):
                 page = max(0, (total - 1) // PAGE_SIZE)
                 rows, total = self.fetch(flt, PAGE_SIZE, page * PAGE_SIZE)
         except Exception as exc:  # a locked or damaged database: say so, keep the page shown
-            self.app.call_from_thread(self._show_failure, t("list.load_failed", error=str(exc)))
+            self.app.call_from_thread(self.show_problem, "#list-status", t("list.load_failed", error=str(exc)))
             return
         self.post_message(self.PageLoaded(PageResult(rows, total, page, request)))
-
-    def _show_failure(self, text: str) -> None:
-        self.query_one("#list-status", Static).update(Text(text, style="red"))
 
     def on_paged_list_screen_page_loaded(self, message: PageLoaded) -> None:
         result = message.result
@@ -136,7 +132,7 @@ class PagedListScreen(StationScreen):
     def _show_status(self) -> None:
         status = self.query_one("#list-status", Static)
         if self._filter_error:
-            status.update(Text(self._filter_error, style="red"))  # it quotes what was typed
+            self.show_problem("#list-status", self._filter_error)
             return
         pages = max(1, (self.total + PAGE_SIZE - 1) // PAGE_SIZE)
         if self.total == 0:

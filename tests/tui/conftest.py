@@ -38,6 +38,15 @@ async def settle(pilot: Pilot, rounds: int = 3) -> None:
         await pilot.pause()
 
 
+async def until(pilot, condition, timeout: float = 10.0) -> None:  # type: ignore[no-untyped-def]
+    """Wait for what a thread or another session brings (``condition()`` true), looking every 0.1 s."""
+    for _ in range(int(timeout / 0.1)):
+        if condition():
+            return
+        await pilot.pause(0.1)
+    raise AssertionError(f"the screen did not catch up within {timeout:g} s")
+
+
 def text_of(widget: object) -> str:
     return str(widget.render())  # type: ignore[attr-defined]
 

@@ -9,15 +9,7 @@ from station_tui.screens.dashboard import DashboardScreen
 from station_tui.screens.lectures import LectureListScreen
 from station_tui.storage import Store
 from station_tui.widgets.new_person import NewPersonForm
-from tests.tui.conftest import settle, table_rows, text_of
-
-
-async def until(pilot, condition, timeout: float = 10.0) -> None:  # type: ignore[no-untyped-def]
-    for _ in range(int(timeout / 0.1)):
-        if condition():
-            return
-        await pilot.pause(0.1)
-    raise AssertionError("the screen did not catch up within 10 s")
+from tests.tui.conftest import settle, table_rows, text_of, until
 
 
 async def test_lecture_roster_from_the_list_to_the_dashboard(seeded: Store, make_app) -> None:

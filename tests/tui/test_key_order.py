@@ -25,7 +25,7 @@ from station_tui.screens.lecture_form import LectureForm
 from station_tui.screens.lectures import LectureListScreen
 from station_tui.storage import Store
 from station_tui.widgets.text_input import TextInput
-from tests.tui.conftest import lectures_on_a_terminal, settle, table_rows
+from tests.tui.conftest import lectures_on_a_terminal, settle, table_rows, until
 
 _NAMED = {"tab": "\t", "enter": "\r", "escape": "\x1b", "down": None, "up": None}
 
@@ -112,10 +112,8 @@ async def test_a_whole_lecture_typed_in_one_burst_is_saved_as_typed(seeded, make
         await pilot.press("2")
         await settle(pilot)
         burst(app, "c", "tab", "8:30", "tab", "10点", "tab", "冬季防火安全", "tab", "赵队长", "ctrl+s", "c", "村")
-        for _ in range(20):
-            await settle(pilot)
-            if isinstance(app.screen, LectureForm) and box(app.screen, "topic") == "":
-                break
+        await until(pilot, lambda: isinstance(app.screen, LectureForm) and box(app.screen, "topic") == "")
+        await settle(pilot)  # and the key typed after the "c"
         # Saved, back on the list, and the last "c" opened the next new lecture.
         assert isinstance(app.screen, LectureForm)
         assert box(app.screen, "topic") == ""
@@ -151,10 +149,7 @@ async def test_names_typed_in_one_burst_on_the_roster_each_add_their_person(seed
         screen = app.screen
         assert isinstance(screen, AttendanceScreen)
         burst(app, "zs", "enter", "ls", "enter", "wxy", "enter")
-        for _ in range(50):
-            await settle(pilot)
-            if len(table_rows(screen.query_one(RosterTable))) >= 3:
-                break
+        await until(pilot, lambda: len(table_rows(screen.query_one(RosterTable))) >= 3)
         assert [r[1] for r in table_rows(screen.query_one(RosterTable))] == ["张三", "李四", "王秀英"]
         assert screen.query_one("#picker-input", TextInput).value == ""
 
@@ -196,10 +191,7 @@ async def test_a_team_picked_in_the_same_burst_that_opened_the_form(seeded, make
         # 日期, 开始时间, 结束时间, 活动名称, 平台, 地点, then 组织队伍: Enter opens it (on its blank
         # choice), ↓ to the first team, Enter picks it.
         burst(app, "c", "tab", "tab", "tab", "tab", "tab", "tab", "enter", "down", "enter")
-        for _ in range(20):
-            await settle(pilot)
-            if not app.screen.holds_keys:
-                break
+        await until(pilot, lambda: isinstance(app.screen, ActivityForm) and not app.screen.holds_keys)
         await settle(pilot)
         form = app.screen
         assert isinstance(form, ActivityForm)
