@@ -39,6 +39,7 @@ from sync.runner_lock import runner_lock
 from sync.station_state import StationState
 
 if TYPE_CHECKING:
+    from station_tui.settings_model import Settings
     from station_tui.storage import Store
     from sync.county_api import CountyAPI, RetryPolicy
 
@@ -107,12 +108,17 @@ def sync(
     batch: BatchSize | None = None,
     gzip_level: int = 6,
     allow_demo: bool = False,
+    settings: Settings | None = None,
 ) -> SyncReport:
     """Run one sync of the database at ``db_path``; raises a ``SyncError`` subclass on failure.
 
     A database holding demo records (``station demo``) is refused: made-up villagers must never
     reach the county's figures. Only the benchmark, which uploads demo rows to its own
     throw-away county, passes ``allow_demo``.
+
+    The privacy settings (``settings.json`` unless ``settings`` is given) are applied to the
+    database before anything is read for upload: a sensitive column switched off never leaves,
+    even in changes captured while it was on.
     """
     from sync import credentials as credentials_mod
 
@@ -125,6 +131,7 @@ def sync(
         try:
             if not allow_demo:
                 _refuse_demo_data(store, db_path)
+            _follow_privacy_settings(store, settings, log)
             return _Run(store, db_path, creds, progress, log, policy, batch, gzip_level).run()
         except sqlite3.OperationalError as exc:
             # Typically "database is locked": another program held a long write. Nothing was
@@ -156,6 +163,21 @@ def _refuse_demo_data(store: Store, db_path: Path) -> None:
             "请在没有演示数据的数据库上记录本站的真实台账。",
             f"{db_path} holds demo records (station demo); they are never uploaded to the county.",
         )
+
+
+def _follow_privacy_settings(store: Store, settings: Settings | None, log: LogFn | None) -> None:
+    from station_tui.config import SettingsError, load_settings
+    from station_tui.storage import privacy
+
+    if settings is None:
+        try:
+            settings = load_settings()
+        except SettingsError as exc:  # never guess what may leave the PC: upload nothing
+            raise SyncError(f"{exc}。请改正设置文件后再同步，本次没有上传任何内容。",
+                            f"The settings file is invalid; nothing was uploaded ({exc}).") from exc
+    blanked = privacy.apply(store, settings)
+    if blanked and log:
+        log(f"{blanked} pending changes had a sensitive value the settings no longer allow: blanked")
 
 
 def _note_failure(store: Store, message: str) -> None:

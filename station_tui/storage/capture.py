@@ -11,7 +11,7 @@ When a migration adds a table or changes the trigger shape, point these at it.
 
 from __future__ import annotations
 
-from station_tui.storage.migrations import v2_versions_forward as _latest
+from station_tui.storage.migrations import v3_sensitive_phones as _latest
 
 #: Tables whose rows are uploaded to the county center, in dependency order.
 SYNCED_TABLES: tuple[str, ...] = _latest.TABLES

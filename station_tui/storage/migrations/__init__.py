@@ -14,12 +14,13 @@ import sqlite3
 from collections.abc import Callable
 
 from station_tui.storage.db import schema_too_new, write_transaction
-from station_tui.storage.migrations import v1_tables, v2_versions_forward
+from station_tui.storage.migrations import v1_tables, v2_versions_forward, v3_sensitive_phones
 
 #: The schema's history. Append only.
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     v1_tables.migrate,
     v2_versions_forward.migrate,
+    v3_sensitive_phones.migrate,
 ]
 LATEST = len(MIGRATIONS)
 
