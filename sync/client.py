@@ -136,7 +136,7 @@ def sync(
         except sqlite3.OperationalError as exc:
             # Typically "database is locked": another program held a long write. Nothing was
             # marked sent that the county did not acknowledge; the next run goes on.
-            error = DatabaseBusy(f"本机数据库暂时无法读写（{exc}），稍后会自动再试。",
+            error = DatabaseBusy(f"本机数据库暂时无法读写（{exc}），修改都还保存在本机，下次同步时会接着上传。",
                                  f"The station database is busy or unreadable: {exc}")
             _note_failure(store, error.zh)
             raise error from exc
@@ -320,7 +320,7 @@ class _Run:
                 except TooLarge as exc:
                     if not self.size.shrink():
                         if exc.timed_out:
-                            raise CountyBusy("县中心迟迟没有回答，修改都还保存在本机，稍后会自动再试。",
+                            raise CountyBusy("县中心迟迟没有回答，修改都还保存在本机，下次同步时会接着上传。",
                                              f"No answer from the county even for one change ({exc}).") from exc
                         raise SyncError(
                             f"有一条修改（序号 {rows[0].seq}）太大，县中心不接收。请联系县中心调整上限。",
