@@ -20,4 +20,7 @@ class Settings(BaseModel):
     min_attendance_share: float = Field(default=0.0, ge=0.0, le=1.0)
     #: PIPL: ID numbers leave the PC only when this is switched on.
     upload_id_numbers: bool = False
+    #: PIPL: phone numbers too. The county's figures need no phone; a county that keeps the
+    #: volunteers' contacts itself asks for them, and the station switches this on.
+    upload_phones: bool = False
     sync_interval_minutes: int = Field(default=15, ge=1)

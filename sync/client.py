@@ -39,6 +39,7 @@ from sync.runner_lock import runner_lock
 from sync.station_state import StationState
 
 if TYPE_CHECKING:
+    from station_tui.settings_model import Settings
     from station_tui.storage import Store
     from sync.county_api import CountyAPI, RetryPolicy
 
@@ -107,12 +108,17 @@ def sync(
     batch: BatchSize | None = None,
     gzip_level: int = 6,
     allow_demo: bool = False,
+    settings: Settings | None = None,
 ) -> SyncReport:
     """Run one sync of the database at ``db_path``; raises a ``SyncError`` subclass on failure.
 
     A database holding demo records (``station demo``) is refused: made-up villagers must never
     reach the county's figures. Only the benchmark, which uploads demo rows to its own
     throw-away county, passes ``allow_demo``.
+
+    The privacy settings (``settings.json`` unless ``settings`` is given) are applied to the
+    database before anything is read for upload: a sensitive column switched off never leaves,
+    even in changes captured while it was on.
     """
     from sync import credentials as credentials_mod
 
@@ -125,11 +131,12 @@ def sync(
         try:
             if not allow_demo:
                 _refuse_demo_data(store, db_path)
+            _follow_privacy_settings(store, settings, log)
             return _Run(store, db_path, creds, progress, log, policy, batch, gzip_level).run()
         except sqlite3.OperationalError as exc:
             # Typically "database is locked": another program held a long write. Nothing was
             # marked sent that the county did not acknowledge; the next run goes on.
-            error = DatabaseBusy(f"本机数据库暂时无法读写（{exc}），稍后会自动再试。",
+            error = DatabaseBusy(f"本机数据库暂时无法读写（{exc}），修改都还保存在本机，下次同步时会接着上传。",
                                  f"The station database is busy or unreadable: {exc}")
             _note_failure(store, error.zh)
             raise error from exc
@@ -156,6 +163,21 @@ def _refuse_demo_data(store: Store, db_path: Path) -> None:
             "请在没有演示数据的数据库上记录本站的真实台账。",
             f"{db_path} holds demo records (station demo); they are never uploaded to the county.",
         )
+
+
+def _follow_privacy_settings(store: Store, settings: Settings | None, log: LogFn | None) -> None:
+    from station_tui.config import SettingsError, load_settings
+    from station_tui.storage import privacy
+
+    if settings is None:
+        try:
+            settings = load_settings()
+        except SettingsError as exc:  # never guess what may leave the PC: upload nothing
+            raise SyncError(f"{exc}。请改正设置文件后再同步，本次没有上传任何内容。",
+                            f"The settings file is invalid; nothing was uploaded ({exc}).") from exc
+    blanked = privacy.apply(store, settings)
+    if blanked and log:
+        log(f"{blanked} pending changes had a sensitive value the settings no longer allow: blanked")
 
 
 def _note_failure(store: Store, message: str) -> None:
@@ -298,7 +320,7 @@ class _Run:
                 except TooLarge as exc:
                     if not self.size.shrink():
                         if exc.timed_out:
-                            raise CountyBusy("县中心迟迟没有回答，修改都还保存在本机，稍后会自动再试。",
+                            raise CountyBusy("县中心迟迟没有回答，修改都还保存在本机，下次同步时会接着上传。",
                                              f"No answer from the county even for one change ({exc}).") from exc
                         raise SyncError(
                             f"有一条修改（序号 {rows[0].seq}）太大，县中心不接收。请联系县中心调整上限。",

@@ -134,11 +134,11 @@ class CountyAPI:
         assert last is not None
         if last.kind == "offline":
             raise Offline(
-                "连不上县中心（网络不通或县中心没有开机），修改都还保存在本机，稍后会自动再试。",
+                "连不上县中心（网络不通或县中心没有开机），修改都还保存在本机，下次同步时会接着上传。",
                 f"Cannot reach the county center at {self.server}: {last.detail}",
             )
         raise CountyBusy(
-            "县中心暂时忙，修改都还保存在本机，稍后会自动再试。",
+            "县中心暂时忙，修改都还保存在本机，下次同步时会接着上传。",
             f"The county center at {self.server} is busy or failing: {last.detail}",
         )
 

@@ -30,9 +30,10 @@ from station_tui.storage.capture import SYNCED_TABLES as _CAPTURED_TABLES
 PROTOCOL_VERSION = 2
 #: The station data schema (``PRAGMA user_version`` of the station database) the rows follow.
 #: A station sends its own; the county accepts the window below and answers 426 outside it.
-#: Version 2 changed only the station's capture triggers, not the rows: both are accepted.
+#: Versions 2 and 3 changed only the station's capture triggers, not the rows' shape (3 sends
+#: a phone as null unless the station allows it): all are accepted.
 MIN_SCHEMA_VERSION = 1
-MAX_SCHEMA_VERSION = 2
+MAX_SCHEMA_VERSION = 3
 
 API_PREFIX = "/api/v1"
 HEALTH_PATH = f"{API_PREFIX}/health"

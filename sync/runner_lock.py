@@ -27,7 +27,7 @@ def runner_lock(db_path: Path) -> Iterator[None]:
         lock.acquire()
     except Timeout:  # (a TimeoutError, hence an OSError: it must be caught first)
         raise AlreadyRunning(
-            "另一个同步正在进行，本次不再重复运行，稍后会自动再试。",
+            "另一个同步正在进行，本次不再重复运行。",
             f"Another sync of {db_path} is running; this one exits (try later).",
         ) from None
     except OSError as exc:

@@ -51,7 +51,7 @@ def run(args: argparse.Namespace) -> int:
         with CountyAPI(server, verify=ca_bundle or True) as api:
             answer = api.enroll(request)
     except Offline as exc:
-        # The sync wording ("修改都还保存在本机，稍后会自动再试") does not fit: nothing retries an enrollment.
+        # The sync wording ("修改都还保存在本机，下次同步时会接着上传") does not fit: nothing retries an enrollment.
         raise CommandError(
             f"连不上县中心 {server}（网络不通、地址写错或县中心没有开机）。登记码没有用掉，"
             f"请检查后再运行一次 station enroll。\n{exc.en}", code=exc.exit_code) from exc

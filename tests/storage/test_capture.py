@@ -75,7 +75,7 @@ def test_insert_is_captured_with_the_whole_row(store: Store, zhang: Person) -> N
     row = change["row"]
     assert row["id"] == zhang.id
     assert row["name"] == "张三"
-    assert row["phone"] == "13812345678"
+    assert row["phone"] is None, "phones stay on the PC unless upload_phones is on"
     assert row["skills"] == ["理发", "电工"], "JSON columns travel as JSON, not as a string"
     assert row["is_volunteer"] == 1
     assert row["row_version"] == 1 and row["deleted"] == 0
@@ -104,6 +104,7 @@ def test_id_numbers_are_uploaded_only_when_the_setting_asks(store: Store, zhang:
 
 
 def test_update_soft_delete_and_hard_delete(store: Store, db_path: Path, zhang: Person) -> None:
+    store.set_meta("upload_phones", "1")
     edited = store.people.update(zhang.model_copy(update={"phone": "13900001111", "skills": ["理发"]}))
     assert edited.row_version == 2
     store.people.delete(zhang.id, expected_version=2)
@@ -223,7 +224,7 @@ def test_update_and_delete_with_the_sqlite3_shell(store: Store, db_path: Path, z
     assert lec[1]["row"]["audience"] == 35
     assert lec[2]["row"]["audience"] == 35 and lec[2]["row"]["deleted"] == 1
     ppl = outbox(db_path, zhang.id)
-    assert (ppl[-1]["op"], ppl[-1]["row_version"], ppl[-1]["row"]["phone"]) == ("update", 2, "13700000000")
+    assert (ppl[-1]["op"], ppl[-1]["row_version"], ppl[-1]["row"]["phone"]) == ("update", 2, None)  # captured; the phone stays
     assert row_version(db_path, "people", zhang.id) == 2
     assert [a["user"] for a in audit(db_path, lecture.id)] == ["tester", "（外部修改）", "（外部修改）"]
     assert audit(db_path, zhang.id)[-1]["fields"] == "phone"

@@ -120,7 +120,7 @@ def test_enrolling_while_the_county_is_unreachable_says_to_try_again(db_path: Pa
     assert out.returncode == 75
     first = out.stderr.splitlines()[0]
     assert f"连不上县中心 http://127.0.0.1:{port}" in first and "再运行一次 station enroll" in first
-    assert "稍后会自动再试" not in out.stderr  # that is the sync's promise; nothing retries an enrollment
+    assert "下次同步" not in out.stderr  # that is the sync's wording; an enrollment is not a sync
     assert not (tmp_path / "cfg" / "county.json").exists()
 
 
@@ -142,7 +142,7 @@ def test_offline_exits_75_quickly_and_keeps_everything(db_path: Path, store: Sto
     assert out.returncode == 75, out.stderr
     # The sentence in both languages and nothing else: no library chatter in a cron mail.
     assert out.stderr.splitlines() == [
-        "连不上县中心（网络不通或县中心没有开机），修改都还保存在本机，稍后会自动再试。",
+        "连不上县中心（网络不通或县中心没有开机），修改都还保存在本机，下次同步时会接着上传。",
         out.stderr.splitlines()[1],
     ] and out.stderr.splitlines()[1].startswith(f"Cannot reach the county center at http://127.0.0.1:{port}")
     assert took < 15, f"offline sync took {took:.1f}s"

@@ -1,18 +1,26 @@
-"""Forward-only numbered migrations; the schema version lives in ``PRAGMA user_version``.
+"""Version 1: the first released schema (meta, outbox, audit and the eight record tables).
 
-A migration is never edited once released: to change the schema, append a new one.
-Each runs in its own ``BEGIN IMMEDIATE`` transaction together with the version bump, so a
-crash leaves the file at the previous version, never in between.
+Its tables are named here, not taken from ``capture.SYNCED_TABLES``: a table added later is
+a later migration. The capture triggers v1 shipped with were replaced in full by v2's; v1
+installs the shape v2 keeps, so a file left at version 1 by a crash between the two steps
+still captures every change.
 """
 
 from __future__ import annotations
 
 import sqlite3
 import uuid
-from collections.abc import Callable
 
-from station_tui.storage import capture
-from station_tui.storage.db import schema_too_new, write_transaction
+from station_tui.storage.migrations import triggers
+
+#: The synced tables of version 1, in dependency order.
+TABLES = ("station", "people", "teams", "team_members", "venues", "lectures", "activities", "attendance")
+
+SHAPE = triggers.Shape(
+    json_columns=frozenset({"skills"}),
+    local_only=frozenset({"pinyin_full", "pinyin_initials"}),
+    sensitive={"id_number": "upload_id_numbers"},
+)
 
 _SYNC_COLUMNS = """
     row_version INTEGER NOT NULL DEFAULT 1,
@@ -169,48 +177,15 @@ CREATE UNIQUE INDEX attendance_once_activity ON attendance (activity_id, person_
 """
 
 
-def _v1(conn: sqlite3.Connection) -> None:
-    for statement in _split(_V1):
+def migrate(conn: sqlite3.Connection) -> None:
+    for statement in split(_V1):
         conn.execute(statement)
     # A new database is a new epoch: the county can never confuse it with another's past.
     conn.execute("INSERT INTO meta (key, value) VALUES ('epoch', ?)", (str(uuid.uuid4()),))
     conn.execute("INSERT INTO meta (key, value) VALUES ('acked_seq', '0')")
-    for table in capture.SYNCED_TABLES:
-        capture.install(conn, table)
+    for table in TABLES:
+        triggers.install(conn, table, SHAPE)
 
 
-def _split(script: str) -> list[str]:
+def split(script: str) -> list[str]:
     return [s.strip() for s in script.split(";\n") if s.strip()]
-
-
-def _v2(conn: sqlite3.Connection) -> None:
-    """Capture triggers that keep row_version moving forward when a row is replaced,
-    re-inserted after an erase, or has its version lowered by hand."""
-    for table in capture.SYNCED_TABLES:
-        capture.install(conn, table)
-
-
-#: The schema's history. Append only.
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2]
-LATEST = len(MIGRATIONS)
-
-
-def schema_version(conn: sqlite3.Connection) -> int:
-    return int(conn.execute("PRAGMA user_version").fetchone()[0])
-
-
-def migrate(conn: sqlite3.Connection) -> int:
-    """Bring the file up to the latest schema; returns the version it is at."""
-    current = schema_version(conn)
-    if current > LATEST:
-        raise schema_too_new(current, LATEST)
-    while current < LATEST:
-        with write_transaction(conn):
-            # Re-read inside the lock: another process may have migrated meanwhile.
-            current = schema_version(conn)
-            if current >= LATEST:
-                break
-            MIGRATIONS[current](conn)
-            conn.execute(f"PRAGMA user_version = {current + 1}")
-        current = schema_version(conn)
-    return current
