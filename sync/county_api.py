@@ -210,7 +210,7 @@ def _interpret(response: httpx.Response) -> dict[str, Any]:
         raise AckBehind(int(data["ack_seq"]))
     if status == 413:
         raise TooLarge(message_en or "request too large")
-    if status in (429, 500, 502, 503, 504):
+    if status in (408, 429, 500, 502, 503, 504):
         retry_after = data.get("retry_after")
         header = response.headers.get("Retry-After")
         if retry_after is None and header and header.replace(".", "", 1).isdigit():

@@ -62,6 +62,8 @@ ErrorCode = Literal[
     "unauthorized",  # 401: token unknown or revoked; enroll again
     "forbidden",  # 403: admin endpoint without the admin token
     "enrollment_code_invalid",  # 404: enrollment code unknown or already used
+    "request_timeout",  # 408: the body did not arrive in time; send again
+    "enrollment_code_expired",  # 410: the code's days are over; ask the county for a new one
     "ack_behind",  # 409: the county's ack for this epoch is behind after_seq; rewind to ack_seq
     "station_mismatch",  # 409: enrollment code belongs to another station than the one claimed
     "too_large",  # 413: compressed or decompressed body over the limit; send smaller batches

@@ -21,10 +21,12 @@ from pydantic import ValidationError
 from sqlalchemy.exc import OperationalError
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import ClientDisconnect
 
 from sync import protocol
 from sync.county import auth, batches, body, reports, rows
 from sync.county.errors import ApiError, bad_request
+from sync.county.rate_limits import RateLimiter
 from sync.county.store import CountyStore
 
 log = logging.getLogger("county")
@@ -36,18 +38,38 @@ ADMIN_TOKEN_ENV = "COUNTY_ADMIN_TOKEN"
 class Limits:
     max_body: int = protocol.MAX_COMPRESSED_BYTES
     max_inflated: int = protocol.MAX_DECOMPRESSED_BYTES
-    #: Requests per second per station token (and per address for enrollment), and burst.
+    #: Requests per second per station token, and burst.
     rate: float = 50.0
     burst: float = 200.0
+    #: Requests per second and burst per client address, checked before any token is looked up
+    #: (None: twice the per-token figures, room for a few stations behind one NAT).
+    address_rate: float | None = None
+    address_burst: float | None = None
+    #: Seconds a whole request body may take to arrive, and the longest wait for its next piece.
+    body_timeout: float = 300.0
+    body_idle_timeout: float = 30.0
+    #: Limits held in the store, shared by every county process on the database.
+    shared_limits: bool = True
 
 
 def _error(exc: ApiError, headers: dict[str, str] | None = None) -> JSONResponse:
     return JSONResponse(exc.body().model_dump(mode="json"), status_code=exc.status, headers=headers)
 
 
+def _address(request: Request) -> str:
+    """The peer's address, or the one a trusted proxy forwarded (``serve --trusted-proxy``)."""
+    return request.client.host if request.client else "?"
+
+
 def create_app(store: CountyStore, limits: Limits | None = None) -> FastAPI:
     limits = limits or Limits()
-    limiter = auth.RateLimiter(limits.rate, limits.burst)
+    lease = store.lease_permits if limits.shared_limits else None
+    per_token = RateLimiter(limits.rate, limits.burst, lease)
+    per_address = RateLimiter(
+        limits.rate * 2 if limits.address_rate is None else limits.address_rate,
+        limits.burst * 2 if limits.address_burst is None else limits.address_burst,
+        lease,
+    )
     app = FastAPI(
         title="县新时代文明实践中心 · 同步服务", version=str(protocol.PROTOCOL_VERSION), docs_url=None, redoc_url=None
     )
@@ -58,7 +80,16 @@ def create_app(store: CountyStore, limits: Limits | None = None) -> FastAPI:
         headers = (
             {"Retry-After": str(max(1, round(exc.extra["retry_after"])))} if exc.extra.get("retry_after") else None
         )
+        if exc.status == 408:
+            # The rest of the body may still come: the connection cannot carry another request.
+            headers = {"Connection": "close"}
         return _error(exc, headers)
+
+    @app.exception_handler(ClientDisconnect)
+    async def _gone(request: Request, _exc: ClientDisconnect) -> JSONResponse:
+        # A village link that dropped mid-upload: nothing was stored, the station sends it again.
+        log.info("client %s went away during %s %s; nothing stored", _address(request), request.method, request.url.path)
+        return _error(bad_request("连接在上传途中断开", "client disconnected"))
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -104,21 +135,28 @@ def create_app(store: CountyStore, limits: Limits | None = None) -> FastAPI:
             )
         )
 
-    def throttle(key: str) -> None:
+    async def throttle(limiter: RateLimiter, key: str) -> None:
         wait = limiter.take(key)
+        if wait is None:
+            wait = await run_in_threadpool(limiter.lease, key)
         if wait:
             raise ApiError(
                 429,
                 "rate_limited",
-                f"上传太频繁，请 {math.ceil(wait)} 秒后再试。",
+                f"请求太频繁，请 {math.ceil(wait)} 秒后再试。",
                 f"rate limited; retry in {wait:.1f}s",
                 retry_after=wait,
             )
 
+    async def by_address(request: Request) -> None:
+        """Before anything is looked up: a flood of made-up tokens or codes costs no database work."""
+        await throttle(per_address, f"ip:{_address(request)}")
+
     async def station_of(request: Request) -> Any:
+        await by_address(request)
         token = auth.bearer(request.headers.get("authorization"))
         station = await run_in_threadpool(store.authenticate, token)
-        throttle(f"t:{auth.digest(token)}")
+        await throttle(per_token, f"t:{auth.digest(token)}")
         return station
 
     async def raw_body(request: Request) -> bytes:
@@ -128,6 +166,8 @@ def create_app(store: CountyStore, limits: Limits | None = None) -> FastAPI:
             content_encoding=request.headers.get("content-encoding"),
             max_body=limits.max_body,
             max_inflated=limits.max_inflated,
+            deadline=limits.body_timeout,
+            idle_timeout=limits.body_idle_timeout,
         )
 
     @app.get(protocol.HEALTH_PATH)
@@ -140,7 +180,7 @@ def create_app(store: CountyStore, limits: Limits | None = None) -> FastAPI:
 
     @app.post(protocol.ENROLL_PATH)
     async def enroll(request: Request) -> JSONResponse:
-        throttle(f"ip:{request.client.host if request.client else '?'}")
+        await by_address(request)
         data = body.parse_json(await raw_body(request))
         if isinstance(data, dict):
             batches.check_versions(
@@ -192,6 +232,7 @@ def create_app(store: CountyStore, limits: Limits | None = None) -> FastAPI:
 
     @app.get(protocol.REPORT_PATH)
     async def report(request: Request, year: int | None = None, month: int | None = None) -> JSONResponse:
+        await by_address(request)
         token = auth.bearer(request.headers.get("authorization"))
         configured = os.environ.get(ADMIN_TOKEN_ENV)
         allowed = bool(token) and (

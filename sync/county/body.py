@@ -1,16 +1,19 @@
-"""Reading a request body without trusting it: size caps before and after inflating, and
-a gzip stream inflated piece by piece so a bomb is stopped at the cap, never held whole."""
+"""Reading a request body without trusting it: size caps before and after inflating, a gzip
+stream inflated piece by piece so a bomb is stopped at the cap, never held whole, and time
+limits so a half-sent or trickled body cannot hold a connection (and its memory) forever."""
 
 from __future__ import annotations
 
+import asyncio
 import json
+import time
 import zlib
 from collections.abc import AsyncIterator
 from typing import Any
 
 from pydantic_core import from_json
 
-from sync.county.errors import bad_request, too_large
+from sync.county.errors import bad_request, too_large, too_slow
 
 _GZIP_MAGIC = b"\x1f\x8b"
 _STEP = 1 << 20
@@ -92,7 +95,11 @@ async def read_body(
     content_encoding: str | None,
     max_body: int,
     max_inflated: int,
+    deadline: float | None = None,
+    idle_timeout: float | None = None,
 ) -> bytes:
+    """The whole body, within the caps. ``deadline`` bounds the whole read (seconds from now)
+    and ``idle_timeout`` each wait for the next piece; past either the answer is 408."""
     if content_length is not None:
         try:
             declared = int(content_length)
@@ -104,7 +111,22 @@ async def read_body(
     if encoding not in ("", "identity", "gzip", "x-gzip"):
         raise bad_request(f"不支持的压缩方式 {encoding}，请用 gzip", f"unsupported Content-Encoding {encoding!r}")
     inflater = Inflater(max_body, max_inflated, True if "gzip" in encoding else None)
-    async for chunk in stream:
+    pieces = aiter(stream)
+    ends = time.monotonic() + deadline if deadline else None
+    while True:
+        wait = idle_timeout or None
+        if ends is not None:
+            left = ends - time.monotonic()
+            wait = left if wait is None else min(wait, left)
+            if wait <= 0:
+                raise too_slow(deadline or 0, idle=False)
+        try:
+            chunk = await asyncio.wait_for(anext(pieces), wait)
+        except StopAsyncIteration:
+            break
+        except TimeoutError:
+            whole = ends is not None and time.monotonic() >= ends
+            raise too_slow(deadline if whole else idle_timeout, idle=not whole) from None
         inflater.feed(chunk)
     return inflater.finish()
 

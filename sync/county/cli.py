@@ -74,7 +74,17 @@ def cmd_serve(args: argparse.Namespace) -> int:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
     store = _open(args)
-    limits = Limits(max_body=args.max_body, max_inflated=args.max_inflated, rate=args.rate, burst=args.burst)
+    limits = Limits(
+        max_body=args.max_body,
+        max_inflated=args.max_inflated,
+        rate=args.rate,
+        burst=args.burst,
+        address_rate=args.address_rate,
+        address_burst=args.address_burst,
+        body_timeout=args.body_timeout,
+        body_idle_timeout=args.body_idle_timeout,
+    )
+    trusted = [ip.strip() for value in args.trusted_proxy for ip in value.split(",") if ip.strip()]
     family = socket.AF_INET6 if ":" in args.host else socket.AF_INET
     # IPPROTO_TCP spelled out: asyncio turns on TCP_NODELAY only for sockets that say so, and
     # without it every answer on a kept-alive connection waited ~40 ms for a delayed ACK.
@@ -95,6 +105,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
         log_level=args.log_level,
         access_log=args.access_log,
         timeout_keep_alive=30,
+        # A client's address is the socket's peer unless the peer is a proxy the county named.
+        proxy_headers=bool(trusted),
+        forwarded_allow_ips=trusted or [],
         ssl_certfile=args.tls_cert,
         ssl_keyfile=args.tls_key,
     )
@@ -125,12 +138,12 @@ def _tune_collector() -> None:
 # -- stations ---------------------------------------------------------------------------------
 def cmd_station_add(args: argparse.Namespace) -> int:
     with _open(args) as store:
-        code = store.add_station(args.code, args.name, args.township)
+        code = store.add_station(args.code, args.name, args.township, args.expires_in)
     if args.json:
         _print_json({"code": args.code.strip(), "enrollment_code": code})
     else:
         print(f"已添加站点 {args.code}（{args.name}，{args.township}）。")
-        print(f"一次性注册码：{code}")
+        print(f"一次性注册码：{code}（{args.expires_in:g} 天内有效 / valid for {args.expires_in:g} days）")
         print(f"请把注册码交给站点，在站点电脑上运行：station enroll --server URL --code {code}")
         print("The code works once; the station exchanges it for its own secret token.")
     return EXIT_OK
@@ -138,11 +151,11 @@ def cmd_station_add(args: argparse.Namespace) -> int:
 
 def cmd_station_code(args: argparse.Namespace) -> int:
     with _open(args) as store:
-        code = store.issue_enrollment_code(args.code)
+        code = store.issue_enrollment_code(args.code, args.expires_in)
     if args.json:
         _print_json({"code": args.code.strip(), "enrollment_code": code})
     else:
-        print(f"站点 {args.code} 的新一次性注册码：{code}")
+        print(f"站点 {args.code} 的新一次性注册码：{code}（{args.expires_in:g} 天内有效 / valid for {args.expires_in:g} days）")
     return EXIT_OK
 
 
@@ -291,6 +304,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--burst", type=decimal_number("突发请求数", "--burst", 0), default=200.0,
                    help="突发请求数 / burst size per token")
+    p.add_argument("--address-rate", type=decimal_number("每个地址的请求频率", "--address-rate", 0), default=None,
+                   help="每个客户端地址每秒请求数（在核对凭证之前），默认为 --rate 的两倍 / "
+                   "requests per second per client address, checked before any token (default 2 x --rate)")
+    p.add_argument("--address-burst", type=decimal_number("每个地址的突发请求数", "--address-burst", 0), default=None,
+                   help="每个客户端地址的突发请求数，默认为 --burst 的两倍 / burst per address (default 2 x --burst)")
+    p.add_argument("--trusted-proxy", "--forwarded-allow-ips", dest="trusted_proxy", action="append", default=[],
+                   metavar="IP", help="只信任这些反向代理发来的 X-Forwarded-For（可重复或用逗号分隔），默认不信任任何地址 / "
+                   "take X-Forwarded-For only from these proxies (repeat or comma-separate; default none)")
+    p.add_argument("--body-timeout", type=decimal_number("请求体总时限", "--body-timeout", 0.1), default=300.0,
+                   help="一个请求体最多传多少秒，超时回答 408 / seconds a whole body may take (default 300)")
+    p.add_argument("--body-idle-timeout", type=decimal_number("请求体停顿时限", "--body-idle-timeout", 0.1),
+                   default=30.0, help="请求体中途最长停顿秒数，超时回答 408 / longest pause inside a body (default 30)")
     p.add_argument(
         "--tls-cert", metavar="PEM", help="HTTPS 证书（含中间证书）/ serve HTTPS with this certificate chain"
     )
@@ -305,10 +330,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--code", required=True, help="12 位区划代码 / the station's 12-digit code")
     p.add_argument("--name", required=True, help="站点名称 / station name")
     p.add_argument("--township", required=True, help="乡镇（街道）/ township")
+    _expires_in(p)
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_station_add)
     p = ss.add_parser("code", parents=[parent], help="重新生成注册码 / issue a new enrollment code")
     p.add_argument("code", metavar="CODE")
+    _expires_in(p)
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_station_code)
     p = ss.add_parser("revoke", parents=[parent], help="注销站点的同步凭证 / revoke the station's tokens")
@@ -335,6 +362,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--revoke-all", action="store_true", help="注销所有管理员凭证 / revoke every admin token")
     p.set_defaults(func=cmd_admin_token)
     return parser
+
+
+def _expires_in(p: argparse.ArgumentParser) -> None:
+    from sync.county.auth import DEFAULT_CODE_DAYS
+
+    p.add_argument("--expires-in", metavar="DAYS", type=decimal_number("注册码有效天数", "--expires-in", 0.00001),
+                   default=DEFAULT_CODE_DAYS,
+                   help=f"注册码有效天数（默认 {DEFAULT_CODE_DAYS:g}）/ days the code works (default {DEFAULT_CODE_DAYS:g})")
 
 
 def main(argv: list[str] | None = None) -> int:

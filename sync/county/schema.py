@@ -14,6 +14,7 @@ from sqlalchemy import (
     BigInteger,
     Column,
     Connection,
+    Float,
     Integer,
     MetaData,
     PrimaryKeyConstraint,
@@ -49,7 +50,8 @@ stations = Table(
     Column("last_epoch_id", BigInteger),
 )
 
-#: One-time enrollment codes (only their hash is kept).
+#: One-time enrollment codes. Since v3 a code is its public ``code_id`` (the first group) and a
+#: secret kept only as a salted scrypt hash; older codes (``code_id`` NULL) are SHA-256.
 enrollment_codes = Table(
     "enrollment_codes",
     metadata,
@@ -57,6 +59,22 @@ enrollment_codes = Table(
     Column("station_id", Integer, nullable=False, index=True),
     Column("created_at", String(32), nullable=False),
     Column("used_at", String(32)),
+)
+_V3_CODE_COLUMNS = (
+    Column("code_id", String(8)),  # unique: index enrollment_codes_by_id
+    Column("salt", String(32)),
+    Column("expires_at", String(32)),
+)
+for _column in _V3_CODE_COLUMNS:
+    enrollment_codes.append_column(_column._copy())
+
+#: Shared rate-limit buckets (sync/county/rate_limits.py): one per token hash or address.
+rate_buckets = Table(
+    "rate_buckets",
+    metadata,
+    Column("key", String(80), primary_key=True),
+    Column("tokens", Float, nullable=False),
+    Column("stamp", Float, nullable=False),
 )
 
 #: Station tokens (only their hash is kept); revoked ones stay for the record.
@@ -142,8 +160,19 @@ quarantine = Table(
 _V1_TABLES = (county_meta, stations, enrollment_codes, tokens, admin_tokens, epochs, change_log, records, quarantine)
 
 
+#: enrollment_codes as v1 made it (later migrations add columns to it).
+_v1_metadata = MetaData()
+_V1_ENROLLMENT_CODES = Table(
+    "enrollment_codes",
+    _v1_metadata,
+    *(Column(c.name, c.type, primary_key=c.primary_key, nullable=c.nullable, index=c.index)
+      for c in enrollment_codes.columns if c.name not in {col.name for col in _V3_CODE_COLUMNS}),
+)
+
+
 def _v1(conn: Connection) -> None:
-    metadata.create_all(conn, tables=list(_V1_TABLES))
+    metadata.create_all(conn, tables=[t for t in _V1_TABLES if t is not enrollment_codes])
+    _v1_metadata.create_all(conn)
 
 
 def _v2(conn: Connection) -> None:
@@ -153,8 +182,25 @@ def _v2(conn: Connection) -> None:
     conn.execute(text("DROP INDEX IF EXISTS records_by_table"))
 
 
+def _v3(conn: Connection) -> None:
+    """Enrollment codes get a public id, a salted slow hash and an expiry; codes issued before
+    keep working (SHA-256, found without an id) until they expire, a week after this migration.
+    Rate limits move into the store so that several processes share them."""
+    from sync.county.auth import LEGACY_CODE_DAYS, expiry_after
+
+    for column in _V3_CODE_COLUMNS:
+        conn.execute(text(f"ALTER TABLE enrollment_codes ADD COLUMN {column.name} {column.type.compile(conn.dialect)}"))
+    conn.execute(text("CREATE UNIQUE INDEX enrollment_codes_by_id ON enrollment_codes (code_id)"))
+    conn.execute(
+        enrollment_codes.update()
+        .where(enrollment_codes.c.used_at.is_(None))
+        .values(expires_at=expiry_after(LEGACY_CODE_DAYS))
+    )
+    metadata.create_all(conn, tables=[rate_buckets])
+
+
 #: The store's history. Append only; never edit a released migration.
-MIGRATIONS: list[Callable[[Connection], None]] = [_v1, _v2]
+MIGRATIONS: list[Callable[[Connection], None]] = [_v1, _v2, _v3]
 LATEST = len(MIGRATIONS)
 
 _LOCK_KEY = 0x57A7_10C0  # advisory lock id for migrations on PostgreSQL

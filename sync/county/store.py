@@ -25,6 +25,7 @@ from sync.county.schema import (
     enrollment_codes,
     epochs,
     quarantine,
+    rate_buckets,
     records,
     stations,
     tokens,
@@ -107,6 +108,7 @@ class CountyStore:
     def __init__(self, url: str) -> None:
         self.url = url
         self.engine = make_engine(url)
+        self._leases = 0  # shared rate-limit leases taken, to sweep refilled buckets now and then
         try:
             schema.migrate(self.engine)
         except BaseException:
@@ -129,7 +131,7 @@ class CountyStore:
         self.close()
 
     # -- the county's own commands --------------------------------------------------------
-    def add_station(self, code: str, name: str, township: str) -> str:
+    def add_station(self, code: str, name: str, township: str, days: float = auth.DEFAULT_CODE_DAYS) -> str:
         code, name, township = code.strip(), name.strip(), township.strip()
         if not _STATION_CODE.match(code):
             raise ApiError(
@@ -151,21 +153,32 @@ class CountyStore:
             station_id = conn.execute(
                 stations.insert().values(code=code, name=name, township=township, created_at=utc_now())
             ).inserted_primary_key[0]
-            return self._issue_code(conn, station_id)
+            return self._issue_code(conn, station_id, days)
 
-    def issue_enrollment_code(self, code: str) -> str:
+    def issue_enrollment_code(self, code: str, days: float = auth.DEFAULT_CODE_DAYS) -> str:
         with self.engine.begin() as conn:
             station = self._station_by_code(conn, code)
-            return self._issue_code(conn, station.id)
+            return self._issue_code(conn, station.id, days)
 
-    def _issue_code(self, conn: Any, station_id: int) -> str:
-        plain = auth.new_enrollment_code()
-        conn.execute(
-            enrollment_codes.insert().values(
-                code_hash=auth.digest(auth.normalize_code(plain)), station_id=station_id, created_at=utc_now()
+    def _issue_code(self, conn: Any, station_id: int, days: float) -> str:
+        while True:
+            plain = auth.new_enrollment_code()
+            code_id, secret = auth.split_code(auth.normalize_code(plain))  # type: ignore[misc]
+            # The id is public and short: one already given out (used or not) is drawn again.
+            if conn.execute(select(enrollment_codes.c.code_id).where(enrollment_codes.c.code_id == code_id)).first():
+                continue
+            salt = auth.new_salt()
+            conn.execute(
+                enrollment_codes.insert().values(
+                    code_hash=auth.code_hash(secret, salt),
+                    code_id=code_id,
+                    salt=salt,
+                    station_id=station_id,
+                    created_at=utc_now(),
+                    expires_at=auth.expiry_after(days),
+                )
             )
-        )
-        return plain
+            return plain
 
     def revoke_station(self, code: str) -> int:
         """Revoke every live token and unused enrollment code of a station; returns tokens revoked."""
@@ -286,21 +299,9 @@ class CountyStore:
 
     # -- what stations ask ----------------------------------------------------------------
     def enroll(self, req: EnrollRequest) -> EnrollResponse:
-        code_hash = auth.digest(auth.normalize_code(req.enrollment_code))
         now = utc_now()
         with self.engine.begin() as conn:
-            row = conn.execute(
-                select(enrollment_codes.c.station_id)
-                .where(and_(enrollment_codes.c.code_hash == code_hash, enrollment_codes.c.used_at.is_(None)))
-                .with_for_update()
-            ).first()
-            if row is None:
-                raise ApiError(
-                    404,
-                    "enrollment_code_invalid",
-                    "注册码不对或已经用过。请核对，或向县中心索取新的注册码。",
-                    "enrollment code unknown or already used",
-                )
+            row = self._live_code(conn, auth.normalize_code(req.enrollment_code), now)
             station = self._station_by_id(conn, row[0])
             if req.station_code and req.station_code.strip() != station.code:
                 raise ApiError(
@@ -310,7 +311,7 @@ class CountyStore:
                     "请核对注册码或本站的区划代码。",
                     f"enrollment code belongs to station {station.code}, not {req.station_code}",
                 )
-            conn.execute(enrollment_codes.update().where(enrollment_codes.c.code_hash == code_hash).values(used_at=now))
+            conn.execute(enrollment_codes.update().where(enrollment_codes.c.code_hash == row[1]).values(used_at=now))
             token = auth.new_station_token()
             conn.execute(
                 tokens.insert().values(
@@ -324,6 +325,70 @@ class CountyStore:
             conn.execute(stations.update().where(stations.c.id == station.id).values(app_version=req.app_version))
             epoch_id, ack = self._epoch(conn, station.id, req.epoch, now)
         return EnrollResponse(token=token, station=station.info(), epoch=req.epoch, ack_seq=ack, server_time=now)
+
+    def _live_code(self, conn: Any, normalized: str, now: str) -> Any:
+        """(station id, code hash) of an unused, unexpired code, locked; else the refusal."""
+        columns = (
+            enrollment_codes.c.station_id,
+            enrollment_codes.c.code_hash,
+            enrollment_codes.c.salt,
+            enrollment_codes.c.used_at,
+            enrollment_codes.c.expires_at,
+        )
+        parts = auth.split_code(normalized)
+        if parts is not None:
+            row = conn.execute(
+                select(*columns).where(enrollment_codes.c.code_id == parts[0]).with_for_update()
+            ).first()
+            if row is not None and not auth.code_matches(parts[1], row.salt, row.code_hash):
+                row = None
+        elif len(normalized) == auth.LEGACY_CODE_LENGTH:
+            row = conn.execute(
+                select(*columns)
+                .where(
+                    and_(enrollment_codes.c.code_hash == auth.digest(normalized), enrollment_codes.c.code_id.is_(None))
+                )
+                .with_for_update()
+            ).first()
+        else:
+            row = None
+        if row is None or row.used_at is not None:
+            raise ApiError(
+                404,
+                "enrollment_code_invalid",
+                "注册码不对或已经用过。请核对，或向县中心索取新的注册码。",
+                "enrollment code unknown or already used",
+            )
+        if row.expires_at is not None and row.expires_at <= now:
+            raise ApiError(
+                410,
+                "enrollment_code_expired",
+                f"这个注册码已经过期（有效期到 {row.expires_at}）。请向县中心索取新的注册码后再注册。",
+                f"enrollment code expired at {row.expires_at}; ask the county for a new one",
+            )
+        return row
+
+    def lease_permits(self, key: str, rate: float, burst: float, wanted: int, now: float) -> tuple[int, float]:
+        """Take up to ``wanted`` permits from the shared bucket of ``key`` (sync/county/rate_limits.py);
+        returns (permits taken, seconds until one more is there when none was)."""
+        from sync.county.rate_limits import refill
+
+        query = select(rate_buckets.c.tokens, rate_buckets.c.stamp).where(rate_buckets.c.key == key).with_for_update()
+        with self.engine.begin() as conn:
+            row = conn.execute(query).first()
+            if row is None:
+                conn.execute(_insert(conn)(rate_buckets).values(key=key, tokens=burst, stamp=now).on_conflict_do_nothing())
+                row = conn.execute(query).first()
+            tokens = refill(row[0], row[1], rate, burst, now)
+            taken = min(wanted, int(tokens))
+            conn.execute(
+                rate_buckets.update().where(rate_buckets.c.key == key).values(tokens=tokens - taken, stamp=now)
+            )
+            self._leases += 1
+            if self._leases % 1000 == 0:
+                # A bucket that has refilled is the same as none: forget those.
+                conn.execute(rate_buckets.delete().where(rate_buckets.c.stamp < now - burst / rate - 60))
+        return taken, 0.0 if taken else (1 - tokens) / rate
 
     def _other_epochs(self, conn: Any, station_id: int, epoch_id: int) -> bool:
         return (
@@ -458,6 +523,15 @@ class CountyStore:
             )
             for station_id, tbl, row_json in result:
                 yield int(station_id), tbl, row_json
+
+
+def _insert(conn: Any) -> Any:
+    """The dialect's INSERT, which knows ON CONFLICT DO NOTHING."""
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert
 
 
 def _unauthorized(revoked: bool = False) -> ApiError:

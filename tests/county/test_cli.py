@@ -30,7 +30,7 @@ def test_station_commands(tmp_path: Path) -> None:
         ).stdout
     )
     assert added["code"] == "140311101201"
-    assert len(added["enrollment_code"].replace("-", "")) == 12
+    assert len(added["enrollment_code"].replace("-", "")) == 16
 
     plain = cli(county_url, "station", "add", "--code", "140311101202", "--name", "新建路站", "--township", "府西街道")
     assert "一次性注册码" in plain.stdout and "station enroll" in plain.stdout

@@ -155,7 +155,7 @@ def test_the_report_needs_the_admin_token(county: County) -> None:
 
 
 def test_per_token_rate_limit(tmp_path: Path) -> None:
-    server = County(f"sqlite:///{tmp_path / 'county.db'}", tmp_path, ("--rate", "0.2", "--burst", "3")).start()
+    server = County(f"sqlite:///{tmp_path / 'county.db'}", tmp_path, ("--rate", "0.2", "--burst", "3", "--address-rate", "100", "--address-burst", "100")).start()
     try:
         token = server.enroll(new_code())
         codes = [server.post(token, batch([], after_seq=0)).status_code for _ in range(5)]
