@@ -86,7 +86,7 @@ def free_port() -> int:
 def start_county(db_url: str, workdir: Path) -> tuple[subprocess.Popen[bytes], str]:
     port = free_port()
     env = {**os.environ, "COUNTY_DB": db_url}
-    proc = subprocess.Popen([sys.executable, "-m", "sync.county", "serve", "--port", str(port),
+    proc = subprocess.Popen([sys.executable, "-m", "county", "serve", "--port", str(port),
                              "--log-level", "warning", "--rate", "1000", "--burst", "1000"],
                             env=env, stdout=subprocess.DEVNULL, stderr=open(workdir / "serve.log", "wb"))
     deadline = time.monotonic() + 60
@@ -133,7 +133,7 @@ def insert_floor(db_url: str, rows: list[tuple]) -> float:
     """Seconds for the store's own bulk insert of the same rows into a ``records``-shaped table."""
     from sqlalchemy import Column, MetaData, Table
 
-    from sync.county import schema
+    from county import schema
 
     meta = MetaData()
     # The records table's columns and types; no primary key, since a record changed twice
@@ -148,7 +148,7 @@ def written_floor(db_url: str, rows: list[tuple]) -> float:
     into tables of the county's own shape and keys, one transaction. Not the budget's floor."""
     from sqlalchemy import Column, MetaData, PrimaryKeyConstraint, Table
 
-    from sync.county import schema
+    from county import schema
 
     meta = MetaData()
 
@@ -207,7 +207,7 @@ def one_run(kind: str, template: Path, code: str, changes: int, workdir: Path) -
     from station_tui.storage import Store
     from sync import credentials
     from sync.client import sync
-    from sync.county.store import CountyStore
+    from county.store import CountyStore
 
     station_db = workdir / "station.db"
     shutil.copyfile(template, station_db)
@@ -262,8 +262,8 @@ def phases(kind: str, template: Path, code: str, repeats: int, workdir: Path) ->
     from station_tui.storage import Store
     from sync import outbox
     from sync.client import encode_batch
-    from sync.county import batches, body
-    from sync.county.store import CountyStore
+    from county import batches, body
+    from county.store import CountyStore
     from sync.protocol import EnrollRequest
 
     with Store(template) as st:
@@ -271,7 +271,7 @@ def phases(kind: str, template: Path, code: str, repeats: int, workdir: Path) ->
             "SELECT seq, change_id, tbl, record_id, op, row_version, row_json FROM outbox ORDER BY seq")]
     n = len(all_rows)
     best: dict[str, float] = {}
-    from sync.county.cli import _tune_collector
+    from county.cli import _tune_collector
 
     threshold = gc.get_threshold()
     _tune_collector()  # as `county-center serve` does; undone below for the runs that follow

@@ -22,8 +22,8 @@ HEADLESS = [
     "station_tui.commands.sync",
     "station_tui.commands.enroll",
     "sync.protocol",
-    "sync.county.app",
-    "sync.county.cli",
+    "county.app",
+    "county.cli",
 ]
 
 

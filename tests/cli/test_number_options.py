@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from station_tui.cli import main as station_main
-from sync.county.cli import main as county_main
+from county.cli import main as county_main
 
 
 @pytest.mark.parametrize(

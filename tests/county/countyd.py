@@ -109,7 +109,7 @@ class County:
         if via_cli:
             done = cli(self.url, "station", "add", "--code", code, "--name", name, "--township", township, "--json")
             return json.loads(done.stdout)["enrollment_code"]
-        from sync.county.store import CountyStore
+        from county.store import CountyStore
 
         with CountyStore(self.url) as store:
             return store.add_station(code, name, township)

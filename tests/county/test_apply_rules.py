@@ -11,10 +11,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
-from sync.county import batches
-from sync.county.errors import AckBehind
-from sync.county.schema import change_log, records
-from sync.county.store import CountyStore
+from county import batches
+from county.errors import AckBehind
+from county.schema import change_log, records
+from county.store import CountyStore
 
 from .countyd import batch, change, id_of, row_of
 
@@ -91,7 +91,7 @@ def test_newest_version_wins_and_each_change_is_stored_once(
 
 def test_report_rules_ignore_tombstones_and_other_periods(tmp_path: Path) -> None:
     """A small, fully worked example of the report rules on the county's copy."""
-    from sync.county import reports
+    from county import reports
 
     store = CountyStore(f"sqlite:///{tmp_path / 'county.db'}")
     try:

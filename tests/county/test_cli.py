@@ -143,7 +143,7 @@ def test_tables_show_sync_times_in_the_computers_own_time() -> None:
     import os
     import time
 
-    from sync.county.reports import local_time
+    from county.reports import local_time
 
     old = os.environ.get("TZ")
     os.environ["TZ"] = "Asia/Shanghai"

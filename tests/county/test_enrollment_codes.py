@@ -12,7 +12,7 @@ import httpx
 from sqlalchemy import create_engine, select
 
 from sync import protocol
-from sync.county import schema
+from county import schema
 
 from .countyd import County, cli, new_code
 from .test_http_bounds import start  # noqa: F401 - the fixture

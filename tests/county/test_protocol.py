@@ -44,7 +44,7 @@ def test_the_protocol_and_the_county_package_import_light() -> None:
     import sys
 
     code = (
-        "import sys, sync, sync.protocol, sync.county\n"
+        "import sys, sync, sync.protocol, county\n"
         "heavy = ('fastapi', 'sqlalchemy', 'uvicorn', 'starlette', 'psycopg', 'textual')\n"
         "print(','.join(sorted(m for m in sys.modules if m.split('.')[0] in heavy)))\n"
     )

@@ -7,9 +7,9 @@ import json
 
 import pytest
 
-from sync.county import rows
-from sync.county.body import parse_json
-from sync.county.errors import ApiError
+from county import rows
+from county.body import parse_json
+from county.errors import ApiError
 
 
 def _lecture(**fields: object) -> dict[str, object]:

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import create_engine, inspect, select, text
 
-from sync.county import schema
-from sync.county.store import CountyStore
+from county import schema
+from county.store import CountyStore
 
 
 def _version_1_store(url: str) -> None:

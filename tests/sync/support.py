@@ -62,7 +62,7 @@ class County:
     def start(self) -> None:
         log = open(self.workdir / "serve.log", "ab")
         self.proc = subprocess.Popen(
-            [PY, "-m", "sync.county", "serve", "--host", "127.0.0.1", "--port", str(self.port),
+            [PY, "-m", "county", "serve", "--host", "127.0.0.1", "--port", str(self.port),
              "--log-level", "warning", *self.serve_args],
             env=self.env, stdout=log, stderr=subprocess.STDOUT,
         )
@@ -95,7 +95,7 @@ class County:
         self.proc = None
 
     def cli(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-        out = subprocess.run([PY, "-m", "sync.county", *args], env=self.env, capture_output=True,
+        out = subprocess.run([PY, "-m", "county", *args], env=self.env, capture_output=True,
                              text=True, timeout=120)
         if check and out.returncode != 0:
             raise AssertionError(f"county-center {' '.join(args)} failed: {out.stderr}")
@@ -103,7 +103,7 @@ class County:
 
     def add_station(self, code: str, name: str = "甄家庄社区新时代文明实践站", township: str = "府西街道") -> str:
         """What ``county-center station add`` does, in-process (the CLI has its own tests)."""
-        from sync.county.store import CountyStore
+        from county.store import CountyStore
 
         with CountyStore(self.db_url) as store:
             return store.add_station(code, name, township)

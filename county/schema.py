@@ -68,7 +68,7 @@ _V3_CODE_COLUMNS = (
 for _column in _V3_CODE_COLUMNS:
     enrollment_codes.append_column(_column._copy())
 
-#: Shared rate-limit buckets (sync/county/rate_limits.py): one per token hash or address.
+#: Shared rate-limit buckets (county/rate_limits.py): one per token hash or address.
 rate_buckets = Table(
     "rate_buckets",
     metadata,
@@ -186,7 +186,7 @@ def _v3(conn: Connection) -> None:
     """Enrollment codes get a public id, a salted slow hash and an expiry; codes issued before
     keep working (SHA-256, found without an id) until they expire, a week after this migration.
     Rate limits move into the store so that several processes share them."""
-    from sync.county.auth import LEGACY_CODE_DAYS, expiry_after
+    from county.auth import LEGACY_CODE_DAYS, expiry_after
 
     for column in _V3_CODE_COLUMNS:
         conn.execute(text(f"ALTER TABLE enrollment_codes ADD COLUMN {column.name} {column.type.compile(conn.dialect)}"))

@@ -19,8 +19,8 @@ from typing import Any, get_args
 
 from sqlalchemy import Connection
 
-from sync.county import schema
-from sync.county.rows import Incoming
+from county import schema
+from county.rows import Incoming
 from sync.protocol import ChangeStatus
 
 #: Keep IN (...) lists well under SQLite's bound-parameter limit.

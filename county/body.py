@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic_core import from_json
 
-from sync.county.errors import bad_request, too_large, too_slow
+from county.errors import bad_request, too_large, too_slow
 
 _GZIP_MAGIC = b"\x1f\x8b"
 _STEP = 1 << 20

@@ -12,8 +12,8 @@ from typing import Any
 
 from pydantic import Field, ValidationError
 
-from sync.county import rows
-from sync.county.errors import ApiError, bad_request
+from county import rows
+from county.errors import ApiError, bad_request
 from sync.protocol import (
     MAX_CHANGES_PER_BATCH,
     MAX_COUNTER,

@@ -26,7 +26,7 @@ class CliError(Exception):
 def _open(args: argparse.Namespace) -> Any:
     from sqlalchemy.exc import SQLAlchemyError
 
-    from sync.county.store import CountyStore, resolve_url
+    from county.store import CountyStore, resolve_url
 
     url = resolve_url(getattr(args, "db", None))
     try:
@@ -61,7 +61,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     import uvicorn
 
-    from sync.county.app import Limits, create_app
+    from county.app import Limits, create_app
 
     if bool(args.tls_cert) != bool(args.tls_key):
         raise CliError("--tls-cert 与 --tls-key 需同时给出 / give both --tls-cert and --tls-key", EXIT_USAGE)
@@ -181,7 +181,7 @@ def cmd_station_list(args: argparse.Namespace) -> int:
     if not rows:
         print("还没有站点。用 county-center station add 添加。")
         return EXIT_OK
-    from sync.county.reports import _pad, _width, local_time
+    from county.reports import _pad, _width, local_time
 
     table = [["代码", "名称", "乡镇（街道）", "已注册", "上次同步", "已确认序号", "程序版本", "隔离"]]
     for r in rows:
@@ -220,7 +220,7 @@ def cmd_quarantine(args: argparse.Namespace) -> int:
 
 # -- report -----------------------------------------------------------------------------------
 def cmd_report(args: argparse.Namespace) -> int:
-    from sync.county import reports
+    from county import reports
 
     with _open(args) as store:
         try:
@@ -365,7 +365,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _expires_in(p: argparse.ArgumentParser) -> None:
-    from sync.county.auth import DEFAULT_CODE_DAYS
+    from county.auth import DEFAULT_CODE_DAYS
 
     p.add_argument("--expires-in", metavar="DAYS", type=decimal_number("注册码有效天数", "--expires-in", 0.00001),
                    default=DEFAULT_CODE_DAYS,
@@ -373,7 +373,7 @@ def _expires_in(p: argparse.ArgumentParser) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from sync.county.errors import ApiError
+    from county.errors import ApiError
 
     args = build_parser().parse_args(argv)
     if not hasattr(args, "db"):

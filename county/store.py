@@ -16,11 +16,11 @@ from sqlalchemy import Connection, Engine, and_, create_engine, event, func, sel
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError
 
-from sync.county import auth, schema
-from sync.county.apply import apply_changes
-from sync.county.errors import AckBehind, ApiError
-from sync.county.rows import Incoming
-from sync.county.schema import (
+from county import auth, schema
+from county.apply import apply_changes
+from county.errors import AckBehind, ApiError
+from county.rows import Incoming
+from county.schema import (
     admin_tokens,
     enrollment_codes,
     epochs,
@@ -369,9 +369,9 @@ class CountyStore:
         return row
 
     def lease_permits(self, key: str, rate: float, burst: float, wanted: int, now: float) -> tuple[int, float]:
-        """Take up to ``wanted`` permits from the shared bucket of ``key`` (sync/county/rate_limits.py);
+        """Take up to ``wanted`` permits from the shared bucket of ``key`` (county/rate_limits.py);
         returns (permits taken, seconds until one more is there when none was)."""
-        from sync.county.rate_limits import refill
+        from county.rate_limits import refill
 
         query = select(rate_buckets.c.tokens, rate_buckets.c.stamp).where(rate_buckets.c.key == key).with_for_update()
         with self.engine.begin() as conn:
@@ -535,6 +535,6 @@ def _insert(conn: Any) -> Any:
 
 
 def _unauthorized(revoked: bool = False) -> ApiError:
-    from sync.county.errors import unauthorized
+    from county.errors import unauthorized
 
     return unauthorized(revoked)

@@ -24,10 +24,10 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import ClientDisconnect
 
 from sync import protocol
-from sync.county import auth, batches, body, reports, rows
-from sync.county.errors import ApiError, bad_request
-from sync.county.rate_limits import RateLimiter
-from sync.county.store import CountyStore
+from county import auth, batches, body, reports, rows
+from county.errors import ApiError, bad_request
+from county.rate_limits import RateLimiter
+from county.store import CountyStore
 
 log = logging.getLogger("county")
 

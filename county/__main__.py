@@ -1,0 +1,5 @@
+import sys
+
+from county.cli import main
+
+sys.exit(main())

@@ -1,5 +1,0 @@
-import sys
-
-from sync.county.cli import main
-
-sys.exit(main())
