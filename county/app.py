@@ -130,8 +130,10 @@ def create_app(store: CountyStore, limits: Limits | None = None) -> FastAPI:
             ApiError(
                 500,
                 "server_error",
-                "县中心内部出错，本次上传未保存任何内容，请稍后再试。",
-                f"internal error ({type(exc).__name__}); nothing was stored, retry later",
+                "县中心内部出错，本次上传未保存任何内容，请稍后再试。" if request.url.path == protocol.BATCHES_PATH
+                else "县中心内部出错，本次请求未能完成，请稍后再试。",
+                f"internal error ({type(exc).__name__}); "
+                + ("nothing was stored, retry later" if request.url.path == protocol.BATCHES_PATH else "retry later"),
             )
         )
 

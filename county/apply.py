@@ -20,8 +20,8 @@ from typing import Any, get_args
 from sqlalchemy import Connection
 
 from county import schema
-from county.rows import Incoming
-from sync.protocol import ChangeStatus
+from county.rows import Incoming, quote
+from sync.protocol import MAX_ROW_CHARS, ChangeStatus
 
 #: Keep IN (...) lists well under SQLite's bound-parameter limit.
 _CHUNK = 900
@@ -189,11 +189,33 @@ def _write(conn: Connection, table: str, columns: tuple[str, ...], rows: list[tu
         cursor.close()
 
 
+#: Room beside the row for the rest of a change (seq, table, op) when it is kept raw.
+_HELD_CHARS = MAX_ROW_CHARS + 1024
+
+
 def _raw_text(raw: Any) -> str:
-    """The change as received, readable (Chinese kept) when it can be stored as UTF-8."""
-    text = json.dumps(raw, ensure_ascii=False)
+    """The change as received, readable (Chinese kept) when it can be stored as UTF-8, and at
+    most ``_HELD_CHARS`` long: a longer one is kept as ``{"truncated", "chars", "prefix"}``,
+    its first characters and its full length (the station still holds the whole of it, and
+    its change id, kept in the change log, is of the whole)."""
+    try:
+        text = _spell(raw)
+    except (ValueError, RecursionError):  # nesting deeper than json writes: keep the text parts
+        text = _spell({k: v if isinstance(v, (str, int, float, bool)) else quote(v) for k, v in raw.items()})
+    if len(text) <= _HELD_CHARS:
+        return text
+    keep = MAX_ROW_CHARS
+    while True:  # escapes can lengthen the prefix: shorten it until the whole fits
+        held = _spell({"truncated": True, "chars": len(text), "prefix": text[:keep]})
+        if len(held) <= _HELD_CHARS:
+            return held
+        keep //= 2
+
+
+def _spell(value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False)
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:
-        text = json.dumps(raw, ensure_ascii=True)
+        text = json.dumps(value, ensure_ascii=True)
     return text

@@ -50,10 +50,10 @@ def check_versions(protocol_version: Any, schema_version: Any) -> None:
     if protocol_version != PROTOCOL_VERSION or not isinstance(protocol_version, int):
         newer = isinstance(protocol_version, int) and protocol_version > PROTOCOL_VERSION
         raise _upgrade(
-            f"通信协议版本 {protocol_version!r}",
+            f"通信协议版本 {rows.quote(protocol_version)}",
             newer,
             f"通信协议版本 {PROTOCOL_VERSION}",
-            f"protocol version {protocol_version!r} not supported (county speaks {PROTOCOL_VERSION})",
+            f"protocol version {rows.quote(protocol_version)} not supported (county speaks {PROTOCOL_VERSION})",
         )
     if (
         not isinstance(schema_version, int)
@@ -62,10 +62,10 @@ def check_versions(protocol_version: Any, schema_version: Any) -> None:
     ):
         newer = isinstance(schema_version, int) and schema_version > MAX_SCHEMA_VERSION
         raise _upgrade(
-            f"数据结构版本 {schema_version!r}",
+            f"数据结构版本 {rows.quote(schema_version)}",
             newer,
             f"数据结构版本 {MIN_SCHEMA_VERSION}–{MAX_SCHEMA_VERSION}",
-            f"schema version {schema_version!r} is outside the supported window "
+            f"schema version {rows.quote(schema_version)} is outside the supported window "
             f"{MIN_SCHEMA_VERSION}-{MAX_SCHEMA_VERSION}",
         )
 

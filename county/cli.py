@@ -181,6 +181,7 @@ def cmd_station_list(args: argparse.Namespace) -> int:
     if not rows:
         print("还没有站点。用 county-center station add 添加。")
         return EXIT_OK
+    from county.printable import printable
     from county.reports import _pad, _width, local_time
 
     table = [["代码", "名称", "乡镇（街道）", "已注册", "上次同步", "已确认序号", "程序版本", "隔离"]]
@@ -193,7 +194,7 @@ def cmd_station_list(args: argparse.Namespace) -> int:
                 "是" if r["enrolled"] else "否",
                 local_time(r["last_sync"]),
                 str(r["acked_seq"]),
-                r["app_version"] or "-",
+                printable(r["app_version"] or "") or "-",
                 str(r["quarantined"]),
             ]
         )
@@ -211,10 +212,12 @@ def cmd_quarantine(args: argparse.Namespace) -> int:
         return EXIT_OK
     if not rows:
         print("没有被隔离的修改。")
+    from county.printable import printable
+
     for r in rows:
         print(f"{r['received_at']}  站点 {r['code']}  seq {r['seq']}  {r['change_id']}")
-        print(f"  原因：{r['reason']}")
-        print(f"  原文：{r['raw']}")
+        print(f"  原因：{printable(r['reason'])}")
+        print(f"  原文：{printable(r['raw'])}")
     return EXIT_OK
 
 
@@ -228,6 +231,9 @@ def cmd_report(args: argparse.Namespace) -> int:
         except ValueError as exc:
             raise CliError(str(exc), EXIT_USAGE) from exc
     fmt = args.format
+    note = reports.excluded_note(data)
+    if note and fmt != "table":  # the table says it under the figures
+        print(note, file=sys.stderr)
     if fmt == "xlsx":
         out = Path(args.output or f"county-report-{data['period'] or 'all'}.xlsx")
         reports.write_xlsx(data, out)

@@ -3,6 +3,8 @@
 each station's records (station_tui/storage/figures.py is the reference).
 
 Deleted records count nowhere; hours are summed in integer tenths and formatted once.
+A record that breaks the county's row rules (held from before they had their bounds: a
+20-digit audience) counts nowhere either; the report lists it under ``excluded``.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from station_tui.domain.hours import format_tenths
 from station_tui.domain.models import Figures
 from station_tui.domain.vocab import PLATFORMS
 from station_tui.storage.figures import period_bounds
+from county import rows as row_rules
 
 _TABLES = ("lectures", "activities", "attendance", "people")
 
@@ -65,7 +68,12 @@ def build(store: Any, year: int | None, month: int | None = None) -> dict[str, A
     """The report as JSON-ready data (shape in docs and README)."""
     bounds = period_bounds(year, month)
     per_station: dict[int, _StationRows] = defaultdict(_StationRows)
+    excluded: list[tuple[int, str, str, str]] = []
     for station_id, tbl, row_json in store.live_rows(_TABLES):
+        problem = row_rules.stored_problem(tbl, row_json)
+        if problem is not None:
+            excluded.append((station_id, tbl, _record_id(row_json), problem))
+            continue
         row = json.loads(row_json)
         bucket = per_station[station_id]
         if tbl == "people":
@@ -92,12 +100,33 @@ def build(store: Any, year: int | None, month: int | None = None) -> dict[str, A
                 **tally.as_json(),
             }
         )
+    codes = {s["id"]: s["code"] for s in store.all_stations()}
     return {
         "period": None if year is None else (f"{year:04d}-{month:02d}" if month else f"{year:04d}"),
         "total": {**total.as_json(), "stations": len(stations_out)},
         "townships": [{"name": name, **t.as_json()} for name, t in sorted(townships.items())],
         "stations": stations_out,
+        "excluded": [{"code": codes.get(sid), "table": tbl, "id": rid, "reason": why}
+                     for sid, tbl, rid, why in excluded],
     }
+
+
+def _record_id(row_json: str) -> str:
+    """A stored record's id for the list of excluded ones (stored ids passed the id rule)."""
+    try:
+        rid = json.loads(row_json).get("id")
+    except (ValueError, RecursionError, AttributeError):
+        return "?"
+    return rid if isinstance(rid, str) else "?"
+
+
+def excluded_note(report: dict[str, Any]) -> str | None:
+    """One line saying how many records the figures leave out, and where they are listed."""
+    n = len(report.get("excluded") or ())
+    if not n:
+        return None
+    return (f"另有 {n} 条记录不合县中心的规则（如人数、时长超出上限），未计入汇总；"
+            f"详见 --format json 的 excluded。 {n} record(s) break the row rules and are not counted.")
 
 
 # -- output formats ---------------------------------------------------------------------------
@@ -167,6 +196,9 @@ def to_text(report: dict[str, Any]) -> str:
     widths = [max(_width(str(r[i])) for r in rows) for i in short]
     for r in rows:
         lines.append("  ".join(_pad(str(r[i]), w) for i, w in zip(short, widths)).rstrip())
+    note = excluded_note(report)
+    if note:
+        lines += ["", note]
     return "\n".join(lines)
 
 

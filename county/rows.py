@@ -15,20 +15,31 @@ from __future__ import annotations
 
 import json
 import re
+import reprlib
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, time
 from functools import partial
 from typing import Any
 
-from pydantic import ValidationError
+from annotated_types import MaxLen
+from pydantic import BaseModel, ValidationError
 from pydantic_core import SchemaValidator, core_schema, from_json
 
-from station_tui.domain.vocab import PLATFORMS, ROLES
+from station_tui.domain import models
+from station_tui.domain.hours import DAY_MINUTES, minutes_between
+from station_tui.domain.vocab import MAX_HEADCOUNT, MAX_VOLUNTEERS, PLATFORMS, ROLES
 from sync import protocol
-from sync.protocol import MAX_COUNTER, SYNCED_TABLES, Change
+from sync.protocol import MAX_COUNTER, MAX_ROW_CHARS, SYNCED_TABLES, Change
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_TIME = re.compile(r"^\d{2}:\d{2}(:\d{2})?$")
+#: Record ids and the ids a row refers to (a UUIDv7 is 36 characters).
+ID_CHARS = 64
+#: Tenths of an hour in a day: the most one person is credited for one event.
+DAY_TENTHS = DAY_MINUTES // 6
+#: How much of a bad value a reason quotes: enough to find it, never the value itself.
+QUOTE_CHARS = 40
 
 
 @dataclass(slots=True)
@@ -58,40 +69,70 @@ def clean_text(value: str) -> bool:
     return _UNSTORABLE.search(value) is None
 
 
+_SHORT = reprlib.Repr()
+_SHORT.maxstring = _SHORT.maxother = _SHORT.maxlong = QUOTE_CHARS
+_SHORT.maxlevel, _SHORT.maxlist, _SHORT.maxdict = 2, 4, 4
+
+
+def quote(value: Any) -> str:
+    """A station's value as a reason shows it: Python's spelling (control characters escaped),
+    at most ``QUOTE_CHARS`` characters and "…" for the rest, whatever the value's size."""
+    if isinstance(value, str) and len(value) > QUOTE_CHARS:
+        return repr(value[:QUOTE_CHARS]) + "…"
+    try:
+        text = _SHORT.repr(value)
+    except (ValueError, RecursionError):  # an integer longer than Python will spell
+        return f"<{type(value).__name__}>"
+    return text if len(text) <= QUOTE_CHARS + 2 else text[:QUOTE_CHARS] + "…"
+
+
 def _is_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
 # -- the rules, in Python: each returns the reason (in Chinese) a field is unusable, or None ----
-def _count(row: dict[str, Any], field: str, *, optional: bool = False) -> str | None:
+def _count(row: dict[str, Any], field: str, *, limit: int, optional: bool = False) -> str | None:
     value = row.get(field)
     if value is None and optional:
         return None
     if not _is_int(value) or value < 0:
-        return f"字段 {field} 应为非负整数，收到 {value!r}"
+        return f"字段 {field} 应为非负整数，收到 {quote(value)}"
+    if value > limit:
+        return f"字段 {field} 为 {quote(value)}，超过了站点规则的上限 {limit}"
     return None
 
 
-def _text(row: dict[str, Any], field: str, *, optional: bool = False) -> str | None:
+def _text(row: dict[str, Any], field: str, *, longest: int, optional: bool = False) -> str | None:
     value = row.get(field)
     if value is None and optional:
         return None
     if not isinstance(value, str) or not value.strip():
-        return f"字段 {field} 应为非空文本，收到 {value!r}"
+        return f"字段 {field} 应为非空文本，收到 {quote(value)}"
+    return _length(row, field, longest=longest)
+
+
+def _length(row: dict[str, Any], field: str, *, longest: int) -> str | None:
+    value = row.get(field)
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        return f"字段 {field} 应为文本，收到 {quote(value)}"
+    if len(value) > longest:
+        return f"字段 {field} 有 {len(value)} 个字符，超过了站点规则的上限 {longest}（{quote(value)}）"
     return None
 
 
 def _flag(row: dict[str, Any], field: str) -> str | None:
     value = row.get(field, 0)
     if value not in (0, 1) or isinstance(value, float):
-        return f"字段 {field} 应为 0 或 1，收到 {value!r}"
+        return f"字段 {field} 应为 0 或 1，收到 {quote(value)}"
     return None
 
 
 def _date(row: dict[str, Any], field: str) -> str | None:
     value = row.get(field)
     if not isinstance(value, str) or not _DATE.match(value):
-        return f"字段 {field} 应为 YYYY-MM-DD 格式的日期，收到 {value!r}"
+        return f"字段 {field} 应为 YYYY-MM-DD 格式的日期，收到 {quote(value)}"
     try:
         date.fromisoformat(value)
     except ValueError:
@@ -101,12 +142,12 @@ def _date(row: dict[str, Any], field: str) -> str | None:
 
 def _platform(row: dict[str, Any], field: str) -> str | None:
     value = row.get(field)
-    return None if value in PLATFORMS else f"平台 {value!r} 不是五大平台之一"
+    return None if value in PLATFORMS else f"平台 {quote(value)} 不是五大平台之一"
 
 
 def _role(row: dict[str, Any], field: str) -> str | None:
     value = row.get(field)
-    return None if value is None or value in ROLES else f"角色 {value!r} 不在 {'、'.join(ROLES)} 之中"
+    return None if value is None or value in ROLES else f"角色 {quote(value)} 不在 {'、'.join(ROLES)} 之中"
 
 
 def _attendance_pairs(row: dict[str, Any]) -> list[str]:
@@ -116,6 +157,34 @@ def _attendance_pairs(row: dict[str, Any]) -> list[str]:
     if (row.get("person_id") is None) == (row.get("headcount") is None):
         problems.append("签到应是具名人员或人数之一（person_id 与 headcount 恰好一个）")
     return problems
+
+
+def _clock(value: Any) -> time | None:
+    """A row's ``HH:MM`` time, or None when it is absent or unreadable (the county does not
+    judge times it does not otherwise read; it only uses them to bound hours)."""
+    if not isinstance(value, str) or not _TIME.match(value):
+        return None
+    try:
+        return time.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def _activity_hours(row: dict[str, Any]) -> list[str]:
+    """The station's own bound on an activity's volunteer hours (models.Activity): none
+    without volunteers, at most a day each, at most the activity's length each when its times
+    are known. Rows without ``volunteer_count`` (older stations) keep the field's own bound."""
+    count, tenths = row.get("volunteer_count"), row.get("volunteer_tenths")
+    if not _is_int(count) or not 0 <= count <= MAX_VOLUNTEERS or not _is_int(tenths):
+        return []
+    if tenths and count == 0:
+        return [f"填写了志愿服务时长（{tenths} 个 0.1 小时），但志愿者人数为 0"]
+    minutes = minutes_between(_clock(row.get("start_time")), _clock(row.get("end_time")))
+    if minutes is None or minutes <= 0:
+        minutes = DAY_MINUTES
+    if tenths * 6 > count * minutes:
+        return [f"志愿服务时长 {tenths} 个 0.1 小时超过了 {count} 人在活动时长（{minutes} 分钟）内能服务的时间"]
+    return []
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,39 +206,106 @@ class _Rule:
                                             required=False)
 
 
-# Python's str.strip() also strips U+001C–U+001F, which the Rust regex's \s does not count as space.
-_TEXT_SCHEMA = core_schema.str_schema(strict=True, pattern=r"[^\s\x1c-\x1f]")
-_COUNT_SCHEMA = core_schema.int_schema(strict=True, ge=0)
-TEXT = _Rule(_text, _TEXT_SCHEMA)
-OPTIONAL_TEXT = _Rule(partial(_text, optional=True), core_schema.nullable_schema(_TEXT_SCHEMA), required=False)
-COUNT = _Rule(_count, _COUNT_SCHEMA)
-OPTIONAL_COUNT = _Rule(partial(_count, optional=True), core_schema.nullable_schema(_COUNT_SCHEMA), required=False)
+def _text_schema(longest: int) -> core_schema.CoreSchema:
+    # Python's str.strip() also strips U+001C–U+001F, which the Rust regex's \s does not count as space.
+    return core_schema.str_schema(strict=True, pattern=r"[^\s\x1c-\x1f]", max_length=longest)
+
+
+def _count_schema(limit: int) -> core_schema.CoreSchema:
+    return core_schema.int_schema(strict=True, ge=0, le=limit)
+
+
+def text(longest: int = ID_CHARS) -> _Rule:
+    """Non-blank text of at most ``longest`` characters."""
+    return _Rule(partial(_text, longest=longest), _text_schema(longest))
+
+
+def optional_text(longest: int = ID_CHARS) -> _Rule:
+    return _Rule(partial(_text, longest=longest, optional=True), core_schema.nullable_schema(_text_schema(longest)),
+                 required=False)
+
+
+def length(longest: int) -> _Rule:
+    """Any text (or nothing) of at most ``longest`` characters: a field the county only keeps."""
+    return _Rule(partial(_length, longest=longest),
+                 core_schema.nullable_schema(core_schema.str_schema(strict=True, max_length=longest)), required=False)
+
+
+def count(limit: int) -> _Rule:
+    return _Rule(partial(_count, limit=limit), _count_schema(limit))
+
+
+def optional_count(limit: int) -> _Rule:
+    return _Rule(partial(_count, limit=limit, optional=True), core_schema.nullable_schema(_count_schema(limit)),
+                 required=False)
+
+
+#: A field the county reads for another rule and does not judge by itself.
+KEPT = _Rule(lambda row, field: None, core_schema.any_schema(), required=False)
 FLAG = _Rule(_flag, core_schema.int_schema(strict=True, ge=0, le=1), required=False, default=0)
 DATE = _Rule(_date, core_schema.chain_schema([
     core_schema.str_schema(strict=True, pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"), core_schema.date_schema()]))
 PLATFORM = _Rule(_platform, core_schema.literal_schema(list(PLATFORMS)))
 ROLE = _Rule(_role, core_schema.nullable_schema(core_schema.literal_schema(list(ROLES))), required=False)
 
-#: The fields the county's reports read from each table, in the order reasons name them.
-FIELDS: dict[str, dict[str, _Rule]] = {
-    "station": {"code": TEXT, "name": TEXT, "township": TEXT},
-    "people": {"name": TEXT, "is_volunteer": FLAG},
-    "teams": {"name": TEXT},
-    "team_members": {"team_id": TEXT, "person_id": TEXT},
-    "venues": {"name": TEXT},
-    "lectures": {"date": DATE, "audience": COUNT},
-    "activities": {"date": DATE, "platform": PLATFORM, "served": COUNT, "volunteer_tenths": COUNT},
-    "attendance": {"lecture_id": OPTIONAL_TEXT, "activity_id": OPTIONAL_TEXT, "person_id": OPTIONAL_TEXT,
-                   "headcount": OPTIONAL_COUNT, "credited_tenths": COUNT, "role": ROLE},
+#: The station's own model of each table: its text lengths are the county's too.
+MODELS: dict[str, type[BaseModel]] = {
+    "station": models.Station, "people": models.Person, "teams": models.Team, "team_members": models.TeamMember,
+    "venues": models.Venue, "lectures": models.Lecture, "activities": models.Activity,
+    "attendance": models.Attendance,
 }
-assert set(FIELDS) == set(SYNCED_TABLES)
+
+
+def longest(table: str, field: str) -> int:
+    """The station's ``max_length`` of a text field (models.py), or the id bound without one."""
+    for rule in MODELS[table].model_fields[field].metadata if field in MODELS[table].model_fields else ():
+        if isinstance(rule, MaxLen):
+            return rule.max_length
+    return ID_CHARS
+
+
+def _lengths(table: str) -> dict[str, _Rule]:
+    """A length rule for every text field of the station's model that has a ``max_length``."""
+    found = {}
+    for name, info in MODELS[table].model_fields.items():
+        bound = next((m.max_length for m in info.metadata if isinstance(m, MaxLen)), None)
+        if bound is not None:
+            found[name] = length(bound)
+    return found
+
+
+def _read(table: str, rules: dict[str, _Rule]) -> dict[str, _Rule]:
+    """The fields the reports read, then the lengths of the fields the county only keeps."""
+    return {**rules, **{k: v for k, v in _lengths(table).items() if k not in rules}}
+
+
+#: The fields the county judges in each table, in the order reasons name them: those its
+#: reports read, with the station's own bounds, then the length of every other bounded text.
+FIELDS: dict[str, dict[str, _Rule]] = {
+    "station": _read("station", {"code": text(), "name": text(longest("station", "name")),
+                                 "township": text(longest("station", "township"))}),
+    "people": _read("people", {"name": text(longest("people", "name")), "is_volunteer": FLAG}),
+    "teams": _read("teams", {"name": text(longest("teams", "name"))}),
+    "team_members": _read("team_members", {"team_id": text(), "person_id": text()}),
+    "venues": _read("venues", {"name": text(longest("venues", "name")), "capacity": optional_count(MAX_HEADCOUNT)}),
+    "lectures": _read("lectures", {"date": DATE, "audience": count(MAX_HEADCOUNT)}),
+    "activities": _read("activities", {
+        "date": DATE, "platform": PLATFORM, "served": count(MAX_HEADCOUNT),
+        "volunteer_tenths": count(MAX_VOLUNTEERS * DAY_TENTHS), "volunteer_count": optional_count(MAX_VOLUNTEERS),
+        "start_time": KEPT, "end_time": KEPT}),
+    "attendance": _read("attendance", {
+        "lecture_id": optional_text(), "activity_id": optional_text(), "person_id": optional_text(),
+        "headcount": optional_count(MAX_HEADCOUNT), "credited_tenths": count(DAY_TENTHS), "role": ROLE}),
+}
+assert set(FIELDS) == set(SYNCED_TABLES) == set(MODELS)
 #: Rules across fields, run after the fields' own (on both paths).
-_ACROSS: dict[str, Callable[[dict[str, Any]], list[str]]] = {"attendance": _attendance_pairs}
+_ACROSS: dict[str, Callable[[dict[str, Any]], list[str]]] = {
+    "attendance": _attendance_pairs, "activities": _activity_hours}
 
 # The envelope every row has; the Python side of these is in ``judge`` (its reasons are its own).
 _ENVELOPE = {
     "id": core_schema.typed_dict_field(
-        core_schema.str_schema(strict=True, min_length=1, max_length=64, pattern=r"^[^\x00-\x1f]*$")),
+        core_schema.str_schema(strict=True, min_length=1, max_length=ID_CHARS, pattern=r"^[^\x00-\x1f]*$")),
     "row_version": core_schema.typed_dict_field(core_schema.int_schema(strict=True, ge=1, le=MAX_COUNTER)),
     "deleted": FLAG.field(),
 }
@@ -204,10 +340,13 @@ def _loads(text: str) -> Any:
 
 
 def _unusable(raw: dict[str, Any], table: Any, op: Any, text: Any) -> str | None:
-    """Why a change's own fields (not its row's) make it unusable, or None."""
-    if isinstance(table, str) and 1 <= len(table) <= 64 and op in _OPS and isinstance(text, str):
+    """Why a change's own fields (not its row's) make it unusable, or None. Any of them may be
+    any JSON value: none is hashed before it is known to be text."""
+    if isinstance(table, str) and 1 <= len(table) <= 64 and isinstance(op, str) and op in _OPS and isinstance(text, str):
         if table not in FIELDS:
-            return f"未知的表 {table!r}（县中心只接收 {'、'.join(SYNCED_TABLES)}）"
+            return f"未知的表 {quote(table)}（县中心只接收 {'、'.join(SYNCED_TABLES)}）"
+        if len(text) > MAX_ROW_CHARS:
+            return f"行内容过长（{len(text)} 个字符，县中心每行最多接收 {MAX_ROW_CHARS} 个字符）"
         return None
     try:  # only for the wording of the reason
         Change.model_validate(raw)
@@ -227,7 +366,8 @@ def quick(seq: int, raw: dict[str, Any]) -> Incoming | None:
     """An ordinary change, read and checked by its table's compiled rules in one call; None
     when anything about it needs ``judge`` (which may still find it fine)."""
     table, op, text = raw.get("table"), raw.get("op"), raw.get("row")
-    compiled = _COMPILED.get(table) if type(table) is str and type(text) is str and op in _OPS else None
+    ordinary = type(table) is str and type(op) is str and type(text) is str and len(text) <= MAX_ROW_CHARS
+    compiled = _COMPILED.get(table) if ordinary and op in _OPS else None
     if compiled is None:
         return None
     try:
@@ -262,11 +402,11 @@ def judge(seq: int, raw: dict[str, Any]) -> Incoming:
         item.problem = "行的内容不是 JSON 对象（本站数据库里的这条修改已损坏）"
         return item
     rid, version = row.get("id"), row.get("row_version")
-    if not isinstance(rid, str) or not 1 <= len(rid) <= 64 or not clean_text(rid):
-        item.problem = f"行内记录编号 id 应为 1–64 个字符、不含控制字符的文本，收到 {rid!r}"
+    if not isinstance(rid, str) or not 1 <= len(rid) <= ID_CHARS or not clean_text(rid):
+        item.problem = f"行内记录编号 id 应为 1–{ID_CHARS} 个字符、不含控制字符的文本，收到 {quote(rid)}"
         return item
     if not _is_int(version) or not 1 <= version <= MAX_COUNTER:
-        item.problem = f"行内版本 row_version 应为正整数，收到 {version!r}"
+        item.problem = f"行内版本 row_version 应为正整数，收到 {quote(version)}"
         return item
     problems = [_flag(row, "deleted"), *(rule.judge(row, name) for name, rule in FIELDS[table].items())]
     across = _ACROSS.get(table)
@@ -281,3 +421,9 @@ def judge(seq: int, raw: dict[str, Any]) -> Incoming:
     item.table, item.op, item.record_id, item.row_version = table, op, rid, version
     item.deleted, item.row_json = deleted, text
     return item
+
+
+def stored_problem(table: str, row_json: str) -> str | None:
+    """Why a record the county already holds breaks today's rules (a store written before
+    the rules had their bounds), or None. Reports leave such records out."""
+    return inspect(0, {"seq": 0, "table": table, "op": "update", "row": row_json}).problem

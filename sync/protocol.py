@@ -49,6 +49,10 @@ MAX_DECOMPRESSED_BYTES = 64 * 1024 * 1024
 MAX_CHANGES_PER_BATCH = 5000
 #: Largest seq or row_version either end stores (a signed 64-bit integer, with room to spare).
 MAX_COUNTER = 2**62
+#: Longest row (its JSON text, in characters) the county applies. A station's longest record
+#: (a 4,000-character summary beside every other field at its own limit) is a fraction of it;
+#: a longer row is quarantined with its length, and kept only up to this many characters.
+MAX_ROW_CHARS = 64 * 1024
 
 #: The tables a station uploads: exactly the station's change-captured tables.
 SYNCED_TABLES: tuple[str, ...] = _CAPTURED_TABLES
@@ -75,9 +79,11 @@ ErrorCode = Literal[
 
 
 class Wire(BaseModel):
-    """Unknown fields are ignored so that either end can add optional fields compatibly."""
+    """Unknown fields are ignored so that either end can add optional fields compatibly.
+    Strict: a value of the wrong JSON type (``"5"`` or ``true`` for a number) is refused, never
+    coerced, so both ends read a message the same way."""
 
-    model_config = ConfigDict(extra="ignore")
+    model_config = ConfigDict(extra="ignore", strict=True)
 
 
 def utc_now() -> str:
@@ -285,6 +291,7 @@ __all__ = [
     "MAX_CHANGES_PER_BATCH",
     "MAX_COUNTER",
     "MAX_COMPRESSED_BYTES",
+    "MAX_ROW_CHARS",
     "MAX_DECOMPRESSED_BYTES",
     "MAX_SCHEMA_VERSION",
     "MIN_SCHEMA_VERSION",

@@ -10,6 +10,11 @@ from datetime import time
 from decimal import Decimal, InvalidOperation
 
 
+#: Hours are served within one day: without start and end times this is the only bound on a
+#: person's credited hours, and it keeps a mistyped figure from overflowing 64-bit integers.
+DAY_MINUTES = 24 * 60
+
+
 class HoursError(ValueError):
     """A text that is not an amount of hours with at most one decimal."""
 

@@ -14,6 +14,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from station_tui.domain.errors import fail
+from station_tui.domain.hours import DAY_MINUTES as _DAY_MINUTES
 from station_tui.domain.hours import format_tenths, minutes_between
 from station_tui.domain.vocab import (
     DEFAULT_TEAM_CATEGORIES,
@@ -206,11 +207,6 @@ class Venue(Record):
     @classmethod
     def _capacity(cls, value: int | None) -> int | None:
         return None if value is None else _count(value, "容纳人数")
-
-
-#: Hours are served within one day: without start and end times this is the only bound,
-#: and it keeps a mistyped figure from overflowing SQLite's 64-bit integers.
-_DAY_MINUTES = 24 * 60
 
 
 def _count(value: int, label: str, limit: int = MAX_HEADCOUNT) -> int:

@@ -173,8 +173,10 @@ def test_an_absurd_row_version_is_quarantined_not_a_crash(county: County) -> Non
     token = county.enroll(new_code())
     r = county.post(token, batch([change(1, version=10**30), change(2, audience=10**30)]))
     assert r.status_code == 200
-    assert r.json()["counts"] == {"applied": 1, "duplicate": 0, "stale": 0, "quarantined": 1}
-    assert [(x["seq"], x["status"]) for x in r.json()["results"]] == [(1, "quarantined")]
+    # An audience of 10**30 is beyond the station's own bound (受众人数 ≤ 20,000): never counted.
+    assert r.json()["counts"] == {"applied": 0, "duplicate": 0, "stale": 0, "quarantined": 2}
+    assert [(x["seq"], x["status"]) for x in r.json()["results"]] == [(1, "quarantined"), (2, "quarantined")]
+    assert "上限 20000" in r.json()["results"][1]["reason"]
 
 
 def test_a_broken_store_answers_json_and_the_server_keeps_serving(own_county: County) -> None:
