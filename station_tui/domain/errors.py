@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from pydantic import ValidationError
 from pydantic_core import PydanticCustomError
@@ -139,6 +139,10 @@ def explain(error: ValidationError) -> list[FieldProblem]:
                 # pydantic words the choices "'男' or '女'"; say them the Chinese way.
                 choices = str(allowed).replace("'", "").replace(" or ", "、").replace(", ", "、")
                 message = f"只能是 {choices}"
+            elif kind == "string_too_long":
+                message = _too_long(item)
+            elif kind == "greater_than_equal" and (item.get("ctx") or {}).get("ge") not in (0, None):
+                message = f"不能小于 {item['ctx']['ge']}"
         else:
             message = str(item.get("msg", "")).removeprefix("Value error, ")
             if not _CJK.search(message):
@@ -146,6 +150,16 @@ def explain(error: ValidationError) -> list[FieldProblem]:
                 message = _FALLBACK_MESSAGE
         problems.append(FieldProblem(field, label, message, kind))
     return problems
+
+
+def _too_long(item: Any) -> str:
+    """Say the limit and how far over it the text is: "太长了" alone leaves the user guessing."""
+    limit = (item.get("ctx") or {}).get("max_length")
+    typed = item.get("input")
+    if limit is None:
+        return _BUILTIN_MESSAGES["string_too_long"]
+    now = f"（现在 {len(typed)} 个）" if isinstance(typed, str) else ""
+    return f"太长了：最多 {limit} 个字{now}"
 
 
 def explain_text(error: ValidationError) -> str:

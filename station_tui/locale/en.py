@@ -134,7 +134,6 @@ MESSAGES: dict[str, str] = {
     "form.save": "Save",
     "form.cancel": "Cancel",
     "form.choose": "Choose",
-    "form.need_integer": "Please enter a whole number",
     "form.still_wrong": "{n} problem(s) left (Ctrl+S jumps to the first)",
     "form.saved": "Saved",
     "form.gone": "This record has been deleted",

@@ -141,7 +141,6 @@ MESSAGES: dict[str, str] = {
     "form.save": "保存",
     "form.cancel": "取消",
     "form.choose": "请选择",
-    "form.need_integer": "请填写整数",
     "form.still_wrong": "还有 {n} 处需要修改（Ctrl+S 定位到第一处）",
     "form.saved": "已保存",
     "form.gone": "这条记录已被删除，无法打开或保存",

@@ -16,7 +16,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
 from station_tui.domain import Attendance, Event, explain
-from station_tui.domain.clock import ClockError, ascii_digits, format_clock, parse_clock
+from station_tui.domain.as_typed import TypedError, ascii_digits, parse_time
+from station_tui.domain.clock import format_clock
 from station_tui.domain.hours import HoursError, format_tenths, parse_hours
 from station_tui.domain.rules import check_credit, credited_tenths, is_serving
 from station_tui.domain.vocab import ROLES
@@ -182,8 +183,8 @@ class LineEditor(Localized, ModalScreen["Attendance | None"]):
             values["role"] = role
             for field in ("sign_in", "sign_out"):
                 try:
-                    values[field] = parse_clock(self._value(field))
-                except ClockError as exc:
+                    values[field] = parse_time(self._value(field))
+                except TypedError as exc:
                     problems[field] = str(exc)
             try:
                 values["credited_tenths"] = parse_hours(ascii_digits(self._value("hours"))) if is_serving(role) else 0
@@ -227,8 +228,8 @@ class LineEditor(Localized, ModalScreen["Attendance | None"]):
             computed.update(t("att_line.hours_volunteers_only"))
             return
         try:
-            sign_in, sign_out = parse_clock(self._value("sign_in")), parse_clock(self._value("sign_out"))
-        except ClockError:
+            sign_in, sign_out = parse_time(self._value("sign_in")), parse_time(self._value("sign_out"))
+        except TypedError:
             computed.update("")
             return
         tenths = credited_tenths(self.event, sign_in, sign_out, self.min_share)

@@ -24,12 +24,9 @@ from textual.widget import Widget
 from textual.widgets import Button, Input, Label, Select, Static
 
 from station_tui.locale import t
-from station_tui.widgets.entry import normalize_date, normalize_time
 from station_tui.widgets.footer import KeyFooter
 from station_tui.widgets.localized import Localized
 from station_tui.widgets.text_input import TextInput
-
-_FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９．", "0123456789.")
 
 
 @dataclass(frozen=True)
@@ -212,33 +209,29 @@ class RecordForm(Localized, ModalScreen[Any]):
 
     def to_data(self, raw: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
         """Form text -> model input, and the problems found before the model sees it."""
+        from station_tui.domain.as_typed import TypedError, ascii_digits, parse_date, parse_time, parse_whole
         from station_tui.domain.hours import HoursError, parse_hours
 
         data: dict[str, Any] = {}
         problems: dict[str, str] = {}
         for field in self.FIELDS:
             value = raw[field.name]
-            if field.kind in ("choice", "yesno", "lookup"):
-                data[field.name] = None if value is Select.NULL else value
-            elif field.kind == "int":
-                text = str(value).translate(_FULL_WIDTH_DIGITS).strip()
-                if text == "":
-                    data[field.name] = field.blank
-                elif text.isdigit():
-                    data[field.name] = int(text)
+            try:
+                if field.kind in ("choice", "yesno", "lookup"):
+                    data[field.name] = None if value is Select.NULL else value
+                elif field.kind == "int":
+                    number = parse_whole(value)
+                    data[field.name] = field.blank if number is None else number
+                elif field.kind == "hours":
+                    data[field.name] = parse_hours(ascii_digits(str(value)))
+                elif field.kind == "date":
+                    data[field.name] = parse_date(value, self.app.today)  # type: ignore[attr-defined]
+                elif field.kind == "time":
+                    data[field.name] = parse_time(value)
                 else:
-                    problems[field.name] = t("form.need_integer")
-            elif field.kind == "hours":
-                try:
-                    data[field.name] = parse_hours(str(value).translate(_FULL_WIDTH_DIGITS))
-                except HoursError as exc:
-                    problems[field.name] = str(exc)
-            elif field.kind == "date":
-                data[field.name] = normalize_date(value, self.app.today)  # type: ignore[attr-defined]
-            elif field.kind == "time":
-                data[field.name] = normalize_time(value)
-            else:
-                data[field.name] = value
+                    data[field.name] = value
+            except (TypedError, HoursError) as exc:
+                problems[field.name] = str(exc)
         return data, problems
 
     def context(self) -> dict[str, Any]:

@@ -322,7 +322,7 @@ def test_very_old_date() -> None:
         (Lecture, lecture(start_time="九点"), "开始时间：时间格式应为 08:30"),
         (Lecture, {"date": "2026-11-20"}, "主题：必须填写"),
         (Lecture, lecture(topic=""), "主题：不能为空"),
-        (Lecture, lecture(topic="长" * 201), "主题：太长了，请精简"),
+        (Lecture, lecture(topic="长" * 3000), "主题：太长了：最多 200 个字（现在 3000 个）"),
         (Lecture, lecture(topic=5), "主题：请填写文字"),
         (Person, person(gender="未知"), "性别：只能是 男、女"),
         (Person, person(is_volunteer="也许"), "是否志愿者：请填写“是”或“否”"),

@@ -70,8 +70,8 @@ def test_every_problem_of_a_row_is_named_by_its_column(station: object, store: S
     assert code == 1
     lines = [line.strip() for line in err.splitlines() if line.strip().startswith("第")]
     assert lines == [
-        "第 2 行，日期：日期“2024-02-30”不存在，请核对月份和日子",
-        "第 2 行，开始时间：时间“25:00”不存在，小时应为 0–23，分钟应为 0–59",
+        "第 2 行，日期：日期“2024-02-30”不存在：2月没有30日",
+        "第 2 行，开始时间：时间“25:00”不存在：小时应在 0–23",
         "第 2 行，名称：必须填写",
         "第 2 行，服务人次：“很多”不是数字，请填写整数",
         "第 2 行，志愿服务时长：时长“1.25”最多保留一位小数",
@@ -97,7 +97,7 @@ def test_people_problems(station: object, store: Store, db_path: Path, tmp_path:
     assert "第 2 行，手机号：手机号“12345678901”不是有效的手机号" in err
     assert "第 2 行，是否志愿者：“可能”应填“是”或“否”" in err
     assert "第 3 行，志愿者编号：填写了志愿者编号，但“是否志愿者”为否" in err
-    assert "第 4 行，所属队伍：太长了，请精简" in err
+    assert "第 4 行，所属队伍：太长了：最多 40 个字（现在 70 个）" in err
     assert store.people.count() == 0 and store.teams.count() == 0
 
 
