@@ -1,5 +1,5 @@
 import sys
 
-from sync.county.cli import main
+from sync.county.launcher import main
 
 sys.exit(main())
