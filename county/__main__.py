@@ -1,5 +1,5 @@
 import sys
 
-from county.cli import main
+from county.launcher import main
 
 sys.exit(main())

@@ -8,6 +8,30 @@ import pytest
 
 from station_tui.domain import Station
 from station_tui.storage import Actor, Store
+from tests import postgres_for_tests
+
+_private_postgres: postgres_for_tests.PrivateServer | None = None
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """A PostgreSQL for the county tests, once per run: the process that starts pytest sees to
+    it, and the xdist workers inherit its environment (COUNTY_TEST_PG, PGHOST, PGPORT)."""
+    global _private_postgres
+    if not hasattr(config, "workerinput"):
+        _private_postgres = postgres_for_tests.provide()
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    global _private_postgres
+    if _private_postgres is not None:
+        _private_postgres.stop()
+        _private_postgres = None
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    if _private_postgres is not None:
+        return f"PostgreSQL: a private server for this run at {_private_postgres.url}"
+    return f"PostgreSQL: {postgres_for_tests.problem() or postgres_for_tests.configured_url()}"
 
 
 @pytest.fixture(autouse=True)

@@ -1,13 +1,10 @@
-"""The county center under test runs over a SQLite file or the machine's PostgreSQL (a fresh
-schema per test, dropped afterwards, so runs never collide). PostgreSQL is required: if it is
-down the fixture starts the local cluster, and fails loudly if it cannot."""
+"""The county center under test runs over a SQLite file or PostgreSQL (a fresh schema per test,
+dropped afterwards, so runs and xdist workers never collide). PostgreSQL is the machine's when it
+answers, else a private server of the run's own (tests/postgres_for_tests.py); with neither, the
+PostgreSQL tests fail with a plain message saying what to install."""
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
-import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -16,43 +13,23 @@ from typing import Any
 
 import pytest
 
-from .countyd import County
+from tests import postgres_for_tests
 
-PG_ADMIN_URL = os.environ.get("COUNTY_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+from .countyd import County
 
 
 def _pg_connect() -> Any:
     import psycopg
 
-    dsn = PG_ADMIN_URL.replace("postgresql+psycopg://", "postgresql://")
-    return psycopg.connect(dsn, autocommit=True, connect_timeout=5)
+    return psycopg.connect(postgres_for_tests.plain_dsn(_pg_url()), autocommit=True, connect_timeout=5)
 
 
-def _ensure_postgres() -> None:
-    """PostgreSQL must be there: start the local cluster if it is down, else fail loudly."""
-    import psycopg
-
-    try:
-        _pg_connect().close()
-        return
-    except psycopg.OperationalError as first:
-        problem = first
-    if shutil.which("pg_ctlcluster") and Path("/etc/postgresql").is_dir():
-        for version in sorted(os.listdir("/etc/postgresql")):
-            subprocess.run(
-                ["pg_ctlcluster", "--skip-systemctl-redirect", version, "main", "start"],
-                capture_output=True,
-                text=True,
-                timeout=60,
-            )
-        for _ in range(30):
-            try:
-                _pg_connect().close()
-                return
-            except psycopg.OperationalError as exc:
-                problem = exc
-                time.sleep(1)
-    pytest.fail(f"PostgreSQL at {PG_ADMIN_URL} is not reachable and could not be started: {problem}")
+def _pg_url() -> str:
+    """The server's URL, or a plain failure when the run has none."""
+    why = postgres_for_tests.problem()
+    if why:
+        pytest.fail(why, pytrace=False)
+    return postgres_for_tests.configured_url()
 
 
 @contextmanager
@@ -60,12 +37,12 @@ def _store_url(backend: str, where: Path) -> Iterator[str]:
     if backend == "sqlite":
         yield f"sqlite:///{where / 'county.db'}"
         return
-    _ensure_postgres()
+    base = _pg_url()
     schema = f"county_{uuid.uuid4().hex[:12]}"
     with _pg_connect() as conn:
         conn.execute(f'CREATE SCHEMA "{schema}"')
     try:
-        yield f"{PG_ADMIN_URL}?options=-csearch_path%3D{schema}"
+        yield f"{base}?options=-csearch_path%3D{schema}"
     finally:
         with _pg_connect() as conn:
             conn.execute(f'DROP SCHEMA "{schema}" CASCADE')

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
@@ -32,7 +33,10 @@ def gzip_bomb(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathF
     parts += [z.compress(block) for _ in range(1024)]
     parts.append(z.compress(b"]}") + z.flush())
     bomb = b"".join(parts)
-    cached.write_bytes(bomb)
+    # Written aside, then renamed: another xdist worker or run may read the cache meanwhile.
+    partial = folder / f"1gib.json.gz.{os.getpid()}"
+    partial.write_bytes(bomb)
+    os.replace(partial, cached)
     return bomb
 
 
