@@ -50,7 +50,7 @@ def run(args: argparse.Namespace) -> int:
             plan = read_plan(args.kind, args.file)
         except FileProblem as exc:
             raise CommandError(str(exc)) from None
-        if plan.problems:
+        if plan.problem_count:
             raise CommandError(_failure(plan))
         err(f"正在写入 {len(plan.rows)} 行… / writing {len(plan.rows)} rows…")
         try:
@@ -84,5 +84,9 @@ def _failure(plan: Plan) -> str:
     rows = plan.bad_rows
     lines = [f"导入失败：{plan.path.name} 有 {rows} 行不对，没有导入任何记录。请改正以下问题后重新导入："]
     lines += [f"  {p}" for p in plan.problems]
+    if plan.unlisted:
+        lines.append(f"  ……还有 {plan.unlisted:,} 个问题没有列出（共 {plan.problem_count:,} 个）。")
     lines.append(f"Import failed: {rows} row(s) have problems; nothing was imported.")
+    if plan.unlisted:
+        lines.append(f"({len(plan.problems)} of {plan.problem_count:,} problems listed.)")
     return "\n".join(lines)

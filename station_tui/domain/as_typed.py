@@ -14,6 +14,8 @@ import calendar
 import re
 from datetime import date, time
 
+from station_tui.domain.quoting import quoted
+
 #: Full-width digits and punctuation from a Chinese input method (and the typographic minus
 #: sign pasted from documents), as plain ASCII. The one such table in the project.
 FULL_WIDTH = str.maketrans("０１２３４５６７８９：．／－　，−", "0123456789:./- ,-")
@@ -43,13 +45,13 @@ def parse_date(text: str | None, today: date | None = None) -> date | None:
         year, (month, day) = today.year, (int(g) for g in match.groups())
     else:
         also = "2024/3/15、2024年3月15日、3月15日" if today is not None else "2024/3/15、2024年3月15日"
-        raise TypedError(f"“{text}”不是日期，应为 2024-03-15 这样的格式（也可写 {also}）")
+        raise TypedError(f"{quoted(text)}不是日期，应为 2024-03-15 这样的格式（也可写 {also}）")
     if not 1 <= month <= 12:
-        raise TypedError(f"日期“{text}”不存在：没有 {month} 月")
+        raise TypedError(f"日期{quoted(text)}不存在：没有 {month} 月")
     if year < 1:
-        raise TypedError(f"日期“{text}”不存在：年份不对")
+        raise TypedError(f"日期{quoted(text)}不存在：年份不对")
     if not 1 <= day <= calendar.monthrange(year, month)[1]:
-        raise TypedError(f"日期“{text}”不存在：{month}月没有{day}日")
+        raise TypedError(f"日期{quoted(text)}不存在：{month}月没有{day}日")
     return date(year, month, day)
 
 
@@ -65,13 +67,13 @@ def parse_time(text: str | None) -> time | None:
         raw = f"{raw[:-2]}:{raw[-2:]}"  # HHMM
     match = _CLOCK.match(raw)
     if not match:
-        raise TypedError(f"“{text}”不是时间，应为 08:30 这样的格式（也可写 8:30、9点半）")
+        raise TypedError(f"{quoted(text)}不是时间，应为 08:30 这样的格式（也可写 8:30、9点半）")
     minutes = match.group(2) or "0"
     hour, minute = int(match.group(1)), 30 if minutes == "半" else int(minutes)
     if hour > 23:
-        raise TypedError(f"时间“{text}”不存在：小时应在 0–23")
+        raise TypedError(f"时间{quoted(text)}不存在：小时应在 0–23")
     if minute > 59:
-        raise TypedError(f"时间“{text}”不存在：分钟应在 0–59")
+        raise TypedError(f"时间{quoted(text)}不存在：分钟应在 0–59")
     return time(hour, minute)
 
 
@@ -89,5 +91,5 @@ def parse_whole(text: str | None, units: tuple[str, ...] = ()) -> int | None:
     if re.fullmatch(r"[-+]?(\d+\.\d*|\.\d+)", raw):
         if float(raw).is_integer():
             return int(float(raw))
-        raise TypedError(f"“{(text or '').strip()}”不是整数，请不要带小数")
-    raise TypedError(f"“{(text or '').strip()}”不是数字，请填写整数")
+        raise TypedError(f"{quoted((text or '').strip())}不是整数，请不要带小数")
+    raise TypedError(f"{quoted((text or '').strip())}不是数字，请填写整数")

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import time
 from decimal import Decimal, InvalidOperation
 
+from station_tui.domain.quoting import quoted
 
 #: Hours are served within one day: without start and end times this is the only bound on a
 #: person's credited hours, and it keeps a mistyped figure from overflowing 64-bit integers.
@@ -32,14 +33,14 @@ def parse_hours(text: str | int | float | Decimal | None) -> int:
     try:
         value = Decimal(raw)
     except InvalidOperation:
-        raise HoursError(f"“{text}”不是时长，请填写小时数，例如 2 或 1.5") from None
+        raise HoursError(f"{quoted(text)}不是时长，请填写小时数，例如 2 或 1.5") from None
     if not value.is_finite():
-        raise HoursError(f"“{text}”不是时长，请填写小时数，例如 2 或 1.5")
+        raise HoursError(f"{quoted(text)}不是时长，请填写小时数，例如 2 或 1.5")
     if value < 0:
         raise HoursError("时长不能为负数")
     tenths = value * 10
     if tenths != tenths.to_integral_value():
-        raise HoursError(f"时长“{text}”最多保留一位小数")
+        raise HoursError(f"时长{quoted(text)}最多保留一位小数")
     return int(tenths)
 
 

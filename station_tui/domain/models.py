@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validat
 from station_tui.domain.errors import fail
 from station_tui.domain.hours import DAY_MINUTES as _DAY_MINUTES
 from station_tui.domain.hours import format_tenths, minutes_between
+from station_tui.domain.quoting import quoted
 from station_tui.domain.vocab import (
     DEFAULT_TEAM_CATEGORIES,
     GENDERS,
@@ -84,7 +85,7 @@ class Station(Record):
     def _code(cls, value: object) -> object:
         text = _halfwidth(str(value)).strip() if value is not None else ""
         if not re.fullmatch(r"[0-9]{12}", text):
-            fail("station_code", f"区划代码应为 12 位数字（统计用区划代码），“{text}”不是")
+            fail("station_code", f"区划代码应为 12 位数字（统计用区划代码），{quoted(text)}不是")
         return text
 
     _manager_blank = field_validator("manager", mode="before")(classmethod(lambda cls, v: _blank_to_none(v)))
@@ -109,7 +110,7 @@ class Person(Record):
     @classmethod
     def _name(cls, value: str) -> str:
         if any(ch.isdigit() for ch in value):
-            fail("person_name", f"姓名“{value}”里有数字，请检查是否填错了列")
+            fail("person_name", f"姓名{quoted(value)}里有数字，请检查是否填错了列")
         return value
 
     @field_validator("birth_year")
@@ -134,11 +135,11 @@ class Person(Record):
         # 0351 1234567 and 010 12345678 are landlines of 11 digits: area code first.
         if text.isascii() and text.isdigit() and len(text) == 11 and not text.startswith("0"):
             if not _MOBILE.match(text):
-                fail("phone", f"手机号“{text}”不是有效的手机号（应以 13–19 开头）")
+                fail("phone", f"手机号{quoted(text)}不是有效的手机号（应以 13–19 开头）")
             return text
         if _LANDLINE.match(text):
             return text
-        fail("phone", f"手机号“{text}”不对，应为 11 位手机号或带区号的座机号")
+        fail("phone", f"手机号{quoted(text)}不对，应为 11 位手机号或带区号的座机号")
 
     @field_validator("skills", mode="before")
     @classmethod
@@ -188,7 +189,7 @@ class Team(Record):
             return value
         allowed = ctx.get("team_categories") or DEFAULT_TEAM_CATEGORIES
         if value not in allowed:
-            fail("team_category", f"队伍类别“{value}”不在类别列表中（可在设置里添加本地类别）")
+            fail("team_category", f"队伍类别{quoted(value)}不在类别列表中（可在设置里添加本地类别）")
         return value
 
 
@@ -288,7 +289,7 @@ class Lecture(Event):
     @classmethod
     def _form(cls, value: str | None) -> str | None:
         if value is not None and value not in LECTURE_FORMS:
-            fail("lecture_form", f"形式“{value}”不是可选的形式：{'、'.join(LECTURE_FORMS)}")
+            fail("lecture_form", f"形式{quoted(value)}不是可选的形式：{'、'.join(LECTURE_FORMS)}")
         return value
 
     @field_validator("audience")
@@ -325,7 +326,7 @@ class Activity(Event):
         if value in (None, ""):
             fail("platform", f"平台没有填写，应为五大平台之一：{'、'.join(PLATFORMS)}")
         if value not in PLATFORMS:
-            fail("platform", f"平台“{value}”不对，只能是五大平台之一：{'、'.join(PLATFORMS)}")
+            fail("platform", f"平台{quoted(value)}不对，只能是五大平台之一：{'、'.join(PLATFORMS)}")
         return value
 
     @field_validator("served")

@@ -8,11 +8,13 @@ A cell arrives as text (CSV, or a text cell in Excel) or as a typed object from 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
-from typing import Any, Callable
+from typing import Any
 
 from station_tui.domain.as_typed import TypedError, parse_date, parse_time, parse_whole
 from station_tui.domain.hours import HoursError, parse_hours
+from station_tui.domain.quoting import quoted
 
 
 class CellError(ValueError):
@@ -63,7 +65,7 @@ def day(value: Any) -> date | None:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         if float(value).is_integer() and _SERIAL_RANGE[0] <= value <= _SERIAL_RANGE[1]:
             return _EXCEL_EPOCH + timedelta(days=int(value))
-        raise CellError(f"“{text(value)}”不是日期，应为 2024-03-15 这样的格式")
+        raise CellError(f"{quoted(text(value))}不是日期，应为 2024-03-15 这样的格式")
     return _typed(parse_date, str(value).strip())
 
 
@@ -96,7 +98,7 @@ def count(value: Any) -> int | None:
     if isinstance(value, float):
         if value.is_integer():
             return int(value)
-        raise CellError(f"“{value}”不是整数，请不要带小数")
+        raise CellError(f"{quoted(value)}不是整数，请不要带小数")
     return _typed(lambda raw: parse_whole(raw, _COUNT_UNITS), str(value))
 
 
@@ -121,7 +123,7 @@ def year(value: Any) -> int | None:
     raw = (text(value) or "").removesuffix("年").strip()
     if re.fullmatch(r"\d{4}", raw):
         return int(raw)
-    raise CellError(f"“{text(value)}”不是年份，请填写 4 位数字，例如 1965")
+    raise CellError(f"{quoted(text(value))}不是年份，请填写 4 位数字，例如 1965")
 
 
 _YES = {"是", "yes", "y", "true", "1"}
@@ -139,4 +141,4 @@ def yes_no(value: Any) -> bool | None:
         return True
     if raw in _NO:
         return False
-    raise CellError(f"“{text(value)}”应填“是”或“否”")
+    raise CellError(f"{quoted(text(value))}应填“是”或“否”")

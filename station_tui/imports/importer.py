@@ -8,14 +8,17 @@ and repeats within the file are counted, not added again, so importing a file tw
 
 from __future__ import annotations
 
+from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from station_tui.domain.quoting import quoted
 from station_tui.imports.headers import HEADERS, KIND_NAMES
 from station_tui.imports.kinds import KINDS, Kind
-from station_tui.imports.readers import FileProblem, read_table
+from station_tui.imports.limits import MAX_LISTED_PROBLEMS, MAX_ROWS
+from station_tui.imports.readers import FileProblem, SheetRow, read_table
 from station_tui.imports.rows import ParsedRow, Problem, is_empty_row, parse_row
 
 if TYPE_CHECKING:
@@ -32,11 +35,28 @@ class Plan:
     path: Path
     encoding: str
     rows: list[ParsedRow] = field(default_factory=list)
+    #: The first ``MAX_LISTED_PROBLEMS`` problems, in file order.
     problems: list[Problem] = field(default_factory=list)
+    #: Problems found past those, counted only: a file with a wrong column in 20,000 rows
+    #: should say so in a screenful, not in 20,000 lines.
+    unlisted: int = 0
+    bad_row_numbers: set[int] = field(default_factory=set)
 
     @property
     def bad_rows(self) -> int:
-        return len({p.row for p in self.problems})
+        return len(self.bad_row_numbers)
+
+    @property
+    def problem_count(self) -> int:
+        return len(self.problems) + self.unlisted
+
+    def add_problems(self, problems: list[Problem]) -> None:
+        for problem in problems:
+            self.bad_row_numbers.add(problem.row)
+            if len(self.problems) < MAX_LISTED_PROBLEMS:
+                self.problems.append(problem)
+            else:
+                self.unlisted += 1
 
 
 @dataclass
@@ -58,8 +78,9 @@ def _clean_header(cell: Any) -> str:
     return str(cell if cell is not None else "").replace("\ufeff", "").strip()
 
 
-def check_header(kind: Kind, number: int, cells: list[Any], path: Path) -> None:
-    found = [_clean_header(c) for c in cells]
+def check_header(kind: Kind, row: SheetRow, path: Path) -> None:
+    number = row.number
+    found = [_clean_header(c) for c in row.cells]
     while found and found[-1] == "":
         found.pop()
     expected = list(kind.headers)
@@ -77,10 +98,14 @@ def check_header(kind: Kind, number: int, cells: list[Any], path: Path) -> None:
     for index, want in enumerate(expected, start=1):
         got = found[index - 1] if index <= len(found) else ""
         if got != want:
-            detail = f"第 {index} 列应为“{want}”，实际是“{got}”。" if got else f"缺少第 {index} 列“{want}”。"
+            detail = (
+                f"第 {index} 列应为{quoted(want)}，实际是{quoted(got)}。"
+                if got
+                else f"缺少第 {index} 列{quoted(want)}。"
+            )
             break
     else:
-        detail = f"多出了第 {len(expected) + 1} 列“{found[len(expected)]}”。"
+        detail = f"多出了第 {len(expected) + 1} 列{quoted(found[len(expected)])}。"
     raise FileProblem(
         f"{path.name} 第 {number} 行的表头不对：{detail}\n"
         f"表头应为：{','.join(expected)}\n{hint}\n"
@@ -98,30 +123,36 @@ def read_plan(kind_name: str, path: str | Path, *, today: date | None = None) ->
     kind = KINDS[kind_name]
     path = Path(path)
     table = read_table(path)
-    rows = iter(table.rows)
-    header = next(((n, c) for n, c in rows if not is_empty_row(c)), None)
-    if header is None:
-        raise FileProblem(f"文件 {path.name} 里没有内容。\nThe file {path.name} has no rows.")
-    check_header(kind, header[0], header[1], path)
-    plan = Plan(kind=kind, path=path, encoding=table.encoding)
-    today = today or date.today()
-    for number, cells in rows:
-        if is_empty_row(cells):
-            continue
-        parsed, problems = parse_row(kind, number, cells, today)
-        if parsed is not None:
-            plan.rows.append(parsed)
-        plan.problems.extend(problems)
-    if not plan.rows and not plan.problems:
-        raise FileProblem(
-            f"{path.name} 只有表头，没有要导入的记录。\n{path.name} has a header but no records."
-        )
+    with closing(table.rows) as rows:
+        header = next((row for row in rows if not is_empty_row(row.cells)), None)
+        if header is None:
+            raise FileProblem(f"文件 {path.name} 里没有内容。\nThe file {path.name} has no rows.")
+        check_header(kind, header, path)
+        plan = Plan(kind=kind, path=path, encoding=table.encoding)
+        today = today or date.today()
+        records = 0
+        for row in rows:
+            if is_empty_row(row.cells) and not row.wide_cells:
+                continue
+            records += 1
+            if records > MAX_ROWS:
+                raise FileProblem(
+                    f"{path.name} 的记录超过 {MAX_ROWS:,} 条（第 {row.number:,} 行起），一次导入不了这么多。"
+                    f"请检查是否选错了文件，或分成几个文件导入。\n"
+                    f"{path.name} holds more than {MAX_ROWS:,} records; split it into several files."
+                )
+            parsed, problems = parse_row(kind, row, today)
+            if parsed is not None:
+                plan.rows.append(parsed)
+            plan.add_problems(problems)
+    if not plan.rows and not plan.problem_count:
+        raise FileProblem(f"{path.name} 只有表头，没有要导入的记录。\n{path.name} has a header but no records.")
     return plan
 
 
 def write_plan(store: Store, plan: Plan) -> Outcome:
     """Write every checked row in one transaction; rows already stored are counted, not added."""
-    if plan.problems:
+    if plan.problem_count:
         raise ValueError("a plan with problems must not be written")
     outcome = Outcome()
     repo = plan.kind.repository(store)

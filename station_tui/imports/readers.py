@@ -5,16 +5,30 @@
   never valid UTF-8, while UTF-8 text often decodes as (wrong) GB18030, so the order matters.
 - ``.xlsx``: the first sheet, through openpyxl in read-only mode (imported only here).
 
-Rows are numbered as the spreadsheet shows them (the first line is row 1).
+Rows are numbered as the spreadsheet shows them (the first line is row 1) and come one at a
+time, so memory stays flat however long the file is. Everything is bounded by
+``limits.py``: a file, an .xlsx part, a CSV record and the cells kept of a row.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from station_tui.imports.cells import is_blank
+from station_tui.imports.limits import (
+    MAX_COLUMNS,
+    MAX_FILE_BYTES,
+    MAX_ROW_CHARS,
+    MAX_ROWS,
+    MAX_XLSX_PART_BYTES,
+    MAX_XLSX_TOTAL_BYTES,
+)
 
 CSV_SUFFIXES = (".csv",)
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
@@ -25,11 +39,32 @@ class FileProblem(Exception):
 
 
 @dataclass(frozen=True)
-class Table:
-    """Every row of the file with its spreadsheet row number; cells are text or typed values."""
+class SheetRow:
+    """One row as the spreadsheet numbers it; cells are text or typed values."""
 
-    rows: list[tuple[int, list[Any]]]
+    number: int
+    #: The first ``MAX_COLUMNS`` cells.
+    cells: list[Any]
+    #: Cells past those that have something in them (only counted).
+    wide_cells: int = 0
+
+
+def sheet_row(number: int, cells: Any) -> SheetRow:
+    kept = list(cells[:MAX_COLUMNS])
+    wide = sum(1 for c in cells[MAX_COLUMNS:] if not is_blank(c)) if len(cells) > MAX_COLUMNS else 0
+    return SheetRow(number, kept, wide)
+
+
+@dataclass(frozen=True)
+class Table:
+    """The rows of the file, read as they are asked for; close ``rows`` when stopping early."""
+
+    rows: Iterator[SheetRow]
     encoding: str  # "utf-8", "utf-8-sig", "gb18030", "utf-16" or "xlsx"
+
+
+def _mb(size: int) -> str:
+    return f"{size / (1024 * 1024):.0f} MB" if size >= 1024 * 1024 else f"{size / 1024:.0f} KB"
 
 
 def read_table(path: Path) -> Table:
@@ -49,9 +84,18 @@ def read_table(path: Path) -> Table:
     if path.is_dir():
         raise FileProblem(f"{path} 是文件夹，不是文件。\n{path} is a directory, not a file.")
     try:
-        data = path.read_bytes()
+        with path.open("rb") as handle:
+            # One byte past the limit says "too big" without trusting the size the file
+            # system reports (a file still being copied grows).
+            data = handle.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
         raise FileProblem(f"无法读取文件 {path}：{exc.strerror or exc}\nCannot read {path}: {exc}") from exc
+    if len(data) > MAX_FILE_BYTES:
+        raise FileProblem(
+            f"{path.name} 太大（超过 {_mb(MAX_FILE_BYTES)}），不像是站点的记录表。"
+            f"每次最多导入 {MAX_ROWS:,} 条记录；请检查是否选错了文件，或分成几个文件导入。\n"
+            f"{path.name} is larger than {_mb(MAX_FILE_BYTES)}; split it or check that it is the right file."
+        )
     if not data.strip(b" \t\r\n\xef\xbb\xbf"):
         raise FileProblem(f"文件 {path.name} 是空的。\nThe file {path.name} is empty.")
     if suffix in XLSX_SUFFIXES:
@@ -84,18 +128,49 @@ def _read_csv(path: Path, data: bytes) -> Table:
             f"“CSV UTF-8（逗号分隔）”或 .xlsx 后再导入。\n"
             f"Cannot tell the text encoding of {path.name} (neither UTF-8 nor GBK); save it as CSV UTF-8 or .xlsx."
         ) from None
-    first_line = content.split("\n", 1)[0]
+    first_line = content[: content.find("\n")] if "\n" in content else content
     delimiter = "\t" if "\t" in first_line and "," not in first_line else ","
-    reader = csv.reader(io.StringIO(content, newline=""), delimiter=delimiter)
+    return Table(rows=_csv_rows(path, content, delimiter), encoding=encoding)
+
+
+class _RecordTooLong(Exception):
+    pass
+
+
+def _csv_rows(path: Path, content: str, delimiter: str) -> Iterator[SheetRow]:
+    stream = io.StringIO(content, newline="")
+    # Characters of the record being read: the csv module keeps a quoted cell's line breaks
+    # inside one record, so a stray quote could otherwise swallow the rest of the file.
+    taken = 0
+
+    def lines() -> Iterator[str]:
+        nonlocal taken
+        while line := stream.readline(MAX_ROW_CHARS + 1):
+            taken += len(line)
+            if taken > MAX_ROW_CHARS:
+                raise _RecordTooLong
+            yield line
+
+    csv.field_size_limit(MAX_ROW_CHARS)
+    reader = csv.reader(lines(), delimiter=delimiter)
+    number = 0
     try:
         # Number records, not physical lines: a quoted cell with a line break spans two lines
         # of the file but is one row in Excel.
-        rows = list(enumerate(reader, start=1))
+        for cells in reader:
+            number += 1
+            taken = 0
+            yield sheet_row(number, cells)
+    except _RecordTooLong:
+        raise FileProblem(
+            f"{path.name} 第 {number + 1} 行太长（超过 {MAX_ROW_CHARS:,} 个字），不像是一条记录；"
+            f"可能是某个引号没有配对。请用 Excel 打开检查后另存为 CSV 或 .xlsx。\n"
+            f"{path.name} row {number + 1} is longer than {MAX_ROW_CHARS:,} characters (an unmatched quote?)."
+        ) from None
     except csv.Error as exc:
         raise FileProblem(
             f"{path.name} 第 {reader.line_num} 行不是有效的 CSV：{exc}\n{path.name} line {reader.line_num} is not valid CSV: {exc}"
         ) from exc
-    return Table(rows=rows, encoding=encoding)
 
 
 def _read_xlsx(path: Path, data: bytes) -> Table:
@@ -103,18 +178,56 @@ def _read_xlsx(path: Path, data: bytes) -> Table:
         from openpyxl import load_workbook
     except ImportError as exc:  # pragma: no cover - openpyxl is a dependency
         raise FileProblem("读取 .xlsx 需要 openpyxl。\nReading .xlsx needs openpyxl.") from exc
+    _check_zip_sizes(path, data)
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # a damaged or mislabelled file raises many different errors
-        raise FileProblem(
-            f"无法打开 {path.name}：它不是有效的 .xlsx 工作簿（{type(exc).__name__}）。请用 Excel 打开后重新保存。\n"
-            f"Cannot open {path.name}: not a valid .xlsx workbook ({exc})."
-        ) from exc
+        raise _not_a_workbook(path, exc) from exc
+    if not book.worksheets:
+        book.close()
+        raise FileProblem(f"{path.name} 里没有工作表。\n{path.name} has no worksheet.")
+    return Table(rows=_xlsx_rows(path, book), encoding="xlsx")
+
+
+def _xlsx_rows(path: Path, book: Any) -> Iterator[SheetRow]:
+    sheet = book.worksheets[0]
+    # The declared size (``A1:XFD1048576`` in a hostile or badly saved file) would make
+    # openpyxl pad every row to 16,384 cells; without it a row is as wide as its last cell.
+    sheet.reset_dimensions()
     try:
-        if not book.worksheets:
-            raise FileProblem(f"{path.name} 里没有工作表。\n{path.name} has no worksheet.")
-        sheet = book.worksheets[0]
-        rows = [(number, list(cells)) for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1)]
+        for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
+            yield sheet_row(number, cells)
+    except FileProblem:
+        raise
+    except Exception as exc:  # damaged XML inside a zip that opened
+        raise _not_a_workbook(path, exc) from exc
     finally:
         book.close()
-    return Table(rows=rows, encoding="xlsx")
+
+
+def _not_a_workbook(path: Path, exc: Exception) -> FileProblem:
+    return FileProblem(
+        f"无法打开 {path.name}：它不是有效的 .xlsx 工作簿（{type(exc).__name__}）。请用 Excel 打开后重新保存。\n"
+        f"Cannot open {path.name}: not a valid .xlsx workbook ({type(exc).__name__})."
+    )
+
+
+def _check_zip_sizes(path: Path, data: bytes) -> None:
+    """Refuse a workbook whose parts would unpack to more than a station's records ever need.
+
+    The sizes come from the zip's own directory; zipfile stops reading a part at its declared
+    size (and fails its checksum), so a part cannot unpack to more than it declares."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+        raise _not_a_workbook(path, exc) from exc
+    biggest = max(parts, key=lambda part: part.file_size, default=None)
+    total = sum(part.file_size for part in parts)
+    if biggest is not None and (biggest.file_size > MAX_XLSX_PART_BYTES or total > MAX_XLSX_TOTAL_BYTES):
+        raise FileProblem(
+            f"{path.name} 解压后太大（其中 {biggest.filename} 有 {_mb(biggest.file_size)}，"
+            f"上限 {_mb(MAX_XLSX_PART_BYTES)}）：记录太多或内容异常大。"
+            f"每次最多导入 {MAX_ROWS:,} 条记录；请检查是否选错了文件，或分成几个文件导入。\n"
+            f"{path.name} unpacks to too much ({biggest.filename}: {_mb(biggest.file_size)}); split it or check the file."
+        )

@@ -10,8 +10,11 @@ from pydantic import ValidationError
 
 from station_tui.domain import Team, explain
 from station_tui.domain.models import Record
+from station_tui.domain.quoting import QUOTE_CHARS, quoted
 from station_tui.imports.cells import CellError, is_blank
 from station_tui.imports.kinds import Kind
+from station_tui.imports.limits import MAX_CELL_CHARS
+from station_tui.imports.readers import SheetRow
 
 #: The column name shown for a problem that is about the row as a whole.
 WHOLE_ROW = "整行"
@@ -39,20 +42,50 @@ def is_empty_row(cells: list[Any]) -> bool:
     return all(is_blank(c) for c in cells)
 
 
-def parse_row(kind: Kind, number: int, cells: list[Any], today: date) -> tuple[ParsedRow | None, list[Problem]]:
+#: Stray cells right of the header named one by one; more become one problem for the row.
+_NAMED_STRAY_CELLS = 3
+
+
+def parse_row(kind: Kind, row: SheetRow, today: date) -> tuple[ParsedRow | None, list[Problem]]:
+    number, cells = row.number, row.cells
     problems: list[Problem] = []
     width = len(kind.columns)
-    for index, extra in enumerate(cells[width:], start=width + 1):
-        if not is_blank(extra):
+    stray = [(index, cell) for index, cell in enumerate(cells[width:], start=width + 1) if not is_blank(cell)]
+    if len(stray) + row.wide_cells <= _NAMED_STRAY_CELLS:
+        for index, extra in stray:
             problems.append(
-                Problem(number, f"第 {index} 列", f"这一列没有表头，内容“{extra}”不知道该放到哪里；请删掉或移到正确的列")
+                Problem(
+                    number,
+                    f"第 {index} 列",
+                    f"这一列没有表头，内容{quoted(extra)}不知道该放到哪里；请删掉或移到正确的列",
+                )
             )
+    else:
+        first = stray[0][0] if stray else len(cells) + 1
+        problems.append(
+            Problem(
+                number,
+                WHOLE_ROW,
+                f"表头只有 {width} 列，这一行第 {first} 列起还有 {len(stray) + row.wide_cells} 个单元格有内容，"
+                "不知道该放到哪里；请删掉或移到正确的列",
+            )
+        )
     padded = list(cells[:width]) + [None] * (width - len(cells[:width]))
 
     values: dict[str, Any] = {}
     bad_columns: set[str] = set()
     team: str | None = None
-    for column, raw in zip(kind.columns, padded):
+    for column, raw in zip(kind.columns, padded, strict=True):
+        if isinstance(raw, str) and len(raw) > MAX_CELL_CHARS:
+            problems.append(
+                Problem(
+                    number,
+                    column.header,
+                    f"内容太长：共 {len(raw):,} 个字，一个单元格最多 {MAX_CELL_CHARS:,} 个字（开头是“{raw[:QUOTE_CHARS]}…”）",
+                )
+            )
+            bad_columns.add(column.header)
+            continue
         try:
             value = column.parse(raw)
         except CellError as exc:
