@@ -45,14 +45,27 @@ class SheetRow:
     number: int
     #: The first ``MAX_COLUMNS`` cells.
     cells: list[Any]
-    #: Cells past those that have something in them (only counted).
+    #: Cells past those that have something in them (only counted) ...
     wide_cells: int = 0
+    #: ... and the column number of the first of them.
+    wide_from: int = 0
 
 
 def sheet_row(number: int, cells: Any) -> SheetRow:
     kept = list(cells[:MAX_COLUMNS])
-    wide = sum(1 for c in cells[MAX_COLUMNS:] if not is_blank(c)) if len(cells) > MAX_COLUMNS else 0
-    return SheetRow(number, kept, wide)
+    if len(cells) <= MAX_COLUMNS:
+        return SheetRow(number, kept)
+    wide = [index for index, cell in enumerate(cells[MAX_COLUMNS:], start=MAX_COLUMNS + 1) if not is_blank(cell)]
+    return SheetRow(number, kept, len(wide), wide[0] if wide else 0)
+
+
+def column_letters(index: int) -> str:
+    """1 -> A, 27 -> AA, 16384 -> XFD: how Excel names the column."""
+    name = ""
+    while index:
+        index, rest = divmod(index - 1, 26)
+        name = chr(65 + rest) + name
+    return name
 
 
 @dataclass(frozen=True)
@@ -169,7 +182,8 @@ def _csv_rows(path: Path, content: str, delimiter: str) -> Iterator[SheetRow]:
         ) from None
     except csv.Error as exc:
         raise FileProblem(
-            f"{path.name} 第 {reader.line_num} 行不是有效的 CSV：{exc}\n{path.name} line {reader.line_num} is not valid CSV: {exc}"
+            f"{path.name} 第 {reader.line_num} 行不是有效的 CSV：{exc}\n"
+            f"{path.name} line {reader.line_num} is not valid CSV: {exc}"
         ) from exc
 
 
@@ -229,5 +243,6 @@ def _check_zip_sizes(path: Path, data: bytes) -> None:
             f"{path.name} 解压后太大（其中 {biggest.filename} 有 {_mb(biggest.file_size)}，"
             f"上限 {_mb(MAX_XLSX_PART_BYTES)}）：记录太多或内容异常大。"
             f"每次最多导入 {MAX_ROWS:,} 条记录；请检查是否选错了文件，或分成几个文件导入。\n"
-            f"{path.name} unpacks to too much ({biggest.filename}: {_mb(biggest.file_size)}); split it or check the file."
+            f"{path.name} unpacks to too much ({biggest.filename}: {_mb(biggest.file_size)});"
+            " split it or check the file."
         )

@@ -14,7 +14,7 @@ from station_tui.domain.quoting import QUOTE_CHARS, quoted
 from station_tui.imports.cells import CellError, is_blank
 from station_tui.imports.kinds import Kind
 from station_tui.imports.limits import MAX_CELL_CHARS
-from station_tui.imports.readers import SheetRow
+from station_tui.imports.readers import SheetRow, column_letters
 
 #: The column name shown for a problem that is about the row as a whole.
 WHOLE_ROW = "整行"
@@ -51,7 +51,7 @@ def parse_row(kind: Kind, row: SheetRow, today: date) -> tuple[ParsedRow | None,
     problems: list[Problem] = []
     width = len(kind.columns)
     stray = [(index, cell) for index, cell in enumerate(cells[width:], start=width + 1) if not is_blank(cell)]
-    if len(stray) + row.wide_cells <= _NAMED_STRAY_CELLS:
+    if not row.wide_cells and len(stray) <= _NAMED_STRAY_CELLS:
         for index, extra in stray:
             problems.append(
                 Problem(
@@ -61,12 +61,12 @@ def parse_row(kind: Kind, row: SheetRow, today: date) -> tuple[ParsedRow | None,
                 )
             )
     else:
-        first = stray[0][0] if stray else len(cells) + 1
+        first = stray[0][0] if stray else row.wide_from
         problems.append(
             Problem(
                 number,
                 WHOLE_ROW,
-                f"表头只有 {width} 列，这一行第 {first} 列起还有 {len(stray) + row.wide_cells} 个单元格有内容，"
+                f"表头只有 {width} 列，这一行第 {first} 列（{column_letters(first)} 列）起还有 {len(stray) + row.wide_cells} 个单元格有内容，"
                 "不知道该放到哪里；请删掉或移到正确的列",
             )
         )
@@ -81,7 +81,8 @@ def parse_row(kind: Kind, row: SheetRow, today: date) -> tuple[ParsedRow | None,
                 Problem(
                     number,
                     column.header,
-                    f"内容太长：共 {len(raw):,} 个字，一个单元格最多 {MAX_CELL_CHARS:,} 个字（开头是“{raw[:QUOTE_CHARS]}…”）",
+                    f"内容太长：共 {len(raw):,} 个字，一个单元格最多 {MAX_CELL_CHARS:,} 个字"
+                    f"（开头是“{raw[:QUOTE_CHARS]}…”）",
                 )
             )
             bad_columns.add(column.header)

@@ -13,7 +13,17 @@ from typing import Any
 from station_tui.imports.headers import HEADERS
 
 LECTURES: list[list[Any]] = [
-    [date(2024, 3, 15), time(8, 30), time(10, 0), "学习贯彻党的二十大精神", "李明", "集中宣讲", "村委会会议室", 120, None],
+    [
+        date(2024, 3, 15),
+        time(8, 30),
+        time(10, 0),
+        "学习贯彻党的二十大精神",
+        "李明",
+        "集中宣讲",
+        "村委会会议室",
+        120,
+        None,
+    ],
     [datetime(2024, 3, 20), None, None, "乡村振兴政策解读", "王芳", "屋场会", "张家院子", 35, "雨天改在室内"],
     [date(2024, 4, 2), time(9, 0), time(9, 45), "防范电信诈骗", None, "大喇叭广播", None, 300, None],
 ]
@@ -21,7 +31,18 @@ LECTURES: list[list[Any]] = [
 ACTIVITIES: list[list[Any]] = [
     [date(2024, 3, 5), time(8, 30), time(11, 0), "学雷锋义务理发", "文化服务", "村委会门前", 45, 5, 12.5, None],
     [datetime(2024, 3, 12), time(19, 0), time(20, 30), "广场舞展演", "健身体育服务", "文化广场", 120, 0, None, None],
-    [date(2024, 3, 20), time(14, 0), time(16, 0), "防治非洲猪瘟科普讲座", "科技与科普服务", "农家书屋", 60, 2, 4, "发放宣传册"],
+    [
+        date(2024, 3, 20),
+        time(14, 0),
+        time(16, 0),
+        "防治非洲猪瘟科普讲座",
+        "科技与科普服务",
+        "农家书屋",
+        60,
+        2,
+        4,
+        "发放宣传册",
+    ],
 ]
 
 PEOPLE: list[list[Any]] = [
@@ -33,7 +54,12 @@ PEOPLE: list[list[Any]] = [
 SAMPLES = {"lectures": LECTURES, "activities": ACTIVITIES, "people": PEOPLE}
 
 #: How the dates of the CSV files are typed: every accepted style appears.
-_DATE_STYLES = ("{d:%Y-%m-%d}", "{d.year}/{d.month}/{d.day}", "{d.year}年{d.month}月{d.day}日", "{d.year}.{d.month}.{d.day}")
+_DATE_STYLES = (
+    "{d:%Y-%m-%d}",
+    "{d.year}/{d.month}/{d.day}",
+    "{d.year}年{d.month}月{d.day}日",
+    "{d.year}.{d.month}.{d.day}",
+)
 
 
 def as_text(value: Any, index: int) -> str:

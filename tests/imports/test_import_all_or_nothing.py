@@ -19,21 +19,29 @@ def run_import(db: Path, kind: str, path: Path, capsys: pytest.CaptureFixture[st
 
 
 def snapshot(store: Store) -> dict[str, int]:
-    counts = {t: store.query_one(f"SELECT count(*) FROM {t}")[0] for t in ("lectures", "activities", "people", "teams", "team_members")}
+    counts = {
+        t: store.query_one(f"SELECT count(*) FROM {t}")[0]
+        for t in ("lectures", "activities", "people", "teams", "team_members")
+    }
     counts["outbox"] = store.query_one("SELECT count(*) FROM outbox")[0]
     counts["audit"] = store.query_one("SELECT count(*) FROM audit")[0]
     return counts
 
 
 GOOD = [
-    [date(2024, 5, 1), time(9, 0), time(10, 0), f"好活动{i}", "教育服务", "村委会", 10 + i, 1, 1, None] for i in range(6)
+    [date(2024, 5, 1), time(9, 0), time(10, 0), f"好活动{i}", "教育服务", "村委会", 10 + i, 1, 1, None]
+    for i in range(6)
 ]
 
 
 @pytest.mark.parametrize("fmt", ["utf-8", "xlsx"])
-def test_two_bad_rows_stop_the_whole_file(fmt: str, station: object, store: Store, db_path: Path, tmp_path: Path, capsys) -> None:
+def test_two_bad_rows_stop_the_whole_file(
+    fmt: str, station: object, store: Store, db_path: Path, tmp_path: Path, capsys
+) -> None:
     # Something is already stored: it must stay exactly as it is.
-    code, _, err = run_import(db_path, "activities", write_file(tmp_path, "activities", ACTIVITIES, fmt, "before"), capsys)
+    code, _, err = run_import(
+        db_path, "activities", write_file(tmp_path, "activities", ACTIVITIES, fmt, "before"), capsys
+    )
     assert code == 0, err
     before = snapshot(store)
 
@@ -48,7 +56,10 @@ def test_two_bad_rows_stop_the_whole_file(fmt: str, station: object, store: Stor
     assert out == ""
     assert "有 2 行不对，没有导入任何记录" in err
     assert "第 4 行，日期：日期 2099-01-01 晚于今天" in err
-    assert "第 6 行，平台：平台“卫生服务”不对，只能是五大平台之一：理论宣讲、教育服务、文化服务、科技与科普服务、健身体育服务" in err
+    assert (
+        "第 6 行，平台：平台“卫生服务”不对，只能是五大平台之一：理论宣讲、教育服务、文化服务、科技与科普服务、健身体育服务"
+        in err
+    )
     assert "第 6 行，服务人次：服务人次不能为负数" in err
     assert "Import failed: 2 row(s) have problems; nothing was imported." in err
     # Only the bad rows are listed.
@@ -56,7 +67,9 @@ def test_two_bad_rows_stop_the_whole_file(fmt: str, station: object, store: Stor
     assert snapshot(store) == before
 
 
-def test_every_problem_of_a_row_is_named_by_its_column(station: object, store: Store, db_path: Path, tmp_path: Path, capsys) -> None:
+def test_every_problem_of_a_row_is_named_by_its_column(
+    station: object, store: Store, db_path: Path, tmp_path: Path, capsys
+) -> None:
     path = tmp_path / "bad.csv"
     path.write_text(
         "日期,开始时间,结束时间,名称,平台,地点,服务人次,志愿者人数,志愿服务时长,备注\n"
@@ -114,7 +127,9 @@ def test_reimport_adds_nothing(fmt: str, station: object, store: Store, db_path:
     assert snapshot(store) == before
 
 
-def test_reimport_of_a_grown_file_adds_only_the_new_rows(station: object, store: Store, db_path: Path, tmp_path: Path, capsys) -> None:
+def test_reimport_of_a_grown_file_adds_only_the_new_rows(
+    station: object, store: Store, db_path: Path, tmp_path: Path, capsys
+) -> None:
     path = write_csv(tmp_path / "a.csv", "activities", ACTIVITIES[:2])
     assert run_import(db_path, "activities", path, capsys)[0] == 0
     write_csv(path, "activities", ACTIVITIES)
@@ -124,7 +139,9 @@ def test_reimport_of_a_grown_file_adds_only_the_new_rows(station: object, store:
     assert store.activities.count() == 3
 
 
-def test_repeated_rows_within_a_file_are_imported_once(station: object, store: Store, db_path: Path, tmp_path: Path, capsys) -> None:
+def test_repeated_rows_within_a_file_are_imported_once(
+    station: object, store: Store, db_path: Path, tmp_path: Path, capsys
+) -> None:
     rows = [ACTIVITIES[0], ACTIVITIES[1], ACTIVITIES[0]]
     code, out, _ = run_import(db_path, "activities", write_csv(tmp_path / "dup.csv", "activities", rows), capsys)
     assert code == 0
@@ -133,7 +150,9 @@ def test_repeated_rows_within_a_file_are_imported_once(station: object, store: S
     assert store.activities.count() == 2
 
 
-def test_known_person_gets_the_team_named_on_a_later_import(station: object, store: Store, db_path: Path, tmp_path: Path, capsys) -> None:
+def test_known_person_gets_the_team_named_on_a_later_import(
+    station: object, store: Store, db_path: Path, tmp_path: Path, capsys
+) -> None:
     first = [["张三", "男", 1965, "13812345678", "是", None, None, None]]
     assert run_import(db_path, "people", write_csv(tmp_path / "p1.csv", "people", first), capsys)[0] == 0
     second = [["张三", "男", 1965, "13812345678", "是", None, "巾帼志愿服务队", None]]

@@ -12,8 +12,19 @@ from station_tui.imports.cells import CellError
 
 @pytest.mark.parametrize(
     "value",
-    ["2024-03-15", "2024/3/15", "2024.3.15", "2024年3月15日", " 2024 年 3 月 15 日 ", "20240315", "2024/3/15 0:00",
-     date(2024, 3, 15), datetime(2024, 3, 15, 0, 0), 45366, 45366.0],
+    [
+        "2024-03-15",
+        "2024/3/15",
+        "2024.3.15",
+        "2024年3月15日",
+        " 2024 年 3 月 15 日 ",
+        "20240315",
+        "2024/3/15 0:00",
+        date(2024, 3, 15),
+        datetime(2024, 3, 15, 0, 0),
+        45366,
+        45366.0,
+    ],
 )
 def test_dates(value: object) -> None:
     assert cells.day(value) == date(2024, 3, 15)
@@ -36,9 +47,20 @@ def test_bad_dates(value: object, message: str) -> None:
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [("08:30", time(8, 30)), ("8:30", time(8, 30)), ("8：30", time(8, 30)), ("08:30:00", time(8, 30)),
-     ("8点半", time(8, 30)), ("830", time(8, 30)), (time(8, 30, 15), time(8, 30)), (datetime(1899, 12, 30, 14, 5), time(14, 5)), (0.5, time(12, 0)),
-     ("", None), (None, None), ("  ", None)],
+    [
+        ("08:30", time(8, 30)),
+        ("8:30", time(8, 30)),
+        ("8：30", time(8, 30)),
+        ("08:30:00", time(8, 30)),
+        ("8点半", time(8, 30)),
+        ("830", time(8, 30)),
+        (time(8, 30, 15), time(8, 30)),
+        (datetime(1899, 12, 30, 14, 5), time(14, 5)),
+        (0.5, time(12, 0)),
+        ("", None),
+        (None, None),
+        ("  ", None),
+    ],
 )
 def test_times(value: object, expected: time | None) -> None:
     assert cells.clock(value) == expected
@@ -71,7 +93,9 @@ def test_hours_are_exact_tenths(value: object, expected: int | None) -> None:
     assert cells.hours(value) == expected
 
 
-@pytest.mark.parametrize(("value", "message"), [("1.25", "最多保留一位小数"), ("两个小时", "不是时长"), ("-1", "不能为负数")])
+@pytest.mark.parametrize(
+    ("value", "message"), [("1.25", "最多保留一位小数"), ("两个小时", "不是时长"), ("-1", "不能为负数")]
+)
 def test_bad_hours(value: str, message: str) -> None:
     with pytest.raises(CellError, match=message):
         cells.hours(value)

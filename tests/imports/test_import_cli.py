@@ -16,7 +16,11 @@ from station_tui.storage import Store
 def station(db: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
     return subprocess.run(
-        [sys.executable, "-m", "station_tui", "--db", str(db), *args], capture_output=True, text=True, env=env, timeout=120
+        [sys.executable, "-m", "station_tui", "--db", str(db), *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
     )
 
 
@@ -49,7 +53,11 @@ def test_import_then_status(ready_db: Path, tmp_path: Path) -> None:
         ("old.xls", b"\xd0\xcf\x11\xe0", ["旧版 Excel 文件（.xls）", "old .xls workbook"]),
         ("empty.csv", b"", ["文件 empty.csv 是空的", "is empty"]),
         ("bom-only.csv", b"\xef\xbb\xbf\r\n", ["文件 bom-only.csv 是空的", "is empty"]),
-        ("fake.xlsx", b"this is not a workbook", ["无法打开 fake.xlsx：它不是有效的 .xlsx 工作簿", "not a valid .xlsx"]),
+        (
+            "fake.xlsx",
+            b"this is not a workbook",
+            ["无法打开 fake.xlsx：它不是有效的 .xlsx 工作簿", "not a valid .xlsx"],
+        ),
         ("binary.csv", bytes(range(128, 256)) * 4, ["无法识别 binary.csv 的文字编码", "neither UTF-8 nor GBK"]),
     ],
 )
@@ -112,7 +120,11 @@ def test_import_waits_for_another_writer_then_succeeds(ready_db: Path, tmp_path:
     env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
     proc = subprocess.Popen(
         [sys.executable, "-m", "station_tui", "--db", str(ready_db), "import", "lectures", str(path)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, encoding="utf-8", env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        encoding="utf-8",
+        env=env,
     )
     try:
         assert "正在写入 3 行" in proc.stderr.readline()

@@ -33,8 +33,20 @@ def test_lectures(fmt: str, station: object, store: Store, db_path: Path, tmp_pa
     assert "导入 3 条，已存在 0 条（未重复导入）" in out
     assert "Imported 3 lectures; 0 already present" in out
     got = sorted(store.lectures.page(limit=10), key=lambda r: r.date)
-    assert [(r.date, r.start_time, r.end_time, r.topic, r.speaker, r.form, r.place, r.audience, r.note) for r in got] == [
-        (date(2024, 3, 15), time(8, 30), time(10, 0), "学习贯彻党的二十大精神", "李明", "集中宣讲", "村委会会议室", 120, None),
+    assert [
+        (r.date, r.start_time, r.end_time, r.topic, r.speaker, r.form, r.place, r.audience, r.note) for r in got
+    ] == [
+        (
+            date(2024, 3, 15),
+            time(8, 30),
+            time(10, 0),
+            "学习贯彻党的二十大精神",
+            "李明",
+            "集中宣讲",
+            "村委会会议室",
+            120,
+            None,
+        ),
         (date(2024, 3, 20), None, None, "乡村振兴政策解读", "王芳", "屋场会", "张家院子", 35, "雨天改在室内"),
         (date(2024, 4, 2), time(9, 0), time(9, 45), "防范电信诈骗", None, "大喇叭广播", None, 300, None),
     ]
@@ -48,12 +60,34 @@ def test_activities(fmt: str, station: object, store: Store, db_path: Path, tmp_
     assert "导入 3 条，已存在 0 条（未重复导入）" in out
     got = sorted(store.activities.page(limit=10), key=lambda r: r.date)
     assert [
-        (r.date, r.start_time, r.end_time, r.title, r.platform, r.place, r.served, r.volunteer_count, r.volunteer_tenths, r.note)
+        (
+            r.date,
+            r.start_time,
+            r.end_time,
+            r.title,
+            r.platform,
+            r.place,
+            r.served,
+            r.volunteer_count,
+            r.volunteer_tenths,
+            r.note,
+        )
         for r in got
     ] == [
         (date(2024, 3, 5), time(8, 30), time(11, 0), "学雷锋义务理发", "文化服务", "村委会门前", 45, 5, 125, None),
         (date(2024, 3, 12), time(19, 0), time(20, 30), "广场舞展演", "健身体育服务", "文化广场", 120, 0, 0, None),
-        (date(2024, 3, 20), time(14, 0), time(16, 0), "防治非洲猪瘟科普讲座", "科技与科普服务", "农家书屋", 60, 2, 40, "发放宣传册"),
+        (
+            date(2024, 3, 20),
+            time(14, 0),
+            time(16, 0),
+            "防治非洲猪瘟科普讲座",
+            "科技与科普服务",
+            "农家书屋",
+            60,
+            2,
+            40,
+            "发放宣传册",
+        ),
     ]
     # The hours add up exactly in the station's figures.
     from station_tui.storage import figures
@@ -72,11 +106,20 @@ def test_people(fmt: str, station: object, store: Store, db_path: Path, tmp_path
     assert sorted(got) == ["张三", "李秀兰", "王建国"]
     zhang = got["张三"]
     assert (zhang.gender, zhang.birth_year, zhang.phone, zhang.is_volunteer, zhang.volunteer_no) == (
-        "男", 1965, "13812345678", True, "14031100001"
+        "男",
+        1965,
+        "13812345678",
+        True,
+        "14031100001",
     )
     li = got["李秀兰"]
     assert (li.gender, li.birth_year, li.phone, li.is_volunteer, li.volunteer_no, li.note) == (
-        "女", 1972, None, False, None, "腿脚不便"
+        "女",
+        1972,
+        None,
+        False,
+        None,
+        "腿脚不便",
     )
     assert got["王建国"].phone == "0353-2021234"
     team = store.teams.by_name("百姓宣讲队")

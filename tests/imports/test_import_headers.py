@@ -43,7 +43,9 @@ def test_template_prints_the_header_the_importer_expects(capsys) -> None:
         ("甄家庄宣讲台账,,,,,,,,", "第 1 列应为“日期”，实际是“甄家庄宣讲台账”"),
     ],
 )
-def test_wrong_header(header: str, detail: str, station: object, store: Store, db_path: Path, tmp_path: Path, capsys) -> None:
+def test_wrong_header(
+    header: str, detail: str, station: object, store: Store, db_path: Path, tmp_path: Path, capsys
+) -> None:
     code, out, err = run_import(db_path, "lectures", with_header(tmp_path, header), capsys)
     assert code == 1
     assert out == ""
@@ -71,11 +73,11 @@ def test_spaces_bom_and_trailing_empty_columns_around_the_header_are_fine(
     assert "导入 3 条" in out
 
 
-def test_blank_lines_before_the_header_keep_true_row_numbers(station: object, db_path: Path, tmp_path: Path, capsys) -> None:
+def test_blank_lines_before_the_header_keep_true_row_numbers(
+    station: object, db_path: Path, tmp_path: Path, capsys
+) -> None:
     path = tmp_path / "blank.csv"
-    path.write_text(
-        ",,,,,,,,\n\n" + LECTURE_HEADER + "\n2024-03-15,,,,李明,集中宣讲,,10,\n", encoding="utf-8"
-    )
+    path.write_text(",,,,,,,,\n\n" + LECTURE_HEADER + "\n2024-03-15,,,,李明,集中宣讲,,10,\n", encoding="utf-8")
     code, _, err = run_import(db_path, "lectures", path, capsys)
     assert code == 1
     assert "第 4 行，主题：必须填写" in err
@@ -84,7 +86,8 @@ def test_blank_lines_before_the_header_keep_true_row_numbers(station: object, db
 def test_a_quoted_line_break_does_not_shift_row_numbers(station: object, db_path: Path, tmp_path: Path, capsys) -> None:
     path = tmp_path / "multiline.csv"
     path.write_text(
-        LECTURE_HEADER + '\n2024-03-15,,,政策宣讲,李明,集中宣讲,,10,"第一行\n第二行"\n2024-03-16,,,政策宣讲,,网上,,10,\n',
+        LECTURE_HEADER
+        + '\n2024-03-15,,,政策宣讲,李明,集中宣讲,,10,"第一行\n第二行"\n2024-03-16,,,政策宣讲,,网上,,10,\n',
         encoding="utf-8",
     )
     code, _, err = run_import(db_path, "lectures", path, capsys)

@@ -44,7 +44,9 @@ def contents(db: Path) -> dict[str, object]:
     try:
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         return {
-            "activities": conn.execute("SELECT count(*), COALESCE(sum(volunteer_tenths), 0) FROM activities").fetchone(),
+            "activities": conn.execute(
+                "SELECT count(*), COALESCE(sum(volunteer_tenths), 0) FROM activities"
+            ).fetchone(),
             "outbox": conn.execute("SELECT count(*), COALESCE(max(seq), 0) FROM outbox").fetchone(),
             "audit": conn.execute("SELECT count(*) FROM audit").fetchone()[0],
             "ids": conn.execute("SELECT group_concat(id) FROM (SELECT id FROM activities ORDER BY id)").fetchone()[0],
@@ -69,7 +71,16 @@ def test_kill_9_during_the_write_changes_nothing(station: object, store: Store, 
     write_csv(tmp_path / "small.csv", "activities", ACTIVITIES)
     store.close()
     first = subprocess.run(
-        [sys.executable, "-m", "station_tui", "--db", str(db_path), "import", "activities", str(tmp_path / "small.csv")],
+        [
+            sys.executable,
+            "-m",
+            "station_tui",
+            "--db",
+            str(db_path),
+            "import",
+            "activities",
+            str(tmp_path / "small.csv"),
+        ],
         capture_output=True,
         text=True,
     )
