@@ -151,14 +151,21 @@ class _RecordTooLong(Exception):
 
 
 def _csv_rows(path: Path, content: str, delimiter: str) -> Iterator[SheetRow]:
-    stream = io.StringIO(content, newline="")
+    if "\n" not in content:
+        content = content.replace("\r", "\n")  # old Mac Excel ended lines with CR only
     # Characters of the record being read: the csv module keeps a quoted cell's line breaks
     # inside one record, so a stray quote could otherwise swallow the rest of the file.
     taken = 0
 
     def lines() -> Iterator[str]:
+        # Slices of the text itself: io.StringIO would hold a second copy at 4 bytes a character.
         nonlocal taken
-        while line := stream.readline(MAX_ROW_CHARS + 1):
+        start, end = 0, len(content)
+        while start < end:
+            stop = content.find("\n", start, start + MAX_ROW_CHARS + 1)
+            stop = start + MAX_ROW_CHARS + 1 if stop < 0 else stop + 1
+            line = content[start:stop]
+            start = stop
             taken += len(line)
             if taken > MAX_ROW_CHARS:
                 raise _RecordTooLong

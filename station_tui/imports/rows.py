@@ -66,8 +66,8 @@ def parse_row(kind: Kind, row: SheetRow, today: date) -> tuple[ParsedRow | None,
             Problem(
                 number,
                 WHOLE_ROW,
-                f"表头只有 {width} 列，这一行第 {first} 列（{column_letters(first)} 列）起还有 {len(stray) + row.wide_cells} 个单元格有内容，"
-                "不知道该放到哪里；请删掉或移到正确的列",
+                f"表头只有 {width} 列，这一行第 {first} 列（{column_letters(first)} 列）起"
+                f"还有 {len(stray) + row.wide_cells} 个单元格有内容，不知道该放到哪里；请删掉或移到正确的列",
             )
         )
     padded = list(cells[:width]) + [None] * (width - len(cells[:width]))
