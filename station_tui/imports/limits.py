@@ -15,7 +15,7 @@ MAX_ROWS = 20_000
 #: Cells read from a row; the header has at most 20, the rest is only looked at to say
 #: that it is there.
 MAX_COLUMNS = 64
-#: Characters in one cell; the longest field (a summary) allows 2,000.
+#: Characters in one cell; the longest field (a summary) allows 4,000.
 MAX_CELL_CHARS = 5_000
 #: Characters in one CSV record, line breaks inside quotes included.
 MAX_ROW_CHARS = 256 * 1024
