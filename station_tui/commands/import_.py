@@ -43,6 +43,7 @@ def run(args: argparse.Namespace) -> int:
     import sqlite3
 
     from station_tui.imports import FileProblem, read_plan, write_plan
+    from station_tui.storage import DiskFull
 
     with open_store(args) as store:
         require_station(store)
@@ -55,6 +56,8 @@ def run(args: argparse.Namespace) -> int:
         err(f"正在写入 {len(plan.rows)} 行… / writing {len(plan.rows)} rows…")
         try:
             outcome = write_plan(store, plan)
+        except DiskFull as exc:
+            raise CommandError(f"没有导入任何记录。{exc}") from exc
         except sqlite3.DatabaseError as exc:
             # Locked for too long by another program, disk full, a damaged file: the
             # transaction was rolled back, so say plainly that nothing changed.

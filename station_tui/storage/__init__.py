@@ -14,6 +14,7 @@ from station_tui._lazy import lazy_exports
 _EXPORTS = {
     "Actor": "db",
     "DatabaseError": "db",
+    "DiskFull": "db",
     "DuplicateAttendance": "repositories.attendance",
     "NotFound": "repositories.base",
     "StaleRecord": "repositories.base",
@@ -27,7 +28,7 @@ __all__ = sorted(_EXPORTS)
 __getattr__ = lazy_exports(__name__, _EXPORTS, globals())
 
 if TYPE_CHECKING:
-    from station_tui.storage.db import Actor, DatabaseError
+    from station_tui.storage.db import Actor, DatabaseError, DiskFull
     from station_tui.storage.repositories.attendance import DuplicateAttendance
     from station_tui.storage.repositories.base import NotFound, StaleRecord
     from station_tui.storage.repositories.events import EventFilter

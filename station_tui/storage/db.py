@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import getpass
 import os
 import sqlite3
@@ -37,6 +38,50 @@ class DatabaseError(Exception):
     """A database problem said in words a station manager can act on."""
 
 
+class DiskFull(DatabaseError, sqlite3.OperationalError):
+    """The disk holding the database has no room left: the file is intact, nothing was written.
+
+    Also an ``sqlite3.OperationalError``, so code that already handles a failed write (and
+    rolls back) handles this one the same way."""
+
+
+def disk_full(target: Path) -> DiskFull:
+    return DiskFull(
+        f"磁盘已满：{target.parent} 所在的磁盘没有剩余空间，数据库没有写入任何内容（文件本身完好）。"
+        f"请删除不要的文件或换一个磁盘，腾出空间后再试。\n"
+        f"The disk holding {target} is full; nothing was written and the file is intact. Free some space and retry."
+    )
+
+
+#: A write this big is what opening in WAL mode needs (the -wal and -shm files).
+_PROBE_BYTES = 64 * 1024
+
+
+def _is_disk_full(exc: sqlite3.Error, target: Path) -> bool:
+    """SQLite says "database or disk is full" for a full disk while writing, but only "disk I/O
+    error" when it cannot create the -wal or -shm file on opening; then ask the disk itself."""
+    if getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL or "disk is full" in str(exc):
+        return True
+    if "disk I/O error" not in str(exc):
+        return False
+    probe = target.parent / f".{target.name}.space-probe"
+    try:
+        with probe.open("wb") as handle:
+            handle.write(b"\0" * _PROBE_BYTES)
+            handle.flush()
+            os.fsync(handle.fileno())
+    except OSError as error:
+        return error.errno in (errno.ENOSPC, errno.EDQUOT)
+    finally:
+        probe.unlink(missing_ok=True)
+    return False
+
+
+def main_file(conn: sqlite3.Connection) -> Path | None:
+    row = conn.execute("PRAGMA database_list").fetchone()
+    return Path(row[2]) if row is not None and row[2] else None
+
+
 def schema_too_new(found: int, known: int) -> DatabaseError:
     return DatabaseError(
         f"这个数据库由更新版本的程序创建（结构版本 {found}，本程序只认识到 {known}），请升级程序后再打开。"
@@ -62,6 +107,8 @@ def connect(
             uri, uri=readonly, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False
         )
     except sqlite3.OperationalError as exc:
+        if _is_disk_full(exc, target):
+            raise disk_full(target) from exc
         raise DatabaseError(f"无法打开数据库 {target}：{exc}") from exc
     conn.row_factory = sqlite3.Row
     try:
@@ -78,6 +125,8 @@ def connect(
         conn.execute("PRAGMA foreign_keys = ON")
     except sqlite3.DatabaseError as exc:
         conn.close()
+        if _is_disk_full(exc, target):
+            raise disk_full(target) from exc
         raise DatabaseError(f"{target} 不是可用的台账数据库（{exc}）") from exc
     return conn
 
@@ -117,6 +166,13 @@ def write_transaction(conn: sqlite3.Connection, actor: Actor | None = None) -> I
         if actor is not None:
             conn.execute("UPDATE current_actor SET user = NULL, ssh_client = NULL, program = NULL WHERE id = 1")
         conn.execute("COMMIT")
+    except sqlite3.Error as exc:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        target = main_file(conn) if not isinstance(exc, DiskFull) else None
+        if target is not None and _is_disk_full(exc, target):
+            raise disk_full(target) from exc
+        raise
     except BaseException:
         if conn.in_transaction:
             conn.execute("ROLLBACK")

@@ -1,0 +1,119 @@
+"""A full disk is said to be a full disk, and nothing is half written.
+
+The disk is a real 512 KiB tmpfs, mounted in a private mount namespace (``unshare --mount``,
+so nothing outside the test sees it) and filled with a file, as a USB stick or an old PC's
+small partition fills up."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from station_tui.storage import Store
+
+pytestmark = pytest.mark.skipif(
+    shutil.which("unshare") is None or os.geteuid() != 0, reason="needs unshare and root to mount a small disk"
+)
+
+
+def on_full_disk(tmp_path: Path, database: Path, *commands: str) -> subprocess.CompletedProcess[str]:
+    """Copy ``database`` onto a new small disk, fill the disk, then run each shell command there
+    (``$DB`` is the copy, ``$STATION`` runs the station CLI on it). The copy is brought back as
+    ``after.db`` for the test to read."""
+    mount = tmp_path / "disk"
+    mount.mkdir()
+    station = f"{sys.executable} -m station_tui --db {mount}/station.db"
+    script = "\n".join(
+        [
+            "set -u",
+            f"mount -t tmpfs -o size=512k tmpfs {mount}",
+            f"cp {database} {mount}/station.db",
+            f"dd if=/dev/zero of={mount}/fill bs=1k 2>/dev/null || true",
+            *commands,
+            "status=$?",
+            f"cp {mount}/station.db {tmp_path}/after.db",
+            "exit $status",
+        ]
+    )
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8", "DB": f"{mount}/station.db", "STATION": station}
+    return subprocess.run(
+        ["unshare", "--mount", "--propagation", "private", "sh", "-c", script],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+
+
+@pytest.fixture
+def ready_db(station: object, store: Store, db_path: Path) -> Path:
+    store.close()
+    return db_path
+
+
+def test_opening_on_a_full_disk_says_the_disk_is_full(ready_db: Path, tmp_path: Path) -> None:
+    done = on_full_disk(tmp_path, ready_db, "$STATION status")
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "磁盘已满" in done.stderr and "The disk holding" in done.stderr, done.stderr
+    assert "不是可用的台账数据库" not in done.stderr
+    with sqlite3.connect(tmp_path / "after.db") as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_an_import_that_fills_the_disk_writes_nothing(ready_db: Path, tmp_path: Path) -> None:
+    rows = "\n".join(
+        f"2024-03-{day:02d},08:30,10:00,{'政策宣讲' * 40}{day},李明,集中宣讲,村委会,30," for day in range(1, 29)
+    )
+    source = tmp_path / "lectures.csv"
+    source.write_text("日期,开始时间,结束时间,主题,宣讲人,形式,地点,受众人数,备注\n" + rows + "\n", "utf-8")
+    # Opening needs room for the -wal and -shm files: make that room, then fill the rest
+    # once the database is open, so the import's own writes are what find the disk full.
+    done = on_full_disk(
+        tmp_path,
+        ready_db,
+        'rm "$(dirname "$DB")/fill"; free=$(df --output=avail -k "$(dirname "$DB")" | tail -1); '
+        'dd if=/dev/zero of="$(dirname "$DB")/fill" bs=1k count=$((free - 80)) 2>/dev/null',
+        f"$STATION import lectures {source}",
+    )
+    output = done.stdout + done.stderr
+    assert done.returncode == 1, output
+    assert "没有导入任何记录" in output and "磁盘已满" in output, output
+    assert "Traceback" not in output
+    with sqlite3.connect(tmp_path / "after.db") as conn:
+        assert conn.execute("SELECT count(*) FROM lectures").fetchone()[0] == 0
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_a_write_on_a_full_disk_rolls_back_with_the_same_words(ready_db: Path, tmp_path: Path) -> None:
+    script = tmp_path / "write.py"
+    script.write_text(
+        "import os, sys\n"
+        "from station_tui.storage import DiskFull, Store\n"
+        "from station_tui.storage.db import Actor\n"
+        "store = Store(sys.argv[1], actor=Actor(user='t'))\n"
+        "filler = open(os.path.join(os.path.dirname(sys.argv[1]), 'fill2'), 'wb')\n"
+        "try:\n"
+        "    while True:\n"
+        "        filler.write(b'0' * 4096); filler.flush()\n"
+        "except OSError:\n"
+        "    pass\n"
+        "try:\n"
+        "    with store.write() as conn:\n"
+        "        for i in range(200):\n"
+        "            conn.execute('CREATE TABLE IF NOT EXISTS bulk (x)')\n"
+        "            conn.execute('INSERT INTO bulk VALUES (?)', ('x' * 4000,))\n"
+        "except DiskFull as exc:\n"
+        "    print('DISKFULL', exc)\n"
+        "    sys.exit(3)\n"
+    )
+    done = on_full_disk(tmp_path, ready_db, 'rm "$(dirname "$DB")/fill"', f"{sys.executable} {script} $DB")
+    assert done.returncode == 3, done.stdout + done.stderr
+    assert "DISKFULL 磁盘已满" in done.stdout
+    with sqlite3.connect(tmp_path / "after.db") as conn:
+        assert conn.execute("SELECT count(*) FROM sqlite_master WHERE name = 'bulk'").fetchone()[0] == 0
