@@ -1,0 +1,1 @@
+"""The county's HTTP endpoints, one router per audience: stations (sync) and county staff."""
