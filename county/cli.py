@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from station_tui.commands.common import Parser, decimal_number, whole_number
+from station_tui.cli_args import Parser, decimal_number, whole_number
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
 

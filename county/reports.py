@@ -17,11 +17,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from county import rows as row_rules
 from station_tui.domain.hours import format_tenths
 from station_tui.domain.models import Figures
+from station_tui.domain.periods import period_bounds
 from station_tui.domain.vocab import PLATFORMS
-from station_tui.storage.figures import period_bounds
-from county import rows as row_rules
 
 _TABLES = ("lectures", "activities", "attendance", "people")
 

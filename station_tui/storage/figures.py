@@ -16,24 +16,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from station_tui.domain.periods import period_bounds
 from station_tui.domain.vocab import PLATFORMS
 
 if TYPE_CHECKING:
     from station_tui.domain.models import Figures
     from station_tui.storage.store import Store
-
-
-def period_bounds(year: int | None, month: int | None) -> tuple[str, str] | None:
-    if year is None:
-        if month is not None:
-            raise ValueError("--month needs --year / 指定月份时必须同时指定年份")
-        return None
-    if month is not None and not 1 <= month <= 12:
-        raise ValueError(f"月份 {month} 不对，应为 1–12 / month must be 1-12")
-    if month is None:
-        return f"{year:04d}-01-01", f"{year + 1:04d}-01-01"
-    end = f"{year + 1:04d}-01-01" if month == 12 else f"{year:04d}-{month + 1:02d}-01"
-    return f"{year:04d}-{month:02d}-01", end
 
 
 def counted_sql(count_col: str, fk: str, alias: str = "e") -> str:
@@ -69,7 +57,7 @@ def numbers(store: Store, year: int | None = None, month: int | None = None) -> 
         activities, served = conn.execute(
             _AUDIENCE.format(counted=counted_sql("served", "activity_id"), table="activities", period=period), params
         ).fetchone()
-        by_platform = {p: 0 for p in PLATFORMS}
+        by_platform = dict.fromkeys(PLATFORMS, 0)
         for platform, n in conn.execute(
             f"SELECT platform, count(*) FROM activities e WHERE e.deleted = 0 {period} GROUP BY platform", params
         ):
