@@ -16,10 +16,10 @@ from county.errors import AckBehind
 from county.schema import change_log, records
 from county.store import CountyStore
 
-from .countyd import batch, change, id_of, row_of
+from .payloads import batch, change, id_of, row_of
 
 
-def _station(store: CountyStore):  # noqa: ANN202
+def _station(store: CountyStore):
     with store._reading() as conn:
         return store._station_by_code(conn, "140311101201")
 

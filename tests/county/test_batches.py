@@ -4,23 +4,25 @@ from __future__ import annotations
 
 import json
 
-from .countyd import County, batch, change, cli, new_code
+from tests.county_server import County
+
+from .payloads import batch, change, new_code
 
 
-def counts(response) -> dict[str, int]:  # noqa: ANN001
+def counts(response) -> dict[str, int]:
     """How many changes of the batch ended in each status (statuses with none left out)."""
     assert response.status_code == 200, response.text
     return {k: v for k, v in response.json()["counts"].items() if v}
 
 
-def noted(response) -> list[tuple[int, str]]:  # noqa: ANN001
+def noted(response) -> list[tuple[int, str]]:
     """(seq, status) of the changes the county lists: the stale and the quarantined."""
     assert response.status_code == 200, response.text
     return [(r["seq"], r["status"]) for r in response.json()["results"]]
 
 
 def listed(county: County, code: str) -> dict:
-    rows = json.loads(cli(county.url, "station", "list", "--json").stdout)
+    rows = json.loads(county.cli("station", "list", "--json").stdout)
     return next(r for r in rows if r["code"] == code)
 
 
@@ -74,7 +76,7 @@ def test_applied_duplicate_stale_and_quarantined(county: County) -> None:
         "app_version": "0.1.0",
         "quarantined": 5,
     }
-    held = json.loads(cli(county.url, "quarantine", "--station", A, "--json").stdout)
+    held = json.loads(county.cli("quarantine", "--station", A, "--json").stdout)
     assert [q["seq"] for q in held] == [4, 5, 6, 7, 8]
     assert json.loads(held[3]["raw"]) == {"seq": 7, "table": "lectures"}
     station = reported(county, A)
@@ -162,7 +164,7 @@ def test_the_token_decides_the_station_whatever_the_payload_claims(county: Count
     r = county.post(token_a, batch([change(1, rid="L-b")]))
     assert counts(r) == {"applied": 1}
     assert reported(county, A)["lectures"] == 1 and reported(county, B)["lectures"] == 1
-    assert "claiming to be" in county.stderr()
+    assert "claiming to be" in county.log()
 
 
 def test_wrong_missing_and_revoked_tokens_are_refused(county: County) -> None:
@@ -174,14 +176,14 @@ def test_wrong_missing_and_revoked_tokens_are_refused(county: County) -> None:
         assert "注册" in r.json()["message"]
     assert counts(county.post(token, batch([change(1)]))) == {"applied": 1}
 
-    assert "注销" in cli(county.url, "station", "revoke", A).stdout
+    assert "注销" in county.cli("station", "revoke", A).stdout
     r = county.post(token, batch([change(2)], after_seq=1))
     assert r.status_code == 401 and "注销" in r.json()["message"]
     row = listed(county, A)
     assert row["enrolled"] is False and row["acked_seq"] == 1
 
     # A new enrollment code gets a new token that works; the old one stays dead.
-    code = json.loads(cli(county.url, "station", "code", A, "--json").stdout)["enrollment_code"]
+    code = json.loads(county.cli("station", "code", A, "--json").stdout)["enrollment_code"]
     import httpx
 
     from sync import protocol

@@ -11,8 +11,9 @@ from sqlalchemy import create_engine, text
 
 from station_tui.domain.vocab import MAX_HEADCOUNT
 from sync import protocol
+from tests.county_server import County
 
-from .countyd import County, batch, change, cli, new_code
+from .payloads import batch, change, new_code
 
 
 def _quarantined(r: httpx.Response) -> dict[int, str]:
@@ -66,7 +67,7 @@ def test_records_stored_before_the_bounds_are_left_out_of_every_report(own_count
     huge_hours = json.loads(change(3, "activities", rid="A1")["row"]) | {"volunteer_tenths": 0}
     huge_hours_text = json.dumps(huge_hours, ensure_ascii=False).replace('"volunteer_tenths": 0',
                                                                          '"volunteer_tenths": ' + "9" * 400)
-    engine = create_engine(county.url)
+    engine = create_engine(county.store)
     with engine.begin() as conn:
         for rid, row in (("L2", huge_audience), ("A1", huge_hours_text)):
             conn.execute(text("UPDATE records SET row_json = :row WHERE record_id = :rid"), {"row": row, "rid": rid})
@@ -79,9 +80,9 @@ def test_records_stored_before_the_bounds_are_left_out_of_every_report(own_count
     assert sorted((x["code"], x["table"], x["id"]) for x in report["excluded"]) == [
         (code, "activities", "A1"), (code, "lectures", "L2")]
     for fmt in ("table", "csv", "json"):
-        done = cli(county.url, "report", "--format", fmt)
+        done = county.cli("report", "--format", fmt)
         assert "Infinity" not in done.stdout and "2 条记录不合县中心的规则" in done.stdout + done.stderr
-    assert json.loads(cli(county.url, "report", "--format", "json").stdout)["total"]["lectures"] >= 1
+    assert json.loads(county.cli("report", "--format", "json").stdout)["total"]["lectures"] >= 1
 
 
 def test_a_text_over_the_station_length_is_quarantined_with_a_short_quote(county: County) -> None:
@@ -104,7 +105,7 @@ def test_a_row_over_the_size_limit_is_kept_bounded_and_answered_in_a_few_bytes(c
     assert set(reasons) == {1, 2}
     assert f"最多接收 {protocol.MAX_ROW_CHARS} 个字符" in reasons[1]
     assert len(r.content) < 2000
-    held = json.loads(cli(county.url, "quarantine", "--station", code, "--json").stdout)
+    held = json.loads(county.cli("quarantine", "--station", code, "--json").stdout)
     for q in held:
         assert len(q["raw"]) <= protocol.MAX_ROW_CHARS + 1024 and len(q["reason"]) < 200
         kept = json.loads(q["raw"])
@@ -129,9 +130,9 @@ def test_station_list_shows_no_control_characters_a_station_sent(county: County)
     token = county.enroll(code)
     sneaky = "1.0\x9b2J\u202eevil\u2066\x85"
     assert county.post(token, batch([], app_version=sneaky)).status_code == 200
-    shown = cli(county.url, "station", "list").stdout
+    shown = county.cli("station", "list").stdout
     line = next(x for x in shown.splitlines() if x.startswith(code))
     assert "1.02Jevil" in line
     assert not any(ch in shown for ch in "\x9b\u202e\u2066\x85")
-    listed = next(r for r in json.loads(cli(county.url, "station", "list", "--json").stdout) if r["code"] == code)
+    listed = next(r for r in json.loads(county.cli("station", "list", "--json").stdout) if r["code"] == code)
     assert listed["app_version"] == sneaky  # kept as sent; only what is printed is cleaned

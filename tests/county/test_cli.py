@@ -9,7 +9,7 @@ import ssl
 import subprocess
 from pathlib import Path
 
-from .countyd import COUNTY_BIN, cli
+from tests.county_server import COUNTY_BIN, cli
 
 
 def test_station_commands(tmp_path: Path) -> None:
@@ -93,8 +93,7 @@ def test_serve_over_https_with_the_countys_own_certificate(tmp_path: Path) -> No
     import httpx
 
     from sync import protocol
-
-    from .countyd import County
+    from tests.county_server import County
 
     cert, key = tmp_path / "county.pem", tmp_path / "county.key"
     subprocess.run(

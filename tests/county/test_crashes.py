@@ -4,9 +4,6 @@ applied twice, and the station's next upload puts everything right."""
 from __future__ import annotations
 
 import random
-import shutil
-import sqlite3
-import subprocess
 import threading
 import time
 import zlib
@@ -17,8 +14,9 @@ import httpx
 from sqlalchemy import create_engine, text
 
 from sync import protocol
+from tests.county_server import County
 
-from .countyd import County, batch, change, new_code
+from .payloads import batch, change, new_code
 
 
 def _store_counts(url: str, code: str) -> tuple[int, int]:
@@ -94,7 +92,7 @@ def test_killed_mid_upload_then_restarted_keeps_every_change_once(own_county: Co
     assert county.ack(token, "epoch-1") == len(changes)
     # Answers lost to a kill hide some first stores, never add any: more would mean twice.
     assert stored <= len(changes), "a change was stored twice"
-    logged, kept = _store_counts(county.url, code)
+    logged, kept = _store_counts(county.store, code)
     assert logged == len(changes) and kept == 100
     mine = next(s for s in county.report()["stations"] if s["code"] == code)
     assert (mine["lectures"], mine["lecture_audience"]) == (lectures, audience)
@@ -140,83 +138,21 @@ def test_killed_while_receiving_a_body_stores_nothing_of_it(own_county: County) 
     assert outcome and isinstance(outcome[0], httpx.TransportError)  # no answer: not acknowledged
     county.start()
     assert county.ack(token, "epoch-1") == 5
-    assert _store_counts(county.url, code) == (5, 5)
+    assert _store_counts(county.store, code) == (5, 5)
     r = county.post(token, None, raw=body, headers={"Content-Encoding": "gzip"})
     assert r.status_code == 200 and r.json()["counts"]["applied"] == 200
     assert r.json()["ack_seq"] == 205
 
 
-class Backup:
-    """Last night's backup of the county store, taken with the store's own tools."""
-
-    def __init__(self, url: str, where: Path) -> None:
-        self.url, self.where = url, where
-
-    def take(self) -> None:
-        if self.url.startswith("sqlite"):
-            with sqlite3.connect(self._file()) as src, sqlite3.connect(self.where / "backup.db") as dst:
-                src.backup(dst)
-        else:
-            subprocess.run(
-                ["pg_dump", *self._pg(), "-n", self._schema(), "-f", str(self.where / "backup.sql")],
-                check=True,
-                capture_output=True,
-                timeout=120,
-            )
-
-    def restore(self) -> None:
-        """The disk died: the store is replaced by the backup."""
-        if self.url.startswith("sqlite"):
-            db = self._file()
-            for leftover in (db, Path(f"{db}-wal"), Path(f"{db}-shm")):
-                leftover.unlink(missing_ok=True)
-            shutil.copy(self.where / "backup.db", db)
-        else:
-            subprocess.run(
-                ["psql", *self._pg(), "-q", "-v", "ON_ERROR_STOP=1", "-c", f'DROP SCHEMA "{self._schema()}" CASCADE'],
-                check=True,
-                capture_output=True,
-                timeout=60,
-            )
-            subprocess.run(
-                ["psql", *self._pg(), "-q", "-v", "ON_ERROR_STOP=1", "-f", str(self.where / "backup.sql")],
-                check=True,
-                capture_output=True,
-                timeout=120,
-            )
-
-    def _file(self) -> Path:
-        return Path(self.url.removeprefix("sqlite:///"))
-
-    def _schema(self) -> str:
-        return self.url.rsplit("search_path%3D", 1)[1]
-
-    def _pg(self) -> list[str]:
-        from sqlalchemy.engine import make_url
-
-        u = make_url(self.url)
-        return [
-            "-h",
-            u.host or "127.0.0.1",
-            "-p",
-            str(u.port or 5432),
-            "-U",
-            u.username or "postgres",
-            "-d",
-            u.database or "test",
-        ]
-
-
 def test_county_restored_from_an_old_backup_is_refilled(own_county: County, tmp_path: Path) -> None:
     county = own_county
-    backup = Backup(county.url, tmp_path)
     token = county.enroll(new_code())
     assert county.post(token, batch([change(i) for i in range(1, 6)])).json()["ack_seq"] == 5
-    backup.take()
+    backup = county.backup()
     later = [change(i) for i in range(6, 11)]
     assert county.post(token, batch(later, after_seq=5)).json()["ack_seq"] == 10
     county.stop()
-    backup.restore()
+    county.restore(backup)
     county.start()
 
     newest = [change(i) for i in range(11, 13)]

@@ -11,10 +11,11 @@ from datetime import datetime, timedelta, timezone
 import httpx
 from sqlalchemy import create_engine, select
 
-from sync import protocol
 from county import schema
+from sync import protocol
+from tests.county_server import County, cli
 
-from .countyd import County, cli, new_code
+from .payloads import new_code
 from .test_http_bounds import start  # noqa: F401 - the fixture
 
 

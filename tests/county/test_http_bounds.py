@@ -14,8 +14,9 @@ import httpx
 import pytest
 
 from sync import protocol
+from tests.county_server import County
 
-from .countyd import County, batch, new_code
+from .payloads import batch, new_code
 
 
 @pytest.fixture
@@ -57,10 +58,10 @@ def _answer(sock: socket.socket) -> tuple[int, dict, bytes]:
 
 def _wait_for(what: str, county: County) -> str:
     for _ in range(200):
-        if what in county.stderr():
-            return county.stderr()
+        if what in county.log():
+            return county.log()
         time.sleep(0.05)
-    raise AssertionError(f"{what!r} never logged:\n{county.stderr()}")
+    raise AssertionError(f"{what!r} never logged:\n{county.log()}")
 
 
 def test_an_upload_cut_off_midway_is_one_info_line(start) -> None:
@@ -73,7 +74,7 @@ def test_an_upload_cut_off_midway_is_one_info_line(start) -> None:
         sock.close()
     log = _wait_for("went away", county)
     time.sleep(0.5)
-    log = county.stderr()
+    log = county.log()
     assert log.count("went away") == 5, log
     assert "Traceback" not in log and "ERROR" not in log and "ClientDisconnect" not in log, log
     assert county.ack(token, "epoch-1") == 0  # nothing half-stored, and the server still serves

@@ -14,8 +14,9 @@ import httpx
 import pytest
 
 from sync import protocol
+from tests.county_server import County
 
-from .countyd import County, batch, change, new_code
+from .payloads import batch, change, new_code
 
 
 @pytest.fixture(scope="session")
@@ -190,7 +191,7 @@ def test_a_broken_store_answers_json_and_the_server_keeps_serving(own_county: Co
 
     county = own_county
     token = county.enroll(new_code())
-    engine = create_engine(county.url)
+    engine = create_engine(county.store)
     with engine.begin() as conn:
         conn.execute(text("DROP TABLE quarantine"))
     engine.dispose()
@@ -201,4 +202,4 @@ def test_a_broken_store_answers_json_and_the_server_keeps_serving(own_county: Co
     assert county.ack(token, "epoch-1") == 0  # rolled back whole: the good change is not half-stored
     r = county.post(token, batch([change(1)]))
     assert r.status_code == 200 and r.json()["ack_seq"] == 1
-    assert "quarantine" in county.stderr()
+    assert "quarantine" in county.log()

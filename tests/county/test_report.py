@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import json
 import subprocess
+import sys
 from datetime import date, time
 from pathlib import Path
 from typing import Any
@@ -17,8 +18,9 @@ from station_tui.domain import Station
 from station_tui.domain.models import Activity, Attendance, Lecture, Person
 from station_tui.storage import Actor, Store
 from sync import protocol
+from tests.county_server import County
 
-from .countyd import STATION_BIN, County, cli
+STATION_BIN = str(Path(sys.executable).with_name("station"))
 
 STATIONS = [  # code, name, township, how much they do
     ("140311101201", "甄家庄社区新时代文明实践站", "府西街道", 1),
@@ -132,7 +134,7 @@ def station_figures(path: Path, *period: str) -> dict[str, Any]:
 
 def summed(items: list[dict[str, Any]]) -> dict[str, Any]:
     out: dict[str, Any] = {k: 0 for k in FIGURE_KEYS if k != "activities_by_platform"}
-    out["activities_by_platform"] = {p: 0 for p in items[0]["activities_by_platform"]}
+    out["activities_by_platform"] = dict.fromkeys(items[0]["activities_by_platform"], 0)
     tenths = 0
     for f in items:
         for k in out:
@@ -172,7 +174,7 @@ def test_county_figures_equal_each_stations_own_and_totals_are_sums(own_county: 
         upload(county, paths[code], code, name, township)
 
     # The year through both commands, as a county clerk and a station manager would run them.
-    report = json.loads(cli(county.url, "report", "--format", "json", "--year", "2026").stdout)
+    report = json.loads(county.cli("report", "--format", "json", "--year", "2026").stdout)
     own = {code: station_figures(path, "--year", "2026") for code, path in paths.items()}
     check(report, "2026", own)
     # Month and all time through the HTTP report and the code `station status --json` runs.
@@ -207,7 +209,7 @@ def test_csv_xlsx_and_table_outputs_are_readable(own_county: County, tmp_path: P
     report = county.report(2026)
 
     out_csv = tmp_path / "out" / "report.csv"
-    cli(county.url, "report", "--year", "2026", "--format", "csv", "--output", str(out_csv))
+    county.cli("report", "--year", "2026", "--format", "csv", "--output", str(out_csv))
     with open(out_csv, encoding="utf-8-sig", newline="") as f:
         rows = list(csv.reader(f))
     header = rows[0]
@@ -223,7 +225,7 @@ def test_csv_xlsx_and_table_outputs_are_readable(own_county: County, tmp_path: P
     assert int(total[header.index("签到人次")]) == report["total"]["attendance"]
 
     out_xlsx = tmp_path / "report.xlsx"
-    cli(county.url, "report", "--year", "2026", "--format", "xlsx", "--output", str(out_xlsx))
+    county.cli("report", "--year", "2026", "--format", "xlsx", "--output", str(out_xlsx))
     sheet = load_workbook(out_xlsx).active
     cells = [[c.value for c in row] for row in sheet.iter_rows()]
     assert cells[0] == header
@@ -232,5 +234,5 @@ def test_csv_xlsx_and_table_outputs_are_readable(own_county: County, tmp_path: P
         assert xrows[s["code"]]["活动服务人次"] == s["activity_served"]
         assert xrows[s["code"]]["志愿服务时长（小时）"] == s["volunteer_hours"]
 
-    table = cli(county.url, "report", "--year", "2026").stdout
+    table = county.cli("report", "--year", "2026").stdout
     assert "全县合计" in table and "府西街道" in table and STATIONS[0][1] in table

@@ -19,8 +19,7 @@ from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 
 from sync import protocol
-
-from .countyd import County, cli
+from tests.county_server import County
 
 EXAMPLES = int(os.environ.get("SCHEMATHESIS_EXAMPLES", "40"))
 
@@ -28,7 +27,7 @@ EXAMPLES = int(os.environ.get("SCHEMATHESIS_EXAMPLES", "40"))
 @pytest.fixture
 def fuzzed_county(county_url: str, tmp_path: Path) -> Iterator[County]:
     # Throttles high enough that the examples reach the handlers instead of a 429.
-    server = County(county_url, tmp_path, extra=("--rate", "100000", "--burst", "100000")).start()
+    server = County(county_url, tmp_path, serve_args=("--rate", "100000", "--burst", "100000")).start()
     yield server
     server.stop()
 
@@ -36,7 +35,7 @@ def fuzzed_county(county_url: str, tmp_path: Path) -> Iterator[County]:
 def test_no_server_error_for_any_example(fuzzed_county: County) -> None:
     county = fuzzed_county
     station_token = county.enroll("140311101201")
-    admin_token = cli(county.url, "admin-token").stdout.strip()
+    admin_token = county.cli("admin-token").stdout.strip()
     schema = schemathesis.openapi.from_url(county.base + "/openapi.json")
     operations = [result.ok() for result in schema.get_all_operations()]
     served = {(op.method.upper(), op.path) for op in operations}
@@ -66,7 +65,7 @@ def test_no_server_error_for_any_example(fuzzed_county: County) -> None:
     assert not [code for code in answered if code >= 500], answered
     # The examples reached the handlers: refusals of each kind, and successes.
     assert {200, 400, 401, 403} <= set(answered), answered
-    assert "Traceback" not in county.stderr()
+    assert "Traceback" not in county.log()
 
 
 def fuzz(operation: Any, mode: GenerationMode, headers: dict[str, str], answered: dict[int, int]) -> None:

@@ -8,28 +8,25 @@ from pathlib import Path
 
 import pytest
 
-from tests import postgres_for_tests
-from tests.sync.support import County, StationPC, county_process
+from tests.county_server import BACKENDS, County, running_county
+from tests.sync.support import StationPC
+
+#: The stations under test sync far more often than a village would.
+_SERVE_ARGS = ("--rate", "1000", "--burst", "1000")
 
 
-@pytest.fixture(params=["sqlite", "postgresql"], scope="module")
+@pytest.fixture(params=BACKENDS, scope="module")
 def county(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[County]:
     """A county server shared by a module's tests (each test is its own station)."""
-    _needs_postgres(request.param)
-    yield from county_process(request.param, tmp_path_factory)
+    with running_county(request.param, tmp_path_factory.mktemp("county"), _SERVE_ARGS) as server:
+        yield server
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=BACKENDS)
 def own_county(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[County]:
     """A county server for one test alone: for tests that kill it or restore its store."""
-    _needs_postgres(request.param)
-    yield from county_process(request.param, tmp_path_factory)
-
-
-def _needs_postgres(kind: str) -> None:
-    why = postgres_for_tests.problem()
-    if kind == "postgresql" and why:
-        pytest.fail(why, pytrace=False)
+    with running_county(request.param, tmp_path_factory.mktemp("county"), _SERVE_ARGS) as server:
+        yield server
 
 
 @pytest.fixture

@@ -1,196 +1,24 @@
-"""Helpers for the sync tests (imported by conftest and the tests): real processes, a ``county-center serve`` on 127.0.0.1 with a random
-port, against a SQLite file or the machine's PostgreSQL (a schema of its own per test in db
-``test``), and stations driven through the ``station`` command in subprocesses."""
+"""Helpers for the sync tests: station PCs driven through the ``station`` command in
+subprocesses, and the records they make. The county server is tests/county_server.py."""
 
 from __future__ import annotations
 
 import json
 import os
-import signal
-import socket
 import subprocess
 import sys
-import time
-import uuid
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from station_tui.domain import Activity, Lecture, Person, Venue
 from station_tui.storage import Actor, Store
+from tests.county_server import County
 
 PG_BASE = os.environ.get("COUNTY_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 PY = sys.executable
 NAMES = "甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳午未申酉"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _pg_plain() -> str:
-    return PG_BASE.replace("postgresql+psycopg://", "postgresql://")
-
-
-@dataclass
-class County:
-    """One county center: its store (SQLite file or PostgreSQL schema) and its server process."""
-
-    kind: str
-    db_url: str
-    workdir: Path
-    schema: str | None = None
-    port: int = field(default_factory=_free_port)
-    proc: subprocess.Popen[bytes] | None = None
-    #: Extra ``county-center serve`` options (size caps, rate limits) for the next start.
-    serve_args: tuple[str, ...] = ("--rate", "1000", "--burst", "1000")
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    @property
-    def env(self) -> dict[str, str]:
-        return {**os.environ, "COUNTY_DB": self.db_url, "XDG_DATA_HOME": str(self.workdir / "xdg")}
-
-    def start(self) -> None:
-        log = open(self.workdir / "serve.log", "ab")
-        self.proc = subprocess.Popen(
-            [PY, "-m", "county", "serve", "--host", "127.0.0.1", "--port", str(self.port),
-             "--log-level", "warning", *self.serve_args],
-            env=self.env, stdout=log, stderr=subprocess.STDOUT,
-        )
-        log.close()
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"county-center serve exited: {(self.workdir / 'serve.log').read_text()}")
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
-                    return
-            except OSError:
-                time.sleep(0.1)
-        raise RuntimeError("county-center serve did not start listening")
-
-    def kill(self) -> None:
-        """``kill -9``: no shutdown, no cleanup, like a power cut."""
-        if self.proc and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGKILL)
-            self.proc.wait(timeout=10)
-        self.proc = None
-
-    def stop(self) -> None:
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.kill()
-        self.proc = None
-
-    def cli(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-        out = subprocess.run([PY, "-m", "county", *args], env=self.env, capture_output=True,
-                             text=True, timeout=120)
-        if check and out.returncode != 0:
-            raise AssertionError(f"county-center {' '.join(args)} failed: {out.stderr}")
-        return out
-
-    def add_station(self, code: str, name: str = "甄家庄社区新时代文明实践站", township: str = "府西街道") -> str:
-        """What ``county-center station add`` does, in-process (the CLI has its own tests)."""
-        from county.store import CountyStore
-
-        with CountyStore(self.db_url) as store:
-            return store.add_station(code, name, township)
-
-    # -- reading what the county holds ------------------------------------------------------
-    def _engine(self):  # type: ignore[no-untyped-def]
-        from sqlalchemy import create_engine
-
-        return create_engine(self.db_url)
-
-    def records(self, station_code: str) -> dict[tuple[str, str], tuple[int, int, dict[str, Any]]]:
-        """(table, id) -> (row_version, deleted, row) of every record the county holds for a station."""
-        from sqlalchemy import text
-
-        engine = self._engine()
-        try:
-            with engine.connect() as conn:
-                rows = conn.execute(text(
-                    "SELECT r.tbl, r.record_id, r.row_version, r.deleted, r.row_json FROM records r"
-                    " JOIN stations s ON s.id = r.station_id WHERE s.code = :c"), {"c": station_code}).all()
-        finally:
-            engine.dispose()
-        return {(t, i): (int(v), int(d), json.loads(j)) for t, i, v, d, j in rows}
-
-    def change_log(self, station_code: str) -> list[tuple[str, str]]:
-        from sqlalchemy import text
-
-        engine = self._engine()
-        try:
-            with engine.connect() as conn:
-                return [(a, b) for a, b in conn.execute(text(
-                    "SELECT c.change_id, c.status FROM change_log c JOIN stations s ON s.id = c.station_id"
-                    " WHERE s.code = :c"), {"c": station_code}).all()]
-        finally:
-            engine.dispose()
-
-    # -- backups of the county store --------------------------------------------------------
-    def backup(self) -> Path:
-        target = self.workdir / "county-backup"
-        if self.kind == "sqlite":
-            src = self.db_url.removeprefix("sqlite:///")
-            subprocess.run(["sqlite3", src, f".backup '{target}'"], check=True)
-        else:
-            with open(target, "wb") as fh:
-                subprocess.run(["pg_dump", "-h", "127.0.0.1", "-U", "postgres", "-n", str(self.schema),
-                                "--no-owner", "test"], stdout=fh, check=True)
-        return target
-
-    def restore(self, backup: Path) -> None:
-        """Put the backup back (the server must be stopped)."""
-        if self.kind == "sqlite":
-            src = Path(self.db_url.removeprefix("sqlite:///"))
-            for extra in (src.with_name(src.name + "-wal"), src.with_name(src.name + "-shm")):
-                extra.unlink(missing_ok=True)
-            src.write_bytes(backup.read_bytes())
-        else:
-            import psycopg
-
-            with psycopg.connect(_pg_plain(), autocommit=True) as conn:
-                conn.execute(f'DROP SCHEMA "{self.schema}" CASCADE')
-            subprocess.run(["psql", "-q", "-h", "127.0.0.1", "-U", "postgres", "-d", "test", "-v",
-                            "ON_ERROR_STOP=1", "-f", str(backup)], check=True, capture_output=True)
-
-
-def county_process(kind: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[County]:
-    workdir = tmp_path_factory.mktemp("county")
-    schema = None
-    if kind == "sqlite":
-        db_url = f"sqlite:///{workdir / 'county.db'}"
-    else:
-        import psycopg
-
-        schema = f"synctest_{uuid.uuid4().hex[:12]}"
-        with psycopg.connect(_pg_plain(), autocommit=True) as conn:
-            conn.execute(f'CREATE SCHEMA "{schema}"')
-        db_url = f"{PG_BASE}?options=-csearch_path%3D{schema}"
-    c = County(kind, db_url, workdir, schema)
-    c.start()
-    try:
-        yield c
-    finally:
-        c.stop()
-        if schema:
-            import psycopg
-
-            with psycopg.connect(_pg_plain(), autocommit=True) as conn:
-                conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
 
 
 @dataclass
@@ -229,7 +57,7 @@ class StationPC:
 
     def enroll(self, county: County, *, in_process: bool = True) -> None:
         code = county.add_station(self.code)
-        args = ("--db", str(self.db), "enroll", "--server", county.url, "--code", code)
+        args = ("--db", str(self.db), "enroll", "--server", county.base, "--code", code)
         if not in_process:
             out = self.station(*args[2:])
             assert out.returncode == 0, out.stderr

@@ -6,9 +6,9 @@ import json
 import time
 from datetime import date
 
-from tests.sync.support import County, StationPC, add_records, add_venue
-
 from station_tui.domain import Lecture
+from tests.county_server import County
+from tests.sync.support import StationPC, add_records, add_venue
 
 
 def _synced(pc: StationPC, county: County) -> None:
@@ -163,8 +163,9 @@ def test_https_with_the_countys_own_certificate(station_pc: StationPC, own_count
     county = own_county
     county.stop()
     county.serve_args = ("--tls-cert", str(cert), "--tls-key", str(key))
+    county.verify = str(cert)
     county.start()
-    https = county.url.replace("http://", "https://")
+    https = county.base.replace("http://", "https://")
     code = county.add_station(station_pc.code)
     # Without the county's CA the station refuses to talk (and says how to fix it).
     out = station_pc.station("enroll", "--server", https, "--code", code)

@@ -8,10 +8,10 @@ import shutil
 import signal
 import time
 
-from tests.sync.support import County, StationPC, add_records
-
 from sync import protocol
 from sync.station_state import state_path
+from tests.county_server import County
+from tests.sync.support import StationPC, add_records
 
 
 def _edit_some(pc: StationPC, rng: random.Random, n: int = 5) -> None:
@@ -84,7 +84,7 @@ def test_county_killed_mid_batch_and_restarted(station_pc: StationPC, own_county
     deadline = time.monotonic() + 60
     while station_pc.pending() == total and time.monotonic() < deadline:
         time.sleep(0.05)
-    county.kill()
+    county.kill9()
     _, err = proc.communicate(timeout=120)
     assert proc.returncode == 75, err
     assert "连不上县中心" in err or "县中心暂时忙" in err

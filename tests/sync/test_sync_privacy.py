@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 
-from tests.sync.support import County, StationPC
-
 from station_tui.domain import Person
+from tests.county_server import County
+from tests.sync.support import StationPC
 
 ID_NUMBER = "11010519491231002X"
 PHONE = "13812345678"

@@ -6,7 +6,6 @@ import asyncio
 import re
 
 import pytest
-from tests.sync.support import County, StationPC, add_records
 from textual.app import App
 from textual.widgets import Button, Static
 
@@ -14,6 +13,8 @@ from station_tui.app import StationApp
 from station_tui.config import Settings
 from station_tui.screens.sync import SyncScreen
 from tests.conftest import TODAY
+from tests.county_server import County
+from tests.sync.support import StationPC, add_records
 
 
 def _app(pc: StationPC) -> StationApp:
@@ -59,7 +60,7 @@ async def test_sync_now_uploads_everything_and_shows_it(station_pc: StationPC, c
         await _open_sync(app, pilot)
         await _wait_for(app, "#sync-pending", f"待上传的修改：{pending} 条")
         assert "从未同步" in _text(app, "#sync-last")
-        assert county.url in _text(app, "#sync-server")
+        assert county.base in _text(app, "#sync-server")
         await pilot.click("#sync-now")
         await _wait_for(app, "#sync-pending", "待上传的修改：0 条")
         await _wait_for(app, "#sync-status", f"已上传 {pending} 条修改")
@@ -80,7 +81,7 @@ async def test_offline_is_said_in_plain_words(station_pc: StationPC, county: Cou
     pending = station_pc.pending()
     # The county's address changes to one where nothing listens.
     token = station_pc.config / "county.json"
-    token.write_text(token.read_text().replace(county.url, "http://127.0.0.1:9"))
+    token.write_text(token.read_text().replace(county.base, "http://127.0.0.1:9"))
     monkeypatch.setenv("STATION_CONFIG_DIR", str(station_pc.config))
     app = _app(station_pc)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -156,7 +157,7 @@ async def test_a_demo_database_says_it_is_never_uploaded(station_pc: StationPC, 
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await _open_sync(app, pilot)
         await _wait_for(app, "#sync-server", "这是演示数据库")
-        assert county.url not in _text(app, "#sync-server")
+        assert county.base not in _text(app, "#sync-server")
         assert app.screen.query_one("#sync-now", Button).disabled
         await pilot.press("s")
         await pilot.pause()
