@@ -25,20 +25,17 @@ from typing import Any
 
 import sqlite_utils
 
-from station_tui.domain import Activity, Station
-from station_tui.storage import Actor, Store
+from station_tui.domain import Activity
+from station_tui.storage import Store
 from station_tui.storage.ids import new_id
 from station_tui.storage.repositories.base import now_local
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from bench.station_db import new_station
 
 ROWS = 20_000
 RUNS = 3
 PLATFORMS = ("理论宣讲", "教育服务", "文化服务", "科技与科普服务", "健身体育服务")
-
-
-def new_store(path: Path) -> Store:
-    store = Store(path, actor=Actor(user="bench", program="bench"))
-    store.station.setup(Station(code="140311101201", name="甄家庄社区新时代文明实践站", township="府西街道", county="杏花岭区"))
-    return store
 
 
 def activities() -> list[Activity]:
@@ -72,7 +69,7 @@ def insert_all(store: Store, records: list[Activity]) -> float:
     started = time.perf_counter()
     rows = rows_of(store, records)
     with store.write() as conn:
-        sqlite_utils.Database(conn)["activities"].insert_all(rows, batch_size=500)
+        sqlite_utils.Database(conn).table("activities").insert_all(rows, batch_size=500)
     return time.perf_counter() - started
 
 
@@ -93,10 +90,10 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         for run in range(RUNS):
             for name, way in ways.items():
-                store = new_store(Path(tmp) / f"{run}-{len(times[name])}-{name[:4]}.db")
+                store = new_station(Path(tmp) / f"{run}-{len(times[name])}-{name[:4]}.db")
                 times[name].append(way(store, records))
-                written = store.query_one("SELECT count(*) FROM activities")[0]
-                captured = store.query_one("SELECT count(*) FROM outbox WHERE tbl = 'activities'")[0]
+                written = store.query("SELECT count(*) FROM activities")[0][0]
+                captured = store.query("SELECT count(*) FROM outbox WHERE tbl = 'activities'")[0][0]
                 assert written == captured == ROWS, (name, written, captured)
                 store.close()
     floor = statistics.median(times["executemany (floor)"])
