@@ -105,8 +105,17 @@ class County:
         with self.log_file.open("ab") as log:
             mark = log.tell()
             self.proc = subprocess.Popen(
-                [COUNTY_BIN, "serve", "--db", self.store, "--host", "127.0.0.1", "--port", str(self.port),
-                 *self.serve_args],
+                [
+                    COUNTY_BIN,
+                    "serve",
+                    "--db",
+                    self.store,
+                    "--host",
+                    "127.0.0.1",
+                    "--port",
+                    str(self.port),
+                    *self.serve_args,
+                ],
                 stdout=log,
                 stderr=subprocess.STDOUT,
             )
@@ -172,9 +181,7 @@ class County:
         return cli(self.store, *args, check=check)
 
     # -- what a station does --------------------------------------------------------------
-    def add_station(
-        self, code: str, name: str = "测试站", township: str = "府西街道", *, via_cli: bool = False
-    ) -> str:
+    def add_station(self, code: str, name: str = "测试站", township: str = "府西街道", *, via_cli: bool = False) -> str:
         """Register a station and return its enrollment code. The CLI costs a process start
         (seconds on a busy machine), so tests not about the CLI use the same store code
         in-process; tests/county/test_cli.py covers the command itself."""

@@ -232,7 +232,7 @@ def test_concurrent_uploads_apply_each_change_once(county: County) -> None:
     tokens = [county.enroll(code) for code in codes]
     shared = batch([change(i, rid=f"L{i}") for i in range(1, 41)])
     own = [batch([change(i, rid=f"M{i}") for i in range(1, 41)]) for _ in tokens[1:]]
-    jobs = [(tokens[0], shared)] * 6 + list(zip(tokens[1:], own))
+    jobs = [(tokens[0], shared)] * 6 + list(zip(tokens[1:], own, strict=True))
     with ThreadPoolExecutor(max_workers=len(jobs)) as pool:
         answers = list(pool.map(lambda job: county.post(*job), jobs))
     assert [a.status_code for a in answers] == [200] * len(jobs), [a.text for a in answers if a.status_code != 200]

@@ -5,6 +5,7 @@ and hours beyond the station's own bounds, and text or rows of any size — agai
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import httpx
 from sqlalchemy import create_engine, text
@@ -24,9 +25,11 @@ def _quarantined(r: httpx.Response) -> dict[int, str]:
 def test_an_op_table_or_row_of_any_json_type_is_quarantined_not_a_500(county: County) -> None:
     token = county.enroll(new_code())
     good = change(1)
-    odd = [{**good, "seq": n, **bad} for n, bad in enumerate(
-        [{"op": {}}, {"op": ["insert"]}, {"table": ["lectures"]}, {"table": {"a": 1}}, {"row": {"id": "x"}},
-         {"op": None, "row": []}], start=1)]
+    wrong: list[dict[str, Any]] = [
+        {"op": {}}, {"op": ["insert"]}, {"table": ["lectures"]}, {"table": {"a": 1}}, {"row": {"id": "x"}},
+        {"op": None, "row": []},
+    ]  # fmt: skip
+    odd = [{**good, "seq": n, **bad} for n, bad in enumerate(wrong, start=1)]
     r = county.post(token, batch(odd))
     assert set(_quarantined(r)) == {1, 2, 3, 4, 5, 6}
     assert r.json()["ack_seq"] == 6
@@ -36,16 +39,21 @@ def test_an_op_table_or_row_of_any_json_type_is_quarantined_not_a_500(county: Co
 def test_counts_and_hours_beyond_the_station_rules_are_quarantined_and_never_counted(county: County) -> None:
     code = new_code()
     token = county.enroll(code)
-    r = county.post(token, batch([
-        change(1, audience=MAX_HEADCOUNT),  # the largest the station allows: applied
-        change(2, audience=MAX_HEADCOUNT + 1),
-        change(3, "activities", volunteer_tenths=int("9" * 400)),
-        change(4, "activities", served=10**20),
-        change(5, "activities", volunteer_count=2, start_time="09:00", end_time="10:00", volunteer_tenths=21),
-        change(6, "activities", volunteer_count=0, volunteer_tenths=5),
-        change(7, "attendance", lecture_id="rec-1", person_id="P1", role="志愿者", credited_tenths=241),
-        change(8, "attendance", lecture_id="rec-1", headcount=MAX_HEADCOUNT + 1, credited_tenths=0),
-    ]))
+    r = county.post(
+        token,
+        batch(
+            [
+                change(1, audience=MAX_HEADCOUNT),  # the largest the station allows: applied
+                change(2, audience=MAX_HEADCOUNT + 1),
+                change(3, "activities", volunteer_tenths=int("9" * 400)),
+                change(4, "activities", served=10**20),
+                change(5, "activities", volunteer_count=2, start_time="09:00", end_time="10:00", volunteer_tenths=21),
+                change(6, "activities", volunteer_count=0, volunteer_tenths=5),
+                change(7, "attendance", lecture_id="rec-1", person_id="P1", role="志愿者", credited_tenths=241),
+                change(8, "attendance", lecture_id="rec-1", headcount=MAX_HEADCOUNT + 1, credited_tenths=0),
+            ]
+        ),
+    )
     reasons = _quarantined(r)
     assert set(reasons) == {2, 3, 4, 5, 6, 7, 8} and r.json()["counts"]["applied"] == 1
     assert "上限 20000" in reasons[2]
@@ -65,8 +73,9 @@ def test_records_stored_before_the_bounds_are_left_out_of_every_report(own_count
     huge_audience = json.dumps({"id": "L2", "row_version": 1, "deleted": 0, "date": "2026-03-02", "audience": 0})
     huge_audience = huge_audience.replace('"audience": 0', '"audience": ' + "7" * 4300)
     huge_hours = json.loads(change(3, "activities", rid="A1")["row"]) | {"volunteer_tenths": 0}
-    huge_hours_text = json.dumps(huge_hours, ensure_ascii=False).replace('"volunteer_tenths": 0',
-                                                                         '"volunteer_tenths": ' + "9" * 400)
+    huge_hours_text = json.dumps(huge_hours, ensure_ascii=False).replace(
+        '"volunteer_tenths": 0', '"volunteer_tenths": ' + "9" * 400
+    )
     engine = create_engine(county.store)
     with engine.begin() as conn:
         for rid, row in (("L2", huge_audience), ("A1", huge_hours_text)):
@@ -78,7 +87,9 @@ def test_records_stored_before_the_bounds_are_left_out_of_every_report(own_count
     assert (station["lectures"], station["lecture_audience"], station["activities"]) == (1, 30, 0)
     assert station["volunteer_hours"] == 0.0
     assert sorted((x["code"], x["table"], x["id"]) for x in report["excluded"]) == [
-        (code, "activities", "A1"), (code, "lectures", "L2")]
+        (code, "activities", "A1"),
+        (code, "lectures", "L2"),
+    ]
     for fmt in ("table", "csv", "json"):
         done = county.cli("report", "--format", fmt)
         assert "Infinity" not in done.stdout and "2 条记录不合县中心的规则" in done.stdout + done.stderr
@@ -87,8 +98,17 @@ def test_records_stored_before_the_bounds_are_left_out_of_every_report(own_count
 
 def test_a_text_over_the_station_length_is_quarantined_with_a_short_quote(county: County) -> None:
     token = county.enroll(new_code())
-    r = county.post(token, batch([change(1, topic="宣" * 200), change(2, topic="讲" * 201),
-                                  change(3, "people", name="张" * 21), change(4, summary="x" * 4001)]))
+    r = county.post(
+        token,
+        batch(
+            [
+                change(1, topic="宣" * 200),
+                change(2, topic="讲" * 201),
+                change(3, "people", name="张" * 21),
+                change(4, summary="x" * 4001),
+            ]
+        ),
+    )
     reasons = _quarantined(r)
     assert set(reasons) == {2, 3, 4}
     assert "topic 有 201 个字符" in reasons[2] and "…" in reasons[2] and len(reasons[2]) < 150
@@ -116,9 +136,15 @@ def test_a_row_over_the_size_limit_is_kept_bounded_and_answered_in_a_few_bytes(c
 
 def test_envelope_fields_of_the_wrong_json_type_get_400(county: County) -> None:
     token = county.enroll(new_code())
-    for field, value in (("after_seq", "5"), ("after_seq", True), ("after_seq", 1.0), ("epoch", 5),
-                         ("app_version", ["0.1.0"]), ("station", 140311101201)):
-        r = county.post(token, batch([], **{field: value}))
+    for field, value in (
+        ("after_seq", "5"),
+        ("after_seq", True),
+        ("after_seq", 1.0),
+        ("epoch", 5),
+        ("app_version", ["0.1.0"]),
+        ("station", 140311101201),
+    ):
+        r = county.post(token, {**batch([]), field: value})
         assert r.status_code == 400, (field, value, r.text)
         assert r.json()["error"] == "bad_request" and field in r.json()["message"]
     r = county.post(token, batch([], protocol_version="x" * 100_000))

@@ -25,8 +25,10 @@ def _store_counts(url: str, code: str) -> tuple[int, int]:
     try:
         with engine.connect() as conn:
             sid = conn.execute(text("SELECT id FROM stations WHERE code = :c"), {"c": code}).scalar_one()
-            logged = conn.execute(text("SELECT count(*) FROM change_log WHERE station_id = :s"), {"s": sid}).scalar()
-            kept = conn.execute(text("SELECT count(*) FROM records WHERE station_id = :s"), {"s": sid}).scalar()
+            logged = conn.execute(
+                text("SELECT count(*) FROM change_log WHERE station_id = :s"), {"s": sid}
+            ).scalar_one()
+            kept = conn.execute(text("SELECT count(*) FROM records WHERE station_id = :s"), {"s": sid}).scalar_one()
             return int(logged), int(kept)
     finally:
         engine.dispose()

@@ -36,8 +36,20 @@ def _codes(url: str) -> list[dict]:
 def test_an_expired_code_tells_the_station_to_ask_for_a_new_one(start, county_url: str) -> None:  # noqa: F811
     county = start()
     station = new_code()
-    done = cli(county_url, "station", "add", "--code", station, "--name", "站", "--township", "镇",
-               "--expires-in", "0.00002", "--json")  # about two seconds
+    done = cli(
+        county_url,
+        "station",
+        "add",
+        "--code",
+        station,
+        "--name",
+        "站",
+        "--township",
+        "镇",
+        "--expires-in",
+        "0.00002",
+        "--json",
+    )  # about two seconds
     code = json.loads(done.stdout)["enrollment_code"]
     time.sleep(2.5)
     r = _enroll(county, code)
@@ -72,10 +84,16 @@ def test_a_code_issued_before_the_upgrade_still_works(start, county_url: str) ->
         for migration in schema.MIGRATIONS[:2]:
             migration(conn)
         conn.execute(schema.county_meta.insert().values(key="schema_version", value="2"))
-        conn.execute(schema.stations.insert().values(id=1, code=new_code(), name="老站", township="镇",
-                                                     created_at="2026-01-01T00:00:00Z"))
-        conn.execute(schema.enrollment_codes.insert().values(
-            code_hash=hashlib.sha256(b"K7QM3XHD9PRW").hexdigest(), station_id=1, created_at="2026-01-01T00:00:00Z"))
+        conn.execute(
+            schema.stations.insert().values(
+                id=1, code=new_code(), name="老站", township="镇", created_at="2026-01-01T00:00:00Z"
+            )
+        )
+        conn.execute(
+            schema.enrollment_codes.insert().values(
+                code_hash=hashlib.sha256(b"K7QM3XHD9PRW").hexdigest(), station_id=1, created_at="2026-01-01T00:00:00Z"
+            )
+        )
     engine.dispose()
     county = start()  # migrates
     (row,) = _codes(county_url)

@@ -9,6 +9,7 @@ import os
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -98,7 +99,7 @@ MALFORMED = [
     (json.dumps(batch([{"table": "lectures", "op": "insert", "row": "{}"}])).encode(), "序号"),
     (json.dumps(batch([{"seq": True, "table": "lectures"}])).encode(), "序号"),
     (json.dumps(batch([], epoch="e\u0000")).encode(), "epoch"),
-    (json.dumps(batch([5])).encode(), "changes"),
+    (json.dumps({**batch([]), "changes": [5]}).encode(), "changes"),
     (json.dumps(batch([change(10**30)])).encode(), "序号"),
     (json.dumps(batch([], after_seq=2**63)).encode(), "after_seq"),
 ]
@@ -148,19 +149,27 @@ def test_versions_outside_the_window_get_426(county: County, over: dict, side: s
 
 def test_the_report_needs_the_admin_token(county: County) -> None:
     token = county.enroll(new_code())
-    odd = {"Authorization": "Bearer 管理员".encode()}
+    odd: dict[bytes, bytes] = {b"Authorization": "Bearer 管理员".encode()}
+    headers: Any
     for headers in ({}, protocol.auth_header(token), protocol.auth_header("adm_wrong"), odd):
         r = httpx.get(county.base + protocol.REPORT_PATH, params={"year": 2026}, headers=headers, timeout=30)
         assert r.status_code == 403 and r.json()["error"] == "forbidden"
     assert county.report(2026)["period"] == "2026"
     r = httpx.get(
-        county.base + protocol.REPORT_PATH, params={"month": 3}, headers=protocol.auth_header(county._admin), timeout=30
+        county.base + protocol.REPORT_PATH,
+        params={"month": 3},
+        headers=protocol.auth_header(county.admin_token()),
+        timeout=30,
     )
     assert r.status_code == 400 and "年份" in r.json()["message"]
 
 
 def test_per_token_rate_limit(tmp_path: Path) -> None:
-    server = County(f"sqlite:///{tmp_path / 'county.db'}", tmp_path, ("--rate", "0.2", "--burst", "3", "--address-rate", "100", "--address-burst", "100")).start()
+    server = County(
+        f"sqlite:///{tmp_path / 'county.db'}",
+        tmp_path,
+        ("--rate", "0.2", "--burst", "3", "--address-rate", "100", "--address-burst", "100"),
+    ).start()
     try:
         token = server.enroll(new_code())
         codes = [server.post(token, batch([], after_seq=0)).status_code for _ in range(5)]

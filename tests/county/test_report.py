@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 
 from station_tui.commands import status
 from station_tui.domain import Station
-from station_tui.domain.models import Activity, Attendance, Lecture, Person
+from station_tui.domain.models import Activity, Attendance, Lecture, Person, Record
 from station_tui.storage import Actor, Store
 from sync import protocol
 from tests.county_server import County
@@ -40,6 +40,12 @@ FIGURE_KEYS = [
 ]
 
 
+def saved(record: Record) -> str:
+    """The id of a record the store has saved."""
+    assert record.id is not None
+    return record.id
+
+
 def build_station(path: Path, code: str, name: str, township: str, k: int) -> None:
     """A year of a station's records through the repositories, with edits and deletions."""
     with Store(path, actor=Actor(user="tester", program="pytest")) as store:
@@ -47,7 +53,7 @@ def build_station(path: Path, code: str, name: str, township: str, k: int) -> No
         people = [
             store.people.add(Person(name=f"村民{'甲乙丙丁戊己庚辛'[i]}", is_volunteer=i % 2 == 0)) for i in range(4 + k)
         ]
-        store.people.delete(people[-1].id)  # left the village: not on the roster any more
+        store.people.delete(saved(people[-1]))  # left the village: not on the roster any more
 
         def lecture(day: date, audience: int) -> Lecture:
             return store.lectures.add(
@@ -70,7 +76,8 @@ def build_station(path: Path, code: str, name: str, township: str, k: int) -> No
                 )
             )
 
-        def sign(kind: str, event_id: str, **kw: Any) -> Attendance:
+        def sign(kind: str, event_id: str | None, **kw: Any) -> Attendance:
+            assert event_id is not None
             return store.attendance.add(Attendance(event_kind=kind, event_id=event_id, **kw))
 
         l1 = lecture(date(2026, 3, 2), 10)  # its roster outnumbers the typed audience
@@ -82,13 +89,13 @@ def build_station(path: Path, code: str, name: str, township: str, k: int) -> No
         sign("lecture", l2.id, headcount=5)
         lecture(date(2025, 12, 1), 99)  # another year
         gone = lecture(date(2026, 3, 3), 70)
-        store.lectures.delete(gone.id)
+        store.lectures.delete(saved(gone))
 
         a1 = activity(date(2026, 3, 5), "文化服务", 30, 25 * k)
         sign("activity", a1.id, person_id=people[0].id, role="志愿者", credited_tenths=10 + k)
         sign("activity", a1.id, person_id=people[1].id, role="群众")
         mistake = sign("activity", a1.id, person_id=people[2].id, role="群众")
-        store.attendance.delete(mistake.id)
+        store.attendance.delete(saved(mistake))
         a2 = activity(date(2026, 7, 1), "健身体育服务", 0, 0)
         sign("activity", a2.id, headcount=12 * k)
         a3 = activity(date(2026, 3, 20), "教育服务", 8, 5)
@@ -100,9 +107,10 @@ def build_station(path: Path, code: str, name: str, township: str, k: int) -> No
 def upload(county: County, path: Path, code: str, name: str, township: str, per_batch: int = 7) -> int:
     """Register and enroll the station, then send its whole outbox the way the sync client does."""
     with Store(path, actor=Actor(user="tester", program="pytest")) as store:
-        token = county.enroll(code, epoch=store.meta("epoch"), name=name, township=township)
-        rows = store.query("SELECT * FROM outbox ORDER BY seq")
         epoch = store.meta("epoch")
+        assert epoch is not None
+        token = county.enroll(code, epoch=epoch, name=name, township=township)
+        rows = store.query("SELECT * FROM outbox ORDER BY seq")
     ack = 0
     for i in range(0, len(rows), per_batch):
         b = protocol.Batch(
@@ -111,7 +119,7 @@ def upload(county: County, path: Path, code: str, name: str, township: str, per_
             station=code,
             epoch=epoch,
             after_seq=ack,
-            changes=[protocol.change_from_outbox(r) for r in rows[i : i + per_batch]],
+            changes=[protocol.change_from_outbox(dict(r)) for r in rows[i : i + per_batch]],
         )
         r = county.post(token, None, raw=protocol.encode(b), headers={"Content-Encoding": "gzip"})
         assert r.status_code == 200, r.text
@@ -214,7 +222,7 @@ def test_csv_xlsx_and_table_outputs_are_readable(own_county: County, tmp_path: P
         rows = list(csv.reader(f))
     header = rows[0]
     assert header[:5] == ["级别", "乡镇（街道）", "站点代码", "站点名称", "上次同步"]
-    lines = {r[2]: dict(zip(header, r)) for r in rows[1:] if r[0] == "站点"}
+    lines = {r[2]: dict(zip(header, r, strict=True)) for r in rows[1:] if r[0] == "站点"}
     for s in report["stations"]:
         line = lines[s["code"]]
         assert line["站点名称"] == s["name"]
@@ -229,7 +237,7 @@ def test_csv_xlsx_and_table_outputs_are_readable(own_county: County, tmp_path: P
     sheet = load_workbook(out_xlsx).active
     cells = [[c.value for c in row] for row in sheet.iter_rows()]
     assert cells[0] == header
-    xrows = {r[2]: dict(zip(header, r)) for r in cells[1:] if r[0] == "站点"}
+    xrows = {r[2]: dict(zip(header, r, strict=True)) for r in cells[1:] if r[0] == "站点"}
     for s in report["stations"]:
         assert xrows[s["code"]]["活动服务人次"] == s["activity_served"]
         assert xrows[s["code"]]["志愿服务时长（小时）"] == s["volunteer_hours"]

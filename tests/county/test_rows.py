@@ -26,7 +26,13 @@ def test_an_ordinary_row_is_read_and_kept_as_sent() -> None:
     text = json.dumps(_lecture(topic="乡村振兴"), ensure_ascii=False)
     item = _inspect(text)
     assert item.problem is None
-    assert (item.table, item.record_id, item.row_version, item.deleted, item.row_json) == ("lectures", "L1", 1, False, text)
+    assert (item.table, item.record_id, item.row_version, item.deleted, item.row_json) == (
+        "lectures",
+        "L1",
+        1,
+        False,
+        text,
+    )
 
 
 def test_an_escaped_lone_surrogate_in_a_free_text_field_is_applied_as_before() -> None:
@@ -81,9 +87,44 @@ def test_bodies_that_are_not_json_get_the_same_reasons(body: bytes, message: str
 
 ABSENT = object()
 WHITESPACE = [chr(c) for c in range(0x110000) if chr(c).isspace()]
-TRICKY = [ABSENT, None, "", " ", "x", " x ", "\x1c", "\u3000", "a\x00b", "L" * 64, "L" * 65, -1, 0, 1, 2, True,
-          False, 1.0, 0.0, "1", 2**62, 2**62 + 1, 2**70, [], {}, "2026-03-05", "2026-02-30", "0000-01-01",
-          "2026-3-05", "2026-03-05\n", "２０２６-０３-０５", "理论宣讲", "教育服务 ", "宣讲员", "群众", *WHITESPACE]
+TRICKY = [
+    ABSENT,
+    None,
+    "",
+    " ",
+    "x",
+    " x ",
+    "\x1c",
+    "\u3000",
+    "a\x00b",
+    "L" * 64,
+    "L" * 65,
+    -1,
+    0,
+    1,
+    2,
+    True,
+    False,
+    1.0,
+    0.0,
+    "1",
+    2**62,
+    2**62 + 1,
+    2**70,
+    [],
+    {},
+    "2026-03-05",
+    "2026-02-30",
+    "0000-01-01",
+    "2026-3-05",
+    "2026-03-05\n",
+    "２０２６-０３-０５",
+    "理论宣讲",
+    "教育服务 ",
+    "宣讲员",
+    "群众",
+    *WHITESPACE,
+]
 
 
 @pytest.fixture(scope="module")
@@ -129,7 +170,7 @@ def test_every_change_of_a_village_is_taken_by_the_compiled_check(village_change
 def test_no_value_in_a_checked_field_gets_a_verdict_the_rules_would_not_give(
     village_changes: list[tuple[str, str, str]],
 ) -> None:
-    first = {}
+    first: dict[str, str] = {}
     for table, _, text in village_changes:
         first.setdefault(table, text)
     verdicts = set()
@@ -168,4 +209,4 @@ def test_damaged_row_text_is_judged_alike_on_both_paths(village_changes: list[tu
         table, op, text = rng.choice(village_changes)
         at = rng.randrange(len(text) + 1)
         cut = rng.choice((0, 0, 1, 2))
-        _both(table, rng.choice((op, "delete")), text[:at] + rng.choice(pieces) * rng.randint(0, 2) + text[at + cut:])
+        _both(table, rng.choice((op, "delete")), text[:at] + rng.choice(pieces) * rng.randint(0, 2) + text[at + cut :])

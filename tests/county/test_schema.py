@@ -31,7 +31,7 @@ def _indexes(url: str) -> set[str]:
     engine = create_engine(url)
     try:
         with engine.connect() as conn:
-            return {ix["name"] for ix in inspect(conn).get_indexes("records")}
+            return {str(ix["name"]) for ix in inspect(conn).get_indexes("records")}
     finally:
         engine.dispose()
 

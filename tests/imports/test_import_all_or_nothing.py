@@ -6,10 +6,11 @@ from datetime import date, time
 from pathlib import Path
 
 import pytest
-from import_samples import ACTIVITIES, PEOPLE, write_csv, write_file, write_xlsx
 
 from station_tui.cli import main
 from station_tui.storage import Store
+
+from .import_samples import ACTIVITIES, PEOPLE, write_csv, write_file, write_xlsx
 
 
 def run_import(db: Path, kind: str, path: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
@@ -20,11 +21,11 @@ def run_import(db: Path, kind: str, path: Path, capsys: pytest.CaptureFixture[st
 
 def snapshot(store: Store) -> dict[str, int]:
     counts = {
-        t: store.query_one(f"SELECT count(*) FROM {t}")[0]
+        t: store.query(f"SELECT count(*) FROM {t}")[0][0]
         for t in ("lectures", "activities", "people", "teams", "team_members")
     }
-    counts["outbox"] = store.query_one("SELECT count(*) FROM outbox")[0]
-    counts["audit"] = store.query_one("SELECT count(*) FROM audit")[0]
+    counts["outbox"] = store.query("SELECT count(*) FROM outbox")[0][0]
+    counts["audit"] = store.query("SELECT count(*) FROM audit")[0][0]
     return counts
 
 
@@ -57,8 +58,8 @@ def test_two_bad_rows_stop_the_whole_file(
     assert "有 2 行不对，没有导入任何记录" in err
     assert "第 4 行，日期：日期 2099-01-01 晚于今天" in err
     assert (
-        "第 6 行，平台：平台“卫生服务”不对，只能是五大平台之一：理论宣讲、教育服务、文化服务、科技与科普服务、健身体育服务"
-        in err
+        "第 6 行，平台：平台“卫生服务”不对，"
+        "只能是五大平台之一：理论宣讲、教育服务、文化服务、科技与科普服务、健身体育服务" in err
     )
     assert "第 6 行，服务人次：服务人次不能为负数" in err
     assert "Import failed: 2 row(s) have problems; nothing was imported." in err

@@ -8,9 +8,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from import_samples import LECTURES, write_file
 
 from station_tui.storage import Store
+
+from .import_samples import LECTURES, write_file
 
 
 def station(db: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -115,7 +116,8 @@ def test_import_waits_for_another_writer_then_succeeds(ready_db: Path, tmp_path:
     other = sqlite3.connect(ready_db, isolation_level=None)
     other.execute("BEGIN IMMEDIATE")
     other.execute(
-        "INSERT INTO lectures (id, date, topic, audience) VALUES ('other-writer', '2024-01-05', '另一个会话录入的宣讲', 20)"
+        "INSERT INTO lectures (id, date, topic, audience)"
+        " VALUES ('other-writer', '2024-01-05', '另一个会话录入的宣讲', 20)"
     )
     env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
     proc = subprocess.Popen(
@@ -126,6 +128,7 @@ def test_import_waits_for_another_writer_then_succeeds(ready_db: Path, tmp_path:
         encoding="utf-8",
         env=env,
     )
+    assert proc.stderr is not None
     try:
         assert "正在写入 3 行" in proc.stderr.readline()
         time.sleep(1.0)

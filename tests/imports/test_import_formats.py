@@ -7,10 +7,11 @@ from datetime import date, time
 from pathlib import Path
 
 import pytest
-from import_samples import SAMPLES, write_file
 
 from station_tui.cli import main
 from station_tui.storage import Actor, Store
+
+from .import_samples import SAMPLES, write_file
 
 FORMATS = ("utf-8", "utf-8-sig", "gbk", "xlsx")
 

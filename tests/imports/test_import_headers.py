@@ -5,11 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from import_samples import LECTURES, csv_text, write_xlsx
 
 from station_tui.cli import main
 from station_tui.imports.headers import HEADERS
 from station_tui.storage import Store
+
+from .import_samples import LECTURES, csv_text, write_xlsx
 
 LECTURE_HEADER = "日期,开始时间,结束时间,主题,宣讲人,形式,地点,受众人数,备注"
 

@@ -15,11 +15,12 @@ import sys
 import time
 from datetime import date, timedelta
 from pathlib import Path
-
-from import_samples import ACTIVITIES, write_csv
+from typing import Any
 
 from station_tui.imports.headers import HEADERS
 from station_tui.storage import Store
+
+from .import_samples import ACTIVITIES, write_csv
 
 ROWS = 20_000
 PLATFORMS = ("理论宣讲", "教育服务", "文化服务", "科技与科普服务", "健身体育服务")
@@ -32,13 +33,14 @@ def big_activity_file(path: Path) -> Path:
         day = first + timedelta(days=i % 1800)
         hour = 8 + i % 10
         lines.append(
-            f"{day:%Y/%m/%d},{hour}:00,{hour + 1}:30,第{i}次文明实践活动,{PLATFORMS[i % 5]},村委会广场,{i % 300 + 1},3,{i % 4}.5,"
+            f"{day:%Y/%m/%d},{hour}:00,{hour + 1}:30,第{i}次文明实践活动,{PLATFORMS[i % 5]},"
+            f"村委会广场,{i % 300 + 1},3,{i % 4}.5,"
         )
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
 
 
-def contents(db: Path) -> dict[str, object]:
+def contents(db: Path) -> dict[str, Any]:
     """What the database holds, read with a plain connection (closing it checkpoints the WAL)."""
     conn = sqlite3.connect(db)
     try:
@@ -94,6 +96,7 @@ def test_kill_9_during_the_write_changes_nothing(station: object, store: Store, 
     # pages have spilled into the WAL (the whole import writes far more than that).
     for grown in (0, 1 << 20, 6 << 20):
         proc = start_import(db_path, big)
+        assert proc.stdout is not None and proc.stderr is not None
         try:
             notice = proc.stderr.readline()
             assert "正在写入 20000 行" in notice, notice + proc.stderr.read()

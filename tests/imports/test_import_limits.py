@@ -13,7 +13,12 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from hostile_files import (
+
+from station_tui.domain.quoting import quoted
+from station_tui.imports.limits import MAX_FILE_BYTES, MAX_LISTED_PROBLEMS
+from station_tui.storage import Store
+
+from .hostile_files import (
     declared_whole_sheet_xlsx,
     empty_cells_csv,
     huge_cell_csv,
@@ -22,10 +27,6 @@ from hostile_files import (
     many_rows_xlsx,
     stray_cells_csv,
 )
-
-from station_tui.domain.quoting import quoted
-from station_tui.imports.limits import MAX_FILE_BYTES, MAX_LISTED_PROBLEMS
-from station_tui.storage import Store
 
 MEMORY_CAP = 1024 * 1024 * 1024
 

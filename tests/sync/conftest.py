@@ -36,5 +36,3 @@ def station_pc(tmp_path: Path) -> StationPC:
     pc.root.mkdir()
     pc.init()
     return pc
-
-

@@ -41,19 +41,22 @@ class StationPC:
         return {**os.environ, "STATION_CONFIG_DIR": str(self.config), "STATION_DB": str(self.db)}
 
     def station(self, *args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([PY, "-m", "station_tui", *args], env=self.env, capture_output=True,
-                              text=True, timeout=timeout)
+        return subprocess.run(
+            [PY, "-m", "station_tui", *args], env=self.env, capture_output=True, text=True, timeout=timeout
+        )
 
     def spawn(self, *args: str) -> subprocess.Popen[str]:
-        return subprocess.Popen([PY, "-m", "station_tui", *args], env=self.env, stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE, text=True)
+        return subprocess.Popen(
+            [PY, "-m", "station_tui", *args], env=self.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
 
     def init(self) -> None:
         from station_tui.domain import Station
 
         with self.store() as s:
-            s.station.setup(Station(code=self.code, name="甄家庄社区新时代文明实践站", township="府西街道",
-                                    county="杏花岭区"))
+            s.station.setup(
+                Station(code=self.code, name="甄家庄社区新时代文明实践站", township="府西街道", county="杏花岭区")
+            )
 
     def enroll(self, county: County, *, in_process: bool = True) -> None:
         code = county.add_station(self.code)
@@ -85,9 +88,20 @@ class StationPC:
         """What the county must hold: each record's newest captured change (tombstones too)."""
         with self.store() as s:
             rows = s.query("SELECT tbl, record_id, row_version, row_json FROM outbox ORDER BY seq")
-            live = {(t, r["id"]): r["row_version"] for t in ("people", "lectures", "activities", "venues",
-                                                           "station", "teams", "team_members", "attendance")
-                    for r in s.query(f"SELECT id, row_version FROM {t}")}
+            live = {
+                (t, r["id"]): r["row_version"]
+                for t in (
+                    "people",
+                    "lectures",
+                    "activities",
+                    "venues",
+                    "station",
+                    "teams",
+                    "team_members",
+                    "attendance",
+                )
+                for r in s.query(f"SELECT id, row_version FROM {t}")
+            }
         latest: dict[tuple[str, str], tuple[int, int, dict[str, Any]]] = {}
         for tbl, rid, version, row_json in rows:
             row = json.loads(row_json)
@@ -105,15 +119,21 @@ def add_records(store: Store, n: int, *, start: int = 0, day: date = date(2026, 
             name = "张" + NAMES[i % 20] + NAMES[(i // 20) % 20]
             kind = i % 3
             if kind == 0:
-                p = store.people._insert(conn, Person(name=name, phone="13800000000", is_volunteer=True,
-                                                      skills=["宣讲"]))
+                p = store.people._insert(
+                    conn, Person(name=name, phone="13800000000", is_volunteer=True, skills=["宣讲"])
+                )
                 ids.append(str(p.id))
             elif kind == 1:
-                store.lectures._insert(conn, Lecture(date=day, topic=f"宣讲党的创新理论第{i}场", audience=30 + i % 50,
-                                                     speaker=name, form="集中宣讲"))
+                store.lectures._insert(
+                    conn,
+                    Lecture(
+                        date=day, topic=f"宣讲党的创新理论第{i}场", audience=30 + i % 50, speaker=name, form="集中宣讲"
+                    ),
+                )
             else:
-                store.activities._insert(conn, Activity(date=day, title=f"文明实践活动{i}", platform="文化服务",
-                                                        served=20 + i % 30))
+                store.activities._insert(
+                    conn, Activity(date=day, title=f"文明实践活动{i}", platform="文化服务", served=20 + i % 30)
+                )
     return ids
 
 

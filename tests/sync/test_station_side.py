@@ -37,8 +37,9 @@ def test_batch_body_is_a_valid_protocol_batch(store: Store, station) -> None:
     assert json.loads(batch.changes[-1].row)["topic"] == "党的二十届四中全会精神"
     assert [c.row for c in batch.changes] == [r.row_json for r in rows]  # the trigger's own text
     # Same content as the protocol's own converter produces.
-    expected = [protocol.change_from_outbox({"seq": r.seq, "tbl": r.table, "op": r.op, "row_json": r.row_json})
-                for r in rows]
+    expected = [
+        protocol.change_from_outbox({"seq": r.seq, "tbl": r.table, "op": r.op, "row_json": r.row_json}) for r in rows
+    ]
     assert batch.changes == expected
     # The wire carries no ids: both ends derive them from the content.
     assert b"change_id" not in gzip.decompress(body)
@@ -49,12 +50,14 @@ def test_row_text_travels_byte_for_byte_whatever_it_holds(store: Store, station)
     tricky = '{"note":"引号\\" 反斜杠\\\\ 换行\\n 制表\\t \u2028 \u0001 😀"}'
     store.conn.execute("UPDATE outbox SET row_json = ? WHERE seq = 1", (tricky,))
     rows = outbox.read_pending(store, 0, 100)
-    batch = protocol.Batch.model_validate_json(gzip.decompress(
-        encode_batch(rows, epoch="e1", after_seq=0, station=station.code, schema_version=1)))
+    batch = protocol.Batch.model_validate_json(
+        gzip.decompress(encode_batch(rows, epoch="e1", after_seq=0, station=station.code, schema_version=1))
+    )
     assert batch.changes[0].row == tricky
     assert [(c.seq, c.table, c.op, c.row) for c in batch.changes] == [(r.seq, r.table, r.op, r.row_json) for r in rows]
-    empty = json.loads(gzip.decompress(encode_batch([], epoch="e1", after_seq=3, station=station.code,
-                                                    schema_version=1)))
+    empty = json.loads(
+        gzip.decompress(encode_batch([], epoch="e1", after_seq=3, station=station.code, schema_version=1))
+    )
     assert empty["changes"] == [] and empty["after_seq"] == 3
 
 
@@ -62,8 +65,9 @@ def test_a_damaged_outbox_row_still_travels_for_quarantine(store: Store, station
     _add_some(store, 1)
     store.conn.execute("UPDATE outbox SET row_json = '{broken' WHERE seq = 2")
     rows = outbox.read_pending(store, 0, 100)
-    batch = protocol.Batch.model_validate_json(gzip.decompress(
-        encode_batch(rows, epoch="e1", after_seq=0, station=station.code, schema_version=1)))
+    batch = protocol.Batch.model_validate_json(
+        gzip.decompress(encode_batch(rows, epoch="e1", after_seq=0, station=station.code, schema_version=1))
+    )
     assert batch.changes[1].row == "{broken"  # as it is: the county quarantines it, the rest goes on
 
 
@@ -81,6 +85,7 @@ def test_state_file_survives_a_reload(tmp_path: Path) -> None:
     st.note_acked("e1", 8)
     again = StationState.load(db)
     rec = again.get("e1")
+    assert rec is not None
     assert (rec.acked, rec.sent, rec.sent_change_id) == (8, 10, "c10")
     # A damaged state file costs a re-send, never a crash.
     again.path.write_text("{not json")
@@ -89,16 +94,16 @@ def test_state_file_survives_a_reload(tmp_path: Path) -> None:
 
 def test_token_file_is_owner_only(tmp_path: Path) -> None:
     path = tmp_path / "cfg" / "county.json"
-    credentials.save(credentials.Credentials(server="http://x", token="st_secret", station_code="140311101201"),
-                     path)
+    credentials.save(credentials.Credentials(server="http://x", token="st_secret", station_code="140311101201"), path)
     mode = stat.S_IMODE(os.stat(path).st_mode)
     assert mode == 0o600
     assert credentials.load(path).token == "st_secret"
 
 
 def _station_cli(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "station_tui", *args], capture_output=True, text=True,
-                          env=env, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "station_tui", *args], capture_output=True, text=True, env=env, timeout=60
+    )
 
 
 def test_sync_without_enrollment_says_what_to_do(db_path: Path, station, tmp_path: Path) -> None:
@@ -115,8 +120,9 @@ def test_enrolling_while_the_county_is_unreachable_says_to_try_again(db_path: Pa
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     env = {**os.environ, "STATION_CONFIG_DIR": str(tmp_path / "cfg")}
-    out = _station_cli("enroll", "--db", str(db_path), "--server", f"http://127.0.0.1:{port}", "--code", "K7QM-3XHD",
-                       env=env)
+    out = _station_cli(
+        "enroll", "--db", str(db_path), "--server", f"http://127.0.0.1:{port}", "--code", "K7QM-3XHD", env=env
+    )
     assert out.returncode == 75
     first = out.stderr.splitlines()[0]
     assert f"连不上县中心 http://127.0.0.1:{port}" in first and "再运行一次 station enroll" in first
@@ -133,8 +139,10 @@ def test_offline_exits_75_quickly_and_keeps_everything(db_path: Path, store: Sto
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     cfg = tmp_path / "cfg"
-    credentials.save(credentials.Credentials(server=f"http://127.0.0.1:{port}", token="st_x",
-                                             station_code=station.code), cfg / "county.json")
+    credentials.save(
+        credentials.Credentials(server=f"http://127.0.0.1:{port}", token="st_x", station_code=station.code),
+        cfg / "county.json",
+    )
     env = {**os.environ, "STATION_CONFIG_DIR": str(cfg)}
     t0 = time.monotonic()
     out = _station_cli("sync", "--db", str(db_path), env=env)
@@ -150,15 +158,19 @@ def test_offline_exits_75_quickly_and_keeps_everything(db_path: Path, store: Sto
     assert verbose.returncode == 75
     assert "[sync] GET /api/v1/ack: attempt 2 of" in verbose.stderr  # retries are told when asked
     assert store.pending_changes() == pending
-    assert "连不上县中心" in outbox.last_failure(store)["message"]
+    failure = outbox.last_failure(store)
+    assert failure is not None and "连不上县中心" in failure["message"]
 
 
-def test_a_token_for_another_station_is_refused_before_upload(db_path: Path, store: Store, station,
-                                                             tmp_path: Path) -> None:
+def test_a_token_for_another_station_is_refused_before_upload(
+    db_path: Path, store: Store, station, tmp_path: Path
+) -> None:
     _add_some(store)
     cfg = tmp_path / "cfg"
-    credentials.save(credentials.Credentials(server="http://127.0.0.1:9", token="st_x",
-                                             station_code="140311101999"), cfg / "county.json")
+    credentials.save(
+        credentials.Credentials(server="http://127.0.0.1:9", token="st_x", station_code="140311101999"),
+        cfg / "county.json",
+    )
     out = _station_cli("sync", "--db", str(db_path), env={**os.environ, "STATION_CONFIG_DIR": str(cfg)})
     assert out.returncode == 77
     assert "140311101999" in out.stderr
@@ -170,11 +182,15 @@ def test_a_database_with_demo_records_is_never_uploaded(tmp_path: Path) -> None:
     db = tmp_path / "demo.db"
     made = subprocess.run(
         [sys.executable, "-m", "station_tui", "--db", str(db), "demo", "--size", "small"],
-        capture_output=True, text=True, timeout=300,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert made.returncode == 0, made.stderr
     with Store(db) as store:
-        code = store.station.current().code
+        station = store.station.current()
+        assert station is not None
+        code = station.code
         pending = store.pending_changes()
     assert pending > 0
     # A port nothing listens on: if the client tried the network it would say "offline" (75).

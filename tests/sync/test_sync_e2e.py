@@ -147,7 +147,7 @@ def test_two_syncs_started_together_upload_once(station_pc: StationPC, county: C
     assert station_pc.pending() == 0
     log = county.change_log(station_pc.code)
     with station_pc.store() as s:
-        changes = s.query_one("SELECT count(*) FROM outbox")[0]
+        changes = s.query("SELECT count(*) FROM outbox")[0][0]
     assert len(log) == changes  # each change stored once, none applied twice
     assert county.records(station_pc.code) == station_pc.expected_records()
     assert all(status == "applied" for _, status in log)
@@ -157,9 +157,28 @@ def test_https_with_the_countys_own_certificate(station_pc: StationPC, own_count
     import subprocess
 
     cert, key = tmp_path / "county.pem", tmp_path / "county.key"
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
-                    "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
-                    "-keyout", str(key), "-out", str(cert)], check=True, capture_output=True)
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "2",
+            "-subj",
+            "/CN=127.0.0.1",
+            "-addext",
+            "subjectAltName=IP:127.0.0.1",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+        ],
+        check=True,
+        capture_output=True,
+    )
     county = own_county
     county.stop()
     county.serve_args = ("--tls-cert", str(cert), "--tls-key", str(key))

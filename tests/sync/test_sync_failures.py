@@ -96,7 +96,7 @@ def test_county_killed_mid_batch_and_restarted(station_pc: StationPC, own_county
     _assert_county_equals_station(station_pc, county)
 
 
-def _copy_db(pc: StationPC, target_dir) -> None:  # type: ignore[no-untyped-def]
+def _copy_db(pc: StationPC, target_dir) -> None:
     import sqlite3
 
     target_dir.mkdir()
@@ -109,7 +109,7 @@ def _copy_db(pc: StationPC, target_dir) -> None:  # type: ignore[no-untyped-def]
         shutil.copy(state_path(pc.db), state_path(target_dir / "station.db"))
 
 
-def _restore_db(pc: StationPC, backup_dir, *, with_state_file: bool) -> None:  # type: ignore[no-untyped-def]
+def _restore_db(pc: StationPC, backup_dir, *, with_state_file: bool) -> None:
     for extra in ("-wal", "-shm"):
         (pc.db.parent / (pc.db.name + extra)).unlink(missing_ok=True)
     shutil.copy(backup_dir / "station.db", pc.db)
@@ -117,7 +117,7 @@ def _restore_db(pc: StationPC, backup_dir, *, with_state_file: bool) -> None:  #
         shutil.copy(state_path(backup_dir / "station.db"), state_path(pc.db))
 
 
-def _station_restored(pc: StationPC, county: County, tmp_path, *, with_state_file: bool) -> None:  # type: ignore[no-untyped-def]
+def _station_restored(pc: StationPC, county: County, tmp_path, *, with_state_file: bool) -> None:
     rng = random.Random(7)
     pc.enroll(county)
     with pc.store() as s:
@@ -152,13 +152,15 @@ def _station_restored(pc: StationPC, county: County, tmp_path, *, with_state_fil
     assert again.returncode == 0 and "没有待上传的修改" in again.stdout
 
 
-def test_station_restored_from_a_backup_resends_what_the_county_lacks(station_pc: StationPC, county: County,
-                                                                      tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_station_restored_from_a_backup_resends_what_the_county_lacks(
+    station_pc: StationPC, county: County, tmp_path
+) -> None:
     _station_restored(station_pc, county, tmp_path, with_state_file=False)
 
 
 def test_station_restored_with_its_state_file_is_detected_by_the_county_ack(
-        station_pc: StationPC, county: County, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    station_pc: StationPC, county: County, tmp_path
+) -> None:
     _station_restored(station_pc, county, tmp_path, with_state_file=True)
 
 

@@ -23,7 +23,7 @@ def _app(pc: StationPC) -> StationApp:
     return StationApp(store, settings=Settings(), today=TODAY)
 
 
-async def _open_sync(app: StationApp, pilot) -> None:  # type: ignore[no-untyped-def]
+async def _open_sync(app: StationApp, pilot) -> None:
     await pilot.pause()
     await pilot.press("5")  # 同步 (also F6, or 同步到县中心 in Ctrl+P)
     loop = asyncio.get_running_loop()
@@ -48,8 +48,9 @@ async def _wait_for(app: App, selector: str, needle: str, timeout: float = 90) -
     raise AssertionError(f"{selector} never showed {needle!r}; it shows {_text(app, selector)!r}")
 
 
-async def test_sync_now_uploads_everything_and_shows_it(station_pc: StationPC, county: County,
-                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_sync_now_uploads_everything_and_shows_it(
+    station_pc: StationPC, county: County, monkeypatch: pytest.MonkeyPatch
+) -> None:
     station_pc.enroll(county)
     with station_pc.store() as s:
         add_records(s, 60)
@@ -73,8 +74,9 @@ async def test_sync_now_uploads_everything_and_shows_it(station_pc: StationPC, c
     assert county.records(station_pc.code) == station_pc.expected_records()
 
 
-async def test_offline_is_said_in_plain_words(station_pc: StationPC, county: County,
-                                              monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_offline_is_said_in_plain_words(
+    station_pc: StationPC, county: County, monkeypatch: pytest.MonkeyPatch
+) -> None:
     station_pc.enroll(county)
     with station_pc.store() as s:
         add_records(s, 3)
@@ -116,8 +118,9 @@ async def test_not_enrolled_tells_how(station_pc: StationPC, monkeypatch: pytest
     app.store.close()
 
 
-async def test_background_sync_uploads_without_a_key_press(station_pc: StationPC, county: County,
-                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_background_sync_uploads_without_a_key_press(
+    station_pc: StationPC, county: County, monkeypatch: pytest.MonkeyPatch
+) -> None:
     station_pc.enroll(county)
     with station_pc.store() as s:
         add_records(s, 9)
@@ -144,8 +147,9 @@ async def test_background_sync_waits_for_enrollment(station_pc: StationPC, monke
     app.store.close()
 
 
-async def test_a_demo_database_says_it_is_never_uploaded(station_pc: StationPC, county: County,
-                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_a_demo_database_says_it_is_never_uploaded(
+    station_pc: StationPC, county: County, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Enrolled or not, `station --demo`'s made-up records never go to the county: the screen says
     so instead of offering 立即同步, and the background timer does not try every 15 minutes."""
     station_pc.enroll(county)
@@ -162,7 +166,8 @@ async def test_a_demo_database_says_it_is_never_uploaded(station_pc: StationPC, 
         await pilot.press("s")
         await pilot.pause()
         assert [n.message for n in app._notifications] == [
-            "这是演示数据库（station --demo），里面的记录是虚构的，不会上传到县中心。"]
+            "这是演示数据库（station --demo），里面的记录是虚构的，不会上传到县中心。"
+        ]
         app.sync_controller._tick()
         await pilot.pause()
         assert not app.sync_controller.running
