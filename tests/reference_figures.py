@@ -1,0 +1,62 @@
+"""The headline figures worked out again, row by row in plain Python, from a station database.
+
+The one reference every test that recounts the figures compares with (``station status
+--json``, ``figures.compute``, the county report per station). It follows the README's
+definitions, not the SQL of storage/figures.py: plain SELECTs, no aggregation in SQL.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from station_tui.domain.hours import format_tenths
+from station_tui.domain.periods import period_bounds
+from station_tui.domain.vocab import PLATFORMS
+
+
+def reference_figures(db: Path, year: int | None = None, month: int | None = None) -> dict[str, Any]:
+    """What ``station status --json`` must print under ``figures`` for that period."""
+    bounds = period_bounds(year, month)
+    conn = sqlite3.connect(db)
+    conn.row_factory = sqlite3.Row
+    try:
+
+        def live_events(table: str) -> dict[str, sqlite3.Row]:
+            rows = conn.execute(f"SELECT * FROM {table} WHERE deleted = 0").fetchall()
+            return {r["id"]: r for r in rows if bounds is None or bounds[0] <= r["date"] < bounds[1]}
+
+        lectures, activities = live_events("lectures"), live_events("activities")
+        lines = conn.execute("SELECT * FROM attendance WHERE deleted = 0").fetchall()
+        people = conn.execute("SELECT is_volunteer FROM people WHERE deleted = 0").fetchall()
+    finally:
+        conn.close()
+
+    crowd: Counter[str] = Counter()  # named 群众 and headcounts signed in on each event
+    credited = person_times = 0
+    for line in lines:
+        event_id = line["lecture_id"] or line["activity_id"]
+        if event_id not in lectures and event_id not in activities:
+            continue  # a deleted event, or one outside the period
+        credited += line["credited_tenths"]
+        if line["person_id"] is None:
+            crowd[event_id] += line["headcount"]
+            person_times += line["headcount"]
+        else:
+            crowd[event_id] += line["role"] == "群众"
+            person_times += 1
+    by_platform = Counter(a["platform"] for a in activities.values())
+    typed_tenths = sum(a["volunteer_tenths"] for a in activities.values())
+    return {
+        "lectures": len(lectures),
+        "lecture_audience": sum(max(e["audience"], crowd[i]) for i, e in lectures.items()),
+        "activities": len(activities),
+        "activity_served": sum(max(e["served"], crowd[i]) for i, e in activities.items()),
+        "activities_by_platform": {p: by_platform.get(p, 0) for p in PLATFORMS},
+        "volunteer_hours": float(format_tenths(typed_tenths + credited)),
+        "people": len(people),
+        "volunteers": sum(p["is_volunteer"] for p in people),
+        "attendance": person_times,
+    }
