@@ -9,10 +9,11 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date, datetime, time
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
+from station_tui.domain.declare import Meta
 from station_tui.domain.errors import fail
 from station_tui.domain.hours import DAY_MINUTES as _DAY_MINUTES
 from station_tui.domain.hours import format_tenths, minutes_between
@@ -74,11 +75,13 @@ def _blank_to_none(value: object) -> object:
 
 
 class Station(Record):
-    code: str
-    name: str = Field(min_length=1, max_length=60)
-    township: str = Field(min_length=1, max_length=40)
-    county: str = Field(min_length=1, max_length=40)
-    manager: str | None = Field(default=None, max_length=20)
+    code: Annotated[str, Meta("区划代码", hint="hint.code")]
+    name: Annotated[str, Meta("站点名称", ui="field.station_name", hint="hint.station_name")] = Field(
+        min_length=1, max_length=60
+    )
+    township: Annotated[str, Meta("乡镇（街道）")] = Field(min_length=1, max_length=40)
+    county: Annotated[str, Meta("县（区）")] = Field(min_length=1, max_length=40)
+    manager: Annotated[str | None, Meta("专管员")] = Field(default=None, max_length=20)
 
     @field_validator("code", mode="before")
     @classmethod
@@ -92,15 +95,19 @@ class Station(Record):
 
 
 class Person(Record):
-    name: str = Field(min_length=1, max_length=20)
-    gender: Gender | None = None
-    birth_year: int | None = None
-    phone: str | None = None
-    is_volunteer: bool = False
-    volunteer_no: str | None = Field(default=None, max_length=40)
-    skills: list[str] = Field(default_factory=list)
-    id_number: str | None = None
-    note: str | None = Field(default=None, max_length=500)
+    name: Annotated[str, Meta("姓名", ui="field.person_name", column=8)] = Field(min_length=1, max_length=20)
+    gender: Annotated[Gender | None, Meta("性别", column=4, column_label="col.gender")] = None
+    birth_year: Annotated[int | None, Meta("出生年份", typed_as="year", column=6, column_label="col.birth_year")] = None
+    #: Sensitive (PIPL): uploaded only while settings.json's ``upload_phones`` allows it.
+    phone: Annotated[str | None, Meta("手机号", column=13, sensitive="upload_phones")] = None
+    is_volunteer: Annotated[bool, Meta("是否志愿者")] = False
+    volunteer_no: Annotated[str | None, Meta("志愿者编号")] = Field(default=None, max_length=40)
+    skills: Annotated[list[str], Meta("服务技能", hint="hint.skills", column=12)] = Field(default_factory=list)
+    #: Sensitive (PIPL): uploaded only while settings.json's ``upload_id_numbers`` allows it.
+    id_number: Annotated[
+        str | None, Meta("身份证号", typed_as="secret", hint="hint.id_number", sensitive="upload_id_numbers")
+    ] = None
+    note: Annotated[str | None, Meta("备注")] = Field(default=None, max_length=500)
 
     _blanks = field_validator(
         "gender", "birth_year", "phone", "volunteer_no", "id_number", "note", mode="before"
@@ -174,10 +181,10 @@ class Person(Record):
 
 
 class Team(Record):
-    name: str = Field(min_length=1, max_length=40)
-    category: str | None = None
-    leader_id: str | None = None
-    note: str | None = None
+    name: Annotated[str, Meta("队伍名称")] = Field(min_length=1, max_length=40)
+    category: Annotated[str | None, Meta("队伍类别", typed_as="choice")] = None
+    leader_id: Annotated[str | None, Meta("负责人", typed_as="lookup")] = None
+    note: Annotated[str | None, Meta("备注")] = None
 
     @field_validator("category")
     @classmethod
@@ -194,15 +201,15 @@ class Team(Record):
 
 
 class TeamMember(Record):
-    team_id: str
-    person_id: str
+    team_id: Annotated[str, Meta("队伍", typed_as="lookup")]
+    person_id: Annotated[str, Meta("人员", typed_as="lookup")]
 
 
 class Venue(Record):
-    name: str = Field(min_length=1, max_length=60)
-    address: str | None = None
-    capacity: int | None = None
-    note: str | None = None
+    name: Annotated[str, Meta("阵地名称")] = Field(min_length=1, max_length=60)
+    address: Annotated[str | None, Meta("地址")] = None
+    capacity: Annotated[int | None, Meta("容纳人数")] = None
+    note: Annotated[str | None, Meta("备注")] = None
 
     @field_validator("capacity")
     @classmethod
@@ -221,13 +228,13 @@ def _count(value: int, label: str, limit: int = MAX_HEADCOUNT) -> int:
 class Event(Record):
     """What lectures and activities share: when and where it happened."""
 
-    date: date
-    start_time: time | None = None
-    end_time: time | None = None
-    place: str | None = Field(default=None, max_length=100)
-    venue_id: str | None = None
-    summary: str | None = Field(default=None, max_length=4000)
-    note: str | None = Field(default=None, max_length=500)
+    date: Annotated[date, Meta("日期", column=10, column_label="col.date")]
+    start_time: Annotated[time | None, Meta("开始时间")] = None
+    end_time: Annotated[time | None, Meta("结束时间")] = None
+    place: Annotated[str | None, Meta("地点")] = Field(default=None, max_length=100)
+    venue_id: Annotated[str | None, Meta("阵地", typed_as="lookup")] = None
+    summary: Annotated[str | None, Meta("内容摘要")] = Field(default=None, max_length=4000)
+    note: Annotated[str | None, Meta("备注")] = Field(default=None, max_length=500)
 
     _blanks = field_validator(
         "start_time", "end_time", "place", "venue_id", "summary", "note", mode="before"
@@ -276,10 +283,11 @@ class Event(Record):
 
 
 class Lecture(Event):
-    topic: str = Field(min_length=1, max_length=200)
-    speaker: str | None = Field(default=None, max_length=100)
-    form: str | None = None
-    audience: int = 0
+    topic: Annotated[str, Meta("主题", column=32)] = Field(min_length=1, max_length=200)
+    speaker: Annotated[str | None, Meta("宣讲人", column=8)] = Field(default=None, max_length=100)
+    #: 大喇叭广播 is the longest form: its column is 10 cells.
+    form: Annotated[str | None, Meta("形式", typed_as="choice", choices=LECTURE_FORMS, column=10)] = None
+    audience: Annotated[int, Meta("受众人数", column=5, column_label="col.audience")] = 0
 
     _lecture_blanks = field_validator("speaker", "form", mode="before")(
         classmethod(lambda cls, v: _blank_to_none(v))
@@ -307,14 +315,14 @@ class Lecture(Event):
 
 
 class Activity(Event):
-    title: str = Field(min_length=1, max_length=200)
-    platform: Platform
-    team_id: str | None = None
-    served: int = 0
-    volunteer_count: int = 0
+    title: Annotated[str, Meta("名称", column=26)] = Field(min_length=1, max_length=200)
+    platform: Annotated[Platform, Meta("平台", column=14)]
+    team_id: Annotated[str | None, Meta("组织队伍", ui="field.team", typed_as="lookup")] = None
+    served: Annotated[int, Meta("服务人次", column=5, column_label="col.served")] = 0
+    volunteer_count: Annotated[int, Meta("志愿者人数")] = 0
     #: Total volunteer service hours recorded with the activity itself (not per person).
-    volunteer_tenths: int = 0
-    brand_project: str | None = Field(default=None, max_length=60)
+    volunteer_tenths: Annotated[int, Meta("志愿服务时长", typed_as="hours", hint="hint.activity_hours")] = 0
+    brand_project: Annotated[str | None, Meta("品牌项目")] = Field(default=None, max_length=60)
 
     _activity_blanks = field_validator("team_id", "brand_project", mode="before")(
         classmethod(lambda cls, v: _blank_to_none(v))
@@ -379,15 +387,16 @@ class Attendance(Record):
     credited hours against the event's own length.
     """
 
-    event_kind: EventKind
-    event_id: str
-    person_id: str | None = None
-    role: Role | None = None
-    sign_in: time | None = None
-    sign_out: time | None = None
-    credited_tenths: int = 0
-    headcount: int | None = None
-    note: str | None = None
+    #: The table keeps these two as ``lecture_id`` or ``activity_id`` (kinds.py).
+    event_kind: Annotated[EventKind, Meta("活动类别", stored=False)]
+    event_id: Annotated[str, Meta("活动", typed_as="lookup", stored=False)]
+    person_id: Annotated[str | None, Meta("人员", typed_as="lookup")] = None
+    role: Annotated[Role | None, Meta("角色")] = None
+    sign_in: Annotated[time | None, Meta("签到时间")] = None
+    sign_out: Annotated[time | None, Meta("签退时间")] = None
+    credited_tenths: Annotated[int, Meta("服务时长", typed_as="hours")] = 0
+    headcount: Annotated[int | None, Meta("人数")] = None
+    note: Annotated[str | None, Meta("备注")] = None
 
     _blanks = field_validator("person_id", "role", "sign_in", "sign_out", "note", mode="before")(
         classmethod(lambda cls, v: _blank_to_none(v))

@@ -1,0 +1,121 @@
+"""Every kind of record the station keeps, declared once, in the order tables depend on each other.
+
+A ``RecordKind`` names its table and its model (whose fields carry their own ``Meta``, see
+``declare.py``) and says what belongs to the table as a whole: its import file's columns,
+the stored columns the model does not hold, the columns that never leave the PC. Storage,
+imports, forms, lists, the messages' labels, the protocol's table list and the county's rules
+all read from here. Adding a kind: README, "Adding a record kind".
+
+The migrations are history and write their SQL out; tests/storage/test_kinds_schema.py holds
+each kind here to the table the latest migration makes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+from station_tui.domain import models
+from station_tui.domain.declare import FieldSpec, field_specs
+
+if TYPE_CHECKING:
+    from station_tui.domain.models import Record
+
+
+@dataclass(frozen=True, slots=True)
+class Beside:
+    """An import column handled beside the model (a person's 所属队伍 makes a team membership)."""
+
+    header: str
+    key: str
+
+
+@dataclass(frozen=True)
+class RecordKind:
+    #: The table's name in SQLite, in the outbox and on the wire (plural: "lectures").
+    table: str
+    model: type[Record]
+    #: What the screens and the palette call one record ("lecture"); empty for kinds that have
+    #: no screen of their own.
+    key: str = ""
+    #: Uploaded to the county center (every kind today; a local-only kind would say False).
+    synced: bool = True
+    #: The import file's columns in order: field names, or ``Beside`` columns. Empty: no import.
+    import_columns: tuple[str | Beside, ...] = ()
+    #: Stored columns that hold a field in another shape (attendance: ``lecture_id`` and
+    #: ``activity_id`` hold ``event_kind`` + ``event_id``). Uploaded like any other column.
+    extra_columns: tuple[str, ...] = ()
+    #: Stored columns the station derives for itself and never uploads (pinyin search keys).
+    local_columns: tuple[str, ...] = ()
+
+    @cached_property
+    def fields(self) -> dict[str, FieldSpec]:
+        return field_specs(self.model)
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        """The model's fields that are columns of the table, in the model's order."""
+        return tuple(name for name, spec in self.fields.items() if spec.stored)
+
+    @property
+    def json_columns(self) -> frozenset[str]:
+        return frozenset(name for name, spec in self.fields.items() if spec.json)
+
+    @property
+    def sensitive(self) -> dict[str, str]:
+        """Sensitive column → the setting that lets it leave the PC."""
+        return {name: spec.sensitive for name, spec in self.fields.items() if spec.sensitive}
+
+    def label(self, name: str) -> str:
+        """A field's name as people know it (the field name itself when it is not declared)."""
+        spec = self.fields.get(name)
+        return spec.label if spec else name
+
+    @property
+    def import_headers(self) -> tuple[str, ...]:
+        return tuple(c.header if isinstance(c, Beside) else self.fields[c].label for c in self.import_columns)
+
+
+_IMPORTED_EVENT = ("date", "start_time", "end_time")
+
+#: Every kind, in dependency order (a table before the tables that refer to it).
+KINDS: tuple[RecordKind, ...] = (
+    RecordKind("station", models.Station),
+    RecordKind(
+        "people",
+        models.Person,
+        key="person",
+        import_columns=(
+            "name", "gender", "birth_year", "phone", "is_volunteer", "volunteer_no", Beside("所属队伍", "team"), "note",
+        ),
+        local_columns=("pinyin_full", "pinyin_initials"),
+    ),
+    RecordKind("teams", models.Team),
+    RecordKind("team_members", models.TeamMember),
+    RecordKind("venues", models.Venue),
+    RecordKind(
+        "lectures",
+        models.Lecture,
+        key="lecture",
+        import_columns=(*_IMPORTED_EVENT, "topic", "speaker", "form", "place", "audience", "note"),
+    ),
+    RecordKind(
+        "activities",
+        models.Activity,
+        key="activity",
+        import_columns=(
+            *_IMPORTED_EVENT, "title", "platform", "place", "served", "volunteer_count", "volunteer_tenths", "note",
+        ),
+    ),
+    RecordKind("attendance", models.Attendance, extra_columns=("lecture_id", "activity_id")),
+)
+
+BY_TABLE: dict[str, RecordKind] = {kind.table: kind for kind in KINDS}
+BY_KEY: dict[str, RecordKind] = {kind.key: kind for kind in KINDS if kind.key}
+#: The tables uploaded to the county, in dependency order: the protocol's table list.
+SYNCED_TABLES: tuple[str, ...] = tuple(kind.table for kind in KINDS if kind.synced)
+
+
+def kind_of(model: type[Record]) -> RecordKind | None:
+    return next((kind for kind in KINDS if kind.model is model), None)
