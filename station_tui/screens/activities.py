@@ -15,9 +15,7 @@ if TYPE_CHECKING:
 
 class ActivityListScreen(EventListScreen):
     MODE = "activities"
-    HELP_TITLE = "nav.activities"
     KIND = "activity"
-    REPO = "activities"
     WITH_PLATFORM = True
     COLUMNS = list_columns(
         "activity",

@@ -96,7 +96,6 @@ def gather(store: Any, today: date, minimums: dict[str, int], limit: int = 8) ->
 
 class DashboardScreen(StationScreen):
     MODE = "dashboard"
-    HELP_TITLE = "nav.dashboard"
     BINDINGS = [
         Binding("enter", "open_latest", "key.open", id="dashboard.open"),
         Binding("a", "attendance_latest", "key.attendance", id="dashboard.attendance"),

@@ -13,9 +13,7 @@ if TYPE_CHECKING:
 
 class LectureListScreen(EventListScreen):
     MODE = "lectures"
-    HELP_TITLE = "nav.lectures"
     KIND = "lecture"
-    REPO = "lectures"
     COLUMNS = list_columns("lecture", "date", "topic", "speaker", "form", "audience")
 
     def cells(self, line: Listed[Any]) -> tuple[Any, ...]:

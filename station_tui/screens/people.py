@@ -17,7 +17,6 @@ from station_tui.widgets.text_input import TextInput
 
 class PeopleScreen(PagedListScreen):
     MODE = "people"
-    HELP_TITLE = "nav.people"
     KIND = "person"
     BINDINGS = [
         Binding("v", "toggle_volunteers", "key.volunteers_only", id="people.volunteers_only"),
