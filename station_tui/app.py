@@ -125,7 +125,7 @@ class StationApp(Localized, KeysInOrder):
             facts = future.result(timeout=wait)
         except StillReading:
             return None
-        except Exception:  # noqa: BLE001 - the read ahead failed: the dashboard's worker reads again and says why
+        except Exception:  # the read ahead failed: the dashboard's worker reads again and says why
             facts = None
         self._first_facts = None
         return facts
@@ -176,7 +176,7 @@ class StationApp(Localized, KeysInOrder):
         the forms' models, so the first form opens without a pause. (Should it fail, the
         first form just opens more slowly.)"""
         self.settings  # noqa: B018 - loads and validates
-        import station_tui.screens.lecture_form  # noqa: F401
+        import station_tui.screens.lecture_form
         import station_tui.widgets.form  # noqa: F401
 
     @property
@@ -202,7 +202,7 @@ class StationApp(Localized, KeysInOrder):
     def _poll_data_version(self) -> None:
         try:
             version = self.store.data_version()
-        except Exception:  # noqa: BLE001 - unreadable for a moment: the next poll, a second later, looks again
+        except Exception:  # unreadable for a moment: the next poll, a second later, looks again
             return
         previous, self._data_version = self._data_version, version
         if previous is not None and version != previous:
