@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING
 from textual import work
 from textual.app import App
 from textual.binding import Binding
-from textual.screen import Screen
 
 from station_tui.locale import set_language, t
+from station_tui.screens.registry import SCREENS, opener
 from station_tui.widgets import wide_chars
 from station_tui.widgets.key_order import KeysInOrder
 from station_tui.widgets.localized import Localized
@@ -30,36 +30,6 @@ wide_chars.apply()
 POLL_SECONDS = 1.0
 
 
-def _dashboard() -> Screen:
-    from station_tui.screens.dashboard import DashboardScreen
-
-    return DashboardScreen()
-
-
-def _lectures() -> Screen:
-    from station_tui.screens.lectures import LectureListScreen
-
-    return LectureListScreen()
-
-
-def _activities() -> Screen:
-    from station_tui.screens.activities import ActivityListScreen
-
-    return ActivityListScreen()
-
-
-def _people() -> Screen:
-    from station_tui.screens.people import PeopleScreen
-
-    return PeopleScreen()
-
-
-def _sync() -> Screen:
-    from station_tui.screens.sync import SyncScreen
-
-    return SyncScreen()
-
-
 def _palette_provider():  # type: ignore[no-untyped-def]
     from station_tui.widgets.palette import StationCommands
 
@@ -71,22 +41,14 @@ class StationApp(Localized, KeysInOrder):
     #: The app starts on the dashboard itself: switching to it from Textual's blank default
     #: screen would hold the first paint back 50 ms (switch_mode's delay_update).
     DEFAULT_MODE = "dashboard"
-    MODES = {
-        "dashboard": _dashboard,
-        "lectures": _lectures,
-        "activities": _activities,
-        "people": _people,
-        "sync": _sync,
-    }
+    #: The main screens, their keys, the navigation line, the palette and the help all come
+    #: from one list: screens/registry.py.
+    MODES = {entry.mode: opener(entry.screen) for entry in SCREENS}
     COMMANDS = App.COMMANDS | {_palette_provider}
     BINDINGS = [
         Binding("f1", "help", "key.help", id="app.help"),
         Binding("question_mark", "help", "key.help", show=False, id="app.help_question"),
-        Binding("1,f2", "switch_mode('dashboard')", "nav.dashboard", show=False, id="app.dashboard"),
-        Binding("2,f3", "switch_mode('lectures')", "nav.lectures", show=False, id="app.lectures"),
-        Binding("3,f4", "switch_mode('activities')", "nav.activities", show=False, id="app.activities"),
-        Binding("4,f5", "switch_mode('people')", "nav.people", show=False, id="app.people"),
-        Binding("5,f6", "switch_mode('sync')", "nav.sync", show=False, id="app.sync"),
+        *(Binding(e.binding_keys, e.action, e.nav, show=False, id=e.binding_id) for e in SCREENS),
         Binding("ctrl+p", "command_palette", "key.palette", show=False, id="app.palette", priority=True),
         Binding("ctrl+q", "quit", "key.quit", id="app.quit", priority=True),
     ]
@@ -163,7 +125,7 @@ class StationApp(Localized, KeysInOrder):
             facts = future.result(timeout=wait)
         except StillReading:
             return None
-        except Exception:  # noqa: BLE001 - the read ahead failed: the dashboard's worker reads again and says why
+        except Exception:  # the read ahead failed: the dashboard's worker reads again and says why
             facts = None
         self._first_facts = None
         return facts
@@ -214,7 +176,7 @@ class StationApp(Localized, KeysInOrder):
         the forms' models, so the first form opens without a pause. (Should it fail, the
         first form just opens more slowly.)"""
         self.settings  # noqa: B018 - loads and validates
-        import station_tui.screens.lecture_form  # noqa: F401
+        import station_tui.screens.lecture_form
         import station_tui.widgets.form  # noqa: F401
 
     @property
@@ -240,7 +202,7 @@ class StationApp(Localized, KeysInOrder):
     def _poll_data_version(self) -> None:
         try:
             version = self.store.data_version()
-        except Exception:  # noqa: BLE001 - unreadable for a moment: the next poll, a second later, looks again
+        except Exception:  # unreadable for a moment: the next poll, a second later, looks again
             return
         previous, self._data_version = self._data_version, version
         if previous is not None and version != previous:

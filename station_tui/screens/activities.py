@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 from station_tui.domain.hours import format_tenths
 from station_tui.locale import t
 from station_tui.screens.events import EventListScreen
-from station_tui.widgets.paged import Column
+from station_tui.widgets.paged import Column, list_columns
 
 if TYPE_CHECKING:
     from station_tui.storage.repositories.events import Listed
@@ -15,16 +15,15 @@ if TYPE_CHECKING:
 
 class ActivityListScreen(EventListScreen):
     MODE = "activities"
-    HELP_TITLE = "nav.activities"
     KIND = "activity"
-    REPO = "activities"
     WITH_PLATFORM = True
-    COLUMNS = (
-        Column("date", "col.date", 10),
-        Column("title", "field.title", 26),
-        Column("platform", "field.platform", 14),
-        Column("served", "col.served", 5),
-        Column("hours", "col.hours", 6),
+    COLUMNS = list_columns(
+        "activity",
+        "date",
+        "title",
+        "platform",
+        "served",
+        Column("hours", "col.hours", 6),  # the activity's own hours and its roster's
     )
 
     def cells(self, line: Listed[Any]) -> tuple[Any, ...]:

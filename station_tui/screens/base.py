@@ -10,19 +10,14 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from station_tui.locale import t
+from station_tui.screens.registry import SCREENS
 from station_tui.widgets.localized import Localized
 
 if TYPE_CHECKING:
     from station_tui.app import StationApp
 
-#: (mode, catalog key, key shown) in the order of the navigation line.
-NAV_ITEMS: tuple[tuple[str, str, str], ...] = (
-    ("dashboard", "nav.dashboard", "1"),
-    ("lectures", "nav.lectures", "2"),
-    ("activities", "nav.activities", "3"),
-    ("people", "nav.people", "4"),
-    ("sync", "nav.sync", "5"),
-)
+#: (mode, catalog key, key shown) in the order of the navigation line (screens/registry.py).
+NAV_ITEMS: tuple[tuple[str, str, str], ...] = tuple((e.mode, e.nav, e.keys[0]) for e in SCREENS)
 
 
 class NavBar(Static):
@@ -41,9 +36,8 @@ class NavBar(Static):
 class StationScreen(Localized, Screen):
     """A main screen (one per app mode). Subclasses implement ``load()`` (start a worker)."""
 
+    #: Its entry in screens/registry.py (the navigation line marks it).
     MODE: ClassVar[str] = ""
-    #: Shown as the section title in the help screen.
-    HELP_TITLE: ClassVar[str] = ""
 
     def __init__(self) -> None:
         super().__init__()

@@ -21,7 +21,6 @@ from station_tui.screens.base import NavBar, StationScreen
 from station_tui.widgets.footer import KeyFooter
 from station_tui.widgets.table import RecordTable
 
-
 #: How long the first frame may wait for the facts read ahead (seconds); a slower database
 #: shows the dashboard "loading" first, as any later visit does.
 FIRST_FRAME_WAIT = 0.25
@@ -96,7 +95,6 @@ def gather(store: Any, today: date, minimums: dict[str, int], limit: int = 8) ->
 
 class DashboardScreen(StationScreen):
     MODE = "dashboard"
-    HELP_TITLE = "nav.dashboard"
     BINDINGS = [
         Binding("enter", "open_latest", "key.open", id="dashboard.open"),
         Binding("a", "attendance_latest", "key.attendance", id="dashboard.attendance"),
@@ -165,11 +163,9 @@ class DashboardScreen(StationScreen):
         lines = []
         for platform, count in facts.platform_counts.items():
             need = facts.minimums.get(platform, 0)
-            if count >= need:
-                mark = f"[green]✓ {t('dash.met')}[/]"
-            else:
-                mark = f"[red]✗ {t('dash.short', n=need - count)}[/]"
-            lines.append(f"{t('platform.' + platform):<{_pad(t('platform.' + platform), 14)}} {count:>3} / {need:<2} {mark}")
+            mark = f"[green]✓ {t('dash.met')}[/]" if count >= need else f"[red]✗ {t('dash.short', n=need - count)}[/]"
+            name = t("platform." + platform)
+            lines.append(f"{name:<{_pad(name, 14)}} {count:>3} / {need:<2} {mark}")
         self.query_one("#dash-platforms", Static).update("\n".join(lines))
         from station_tui.domain.hours import format_tenths
 

@@ -11,8 +11,8 @@ from textual.containers import Horizontal
 from textual.widgets import Input, Select
 
 from station_tui.locale import t
-from station_tui.widgets.text_input import TextInput
 from station_tui.widgets.paged import PagedListScreen
+from station_tui.widgets.text_input import TextInput
 
 if TYPE_CHECKING:
     from station_tui.storage.repositories.events import Listed
@@ -34,8 +34,6 @@ def parse_month(text: str) -> tuple[int | None, int | None] | None:
 
 
 class EventListScreen(PagedListScreen):
-    #: The repository attribute on the store ("lectures" / "activities").
-    REPO: ClassVar[str] = ""
     WITH_PLATFORM: ClassVar[bool] = False
     BINDINGS = [
         Binding("a", "attendance", "key.attendance", id="events.attendance"),
@@ -88,7 +86,9 @@ class EventListScreen(PagedListScreen):
         )
 
     def fetch(self, flt: Any, limit: int, offset: int) -> tuple[list[tuple[str, tuple[Any, ...]]], int]:
-        repo = getattr(self.station_app.store, self.REPO)
+        from station_tui.screens.forms import repository
+
+        repo = repository(self.app, self.KIND)
         with self.station_app.store.snapshot():
             total = repo.count_matching(flt)
             lines = repo.listed(flt, limit=limit, offset=offset)

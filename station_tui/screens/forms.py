@@ -2,31 +2,30 @@
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from station_tui.locale import t
+from station_tui.screens.registry import BY_KIND, load
 
-KINDS = ("lecture", "activity", "person")
+#: The kinds of record with a screen and a form ("lecture", "activity", "person").
+KINDS = tuple(BY_KIND)
 
 
 def form_class(kind: str) -> type:
-    if kind == "lecture":
-        from station_tui.screens.lecture_form import LectureForm
-
-        return LectureForm
-    if kind == "activity":
-        from station_tui.screens.activity_form import ActivityForm
-
-        return ActivityForm
-    if kind == "person":
-        from station_tui.screens.person_form import PersonForm
-
-        return PersonForm
-    raise ValueError(kind)
+    """The form of ``kind``, as its screen's entry in screens/registry.py names it."""
+    if kind not in BY_KIND:
+        raise ValueError(kind)
+    return load(BY_KIND[kind].form)
 
 
 def repository(app: Any, kind: str) -> Any:
-    return {"lecture": app.store.lectures, "activity": app.store.activities, "person": app.store.people}[kind]
+    """The store's repository of ``kind``: the one named after its table (domain/kinds.py)."""
+    from station_tui.domain.kinds import BY_KEY
+
+    if kind not in BY_KIND:
+        raise ValueError(kind)
+    return getattr(app.store, BY_KEY[kind].table)
 
 
 def fetch_then(app: Any, kind: str, record_id: str, then: Callable[[Any], None]) -> None:

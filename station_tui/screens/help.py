@@ -17,22 +17,16 @@ from station_tui.widgets.localized import Localized
 
 
 def _sections() -> list[tuple[str, type]]:
+    """(title key, class whose keys it lists): the app's own keys, each main screen's
+    (screens/registry.py), then the dialogs'."""
     from station_tui.app import StationApp
     from station_tui.modals.confirm import ConfirmModal
     from station_tui.modals.conflict import ConflictModal
-    from station_tui.screens.activities import ActivityListScreen
-    from station_tui.screens.dashboard import DashboardScreen
-    from station_tui.screens.lectures import LectureListScreen
-    from station_tui.screens.people import PeopleScreen
+    from station_tui.screens.registry import SCREENS, load
     from station_tui.widgets.form import RecordForm
 
-    sections: list[tuple[str, type]] = [
-        ("help.everywhere", StationApp),
-        ("nav.dashboard", DashboardScreen),
-        ("nav.lectures", LectureListScreen),
-        ("nav.activities", ActivityListScreen),
-        ("nav.people", PeopleScreen),
-    ]
+    sections: list[tuple[str, type]] = [("help.everywhere", StationApp)]
+    sections += [(entry.help_title, load(entry.screen)) for entry in SCREENS if entry.in_help]
     try:
         from station_tui.screens.attendance import AttendanceScreen
         from station_tui.screens.attendance_leave import LeaveDialog
@@ -103,10 +97,7 @@ def _describe(app: Any, cls: type) -> list[tuple[str, str]]:
             # summarised under 通用.
             if not binding.description or not binding.id:
                 continue
-            if binding.id and binding.id in keymap:
-                keys = keymap[binding.id].split(",")
-            else:
-                keys = [binding.key]
+            keys = keymap[binding.id].split(",") if binding.id in keymap else [binding.key]
             slot = grouped.setdefault((binding.action, t(binding.description)), [])
             for key in keys:
                 shown = app.get_key_display(Binding(key.strip(), binding.action))

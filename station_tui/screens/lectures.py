@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from station_tui.screens.events import EventListScreen
-from station_tui.widgets.paged import Column
+from station_tui.widgets.paged import list_columns
 
 if TYPE_CHECKING:
     from station_tui.storage.repositories.events import Listed
@@ -13,16 +13,8 @@ if TYPE_CHECKING:
 
 class LectureListScreen(EventListScreen):
     MODE = "lectures"
-    HELP_TITLE = "nav.lectures"
     KIND = "lecture"
-    REPO = "lectures"
-    COLUMNS = (
-        Column("date", "col.date", 10),
-        Column("topic", "field.topic", 32),
-        Column("speaker", "field.speaker", 8),
-        Column("form", "field.form", 10),  # 大喇叭广播, the longest form
-        Column("audience", "col.audience", 5),
-    )
+    COLUMNS = list_columns("lecture", "date", "topic", "speaker", "form", "audience")
 
     def cells(self, line: Listed[Any]) -> tuple[Any, ...]:
         lecture = line.event

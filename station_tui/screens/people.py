@@ -11,25 +11,25 @@ from textual.containers import Horizontal
 from textual.widgets import Input, Static
 
 from station_tui.locale import t
+from station_tui.widgets.paged import Column, PagedListScreen, list_columns
 from station_tui.widgets.text_input import TextInput
-from station_tui.widgets.paged import Column, PagedListScreen
 
 
 class PeopleScreen(PagedListScreen):
     MODE = "people"
-    HELP_TITLE = "nav.people"
     KIND = "person"
     BINDINGS = [
         Binding("v", "toggle_volunteers", "key.volunteers_only", id="people.volunteers_only"),
     ]
-    COLUMNS = (
-        Column("name", "field.person_name", 8),
-        Column("gender", "col.gender", 4),
-        Column("birth_year", "col.birth_year", 6),
-        Column("phone", "field.phone", 13),
+    COLUMNS = list_columns(
+        "person",
+        "name",
+        "gender",
+        "birth_year",
+        "phone",
         Column("volunteer", "col.volunteer", 14),
         Column("hours", "col.total_hours", 7),
-        Column("skills", "field.skills", 12),
+        "skills",
     )
 
     def __init__(self) -> None:

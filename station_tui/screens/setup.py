@@ -9,24 +9,17 @@ from textual.widgets import Static
 
 from station_tui.domain import Station
 from station_tui.locale import t
-from station_tui.widgets.form import Field, RecordForm
+from station_tui.widgets.form import RecordForm, form_fields
 
 
 class SetupScreen(RecordForm):
     """Cannot be dismissed without saving (Ctrl+Q still quits): the app needs a station."""
 
     MODEL = Station
-    REPO = "station"
     TITLE_NEW = "setup.title"
     TITLE_EDIT = "setup.title"
     CANCELLABLE = False
-    FIELDS = (
-        Field("code", "field.code", placeholder="hint.code", required=True),
-        Field("name", "field.station_name", placeholder="hint.station_name", required=True),
-        Field("township", "field.township", required=True),
-        Field("county", "field.county", required=True),
-        Field("manager", "field.manager"),
-    )
+    FIELDS = form_fields(Station, "code", "name", "township", "county", "manager")
 
     def compose(self) -> ComposeResult:
         yield Static(t("setup.welcome"), id="setup-welcome", markup=False)

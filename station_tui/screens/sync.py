@@ -146,7 +146,6 @@ class SyncScreen(StationScreen):
     """同步: pending changes, last success, last problem, and 立即同步."""
 
     MODE = "sync"
-    HELP_TITLE = "nav.sync"
     DEFAULT_CSS = """
     SyncScreen #sync-box { width: 76; max-width: 100%; height: auto; padding: 0 1; border: round $primary; }
     SyncScreen #sync-box > Static { margin-bottom: 1; }

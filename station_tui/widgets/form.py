@@ -44,13 +44,62 @@ class Field:
     required: bool = False
 
 
+#: The form box for each way of typing a value (``domain.declare.TypedAs``); a ``list`` is
+#: typed as words in one text box.
+_WIDGET_KIND: dict[str, str] = {
+    "text": "text",
+    "list": "text",
+    "date": "date",
+    "time": "time",
+    "count": "int",
+    "year": "int",
+    "hours": "hours",
+    "yesno": "yesno",
+    "choice": "choice",
+    "secret": "secret",
+    "lookup": "lookup",
+}
 
-#: When an event happened: the first three fields of both the lecture and the activity form.
-EVENT_WHEN_FIELDS = (
-    Field("date", "field.date", kind="date", placeholder="hint.date", required=True),
-    Field("start_time", "field.start_time", kind="time", placeholder="hint.time"),
-    Field("end_time", "field.end_time", kind="time", placeholder="hint.time"),
-)
+
+def form_fields(model: type[BaseModel], *names: str, **overrides: dict[str, Any]) -> tuple[Field, ...]:
+    """The lines of a form for ``model``, in the order named: each line's label, box, hint,
+    choices and whether it is required come from the field's declaration (``Meta``).
+
+    A form names only its layout. Where one form must differ from the declaration, pass the
+    field's name with what differs (``volunteer_tenths={"placeholder": "hint.other"}``); keep
+    that rare, or the forms drift from the lists and the import files again.
+    """
+    from dataclasses import replace
+
+    from station_tui.domain.declare import field_specs
+
+    specs = field_specs(model)  # type: ignore[arg-type]
+    unknown = [n for n in (*names, *overrides) if n not in specs]
+    if unknown:
+        raise ValueError(f"{model.__name__} declares no field {', '.join(unknown)}")
+    stray = [n for n in overrides if n not in names]
+    if stray:
+        raise ValueError(f"overrides for fields the form does not show: {', '.join(stray)}")
+    fields = []
+    for name in names:
+        spec = specs[name]
+        kind = _WIDGET_KIND[spec.typed_as]
+        blank = None
+        if kind == "int" and not spec.required:
+            # An empty count box means the model's default (受众人数 0), not "missing".
+            blank = model.model_fields[name].get_default(call_default_factory=True)
+        field = Field(
+            name,
+            spec.ui,
+            kind=kind,
+            choices=spec.choices if kind == "choice" else (),
+            placeholder=spec.hint,
+            blank=blank,
+            required=spec.required,
+        )
+        fields.append(replace(field, **overrides[name]) if name in overrides else field)
+    return tuple(fields)
+
 
 def display_value(field: Field, value: Any) -> str:
     """A stored value as the form shows it."""
@@ -74,7 +123,7 @@ def display_value(field: Field, value: Any) -> str:
 class RecordForm(Localized, ModalScreen[Any]):
     FIELDS: ClassVar[tuple[Field, ...]] = ()
     MODEL: ClassVar[type[BaseModel]]
-    #: The store's repository attribute, e.g. "lectures".
+    #: The store's repository attribute; empty: the model's table (``domain.kinds``), "lectures".
     REPO: ClassVar[str] = ""
     TITLE_NEW: ClassVar[str] = ""
     TITLE_EDIT: ClassVar[str] = ""
@@ -119,7 +168,8 @@ class RecordForm(Localized, ModalScreen[Any]):
     def compose(self) -> ComposeResult:
         source = self.record.model_dump() if self.record is not None else self.defaults()
         with Vertical(id="form-dialog", classes="dialog"):
-            yield Static(t(self.TITLE_EDIT if self.record is not None else self.TITLE_NEW), id="form-title", markup=False)
+            title = self.TITLE_EDIT if self.record is not None else self.TITLE_NEW
+            yield Static(t(title), id="form-title", markup=False)
             with VerticalScroll(id="form-fields"):
                 for field in self.FIELDS:
                     with Horizontal(classes="form-row"):
@@ -151,7 +201,9 @@ class RecordForm(Localized, ModalScreen[Any]):
                 options = [(t("choice." + c) if _has_choice_label(c) else c, c) for c in field.choices]
                 current = value if value in field.choices else Select.NULL
                 allow_blank = True  # a required choice must be made, never defaulted
-            return Select(options, value=current, allow_blank=allow_blank, compact=True, id=wid, prompt=t("form.choose"))
+            return Select(
+                options, value=current, allow_blank=allow_blank, compact=True, id=wid, prompt=t("form.choose")
+            )
         return TextInput(
             value=display_value(field, value),
             placeholder=t(field.placeholder) if field.placeholder else "",
@@ -239,7 +291,7 @@ class RecordForm(Localized, ModalScreen[Any]):
 
     def build(self, data: dict[str, Any]) -> BaseModel:
         base = self.record.model_dump() if self.record is not None else {}
-        merged = {**base, **{k: v for k, v in data.items()}}
+        merged = {**base, **data}
         return self.MODEL.model_validate(merged, context=self.context())
 
     def validate_form(self) -> None:
@@ -323,7 +375,15 @@ class RecordForm(Localized, ModalScreen[Any]):
             self.action_cancel()
 
     def repository(self) -> Any:
-        return getattr(self.app.store, self.REPO)  # type: ignore[attr-defined]
+        repo = self.REPO
+        if not repo:
+            from station_tui.domain.kinds import kind_of
+
+            kind = kind_of(self.MODEL)  # type: ignore[arg-type]
+            if kind is None:
+                raise LookupError(f"{self.MODEL.__name__} is no record kind (domain/kinds.py)")
+            repo = kind.table
+        return getattr(self.app.store, repo)  # type: ignore[attr-defined]
 
     def write(self, model: Any, *, force: bool) -> Any:
         repo = self.repository()

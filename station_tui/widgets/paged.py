@@ -3,8 +3,10 @@ a filter row, a page line, and keys to move between pages."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from functools import cached_property
+from typing import Any, ClassVar, overload
 
 from textual import work
 from textual.app import ComposeResult
@@ -27,6 +29,66 @@ class Column:
     width: int
 
 
+class DeclaredColumns(Sequence[Column]):
+    """A list screen's columns: its kind's fields, with the heading and width their ``Meta``
+    declares (``column``, ``column_label``), and the columns the screen computes itself.
+
+    Read from the declaration when first needed, not when the screen's module is imported:
+    the declaration lives on the pydantic models, and importing a list screen (the app's
+    modes, the help screen) stays as light as it was.
+    """
+
+    def __init__(self, model: Any, items: tuple[str | Column, ...]) -> None:
+        self._model = model
+        self._items = items
+
+    @cached_property
+    def _columns(self) -> tuple[Column, ...]:
+        from station_tui.domain.declare import field_specs
+
+        model = self._model
+        if isinstance(model, str):
+            from station_tui.domain.kinds import BY_KEY
+
+            model = BY_KEY[model].model
+        specs = field_specs(model)
+        columns = []
+        for item in self._items:
+            if isinstance(item, Column):
+                columns.append(item)
+                continue
+            spec = specs.get(item)
+            if spec is None:
+                raise ValueError(f"{model.__name__} declares no field {item}")
+            if not spec.column:
+                raise ValueError(f"{model.__name__}.{item} declares no column width (Meta column=…)")
+            columns.append(Column(item, spec.column_label, spec.column))
+        return tuple(columns)
+
+    @overload
+    def __getitem__(self, index: int) -> Column: ...
+    @overload
+    def __getitem__(self, index: slice) -> tuple[Column, ...]: ...
+    def __getitem__(self, index: int | slice) -> Column | tuple[Column, ...]:
+        return self._columns[index]
+
+    def __len__(self) -> int:
+        return len(self._columns)
+
+    def __iter__(self) -> Iterator[Column]:
+        return iter(self._columns)
+
+    def __repr__(self) -> str:
+        return f"DeclaredColumns({self._model!r}, {self._items!r})"
+
+
+def list_columns(model: Any, *items: str | Column) -> DeclaredColumns:
+    """The columns of a list of ``model`` (a record model, or a kind's key such as "lecture",
+    which keeps the models unloaded until the list is shown): a field's name gives its
+    declared column; a ``Column`` is one the screen computes (an activity's hours)."""
+    return DeclaredColumns(model, items)
+
+
 @dataclass(frozen=True)
 class PageResult:
     rows: list[tuple[str, tuple[Any, ...]]]  # (record id, cells)
@@ -38,7 +100,7 @@ class PageResult:
 class PagedListScreen(StationScreen):
     """Subclasses give COLUMNS, a filter row (``compose_filters``), ``fetch`` and ``KIND``."""
 
-    COLUMNS: ClassVar[tuple[Column, ...]] = ()
+    COLUMNS: ClassVar[Sequence[Column]] = ()
     KIND: ClassVar[str] = ""
     BINDINGS = [
         Binding("c,insert", "new", "key.new", id="list.new"),

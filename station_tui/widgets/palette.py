@@ -11,17 +11,13 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 
 from station_tui.locale import t
+from station_tui.screens.registry import BY_KIND, SCREENS
 
-#: (catalog key, action on the app)
+#: (catalog key, action on the app): a new record of each kind with a screen, then each
+#: screen, then help (screens/registry.py).
 ACTIONS: tuple[tuple[str, str], ...] = (
-    ("palette.new_lecture", "app.new_record('lecture')"),
-    ("palette.new_activity", "app.new_record('activity')"),
-    ("palette.new_person", "app.new_record('person')"),
-    ("palette.dashboard", "app.switch_mode('dashboard')"),
-    ("palette.lectures", "app.switch_mode('lectures')"),
-    ("palette.activities", "app.switch_mode('activities')"),
-    ("palette.people", "app.switch_mode('people')"),
-    ("palette.sync", "app.switch_mode('sync')"),
+    *((e.records.new, f"app.new_record('{e.records.kind}')") for e in SCREENS if e.records),
+    *((e.palette, f"app.{e.action}") for e in SCREENS),
     ("palette.help", "app.help"),
 )
 
@@ -42,7 +38,9 @@ def find_records(store: Any, query: str) -> list[tuple[str, str, str]]:
         found.append(("person", str(person.id), t("palette.person", name=person.name, details=details)))
     flt = EventFilter(text=query)
     for lecture in store.lectures.page(flt, limit=RECORDS_PER_KIND):
-        found.append(("lecture", str(lecture.id), t("palette.lecture", date=lecture.date.isoformat(), title=lecture.topic)))
+        found.append(
+            ("lecture", str(lecture.id), t("palette.lecture", date=lecture.date.isoformat(), title=lecture.topic))
+        )
     for activity in store.activities.page(flt, limit=RECORDS_PER_KIND):
         found.append(
             ("activity", str(activity.id), t("palette.activity", date=activity.date.isoformat(), title=activity.title))
@@ -72,7 +70,7 @@ class StationCommands(Provider):
         for kind, record_id, text in records:
             score = max(matcher.match(text), 0.5)
             # Content(text), not text: a topic or name is shown as typed, never read as markup.
-            yield Hit(score, Content(text), partial(self._open, kind, record_id), help=t(f"palette.open_{kind}"))
+            yield Hit(score, Content(text), partial(self._open, kind, record_id), help=t(BY_KIND[kind].open))
 
     async def _run(self, action: str) -> None:
         await self.app.run_action(action)

@@ -1,0 +1,149 @@
+"""The app's screens, listed once, in the order of the navigation line.
+
+The app's modes and its keys 1–5 / F2–F6 (``app.py``), the navigation line (``base.py``),
+the palette's actions (``widgets/palette.py``), the help screen's sections (``help.py``) and
+which form and repository a kind of record has (``forms.py``) are all read from ``SCREENS``.
+A screen that lists records names the kind it lists (``domain/kinds.py``), its form, and the
+palette's "新建…" and "打开…" words for it.
+
+Pure data: screens and forms are named by import path ("module:Class") and imported by
+``load`` when first wanted. The navigation line reads this module on the start path, which
+must not import the screens, the forms or pydantic (tests/tui/test_start_path.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from importlib import import_module
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Records:
+    """What a screen listing one kind of record adds to its entry."""
+
+    #: The kind's key in ``domain.kinds.BY_KEY`` ("lecture"); its table is the store's
+    #: repository for it.
+    kind: str
+    #: The form of one record, "module:Class".
+    form: str
+    #: Locale key of the palette's "新建…" action (its help: the key + ".help").
+    new: str
+    #: Locale key of the palette's help beside a record it found ("打开这场宣讲").
+    open: str
+
+
+@dataclass(frozen=True)
+class ScreenEntry:
+    """One main screen: an app mode, a place on the navigation line, its keys and help."""
+
+    mode: str
+    #: Locale key of its name: on the navigation line, its keys' description, its help section.
+    nav: str
+    #: The number key and the function key that switch to it; the binding's id is
+    #: ``app.<mode>`` (keymap.json remaps keys by that id).
+    keys: tuple[str, str]
+    #: The screen, "module:Class", made on the first switch to it.
+    screen: str
+    #: Locale key of the palette's entry that goes there (its help: the key + ".help").
+    palette: str
+    #: Whether the help screen (F1) has a section of its keys.
+    in_help: bool = True
+    records: Records | None = None
+
+    @property
+    def binding_id(self) -> str:
+        return f"app.{self.mode}"
+
+    @property
+    def binding_keys(self) -> str:
+        return ",".join(self.keys)
+
+    @property
+    def action(self) -> str:
+        return f"switch_mode('{self.mode}')"
+
+    @property
+    def help_title(self) -> str:
+        return self.nav
+
+
+SCREENS: tuple[ScreenEntry, ...] = (
+    ScreenEntry(
+        mode="dashboard",
+        nav="nav.dashboard",
+        keys=("1", "f2"),
+        screen="station_tui.screens.dashboard:DashboardScreen",
+        palette="palette.dashboard",
+    ),
+    ScreenEntry(
+        mode="lectures",
+        nav="nav.lectures",
+        keys=("2", "f3"),
+        screen="station_tui.screens.lectures:LectureListScreen",
+        palette="palette.lectures",
+        records=Records(
+            kind="lecture",
+            form="station_tui.screens.lecture_form:LectureForm",
+            new="palette.new_lecture",
+            open="palette.open_lecture",
+        ),
+    ),
+    ScreenEntry(
+        mode="activities",
+        nav="nav.activities",
+        keys=("3", "f4"),
+        screen="station_tui.screens.activities:ActivityListScreen",
+        palette="palette.activities",
+        records=Records(
+            kind="activity",
+            form="station_tui.screens.activity_form:ActivityForm",
+            new="palette.new_activity",
+            open="palette.open_activity",
+        ),
+    ),
+    ScreenEntry(
+        mode="people",
+        nav="nav.people",
+        keys=("4", "f5"),
+        screen="station_tui.screens.people:PeopleScreen",
+        palette="palette.people",
+        records=Records(
+            kind="person",
+            form="station_tui.screens.person_form:PersonForm",
+            new="palette.new_person",
+            open="palette.open_person",
+        ),
+    ),
+    ScreenEntry(
+        mode="sync",
+        nav="nav.sync",
+        keys=("5", "f6"),
+        screen="station_tui.screens.sync:SyncScreen",
+        palette="palette.sync",
+        # The help screen has never listed the 同步 screen's keys (s 立即同步, r 刷新);
+        # listing them changes what F1 shows, so it waits for its own decision.
+        in_help=False,
+    ),
+)
+
+BY_MODE: dict[str, ScreenEntry] = {entry.mode: entry for entry in SCREENS}
+#: Kind key → what its screen declares about it ("lecture", "activity", "person").
+BY_KIND: dict[str, Records] = {entry.records.kind: entry.records for entry in SCREENS if entry.records}
+
+
+def load(path: str) -> Any:
+    """The class named by an import path "module:Class", importing its module now."""
+    module, _, name = path.partition(":")
+    return getattr(import_module(module), name)
+
+
+def opener(path: str) -> Callable[[], Any]:
+    """A factory for the app's ``MODES``: makes the screen at ``path`` when first switched to."""
+
+    def make() -> Any:
+        return load(path)()
+
+    make.__qualname__ = make.__name__ = f"open_{path.rpartition(':')[2]}"
+    return make
