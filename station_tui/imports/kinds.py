@@ -9,7 +9,7 @@ identity of a row and where a whole-record rule's complaint belongs.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
@@ -128,10 +128,17 @@ _IMPORT_RULES: dict[str, dict[str, Any]] = {
     "people": {"key": _person_key, "rules": {"volunteer_no": "volunteer_no"}},
 }
 
-#: Every kind that declares an import file, by table name.
-KINDS: dict[str, Kind] = {
-    kind.table: import_kind(kind, **_IMPORT_RULES.get(kind.table, {})) for kind in RECORD_KINDS if kind.import_columns
-}
+
+def import_kinds(record_kinds: Iterable[RecordKind]) -> dict[str, Kind]:
+    """The import file of every kind that declares ``import_columns``, by table name."""
+    return {
+        kind.table: import_kind(kind, **_IMPORT_RULES.get(kind.table, {}))
+        for kind in record_kinds
+        if kind.import_columns
+    }
+
+
+KINDS: dict[str, Kind] = import_kinds(RECORD_KINDS)
 
 # headers.py writes the headers out so that `station template` starts without pydantic;
 # they must be the ones derived here (tests/imports/test_import_kinds.py says the same).
