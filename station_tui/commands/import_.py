@@ -34,7 +34,7 @@ def register(sub: argparse._SubParsersAction, parent: argparse.ArgumentParser) -
         "已有的记录不会重复导入。表头见 station template KIND。"
         " Import lectures, activities or people; all or nothing; re-importing adds nothing.",
     )
-    p.add_argument("kind", choices=tuple(HEADERS), help="lectures 宣讲 | activities 活动 | people 人员")
+    p.add_argument("kind", choices=tuple(HEADERS), help=" | ".join(f"{k} {w}" for k, w in KIND_NAMES.items()))
     p.add_argument("file", help="要导入的 .csv 或 .xlsx 文件 / the file to import")
     p.set_defaults(func=run)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from station_tui.imports.headers import HEADERS
+from station_tui.imports.headers import HEADERS, KIND_NAMES
 
 
 def register(sub: argparse._SubParsersAction, parent: argparse.ArgumentParser) -> None:
@@ -13,7 +13,7 @@ def register(sub: argparse._SubParsersAction, parent: argparse.ArgumentParser) -
         help="打印导入模板的表头 / print an import template's header line",
         description="打印导入文件的表头行（CSV）。Print the CSV header line of an import file.",
     )
-    p.add_argument("kind", choices=sorted(HEADERS), help="lectures 宣讲 | activities 活动 | people 人员")
+    p.add_argument("kind", choices=sorted(HEADERS), help=" | ".join(f"{k} {w}" for k, w in KIND_NAMES.items()))
     p.set_defaults(func=run)
 
 

@@ -5,58 +5,51 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
+from functools import cache
 from typing import Any, NoReturn
 
 from pydantic import ValidationError
 from pydantic_core import PydanticCustomError
 
-#: Field names as the user knows them.
-FIELD_LABELS: dict[str, str] = {
-    "code": "区划代码",
-    "name": "名称",
-    "township": "乡镇（街道）",
-    "county": "县（区）",
-    "manager": "专管员",
-    "gender": "性别",
-    "birth_year": "出生年份",
-    "phone": "手机号",
-    "is_volunteer": "是否志愿者",
-    "volunteer_no": "志愿者编号",
-    "skills": "服务技能",
-    "id_number": "身份证号",
-    "category": "队伍类别",
-    "date": "日期",
-    "start_time": "开始时间",
-    "end_time": "结束时间",
-    "topic": "主题",
-    "speaker": "宣讲人",
-    "form": "形式",
-    "place": "地点",
-    "audience": "受众人数",
-    "title": "名称",
-    "platform": "平台",
-    "served": "服务人次",
-    "volunteer_count": "志愿者人数",
-    "volunteer_tenths": "志愿服务时长",
-    "role": "角色",
-    "sign_in": "签到时间",
-    "sign_out": "签退时间",
-    "credited_tenths": "服务时长",
-    "headcount": "人数",
-    "person_id": "人员",
-    "note": "备注",
-    "summary": "内容摘要",
-    "capacity": "容纳人数",
-    "address": "地址",
-}
+#: Labels of fields that no record kind declares with this label: a field called ``name`` on a
+#: model outside ``domain/kinds.py`` is its 名称 (every record kind names its own ``name``).
+_UNDECLARED_LABELS: dict[str, str] = {"name": "名称"}
 
-#: Where one field name means different things on different records (a person's 姓名).
-MODEL_FIELD_LABELS: dict[str, dict[str, str]] = {
-    "Person": {"name": "姓名"},
-    "Venue": {"name": "阵地名称"},
-    "Team": {"name": "队伍名称"},
-    "Station": {"name": "站点名称"},
-}
+
+@cache
+def labels() -> tuple[dict[str, str], dict[str, dict[str, str]]]:
+    """Field names as the user knows them, read from the record kinds' declarations (each
+    field's ``Meta`` label): ``(FIELD_LABELS, MODEL_FIELD_LABELS)``.
+
+    ``FIELD_LABELS`` holds a field's label where every kind that declares the field agrees on
+    it; ``MODEL_FIELD_LABELS`` holds, per model, the labels that differ (a person's ``name``
+    is 姓名, a venue's 阵地名称). Built on first use: the models import this module, so it
+    reads the declarations only once they exist.
+    """
+    from station_tui.domain.kinds import KINDS
+
+    declared: dict[str, set[str]] = {}
+    for kind in KINDS:
+        for name, spec in kind.fields.items():
+            declared.setdefault(name, set()).add(spec.label)
+    field_labels = {name: next(iter(found)) for name, found in declared.items() if len(found) == 1}
+    field_labels.update(_UNDECLARED_LABELS)
+    model_labels: dict[str, dict[str, str]] = {}
+    for kind in KINDS:
+        own = {name: spec.label for name, spec in kind.fields.items() if field_labels.get(name) != spec.label}
+        if own:
+            model_labels[kind.model.__name__] = own
+    return field_labels, model_labels
+
+
+def __getattr__(name: str) -> Any:
+    # FIELD_LABELS and MODEL_FIELD_LABELS, derived when first asked for (see ``labels``).
+    if name == "FIELD_LABELS":
+        return labels()[0]
+    if name == "MODEL_FIELD_LABELS":
+        return labels()[1]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 #: pydantic's own error types, said plainly.
 _BUILTIN_MESSAGES: dict[str, str] = {
@@ -126,11 +119,12 @@ def fail(code: str, message: str) -> NoReturn:
 def explain(error: ValidationError) -> list[FieldProblem]:
     """Every problem in a pydantic error, labelled and worded for a village cadre."""
     problems: list[FieldProblem] = []
-    own_labels = MODEL_FIELD_LABELS.get(error.title, {})
+    field_labels, model_labels = labels()
+    own_labels = model_labels.get(error.title, {})
     for item in error.errors(include_url=False):
         loc = item.get("loc") or ()
         field = str(loc[0]) if loc else ""
-        label = own_labels.get(field) or FIELD_LABELS.get(field, field)
+        label = own_labels.get(field) or field_labels.get(field, field)
         kind = item.get("type", "")
         if kind in _BUILTIN_MESSAGES:
             message = _BUILTIN_MESSAGES[kind]

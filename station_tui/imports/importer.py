@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from station_tui.domain.quoting import quoted
-from station_tui.imports.headers import HEADERS, KIND_NAMES
+from station_tui.imports.headers import KIND_NAMES
 from station_tui.imports.kinds import KINDS, Kind
 from station_tui.imports.limits import MAX_LISTED_PROBLEMS, MAX_ROWS
 from station_tui.imports.readers import FileProblem, SheetRow, read_table
@@ -87,8 +87,8 @@ def check_header(kind: Kind, row: SheetRow, path: Path) -> None:
     if found == expected:
         return
     hint = f"可用 station template {kind.name} 得到正确的表头。"
-    for other, headers in HEADERS.items():
-        if other != kind.name and found == list(headers):
+    for other, other_kind in KINDS.items():
+        if other != kind.name and found == list(other_kind.headers):
             raise FileProblem(
                 f"{path.name} 是{_kind_word(other)}导入文件（表头与 {other} 一致），不是{_kind_word(kind.name)}。"
                 f"请用 station import {other} {path.name}。\n"

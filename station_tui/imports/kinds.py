@@ -1,19 +1,45 @@
 """What each kind of import file holds: its columns, the model a row becomes, and how a
-row is recognised as one already stored."""
+row is recognised as one already stored.
+
+The columns are read from the record kind's declaration (``domain/kinds.py``): its
+``import_columns`` give the order, each field's ``Meta`` its header (the label) and how its
+cell is read (``typed_as``). What is only the importer's business stays here, per kind: the
+identity of a row and where a whole-record rule's complaint belongs.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
-from station_tui.domain.models import Activity, Lecture, Person, Record
+from station_tui.domain.kinds import KINDS as RECORD_KINDS
+from station_tui.domain.kinds import Beside, RecordKind
+from station_tui.domain.models import Event, Person, Record
 from station_tui.imports import cells
 from station_tui.imports.headers import HEADERS
 
 if TYPE_CHECKING:
     from station_tui.storage import Store
     from station_tui.storage.repositories.base import Repository
+
+#: How a cell is read, by how its field is typed (``Meta.typed_as``). Text, a choice and
+#: anything else arrive as text: the model judges them, with the forms' words.
+PARSERS: Mapping[str, Callable[[Any], Any]] = MappingProxyType(
+    {
+        "date": cells.day,
+        "time": cells.clock,
+        "count": cells.count,
+        "hours": cells.hours,
+        "year": cells.year,
+        "yesno": cells.yes_no,
+    }
+)
+
+
+def parser_for(typed_as: str) -> Callable[[Any], Any]:
+    return PARSERS.get(typed_as, cells.text)
 
 
 @dataclass(frozen=True)
@@ -29,12 +55,14 @@ class Kind:
     name: str
     model: type[Record]
     columns: tuple[Column, ...]
-    #: Whole-record rules (model validators) and the column the user should look at.
-    rule_columns: dict[str, str] = field(default_factory=dict)
+    #: Identity of a row within one file; agrees with the repositories' ``find_same``.
+    key: Callable[[Any], tuple[Any, ...]]
+    #: Whole-record rules (model validators) and the column the user should look at (its header).
+    rule_columns: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def headers(self) -> tuple[str, ...]:
-        return HEADERS[self.name]
+        return tuple(column.header for column in self.columns)
 
     def column_of(self, model_field: str) -> str:
         for column in self.columns:
@@ -45,72 +73,75 @@ class Kind:
     def repository(self, store: Store) -> Repository[Any]:
         return getattr(store, self.name)
 
-    def key(self, record: Any) -> tuple[Any, ...]:
-        """Identity of a row within one file; agrees with the repositories' ``find_same``."""
-        if isinstance(record, Person):
-            if record.phone:
-                return (record.name, record.phone)
-            return (record.name, None, record.birth_year)
-        start = record.start_time.strftime("%H:%M") if record.start_time else None
-        return (record.date, start, record.heading)
+
+def _same_values(columns: tuple[Column, ...]) -> Callable[[Any], tuple[Any, ...]]:
+    """The identity of a kind that declares none: the same value in every imported field."""
+    fields = tuple(column.field for column in columns if column.field)
+    return lambda record: tuple(getattr(record, name) for name in fields)
 
 
-_EVENT_RULES = {"end_before_start": "结束时间"}
+def import_kind(
+    kind: RecordKind,
+    *,
+    key: Callable[[Any], tuple[Any, ...]] | None = None,
+    rules: Mapping[str, str] | None = None,
+) -> Kind:
+    """The import file of a record kind, from its declaration.
 
-KINDS: dict[str, Kind] = {
-    "lectures": Kind(
-        "lectures",
-        Lecture,
-        (
-            Column("日期", "date", cells.day),
-            Column("开始时间", "start_time", cells.clock),
-            Column("结束时间", "end_time", cells.clock),
-            Column("主题", "topic", cells.text),
-            Column("宣讲人", "speaker", cells.text),
-            Column("形式", "form", cells.text),
-            Column("地点", "place", cells.text),
-            Column("受众人数", "audience", cells.count),
-            Column("备注", "note", cells.text),
-        ),
-        _EVENT_RULES,
-    ),
-    "activities": Kind(
-        "activities",
-        Activity,
-        (
-            Column("日期", "date", cells.day),
-            Column("开始时间", "start_time", cells.clock),
-            Column("结束时间", "end_time", cells.clock),
-            Column("名称", "title", cells.text),
-            Column("平台", "platform", cells.text),
-            Column("地点", "place", cells.text),
-            Column("服务人次", "served", cells.count),
-            Column("志愿者人数", "volunteer_count", cells.count),
-            Column("志愿服务时长", "volunteer_tenths", cells.hours),
-            Column("备注", "note", cells.text),
-        ),
-        {
+    ``rules`` maps a whole-record rule's code to the field whose column the user should look
+    at; ``key`` is a row's identity (default: every imported field's value).
+    """
+    columns = tuple(
+        Column(c.header, None, cells.text)
+        if isinstance(c, Beside)
+        else Column(kind.fields[c].label, c, parser_for(kind.fields[c].typed_as))
+        for c in kind.import_columns
+    )
+    rule_columns = {code: kind.fields[name].label for code, name in (rules or {}).items()}
+    return Kind(kind.table, kind.model, columns, key or _same_values(columns), rule_columns)
+
+
+def _event_key(record: Event) -> tuple[Any, ...]:
+    start = record.start_time.strftime("%H:%M") if record.start_time else None
+    return (record.date, start, record.heading)
+
+
+def _person_key(record: Person) -> tuple[Any, ...]:
+    if record.phone:
+        return (record.name, record.phone)
+    return (record.name, None, record.birth_year)
+
+
+_EVENT_RULES = {"end_before_start": "end_time"}
+
+#: What the importer adds to a kind's declaration: its rows' identity and its rules' columns.
+_IMPORT_RULES: dict[str, dict[str, Any]] = {
+    "lectures": {"key": _event_key, "rules": _EVENT_RULES},
+    "activities": {
+        "key": _event_key,
+        "rules": {
             **_EVENT_RULES,
-            "hours_without_volunteers": "志愿服务时长",
-            "hours_exceed_activity": "志愿服务时长",
+            "hours_without_volunteers": "volunteer_tenths",
+            "hours_exceed_activity": "volunteer_tenths",
         },
-    ),
-    "people": Kind(
-        "people",
-        Person,
-        (
-            Column("姓名", "name", cells.text),
-            Column("性别", "gender", cells.text),
-            Column("出生年份", "birth_year", cells.year),
-            Column("手机号", "phone", cells.text),
-            Column("是否志愿者", "is_volunteer", cells.yes_no),
-            Column("志愿者编号", "volunteer_no", cells.text),
-            Column("所属队伍", None, cells.text),
-            Column("备注", "note", cells.text),
-        ),
-        {"volunteer_no": "志愿者编号"},
-    ),
+    },
+    "people": {"key": _person_key, "rules": {"volunteer_no": "volunteer_no"}},
 }
 
-for _kind in KINDS.values():
-    assert tuple(c.header for c in _kind.columns) == HEADERS[_kind.name], _kind.name
+
+def import_kinds(record_kinds: Iterable[RecordKind]) -> dict[str, Kind]:
+    """The import file of every kind that declares ``import_columns``, by table name."""
+    return {
+        kind.table: import_kind(kind, **_IMPORT_RULES.get(kind.table, {}))
+        for kind in record_kinds
+        if kind.import_columns
+    }
+
+
+KINDS: dict[str, Kind] = import_kinds(RECORD_KINDS)
+
+# headers.py writes the headers out so that `station template` starts without pydantic;
+# they must be the ones derived here (tests/imports/test_import_kinds.py says the same).
+assert {name: kind.headers for name, kind in KINDS.items()} == HEADERS, (
+    "station_tui/imports/headers.py HEADERS differ from the import columns declared in station_tui/domain/kinds.py"
+)

@@ -75,6 +75,7 @@ def parse_row(kind: Kind, row: SheetRow, today: date) -> tuple[ParsedRow | None,
     values: dict[str, Any] = {}
     bad_columns: set[str] = set()
     team: str | None = None
+    team_column = ""
     for column, raw in zip(kind.columns, padded, strict=True):
         if isinstance(raw, str) and len(raw) > MAX_CELL_CHARS:
             problems.append(
@@ -94,7 +95,7 @@ def parse_row(kind: Kind, row: SheetRow, today: date) -> tuple[ParsedRow | None,
             bad_columns.add(column.header)
             continue
         if column.field is None:
-            team = value
+            team, team_column = value, column.header
         elif value is not None:
             values[column.field] = value
 
@@ -112,7 +113,7 @@ def parse_row(kind: Kind, row: SheetRow, today: date) -> tuple[ParsedRow | None,
         try:
             Team.model_validate({"name": team}, context=context)
         except ValidationError as exc:
-            problems.extend(Problem(number, "所属队伍", p.message) for p in explain(exc))
+            problems.extend(Problem(number, team_column, p.message) for p in explain(exc))
     if problems or record is None:
         # In the order of the columns, as the user reads the row.
         order = {c.header: i for i, c in enumerate(kind.columns)}

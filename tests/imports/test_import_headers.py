@@ -8,6 +8,7 @@ import pytest
 
 from station_tui.cli import main
 from station_tui.imports.headers import HEADERS
+from station_tui.imports.kinds import KINDS
 from station_tui.storage import Store
 
 from .import_samples import LECTURES, csv_text, write_xlsx
@@ -29,9 +30,10 @@ def with_header(tmp_path: Path, header: str, name: str = "h.csv") -> Path:
 
 
 def test_template_prints_the_header_the_importer_expects(capsys) -> None:
-    for kind, headers in HEADERS.items():
-        assert main(["template", kind]) == 0
-        assert capsys.readouterr().out.strip() == ",".join(headers)
+    assert set(HEADERS) == set(KINDS)
+    for name, kind in KINDS.items():
+        assert main(["template", name]) == 0
+        assert capsys.readouterr().out.strip() == ",".join(kind.headers)
     assert ",".join(HEADERS["lectures"]) == LECTURE_HEADER
 
 
