@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import shutil
 import signal
 import socket
@@ -18,7 +19,7 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -70,9 +71,15 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def cli(store: str, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-    """Run `county-center` like a county clerk would."""
-    done = subprocess.run([COUNTY_BIN, *args, "--db", store], capture_output=True, text=True, timeout=120)
+def cli(
+    store: str | None, *args: str, check: bool = True, env: Mapping[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run `county-center` like a county clerk would, on ``store`` (``--db``); with no store, on
+    COUNTY_DB when ``env`` gives it, else on the default file in the user's data directory."""
+    db = ["--db", store] if store is not None else []
+    environment = {k: v for k, v in os.environ.items() if k != "COUNTY_DB"}
+    environment.update(env or {})
+    done = subprocess.run([COUNTY_BIN, *args, *db], capture_output=True, text=True, env=environment, timeout=120)
     if check and done.returncode != 0:
         raise AssertionError(f"county-center {' '.join(args)} failed ({done.returncode}):\n{done.stderr}")
     return done

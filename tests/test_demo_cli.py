@@ -4,10 +4,8 @@ figures of a demo database checked against totals computed here from the raw row
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 import subprocess
-import sys
 from decimal import Decimal
 from pathlib import Path
 
@@ -16,20 +14,12 @@ import pytest
 from station_tui.demo import generate
 from station_tui.domain.vocab import PLATFORMS
 from station_tui.storage import Actor, Store
+from tests import station_cli
 
 
 def run_station(*args: str, home: Path, extra_env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    env = {
-        **os.environ,
-        "HOME": str(home),
-        "XDG_DATA_HOME": str(home / "data"),
-        "XDG_CONFIG_HOME": str(home / "config"),
-    }
-    env.pop("STATION_DB", None)
-    env.update(extra_env or {})
-    return subprocess.run(
-        [sys.executable, "-m", "station_tui", *args], capture_output=True, text=True, env=env, timeout=120
-    )
+    """`station` with ``home`` as the user's home, and no STATION_DB unless ``extra_env`` gives one."""
+    return station_cli.run(*args, home=home, env=extra_env)
 
 
 def count(path: Path, sql: str) -> int:
@@ -136,18 +126,7 @@ def test_station_dash_demo_on_a_fresh_home_creates_the_demo_database(tmp_path: P
 
 
 def test_two_first_runs_at_once_make_one_demo_station(tmp_path: Path) -> None:
-    env = {**os.environ, "HOME": str(tmp_path), "XDG_DATA_HOME": str(tmp_path / "data")}
-    env.pop("STATION_DB", None)
-    runs = [
-        subprocess.Popen(
-            [sys.executable, "-m", "station_tui", "--demo", "status"],
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        for _ in range(2)
-    ]
+    runs = [station_cli.spawn("--demo", "status", home=tmp_path) for _ in range(2)]
     outputs = [p.communicate(timeout=180) for p in runs]
     assert [p.returncode for p in runs] == [0, 0], outputs
     demo_db = tmp_path / "data" / "station-tui" / "demo.db"

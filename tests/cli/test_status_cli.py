@@ -7,11 +7,9 @@ comments show the sums.
 from __future__ import annotations
 
 import json
-import os
 import re
 import sqlite3
 import subprocess
-import sys
 from datetime import date, time
 from pathlib import Path
 from typing import Any
@@ -22,6 +20,7 @@ from station_tui import cli
 from station_tui.domain import Activity, Attendance, Lecture, Person, Station
 from station_tui.domain.vocab import PLATFORMS
 from station_tui.storage import Actor, Store
+from tests import station_cli
 
 STATION = Station(
     code="140311101201", name="甄家庄社区新时代文明实践站", township="府西街道", county="杏花岭区", manager="王秀英"
@@ -29,13 +28,7 @@ STATION = Station(
 
 
 def station_cmd(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "station_tui", *args],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env={**os.environ, **(env or {})},
-    )
+    return station_cli.run(*args, env=env)
 
 
 def status_json(db: Path, *extra: str) -> tuple[dict[str, Any], str]:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.county_server import COUNTY_BIN, cli
+from tests.county_server import cli
 
 
 def test_station_commands(tmp_path: Path) -> None:
@@ -64,21 +64,14 @@ def test_station_commands(tmp_path: Path) -> None:
 
 
 def test_county_db_environment_and_default_location(tmp_path: Path) -> None:
-    env = {**os.environ, "COUNTY_DB": str(tmp_path / "env" / "county.db")}
-    done = subprocess.run(
-        [COUNTY_BIN, "station", "add", "--code", "140311101201", "--name", "站", "--township", "镇"],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
+    env = {"COUNTY_DB": str(tmp_path / "env" / "county.db")}
+    done = cli(
+        None, "station", "add", "--code", "140311101201", "--name", "站", "--township", "镇", check=False, env=env
     )
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "env" / "county.db").exists()
     # Without --db and COUNTY_DB: a SQLite file in the user data directory (HOME is isolated).
-    env.pop("COUNTY_DB")
-    done = subprocess.run(
-        [COUNTY_BIN, "station", "list", "--json"], capture_output=True, text=True, env=env, timeout=120
-    )
+    done = cli(None, "station", "list", "--json", check=False)
     assert done.returncode == 0 and json.loads(done.stdout) == []
     assert (Path(os.environ["XDG_DATA_HOME"]) / "station-tui-county" / "county.db").exists()
 

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import csv
 import json
-import subprocess
-import sys
 from datetime import date, time
 from pathlib import Path
 from typing import Any
@@ -18,9 +16,8 @@ from station_tui.domain import Station
 from station_tui.domain.models import Activity, Attendance, Lecture, Person, Record
 from station_tui.storage import Actor, Store
 from sync import protocol
+from tests import station_cli
 from tests.county_server import County
-
-STATION_BIN = str(Path(sys.executable).with_name("station"))
 
 STATIONS = [  # code, name, township, how much they do
     ("140311101201", "甄家庄社区新时代文明实践站", "府西街道", 1),
@@ -130,13 +127,8 @@ def upload(county: County, path: Path, code: str, name: str, township: str, per_
 
 
 def station_figures(path: Path, *period: str) -> dict[str, Any]:
-    done = subprocess.run(
-        [STATION_BIN, "status", "--json", "--db", str(path), *period],
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=60,
-    )
+    done = station_cli.run("status", "--json", "--db", str(path), *period)
+    assert done.returncode == 0, done.stderr
     return json.loads(done.stdout)["figures"]
 
 

@@ -2,27 +2,19 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from station_tui.storage import Store
+from tests import station_cli
 
 from .import_samples import LECTURES, write_file
 
 
 def station(db: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
-    return subprocess.run(
-        [sys.executable, "-m", "station_tui", "--db", str(db), *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-    )
+    return station_cli.run(*args, db=db)
 
 
 @pytest.fixture
@@ -119,15 +111,7 @@ def test_import_waits_for_another_writer_then_succeeds(ready_db: Path, tmp_path:
         "INSERT INTO lectures (id, date, topic, audience)"
         " VALUES ('other-writer', '2024-01-05', '另一个会话录入的宣讲', 20)"
     )
-    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "station_tui", "--db", str(ready_db), "import", "lectures", str(path)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        encoding="utf-8",
-        env=env,
-    )
+    proc = station_cli.spawn("import", "lectures", path, db=ready_db)
     assert proc.stderr is not None
     try:
         assert "正在写入 3 行" in proc.stderr.readline()

@@ -7,11 +7,9 @@ each kill the database must hold exactly what it held before, and a rerun import
 
 from __future__ import annotations
 
-import os
 import signal
 import sqlite3
 import subprocess
-import sys
 import time
 from datetime import date, timedelta
 from pathlib import Path
@@ -19,6 +17,7 @@ from typing import Any
 
 from station_tui.imports.headers import HEADERS
 from station_tui.storage import Store
+from tests import station_cli
 
 from .import_samples import ACTIVITIES, write_csv
 
@@ -58,34 +57,13 @@ def contents(db: Path) -> dict[str, Any]:
 
 
 def start_import(db: Path, path: Path) -> subprocess.Popen[str]:
-    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
-    return subprocess.Popen(
-        [sys.executable, "-m", "station_tui", "--db", str(db), "import", "activities", str(path)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        encoding="utf-8",
-        env=env,
-    )
+    return station_cli.spawn("import", "activities", path, db=db)
 
 
 def test_kill_9_during_the_write_changes_nothing(station: object, store: Store, db_path: Path, tmp_path: Path) -> None:
     write_csv(tmp_path / "small.csv", "activities", ACTIVITIES)
     store.close()
-    first = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "station_tui",
-            "--db",
-            str(db_path),
-            "import",
-            "activities",
-            str(tmp_path / "small.csv"),
-        ],
-        capture_output=True,
-        text=True,
-    )
+    first = station_cli.run("import", "activities", tmp_path / "small.csv", db=db_path)
     assert first.returncode == 0, first.stderr
     before = contents(db_path)
     assert before["activities"] == (3, 165)
@@ -119,12 +97,7 @@ def test_kill_9_during_the_write_changes_nothing(station: object, store: Store, 
         assert proc.returncode == -signal.SIGKILL
         assert contents(db_path) == before, f"killed after the WAL grew by {grown} bytes"
 
-    rerun = subprocess.run(
-        [sys.executable, "-m", "station_tui", "--db", str(db_path), "import", "activities", str(big)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    rerun = station_cli.run("import", "activities", big, db=db_path, timeout=300)
     assert rerun.returncode == 0, rerun.stderr
     assert f"导入 {ROWS} 条，已存在 0 条（未重复导入）" in rerun.stdout
     after = contents(db_path)

@@ -5,10 +5,6 @@ by bench/hostile_imports.py."""
 
 from __future__ import annotations
 
-import os
-import resource
-import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
@@ -17,6 +13,7 @@ import pytest
 from station_tui.domain.quoting import quoted
 from station_tui.imports.limits import MAX_FILE_BYTES, MAX_LISTED_PROBLEMS
 from station_tui.storage import Store
+from tests import station_cli
 
 from .hostile_files import (
     declared_whole_sheet_xlsx,
@@ -31,20 +28,8 @@ from .hostile_files import (
 MEMORY_CAP = 1024 * 1024 * 1024
 
 
-def _cap_memory() -> None:
-    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_CAP, MEMORY_CAP))
-
-
 def station_import(db: Path, path: Path, kind: str = "lectures") -> tuple[int, str]:
-    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
-    done = subprocess.run(
-        [sys.executable, "-m", "station_tui", "--db", str(db), "import", kind, str(path)],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-        preexec_fn=_cap_memory,
-    )
+    done = station_cli.run("import", kind, path, db=db, memory_limit=MEMORY_CAP)
     return done.returncode, done.stdout + done.stderr
 
 

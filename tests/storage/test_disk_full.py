@@ -7,6 +7,7 @@ small partition fills up."""
 from __future__ import annotations
 
 import os
+import shlex
 import shutil
 import sqlite3
 import subprocess
@@ -16,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from station_tui.storage import Store
+from tests import station_cli
 
 pytestmark = pytest.mark.skipif(
     shutil.which("unshare") is None or os.geteuid() != 0, reason="needs unshare and root to mount a small disk"
@@ -28,7 +30,7 @@ def on_full_disk(tmp_path: Path, database: Path, *commands: str) -> subprocess.C
     ``after.db`` for the test to read."""
     mount = tmp_path / "disk"
     mount.mkdir()
-    station = f"{sys.executable} -m station_tui --db {mount}/station.db"
+    station = shlex.join(station_cli.argv(db=f"{mount}/station.db"))
     script = "\n".join(
         [
             "set -u",
@@ -41,11 +43,14 @@ def on_full_disk(tmp_path: Path, database: Path, *commands: str) -> subprocess.C
             "exit $status",
         ]
     )
-    env = {**os.environ, "PYTHONIOENCODING": "utf-8", "DB": f"{mount}/station.db", "STATION": station}
+    env = station_cli.environment(env={"DB": f"{mount}/station.db", "STATION": station})
+    # The station command as tests/station_cli.py starts it, but inside a shell in a private
+    # mount namespace, where the small disk exists: so this one process is started here.
     return subprocess.run(
         ["unshare", "--mount", "--propagation", "private", "sh", "-c", script],
         capture_output=True,
         text=True,
+        encoding="utf-8",
         env=env,
         timeout=120,
     )

@@ -13,6 +13,7 @@ import pytest
 from station_tui.storage import Actor, DatabaseError, Store
 from station_tui.storage.capture import SYNCED_TABLES
 from station_tui.storage.migrations import LATEST
+from tests import station_cli
 
 EXPECTED_TABLES = {"meta", "current_actor", "outbox", "audit", *SYNCED_TABLES}
 
@@ -135,9 +136,7 @@ def test_newer_schema_via_the_cli_exits_1_with_the_message(tmp_path: Path) -> No
     conn = sqlite3.connect(path)
     conn.execute(f"PRAGMA user_version = {LATEST + 1}")
     conn.close()
-    out = subprocess.run(
-        [sys.executable, "-m", "station_tui", "--db", str(path), "status"], capture_output=True, text=True, timeout=60
-    )
+    out = station_cli.run("status", db=path)
     assert out.returncode == 1
     assert "请升级程序后再打开" in out.stderr
     assert "Traceback" not in out.stderr

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -14,10 +13,10 @@ from typing import Any
 
 from station_tui.domain import Activity, Lecture, Person, Venue
 from station_tui.storage import Actor, Store
+from tests import station_cli
 from tests.county_server import County
 
 PG_BASE = os.environ.get("COUNTY_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
-PY = sys.executable
 NAMES = "甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳午未申酉"
 
 
@@ -38,17 +37,14 @@ class StationPC:
 
     @property
     def env(self) -> dict[str, str]:
-        return {**os.environ, "STATION_CONFIG_DIR": str(self.config), "STATION_DB": str(self.db)}
+        """What makes `station` this PC's: its database (STATION_DB) and config directory."""
+        return {"STATION_CONFIG_DIR": str(self.config), "STATION_DB": str(self.db)}
 
     def station(self, *args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [PY, "-m", "station_tui", *args], env=self.env, capture_output=True, text=True, timeout=timeout
-        )
+        return station_cli.run(*args, env=self.env, timeout=timeout)
 
     def spawn(self, *args: str) -> subprocess.Popen[str]:
-        return subprocess.Popen(
-            [PY, "-m", "station_tui", *args], env=self.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-        )
+        return station_cli.spawn(*args, env=self.env)
 
     def init(self) -> None:
         from station_tui.domain import Station

@@ -6,8 +6,6 @@ import gzip
 import json
 import os
 import stat
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -16,6 +14,7 @@ from station_tui.storage import Store
 from sync import credentials, outbox, protocol
 from sync.client import encode_batch
 from sync.station_state import StationState
+from tests import station_cli
 
 
 def _add_some(store: Store, n: int = 3) -> None:
@@ -100,15 +99,8 @@ def test_token_file_is_owner_only(tmp_path: Path) -> None:
     assert credentials.load(path).token == "st_secret"
 
 
-def _station_cli(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "station_tui", *args], capture_output=True, text=True, env=env, timeout=60
-    )
-
-
 def test_sync_without_enrollment_says_what_to_do(db_path: Path, station, tmp_path: Path) -> None:
-    env = {**os.environ, "STATION_CONFIG_DIR": str(tmp_path / "cfg")}
-    out = _station_cli("sync", "--db", str(db_path), env=env)
+    out = station_cli.run("sync", "--db", str(db_path), config_dir=tmp_path / "cfg")
     assert out.returncode == 1
     assert "station enroll" in out.stderr
 
@@ -119,9 +111,15 @@ def test_enrolling_while_the_county_is_unreachable_says_to_try_again(db_path: Pa
     with socket.socket() as s:  # a port where nothing listens
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    env = {**os.environ, "STATION_CONFIG_DIR": str(tmp_path / "cfg")}
-    out = _station_cli(
-        "enroll", "--db", str(db_path), "--server", f"http://127.0.0.1:{port}", "--code", "K7QM-3XHD", env=env
+    out = station_cli.run(
+        "enroll",
+        "--db",
+        str(db_path),
+        "--server",
+        f"http://127.0.0.1:{port}",
+        "--code",
+        "K7QM-3XHD",
+        config_dir=tmp_path / "cfg",
     )
     assert out.returncode == 75
     first = out.stderr.splitlines()[0]
@@ -143,9 +141,8 @@ def test_offline_exits_75_quickly_and_keeps_everything(db_path: Path, store: Sto
         credentials.Credentials(server=f"http://127.0.0.1:{port}", token="st_x", station_code=station.code),
         cfg / "county.json",
     )
-    env = {**os.environ, "STATION_CONFIG_DIR": str(cfg)}
     t0 = time.monotonic()
-    out = _station_cli("sync", "--db", str(db_path), env=env)
+    out = station_cli.run("sync", "--db", str(db_path), config_dir=cfg)
     took = time.monotonic() - t0
     assert out.returncode == 75, out.stderr
     # The sentence in both languages and nothing else: no library chatter in a cron mail.
@@ -154,7 +151,7 @@ def test_offline_exits_75_quickly_and_keeps_everything(db_path: Path, store: Sto
         out.stderr.splitlines()[1],
     ] and out.stderr.splitlines()[1].startswith(f"Cannot reach the county center at http://127.0.0.1:{port}")
     assert took < 15, f"offline sync took {took:.1f}s"
-    verbose = _station_cli("sync", "--db", str(db_path), "--verbose", env=env)
+    verbose = station_cli.run("sync", "--db", str(db_path), "--verbose", config_dir=cfg)
     assert verbose.returncode == 75
     assert "[sync] GET /api/v1/ack: attempt 2 of" in verbose.stderr  # retries are told when asked
     assert store.pending_changes() == pending
@@ -171,7 +168,7 @@ def test_a_token_for_another_station_is_refused_before_upload(
         credentials.Credentials(server="http://127.0.0.1:9", token="st_x", station_code="140311101999"),
         cfg / "county.json",
     )
-    out = _station_cli("sync", "--db", str(db_path), env={**os.environ, "STATION_CONFIG_DIR": str(cfg)})
+    out = station_cli.run("sync", "--db", str(db_path), config_dir=cfg)
     assert out.returncode == 77
     assert "140311101999" in out.stderr
 
@@ -180,12 +177,7 @@ def test_a_database_with_demo_records_is_never_uploaded(tmp_path: Path) -> None:
     """Made-up villagers must not reach the county: `station sync` refuses a demo database
     before it touches the network, and leaves every change pending."""
     db = tmp_path / "demo.db"
-    made = subprocess.run(
-        [sys.executable, "-m", "station_tui", "--db", str(db), "demo", "--size", "small"],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    made = station_cli.run("demo", "--size", "small", db=db, timeout=300)
     assert made.returncode == 0, made.stderr
     with Store(db) as store:
         station = store.station.current()
@@ -195,9 +187,7 @@ def test_a_database_with_demo_records_is_never_uploaded(tmp_path: Path) -> None:
     assert pending > 0
     # A port nothing listens on: if the client tried the network it would say "offline" (75).
     credentials.save(credentials.Credentials(server="http://127.0.0.1:9", token="t" * 32, station_code=code))
-    run = subprocess.run(
-        [sys.executable, "-m", "station_tui", "--db", str(db), "sync"], capture_output=True, text=True, timeout=120
-    )
+    run = station_cli.run("sync", db=db)
     assert run.returncode == 1, run.stdout + run.stderr
     assert "演示数据" in run.stderr + run.stdout
     assert "never uploaded" in run.stderr + run.stdout

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import os
-import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, time
@@ -14,6 +12,7 @@ from station_tui.app import StationApp
 from station_tui.config import Settings
 from station_tui.domain import Activity, Lecture, Person, Station, Team
 from station_tui.storage import Store
+from tests import station_cli
 from tests.conftest import TODAY
 from tests.terminal import CTRL_Q, Terminal
 
@@ -148,8 +147,8 @@ def lectures_on_a_terminal(db_path: Path) -> Iterator[Terminal]:
     (12 lectures); Ctrl+Q leaves it cleanly afterwards."""
     with Store(db_path) as store:
         seed(store)
-    env = {**os.environ, "TERM": "xterm-256color", "STATION_CURSOR_BLINK": "0"}
-    with Terminal([sys.executable, "-m", "station_tui", "--db", str(db_path)], env) as term:
+    env = station_cli.environment(env={"TERM": "xterm-256color", "STATION_CURSOR_BLINK": "0"})
+    with Terminal(station_cli.argv(db=db_path), env) as term:
         assert term.wait_for(r"签到 \d+ 人次"), term.text[-2000:]
         term.write(b"2")
         assert term.wait_for(r"共 12 条"), term.text[-2000:]

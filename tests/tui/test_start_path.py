@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 from station_tui.storage import Store
+from tests import station_cli
 from tests.terminal import show_then_quit
 from tests.tui.conftest import seed
 
@@ -15,8 +15,8 @@ from tests.tui.conftest import seed
 def test_station_without_subcommand_paints_the_dashboard(db_path: Path) -> None:
     with Store(db_path) as store:
         seed(store)
-    env = {**os.environ, "TERM": "xterm-256color", "STATION_CURSOR_BLINK": "0"}
-    argv = [sys.executable, "-m", "station_tui", "--db", str(db_path)]
+    env = station_cli.environment(env={"TERM": "xterm-256color", "STATION_CURSOR_BLINK": "0"})
+    argv = station_cli.argv(db=db_path)
     # The month's figures from the database, then Ctrl+Q leaves cleanly.
     run = show_then_quit(argv, env, r"签到 \d+ 人次")
     assert run.shown_after is not None, run.text[-2000:]
@@ -34,8 +34,10 @@ def test_a_broken_keymap_file_is_reported_on_the_terminal(db_path: Path, tmp_pat
     config = tmp_path / "config"
     (config / "station-tui").mkdir(parents=True)
     (config / "station-tui" / "keymap.json").write_text('{"list.new": 7}', encoding="utf-8")
-    env = {**os.environ, "TERM": "xterm-256color", "STATION_CURSOR_BLINK": "0", "XDG_CONFIG_HOME": str(config)}
-    run = show_then_quit([sys.executable, "-m", "station_tui", "--db", str(db_path)], env, r"已使用默认按键")
+    env = station_cli.environment(
+        env={"TERM": "xterm-256color", "STATION_CURSOR_BLINK": "0", "XDG_CONFIG_HOME": str(config)}
+    )
+    run = show_then_quit(station_cli.argv(db=db_path), env, r"已使用默认按键")
     assert run.shown_after is not None and run.exit_code == 0, run.text[-2000:]
     assert "签到" in run.text  # and the dashboard is there with its default keys
 
@@ -86,12 +88,6 @@ def test_first_screen_does_not_import_pydantic_or_heavy_modules(db_path: Path) -
 
 
 def test_without_a_terminal_station_says_to_use_a_subcommand(db_path: Path) -> None:
-    out = subprocess.run(
-        [sys.executable, "-m", "station_tui", "--db", str(db_path)],
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    out = station_cli.run(db=db_path)  # stdin /dev/null, stdout and stderr pipes: no terminal anywhere
     assert out.returncode == 2
     assert "station status" in out.stderr and "终端" in out.stderr
