@@ -26,7 +26,7 @@ def _sections() -> list[tuple[str, type]]:
     from station_tui.widgets.form import RecordForm
 
     sections: list[tuple[str, type]] = [("help.everywhere", StationApp)]
-    sections += [(entry.help_title, load(entry.screen)) for entry in SCREENS if entry.in_help]
+    sections += [(entry.help_title, load(entry.screen)) for entry in SCREENS]
     try:
         from station_tui.screens.attendance import AttendanceScreen
         from station_tui.screens.attendance_leave import LeaveDialog

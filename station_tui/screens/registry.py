@@ -48,8 +48,6 @@ class ScreenEntry:
     screen: str
     #: Locale key of the palette's entry that goes there (its help: the key + ".help").
     palette: str
-    #: Whether the help screen (F1) has a section of its keys.
-    in_help: bool = True
     records: Records | None = None
 
     @property
@@ -122,9 +120,6 @@ SCREENS: tuple[ScreenEntry, ...] = (
         keys=("5", "f6"),
         screen="station_tui.screens.sync:SyncScreen",
         palette="palette.sync",
-        # The help screen has never listed the 同步 screen's keys (s 立即同步, r 刷新);
-        # listing them changes what F1 shows, so it waits for its own decision.
-        in_help=False,
     ),
 )
 

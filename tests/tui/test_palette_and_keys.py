@@ -117,3 +117,14 @@ async def test_keys_that_look_like_markup_show_as_keys(seeded, make_app) -> None
         keys = text_of(app.screen.query_one("#help-keys", Static))
         assert " [   新建" in keys and " ]   修改" in keys, keys
         assert "reverse" not in keys
+
+
+async def test_help_lists_the_sync_screens_keys(seeded, make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f1")
+        await settle(pilot)
+        assert isinstance(app.screen, HelpScreen)
+        keys = text_of(app.screen.query_one("#help-keys", Static))
+        assert "同步" in keys and "立即同步" in keys
