@@ -355,4 +355,7 @@ MESSAGES: dict[str, str] = {
     "sync.busy": "A sync is already running, please wait.",
     "sync.failed_title": "Sync did not finish",
     "sync.unexpected": "Unexpected error while syncing: {error}",
+    # pasting into a one-line box (widgets/text_input.py)
+    "paste.joined": "The {n} pasted lines were joined into one (with spaces); please check",
+    "paste.too_long": "Not pasted: the text has {n} characters, this box takes at most {limit}",
 }

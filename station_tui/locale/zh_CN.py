@@ -352,4 +352,7 @@ MESSAGES: dict[str, str] = {
     "sync.busy": "正在同步，请稍候。",
     "sync.failed_title": "同步没有完成",
     "sync.unexpected": "同步时出现意外错误：{error}",
+    # pasting into a one-line box (widgets/text_input.py)
+    "paste.joined": "粘贴的 {n} 行已合成一行（用空格隔开），请检查",
+    "paste.too_long": "没有粘贴：粘贴的内容有 {n} 个字，这一栏最多 {limit} 个字",
 }
