@@ -358,4 +358,16 @@ MESSAGES: dict[str, str] = {
     # pasting into a one-line box (widgets/text_input.py)
     "paste.joined": "The {n} pasted lines were joined into one (with spaces); please check",
     "paste.too_long": "Not pasted: the text has {n} characters, this box takes at most {limit}",
+    # a likely twin of a stored person (widgets/twin.py)
+    "twin.born": "born {year}",
+    "twin.same_phone": "{who} is already in the list with the same name and phone: probably the same person.",
+    "twin.same_born": (
+        "{who} is already in the list with the same name and birth year, neither with a phone: "
+        "probably the same person."
+    ),
+    "twin.save_anyway": "Save anyway",
+    "person.twin_ask": "\nIf this really is someone else, save anyway?",
+    "new_person.twin_ask": "\nSomeone else: add a new person; the same: use the one in the list.",
+    "new_person.twin_new": "Add another",
+    "new_person.twin_use": "Use that one",
 }

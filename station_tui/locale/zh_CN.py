@@ -355,4 +355,13 @@ MESSAGES: dict[str, str] = {
     # pasting into a one-line box (widgets/text_input.py)
     "paste.joined": "粘贴的 {n} 行已合成一行（用空格隔开），请检查",
     "paste.too_long": "没有粘贴：粘贴的内容有 {n} 个字，这一栏最多 {limit} 个字",
+    # a likely twin of a stored person (widgets/twin.py)
+    "twin.born": "{year}年生",
+    "twin.same_phone": "人员库里已有 {who}，姓名和手机号都相同，很可能是同一个人。",
+    "twin.same_born": "人员库里已有 {who}，姓名和出生年份都相同，也都没有手机号，很可能是同一个人。",
+    "twin.save_anyway": "仍然保存",
+    "person.twin_ask": "\n确实是另一个人，仍要保存吗？",
+    "new_person.twin_ask": "\n确实是另一个人就新建；是这位就直接使用已有的。",
+    "new_person.twin_new": "新建另一位",
+    "new_person.twin_use": "使用已有的",
 }

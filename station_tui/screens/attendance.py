@@ -154,7 +154,7 @@ class AttendanceScreen(HoldsKeysWhileSaving, Localized, Screen[None]):
 
     # -- helpers --------------------------------------------------------------------------
     @property
-    def store(self):  # noqa: ANN201 - a storage.Store held by the app
+    def store(self):  # a storage.Store held by the app
         return self.app.store  # type: ignore[attr-defined]
 
     def _min_share(self) -> float:
@@ -344,12 +344,14 @@ class AttendanceScreen(HoldsKeysWhileSaving, Localized, Screen[None]):
         # Names are Chinese; a pinyin query like "zs" is not a name to pre-fill.
         prefill = "" if name.isascii() else name
 
+        form = NewPersonForm(prefill)
+
         def done(person: Person | None) -> None:
             if person is not None:
-                self._add_person(person, new=True)
+                self._add_person(person, new=not form.used_existing)
             self.query_one(PersonPicker).focus_input()
 
-        self.app.push_screen(NewPersonForm(prefill), done)
+        self.app.push_screen(form, done)
 
     # -- editing lines --------------------------------------------------------------------
     def action_cycle_role(self) -> None:

@@ -100,6 +100,13 @@ class RecordForm(Localized, ModalScreen[Any]):
             super().__init__()
             self.text = text
 
+    class Twin(Message):
+        """The record likely repeats a stored one: ask before storing it."""
+
+        def __init__(self, model: Any, question: str) -> None:
+            super().__init__()
+            self.model, self.question = model, question
+
     def __init__(self, record: Any = None) -> None:
         super().__init__()
         self.record = record
@@ -119,7 +126,8 @@ class RecordForm(Localized, ModalScreen[Any]):
     def compose(self) -> ComposeResult:
         source = self.record.model_dump() if self.record is not None else self.defaults()
         with Vertical(id="form-dialog", classes="dialog"):
-            yield Static(t(self.TITLE_EDIT if self.record is not None else self.TITLE_NEW), id="form-title", markup=False)
+            title = t(self.TITLE_EDIT if self.record is not None else self.TITLE_NEW)
+            yield Static(title, id="form-title", markup=False)
             with VerticalScroll(id="form-fields"):
                 for field in self.FIELDS:
                     with Horizontal(classes="form-row"):
@@ -151,7 +159,9 @@ class RecordForm(Localized, ModalScreen[Any]):
                 options = [(t("choice." + c) if _has_choice_label(c) else c, c) for c in field.choices]
                 current = value if value in field.choices else Select.NULL
                 allow_blank = True  # a required choice must be made, never defaulted
-            return Select(options, value=current, allow_blank=allow_blank, compact=True, id=wid, prompt=t("form.choose"))
+            return Select(
+                options, value=current, allow_blank=allow_blank, compact=True, id=wid, prompt=t("form.choose")
+            )
         return TextInput(
             value=display_value(field, value),
             placeholder=t(field.placeholder) if field.placeholder else "",
@@ -239,7 +249,7 @@ class RecordForm(Localized, ModalScreen[Any]):
 
     def build(self, data: dict[str, Any]) -> BaseModel:
         base = self.record.model_dump() if self.record is not None else {}
-        merged = {**base, **{k: v for k, v in data.items()}}
+        merged = {**base, **data}
         return self.MODEL.model_validate(merged, context=self.context())
 
     def validate_form(self) -> None:
@@ -331,11 +341,20 @@ class RecordForm(Localized, ModalScreen[Any]):
             return repo.add(model)
         return repo.force_update(model) if force else repo.update(model)
 
+    def likely_twin(self, model: Any) -> str | None:
+        """The question to ask before storing ``model`` when it likely repeats a stored record
+        (None: nothing to ask). Runs in the save worker; read through the repositories."""
+        return None
+
     @work(thread=True, exclusive=True, group="form-save")
-    def _persist(self, model: Any, force: bool) -> None:
+    def _persist(self, model: Any, force: bool, asked: bool = False) -> None:
         from station_tui.storage import NotFound, StaleRecord
 
         try:
+            question = None if force or asked else self.likely_twin(model)
+            if question is not None:
+                self.post_message(self.Twin(model, question))
+                return
             saved = self.write(model, force=force)
         except StaleRecord as exc:
             self.post_message(self.Conflict(exc.mine, exc.theirs, exc.changed))
@@ -358,6 +377,21 @@ class RecordForm(Localized, ModalScreen[Any]):
         self._saving = False
         self.validate_form()
         self.app.notify(message.text, severity="error", timeout=8)
+
+    def on_record_form_twin(self, message: Twin) -> None:
+        from station_tui.modals.confirm import ConfirmModal
+
+        message.stop()
+
+        def answered(save: bool | None) -> None:
+            if save:
+                self._persist(message.model, force=False, asked=True)
+            else:  # back to the form, everything typed still there
+                self._saving = False
+                self.validate_form()
+
+        ask = ConfirmModal(message.question, confirm_label=t("twin.save_anyway"), danger=False)
+        self.app.push_screen(ask, answered)
 
     def on_record_form_conflict(self, message: Conflict) -> None:
         from station_tui.modals.conflict import ConflictModal
