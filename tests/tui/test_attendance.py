@@ -156,11 +156,13 @@ async def test_the_same_person_twice_is_refused(store: Store) -> None:
         await pick(pilot, "zs")
         await pilot.press(*"zhangsan")
         await settle(pilot)
-        await pilot.press("up", "enter")  # 张三 is shown dimmed as already there; pick it anyway
+        await pilot.press("enter")  # only 张三 matches, shown dimmed as already there
         await settle(pilot)
+        assert isinstance(app.screen, AttendanceScreen)  # not 新建人员 with an empty name
         assert "张三 已经在签到名单上了，同一人不能重复添加" in status(app)
         assert table_names(app) == ["张三"]
-        assert app.screen.query_one(PersonPicker).text == "zhangsan"  # nothing typed lost
+        picker = app.screen.query_one(PersonPicker)
+        assert picker.text == "zhangsan" and picker.query_one(Input).has_focus  # nothing typed lost
 
         # Another session adds 李四 meanwhile; adding him here too is refused at save.
         other = Store(store.path, actor=Actor(user="township", program="pytest"))
