@@ -223,10 +223,13 @@ class AttendanceScreen(HoldsKeysWhileSaving, Localized, Screen[None]):
             return
         if self.draft is not None and self.draft.is_dirty:
             return  # a background reload finished after the user started editing: keep theirs
+        # A reload (after this screen's own save, or another session's) makes new line keys and
+        # may re-sort: keep the highlight on the same person, or the next r/e/Del hits another.
+        anchor = self._anchor()
         self.draft = Draft(self.event_kind, message.event, self._min_share())
         self.draft.load(message.lines)
         self._show_event()
-        self._refresh_table()
+        self._refresh_table(focus_key=self._key_of(anchor))
         if not message.lines:
             self._say(t("att.empty"))
 
@@ -306,6 +309,20 @@ class AttendanceScreen(HoldsKeysWhileSaving, Localized, Screen[None]):
             return None
         key = table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value
         return self.draft.line(str(key))
+
+    def _anchor(self) -> str | None:
+        """What the highlighted line is about (its person, or its stored id for a headcount):
+        unlike its key, this outlives a reload."""
+        line = self._current_line()
+        if line is None:
+            return None
+        return line.attendance.person_id or line.attendance.id
+
+    def _key_of(self, anchor: str | None) -> str | None:
+        if anchor is None or self.draft is None:
+            return None
+        line = next((ln for ln in self.draft.visible if anchor in (ln.attendance.person_id, ln.attendance.id)), None)
+        return line.key if line else None
 
     # -- adding people --------------------------------------------------------------------
     @on(PersonPicker.Picked)
@@ -450,13 +467,9 @@ class AttendanceScreen(HoldsKeysWhileSaving, Localized, Screen[None]):
         self._saving = False
         assert self.draft is not None
         # Keep the cursor on the same person (or line) although the saved roster re-sorts.
-        current = self._current_line()
-        anchor = (current.attendance.person_id or current.attendance.id) if current else None
+        anchor = self._anchor()
         self.draft.load(message.lines)
-        same = next(
-            (ln for ln in self.draft.visible if anchor and anchor in (ln.attendance.person_id, ln.attendance.id)), None
-        )
-        self._refresh_table(focus_key=same.key if same else None)
+        self._refresh_table(focus_key=self._key_of(anchor))
         # The dashboard and lists count attendance: let them catch up.
         notify_app = getattr(self.app, "data_changed", None)
         if notify_app is not None:
