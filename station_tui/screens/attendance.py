@@ -335,7 +335,7 @@ class AttendanceScreen(HoldsKeysWhileSaving, Localized, Screen[None]):
             return
         picker = self.query_one(PersonPicker)
         try:
-            line = self.draft.add_person(person)
+            line = self.draft.add_person(person, registered_here=new)
         except DraftError as exc:
             self._say(str(exc), error=True)
             return
