@@ -187,3 +187,15 @@ async def test_editing_a_person_does_not_ask_about_their_own_record(seeded, make
         await settle(pilot)
         assert isinstance(app.screen, PeopleScreen)
     assert people_named(seeded, "张三")[0].note == "村民小组长"
+
+
+async def test_the_volunteer_number_column_shows_the_number_or_nothing(seeded, make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("4")
+        await settle(pilot)
+        rows = {r[0]: r[4:6] for r in table_rows(app.screen.query_one(DataTable))}
+    assert rows["张三"] == ["V0001", "0.0"]  # a volunteer with a national number
+    assert rows["赵红梅"] == ["", "0.0"]  # a volunteer without one: no number, not "是"
+    assert rows["李四"] == ["", ""]  # not a volunteer
