@@ -78,7 +78,8 @@ class StationApp(Localized, KeysInOrder):
         "people": _people,
         "sync": _sync,
     }
-    COMMANDS = App.COMMANDS | {_palette_provider}
+    #: The app's own commands only: Textual's (Theme, Keys, Quit …) are English and for developers.
+    COMMANDS = {_palette_provider}
     BINDINGS = [
         Binding("f1", "help", "key.help", id="app.help"),
         Binding("question_mark", "help", "key.help", show=False, id="app.help_question"),
@@ -163,7 +164,7 @@ class StationApp(Localized, KeysInOrder):
             facts = future.result(timeout=wait)
         except StillReading:
             return None
-        except Exception:  # noqa: BLE001 - the read ahead failed: the dashboard's worker reads again and says why
+        except Exception:  # the read ahead failed: the dashboard's worker reads again and says why
             facts = None
         self._first_facts = None
         return facts
@@ -214,7 +215,7 @@ class StationApp(Localized, KeysInOrder):
         the forms' models, so the first form opens without a pause. (Should it fail, the
         first form just opens more slowly.)"""
         self.settings  # noqa: B018 - loads and validates
-        import station_tui.screens.lecture_form  # noqa: F401
+        import station_tui.screens.lecture_form
         import station_tui.widgets.form  # noqa: F401
 
     @property
@@ -240,7 +241,7 @@ class StationApp(Localized, KeysInOrder):
     def _poll_data_version(self) -> None:
         try:
             version = self.store.data_version()
-        except Exception:  # noqa: BLE001 - unreadable for a moment: the next poll, a second later, looks again
+        except Exception:  # unreadable for a moment: the next poll, a second later, looks again
             return
         previous, self._data_version = self._data_version, version
         if previous is not None and version != previous:
@@ -273,6 +274,15 @@ class StationApp(Localized, KeysInOrder):
                 self.exit()
 
         self.push_screen(ConfirmModal(t("quit.unsaved"), confirm_label=t("quit.yes")), answered)
+
+    def action_command_palette(self) -> None:
+        """Ctrl+P: the palette in the UI language (widgets/palette.py)."""
+        from textual.command import CommandPalette
+
+        from station_tui.widgets.palette import StationPalette
+
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(StationPalette())
 
     def action_help(self) -> None:
         from station_tui.screens.help import HelpScreen

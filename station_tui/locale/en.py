@@ -324,6 +324,8 @@ MESSAGES: dict[str, str] = {
     "palette.people.help": "Villagers and volunteers",
     "palette.help": "Help",
     "palette.help.help": "Every key",
+    "palette.placeholder": "Find an action or a record: name, pinyin initials, topic, title…",
+    "palette.no_match": "Nothing found",
     "palette.person": "Person: {name}{details}",
     "palette.lecture": "Lecture: {date} {title}",
     "palette.activity": "Activity: {date} {title}",

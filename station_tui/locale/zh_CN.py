@@ -324,6 +324,8 @@ MESSAGES: dict[str, str] = {
     "palette.people.help": "村民和志愿者",
     "palette.help": "帮助",
     "palette.help.help": "全部按键",
+    "palette.placeholder": "查找功能或记录：姓名、拼音首字母、宣讲主题、活动名称……",
+    "palette.no_match": "没有找到",
     "palette.person": "人员：{name}{details}",
     "palette.lecture": "宣讲：{date} {title}",
     "palette.activity": "活动：{date} {title}",
