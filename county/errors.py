@@ -61,19 +61,24 @@ def too_large(limit: int, inflated: bool) -> ApiError:
     )
 
 
+#: What holds for a station whatever runs its syncs: nothing retries by itself unless a
+#: scheduled task was set up, but the changes stay in the outbox for the next sync.
+_KEPT = "本站的修改都还保存在站点电脑上，下次同步时会重新上传。"
+
+
 def too_slow(seconds: float | None, idle: bool) -> ApiError:
     """A body that did not arrive in time; the connection is closed after this answer."""
     if idle:
         return ApiError(
             408,
             "request_timeout",
-            f"上传的数据 {seconds:g} 秒没有新内容，县中心已停止等待。网络恢复后会自动重新上传，本站数据已安全保存在本机。",
+            f"上传的数据 {seconds:g} 秒没有新内容，县中心已停止等待，这次没有保存任何内容。{_KEPT}",
             f"no body bytes for {seconds:g}s; the request was dropped, send it again",
         )
     return ApiError(
         408,
         "request_timeout",
-        f"上传的数据 {seconds:g} 秒内没有传完，县中心已停止等待。网络恢复后会自动重新上传，本站数据已安全保存在本机。",
+        f"上传的数据 {seconds:g} 秒内没有传完，县中心已停止等待，这次没有保存任何内容。{_KEPT}",
         f"the body did not arrive within {seconds:g}s; the request was dropped, send it again",
     )
 

@@ -44,7 +44,8 @@ class StationApp(Localized, KeysInOrder):
     #: The main screens, their keys, the navigation line, the palette and the help all come
     #: from one list: screens/registry.py.
     MODES = {entry.mode: opener(entry.screen) for entry in SCREENS}
-    COMMANDS = App.COMMANDS | {_palette_provider}
+    #: The app's own commands only: Textual's (Theme, Keys, Quit …) are English and for developers.
+    COMMANDS = {_palette_provider}
     BINDINGS = [
         Binding("f1", "help", "key.help", id="app.help"),
         Binding("question_mark", "help", "key.help", show=False, id="app.help_question"),
@@ -235,6 +236,15 @@ class StationApp(Localized, KeysInOrder):
                 self.exit()
 
         self.push_screen(ConfirmModal(t("quit.unsaved"), confirm_label=t("quit.yes")), answered)
+
+    def action_command_palette(self) -> None:
+        """Ctrl+P: the palette in the UI language (widgets/palette.py)."""
+        from textual.command import CommandPalette
+
+        from station_tui.widgets.palette import StationPalette
+
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(StationPalette())
 
     def action_help(self) -> None:
         from station_tui.screens.help import HelpScreen

@@ -27,7 +27,8 @@ class SyncError(Exception):
 
 
 class TryLater(SyncError):
-    """Offline, county busy, another runner: the next scheduled run will pick it up."""
+    """Offline, county busy, another runner: the changes stay pending for the next run, by hand
+    or scheduled (nothing retries by itself where no scheduler is set up)."""
 
     exit_code = EXIT_TRY_LATER
 

@@ -166,7 +166,10 @@ MESSAGES: dict[str, str] = {
     "conflict.loaded_theirs": "已换成对方的内容，您可以继续修改",
     # setup
     "setup.title": "设置本站信息",
-    "setup.welcome": "欢迎使用！第一次使用，请先填写本站的信息（以后可以用 station init 修改）。\nTab 下一项 · Ctrl+S 保存 · Ctrl+Q 退出",
+    "setup.welcome": (
+        "欢迎使用！第一次使用，请先填写本站的信息（以后可以用 station init 修改）。\n"
+        "Tab 下一项 · Ctrl+S 保存 · Ctrl+Q 退出"
+    ),
     # attendance (the roster editor lives in its own screen)
     "attendance.missing": "签到功能尚未安装",
     # attendance roster editor (screens/attendance*.py, widgets/person_picker.py, widgets/new_person.py)
@@ -321,6 +324,8 @@ MESSAGES: dict[str, str] = {
     "palette.people.help": "村民和志愿者",
     "palette.help": "帮助",
     "palette.help.help": "全部按键",
+    "palette.placeholder": "查找功能或记录：姓名、拼音首字母、宣讲主题、活动名称……",
+    "palette.no_match": "没有找到",
     "palette.person": "人员：{name}{details}",
     "palette.lecture": "宣讲：{date} {title}",
     "palette.activity": "活动：{date} {title}",
@@ -349,4 +354,16 @@ MESSAGES: dict[str, str] = {
     "sync.busy": "正在同步，请稍候。",
     "sync.failed_title": "同步没有完成",
     "sync.unexpected": "同步时出现意外错误：{error}",
+    # pasting into a one-line box (widgets/text_input.py)
+    "paste.joined": "粘贴的 {n} 行已合成一行（用空格隔开），请检查",
+    "paste.too_long": "没有粘贴：粘贴的内容有 {n} 个字，这一栏最多 {limit} 个字",
+    # a likely twin of a stored person (widgets/twin.py)
+    "twin.born": "{year}年生",
+    "twin.same_phone": "人员库里已有 {who}，姓名和手机号都相同，很可能是同一个人。",
+    "twin.same_born": "人员库里已有 {who}，姓名和出生年份都相同，也都没有手机号，很可能是同一个人。",
+    "twin.save_anyway": "仍然保存",
+    "person.twin_ask": "\n确实是另一个人，仍要保存吗？",
+    "new_person.twin_ask": "\n确实是另一个人就新建；是这位就直接使用已有的。",
+    "new_person.twin_new": "新建另一位",
+    "new_person.twin_use": "使用已有的",
 }

@@ -21,10 +21,13 @@ class ConfirmModal(Localized, ModalScreen[bool]):
         Binding("n,escape", "answer(False)", "key.no", id="confirm.no"),
     ]
 
-    def __init__(self, question: str, *, confirm_label: str | None = None, danger: bool = True) -> None:
+    def __init__(
+        self, question: str, *, confirm_label: str | None = None, cancel_label: str | None = None, danger: bool = True
+    ) -> None:
         super().__init__()
         self.question = question
         self.confirm_label = confirm_label or t("confirm.yes")
+        self.cancel_label = cancel_label or t("confirm.no")
         self.danger = danger
 
     def compose(self) -> ComposeResult:
@@ -32,10 +35,13 @@ class ConfirmModal(Localized, ModalScreen[bool]):
             yield Static(self.question, id="confirm-question", markup=False)
             with Horizontal(classes="buttons"):
                 yield Button(
-                    f"{self.confirm_label} (Y)", id="confirm-yes", variant="error" if self.danger else "primary", compact=True
+                    f"{self.confirm_label} (Y)",
+                    id="confirm-yes",
+                    variant="error" if self.danger else "primary",
+                    compact=True,
                 )
                 yield Label(" ", markup=False)
-                yield Button(t("confirm.no") + " (N)", id="confirm-no", compact=True)
+                yield Button(self.cancel_label + " (N)", id="confirm-no", compact=True)
         yield KeyFooter()  # this dialog's keys, not those of the screen below
 
     def on_mount(self) -> None:

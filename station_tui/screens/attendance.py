@@ -154,7 +154,7 @@ class AttendanceScreen(HoldsKeysWhileSaving, Localized, Screen[None]):
 
     # -- helpers --------------------------------------------------------------------------
     @property
-    def store(self):  # noqa: ANN201 - a storage.Store held by the app
+    def store(self):  # a storage.Store held by the app
         return self.app.store  # type: ignore[attr-defined]
 
     def _min_share(self) -> float:
@@ -223,10 +223,13 @@ class AttendanceScreen(HoldsKeysWhileSaving, Localized, Screen[None]):
             return
         if self.draft is not None and self.draft.is_dirty:
             return  # a background reload finished after the user started editing: keep theirs
+        # A reload (after this screen's own save, or another session's) makes new line keys and
+        # may re-sort: keep the highlight on the same person, or the next r/e/Del hits another.
+        anchor = self._anchor()
         self.draft = Draft(self.event_kind, message.event, self._min_share())
         self.draft.load(message.lines)
         self._show_event()
-        self._refresh_table()
+        self._refresh_table(focus_key=self._key_of(anchor))
         if not message.lines:
             self._say(t("att.empty"))
 
@@ -307,6 +310,20 @@ class AttendanceScreen(HoldsKeysWhileSaving, Localized, Screen[None]):
         key = table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value
         return self.draft.line(str(key))
 
+    def _anchor(self) -> str | None:
+        """What the highlighted line is about (its person, or its stored id for a headcount):
+        unlike its key, this outlives a reload."""
+        line = self._current_line()
+        if line is None:
+            return None
+        return line.attendance.person_id or line.attendance.id
+
+    def _key_of(self, anchor: str | None) -> str | None:
+        if anchor is None or self.draft is None:
+            return None
+        line = next((ln for ln in self.draft.visible if anchor in (ln.attendance.person_id, ln.attendance.id)), None)
+        return line.key if line else None
+
     # -- adding people --------------------------------------------------------------------
     @on(PersonPicker.Picked)
     def _picked(self, message: PersonPicker.Picked) -> None:
@@ -318,7 +335,7 @@ class AttendanceScreen(HoldsKeysWhileSaving, Localized, Screen[None]):
             return
         picker = self.query_one(PersonPicker)
         try:
-            line = self.draft.add_person(person)
+            line = self.draft.add_person(person, registered_here=new)
         except DraftError as exc:
             self._say(str(exc), error=True)
             return
@@ -344,12 +361,14 @@ class AttendanceScreen(HoldsKeysWhileSaving, Localized, Screen[None]):
         # Names are Chinese; a pinyin query like "zs" is not a name to pre-fill.
         prefill = "" if name.isascii() else name
 
+        form = NewPersonForm(prefill)
+
         def done(person: Person | None) -> None:
             if person is not None:
-                self._add_person(person, new=True)
+                self._add_person(person, new=not form.used_existing)
             self.query_one(PersonPicker).focus_input()
 
-        self.app.push_screen(NewPersonForm(prefill), done)
+        self.app.push_screen(form, done)
 
     # -- editing lines --------------------------------------------------------------------
     def action_cycle_role(self) -> None:
@@ -448,13 +467,9 @@ class AttendanceScreen(HoldsKeysWhileSaving, Localized, Screen[None]):
         self._saving = False
         assert self.draft is not None
         # Keep the cursor on the same person (or line) although the saved roster re-sorts.
-        current = self._current_line()
-        anchor = (current.attendance.person_id or current.attendance.id) if current else None
+        anchor = self._anchor()
         self.draft.load(message.lines)
-        same = next(
-            (ln for ln in self.draft.visible if anchor and anchor in (ln.attendance.person_id, ln.attendance.id)), None
-        )
-        self._refresh_table(focus_key=same.key if same else None)
+        self._refresh_table(focus_key=self._key_of(anchor))
         # The dashboard and lists count attendance: let them catch up.
         notify_app = getattr(self.app, "data_changed", None)
         if notify_app is not None:

@@ -94,11 +94,14 @@ class Draft:
         return sum(line.attendance.credited_tenths for line in self.visible)
 
     # -- changing -------------------------------------------------------------------------
-    def add_person(self, person: Person) -> Line:
+    def add_person(self, person: Person, *, registered_here: bool = False) -> Line:
+        """``registered_here``: the person was just registered from this roster (新建人员)."""
         if self.has_person(str(person.id)):
             raise DraftError(t("att.duplicate_person", name=person.name))
-        # A volunteer at an activity is usually serving; at a lecture people mostly listen.
-        role = "志愿者" if person.is_volunteer and self.event_kind == "activity" else "群众"
+        # A volunteer at an activity is usually serving; at a lecture people mostly listen,
+        # unless registered as a volunteer right here, which says they came to serve.
+        serving = person.is_volunteer and (self.event_kind == "activity" or registered_here)
+        role = "志愿者" if serving else "群众"
         # A person removed and added back before saving: revive the stored line.
         for line in self.lines:
             if line.removed and line.attendance.person_id == person.id:

@@ -56,11 +56,10 @@ class PeopleScreen(PagedListScreen):
             total = store.people.count_matching(text, volunteers_only=volunteers_only)
             people = store.people.search(text, volunteers_only=volunteers_only, limit=limit, offset=offset)
             for person in people:
-                if person.is_volunteer:
-                    volunteer = person.volunteer_no or t("yes")
-                    hours = format_tenths(store.people.volunteer_tenths(str(person.id)))
-                else:
-                    volunteer, hours = "", ""
+                # The column is the number (志愿者编号): blank without one. A volunteer shows by
+                # their hours, which only volunteers have.
+                volunteer = person.volunteer_no or ""
+                hours = format_tenths(store.people.volunteer_tenths(str(person.id))) if person.is_volunteer else ""
                 rows.append(
                     (
                         str(person.id),

@@ -149,6 +149,13 @@ class RecordForm(Localized, ModalScreen[Any]):
             super().__init__()
             self.text = text
 
+    class Twin(Message):
+        """The record likely repeats a stored one: ask before storing it."""
+
+        def __init__(self, model: Any, question: str) -> None:
+            super().__init__()
+            self.model, self.question = model, question
+
     def __init__(self, record: Any = None) -> None:
         super().__init__()
         self.record = record
@@ -168,8 +175,8 @@ class RecordForm(Localized, ModalScreen[Any]):
     def compose(self) -> ComposeResult:
         source = self.record.model_dump() if self.record is not None else self.defaults()
         with Vertical(id="form-dialog", classes="dialog"):
-            title = self.TITLE_EDIT if self.record is not None else self.TITLE_NEW
-            yield Static(t(title), id="form-title", markup=False)
+            title = t(self.TITLE_EDIT if self.record is not None else self.TITLE_NEW)
+            yield Static(title, id="form-title", markup=False)
             with VerticalScroll(id="form-fields"):
                 for field in self.FIELDS:
                     with Horizontal(classes="form-row"):
@@ -391,11 +398,20 @@ class RecordForm(Localized, ModalScreen[Any]):
             return repo.add(model)
         return repo.force_update(model) if force else repo.update(model)
 
+    def likely_twin(self, model: Any) -> str | None:
+        """The question to ask before storing ``model`` when it likely repeats a stored record
+        (None: nothing to ask). Runs in the save worker; read through the repositories."""
+        return None
+
     @work(thread=True, exclusive=True, group="form-save")
-    def _persist(self, model: Any, force: bool) -> None:
+    def _persist(self, model: Any, force: bool, asked: bool = False) -> None:
         from station_tui.storage import NotFound, StaleRecord
 
         try:
+            question = None if force or asked else self.likely_twin(model)
+            if question is not None:
+                self.post_message(self.Twin(model, question))
+                return
             saved = self.write(model, force=force)
         except StaleRecord as exc:
             self.post_message(self.Conflict(exc.mine, exc.theirs, exc.changed))
@@ -418,6 +434,21 @@ class RecordForm(Localized, ModalScreen[Any]):
         self._saving = False
         self.validate_form()
         self.app.notify(message.text, severity="error", timeout=8)
+
+    def on_record_form_twin(self, message: Twin) -> None:
+        from station_tui.modals.confirm import ConfirmModal
+
+        message.stop()
+
+        def answered(save: bool | None) -> None:
+            if save:
+                self._persist(message.model, force=False, asked=True)
+            else:  # back to the form, everything typed still there
+                self._saving = False
+                self.validate_form()
+
+        ask = ConfirmModal(message.question, confirm_label=t("twin.save_anyway"), danger=False)
+        self.app.push_screen(ask, answered)
 
     def on_record_form_conflict(self, message: Conflict) -> None:
         from station_tui.modals.conflict import ConflictModal

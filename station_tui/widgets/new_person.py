@@ -1,8 +1,8 @@
 """A small form to add a person without leaving the screen one is working on.
 
 It checks as you type and on save, says in plain Chinese what to fix, keeps everything typed,
-and stores the person in a worker. If the same person is already stored (same name and
-phone, or same name and birth year), that person is used instead of a twin.
+and stores the person in a worker. If the same person is likely stored already (same name and
+phone, or same name and birth year), it asks: a second record, or the one stored.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from station_tui.widgets.footer import KeyFooter
 from station_tui.widgets.key_order import HoldsKeysWhileSaving
 from station_tui.widgets.localized import Localized
 from station_tui.widgets.text_input import TextInput
+from station_tui.widgets.twin import twin_notice
 
 FIELDS = ("name", "gender", "birth_year", "phone", "is_volunteer")
 
@@ -67,6 +68,11 @@ class NewPersonForm(HoldsKeysWhileSaving, Localized, ModalScreen["Person | None"
             super().__init__()
             self.person, self.existed = person, existed
 
+    class _Twin(Message):
+        def __init__(self, person: Person, twin: Person) -> None:
+            super().__init__()
+            self.person, self.twin = person, twin
+
     class _Failed(Message):
         def __init__(self, error: str) -> None:
             super().__init__()
@@ -78,6 +84,8 @@ class NewPersonForm(HoldsKeysWhileSaving, Localized, ModalScreen["Person | None"
         self._initial_volunteer = is_volunteer
         self._touched: set[str] = set()
         self._saving = False
+        #: The person returned is one stored before (the user chose them over a twin).
+        self.used_existing = False
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog") as dialog:
@@ -100,7 +108,9 @@ class NewPersonForm(HoldsKeysWhileSaving, Localized, ModalScreen["Person | None"
             yield Static("", id="gender-problem", classes="problem -empty", markup=False)
             with Horizontal(classes="row"):
                 yield Label(t("new_person.birth_year"), classes="label", markup=False)
-                yield TextInput(placeholder=t("new_person.birth_year_hint"), id="birth_year", max_length=4, compact=True)
+                yield TextInput(
+                    placeholder=t("new_person.birth_year_hint"), id="birth_year", max_length=4, compact=True
+                )
             yield Static("", id="birth_year-problem", classes="problem -empty", markup=False)
             with Horizontal(classes="row"):
                 yield Label(t("new_person.phone"), classes="label", markup=False)
@@ -190,19 +200,41 @@ class NewPersonForm(HoldsKeysWhileSaving, Localized, ModalScreen["Person | None"
         confirm_discard(self, self._values() != self._initial)
 
     @work(thread=True, exclusive=True, group="new-person")
-    def _store_person(self, person: Person) -> None:
+    def _store_person(self, person: Person, asked: bool = False) -> None:
         store = self.app.store  # type: ignore[attr-defined]
         try:
-            same = store.people.find_same(person)
-            if same is not None:
-                self.post_message(self._Saved(same, existed=True))
+            twin = None if asked else store.people.find_same(person)
+            if twin is not None:
+                self.post_message(self._Twin(person, twin))
                 return
             self.post_message(self._Saved(store.people.add(person), existed=False))
         except Exception as exc:  # locked or full disk: say so and keep the form
             self.post_message(self._Failed(str(exc)))
 
+    @on(_Twin)
+    def _twin(self, message: _Twin) -> None:
+        from station_tui.modals.confirm import ConfirmModal
+
+        def answered(new: bool | None) -> None:
+            if new:
+                self._store_person(message.person, asked=True)
+            else:
+                self.post_message(self._Saved(message.twin, existed=True))
+
+        question = twin_notice(message.twin) + t("new_person.twin_ask")
+        self.app.push_screen(
+            ConfirmModal(
+                question,
+                confirm_label=t("new_person.twin_new"),
+                cancel_label=t("new_person.twin_use"),
+                danger=False,
+            ),
+            answered,
+        )
+
     @on(_Saved)
     def _saved(self, message: _Saved) -> None:
+        self.used_existing = message.existed
         if message.existed:
             self.app.notify(t("new_person.exists").format(name=message.person.name))
         self.dismiss(message.person)

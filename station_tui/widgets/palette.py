@@ -1,5 +1,6 @@
 """The command palette (Ctrl+P): actions such as 新建宣讲, and records found by a person's
-name (or its pinyin), a lecture topic or an activity title."""
+name (or its pinyin), a lecture topic or an activity title. Only these: Textual's own commands
+(Theme, Keys, Quit, Screenshot …) are English and for developers, so the app leaves them out."""
 
 from __future__ import annotations
 
@@ -7,8 +8,11 @@ import asyncio
 from functools import partial
 from typing import Any
 
-from textual.command import DiscoveryHit, Hit, Hits, Provider
+from rich.align import Align
+from rich.text import Text
+from textual.command import CommandList, CommandPalette, DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
+from textual.widgets.option_list import Option
 
 from station_tui.locale import t
 from station_tui.screens.registry import BY_KIND, SCREENS
@@ -79,3 +83,25 @@ class StationCommands(Provider):
         from station_tui.screens.forms import open_form
 
         open_form(self.app, kind, record_id)
+
+
+class StationPalette(CommandPalette):
+    """Textual's palette in the UI language: placeholder and "nothing found" from the catalog."""
+
+    def __init__(self) -> None:
+        # The id Textual's own action gives it (App.action_command_palette).
+        super().__init__(placeholder=t("palette.placeholder"), id="--command-palette")
+
+    def _start_no_matches_countdown(self, search_value: str) -> None:
+        # As CommandPalette's own (Textual 8.2), with its "No matches found" in our words.
+        self._stop_no_matches_countdown()
+
+        def show_no_matches() -> None:
+            if search_value:
+                self.query_one(CommandList).add_option(
+                    Option(Align.center(Text(t("palette.no_match"), style="not bold")), disabled=True,
+                           id=self._NO_MATCHES)
+                )
+            self._list_visible = bool(search_value)
+
+        self._no_matches_timer = self.set_timer(self._NO_MATCHES_COUNTDOWN, show_no_matches)

@@ -233,6 +233,10 @@ class PersonPicker(Localized, Widget):
         options.add_options(items)
         self._shown_query = message.query
         first_free = next((i for i, p in enumerate(shown) if str(p.id) not in self.taken), None)
+        if first_free is None and shown:
+            # Everyone found is taken already: Enter on the best match is refused with a word,
+            # where the "new person" line would open an empty form for someone already there.
+            first_free = 0
         options.highlighted = first_free if first_free is not None else options.option_count - 1
         if not self.is_open:
             self.add_class("-open")

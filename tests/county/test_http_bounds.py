@@ -90,6 +90,8 @@ def test_a_stalled_or_trickled_body_gets_408_and_the_connection_closes(start) ->
         status, body, head = _answer(sock)
         assert status == 408 and body["error"] == "request_timeout", body
         assert "秒没有新内容" in body["message"] and b"connection: close" in head.lower()
+        # No promise of an automatic retry (only a scheduled task would make one): the next sync sends it.
+        assert "自动" not in body["message"] and "下次同步时会重新上传" in body["message"]
         sock.close()
     trickle = _connect(county)
     trickle.sendall(_head(county, token, 10_000))
@@ -108,6 +110,7 @@ def test_a_stalled_or_trickled_body_gets_408_and_the_connection_closes(start) ->
     answered = _answer(trickle)
     trickle.close()
     assert answered[0] == 408 and "秒内没有传完" in answered[1]["message"], answered
+    assert "自动" not in answered[1]["message"] and "下次同步时会重新上传" in answered[1]["message"]
     assert county.post(token, batch([])).status_code == 200  # the county still serves
 
 

@@ -164,3 +164,23 @@ def test_known_person_gets_the_team_named_on_a_later_import(
     person = store.people.search("张三")[0]
     assert [t.name for t in store.team_members.teams_of(str(person.id))] == ["巾帼志愿服务队"]
     assert store.people.count() == 1
+
+
+@pytest.mark.parametrize("fmt", ["utf-8", "xlsx"])
+def test_cells_past_the_header_are_fine_empty_and_refused_filled(
+    fmt: str, station: object, store: Store, db_path: Path, tmp_path: Path, capsys
+) -> None:
+    # Excel often saves a few empty cells right of the last column: they mean nothing.
+    trailing = [[*row, "", " ", None] for row in GOOD]
+    code, out, err = run_import(db_path, "activities", write_file(tmp_path, "activities", trailing, fmt), capsys)
+    assert code == 0, err
+    assert "导入 6 条" in out
+    # A filled cell there is something the header does not place: the row is named, nothing written.
+    before = snapshot(store)
+    filled = [[*row[:3], f"又一活动{i}", *row[4:]] for i, row in enumerate(trailing)]
+    filled[2] = [*filled[2][:-1], "备注写错了列"]
+    code, _, err = run_import(db_path, "activities", write_file(tmp_path, "activities", filled, fmt, "filled"), capsys)
+    assert code == 1
+    assert "第 4 行，第 13 列：这一列没有表头，内容“备注写错了列”不知道该放到哪里" in err
+    assert "有 1 行不对，没有导入任何记录" in err
+    assert snapshot(store) == before

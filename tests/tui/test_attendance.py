@@ -79,13 +79,12 @@ async def test_record_a_lecture_roster_by_keyboard(store: Store) -> None:
         await pilot.press("孙", "七", "tab", "tab", *"1985", "tab", *"13512345678", "tab", "space", "ctrl+s")
         await settle(pilot)
         assert isinstance(app.screen, AttendanceScreen)
-        assert "已新建并加入 孙七" in status(app)
+        # Registered as a volunteer right here: joins as one, even at a lecture.
+        assert "已新建并加入 孙七（志愿者）" in status(app)
 
-        # Make the new person a volunteer (r), then credit 1.5 of the 2 hours (e).
+        # Credit 1.5 of the 2 hours (e).
         await pilot.press("tab")
         assert app.screen.query_one(RosterTable).has_focus
-        await pilot.press("r")
-        assert "孙七 改为 志愿者" in status(app)
         await pilot.press("e")
         assert isinstance(app.screen, LineEditor)
         assert app.screen.query_one("#hours", Input).value == "2.0"  # pre-filled from the event
@@ -156,11 +155,13 @@ async def test_the_same_person_twice_is_refused(store: Store) -> None:
         await pick(pilot, "zs")
         await pilot.press(*"zhangsan")
         await settle(pilot)
-        await pilot.press("up", "enter")  # 张三 is shown dimmed as already there; pick it anyway
+        await pilot.press("enter")  # only 张三 matches, shown dimmed as already there
         await settle(pilot)
+        assert isinstance(app.screen, AttendanceScreen)  # not 新建人员 with an empty name
         assert "张三 已经在签到名单上了，同一人不能重复添加" in status(app)
         assert table_names(app) == ["张三"]
-        assert app.screen.query_one(PersonPicker).text == "zhangsan"  # nothing typed lost
+        picker = app.screen.query_one(PersonPicker)
+        assert picker.text == "zhangsan" and picker.query_one(Input).has_focus  # nothing typed lost
 
         # Another session adds 李四 meanwhile; adding him here too is refused at save.
         other = Store(store.path, actor=Actor(user="township", program="pytest"))
@@ -366,3 +367,42 @@ async def test_a_line_changed_by_another_session_asks_whose_to_keep(
     ((att, _),) = [(ln.attendance, ln.person) for ln in store.attendance.roster("lecture", str(lecture.id))]
     assert att.role == expected_role
     assert att.note == "乡里核对" if answer == "t" else att.row_version == 3
+
+
+async def test_new_person_asks_before_making_a_twin(store: Store) -> None:
+    from station_tui.modals.confirm import ConfirmModal
+
+    lecture, _, people = seed(store)
+    app = RosterApp(store, "lecture", str(lecture.id))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        # 张三 again, with 张三's phone: asked, and "N" puts the stored 张三 on the roster.
+        await pilot.press("ctrl+n", "张", "三", "tab", "tab", "tab", *"13812345678", "ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmModal)
+        assert str(app.screen.query_one("#confirm-question", Static).render()) == (
+            "人员库里已有 张三（男，1968年生，138****5678），姓名和手机号都相同，很可能是同一个人。\n"
+            "确实是另一个人就新建；是这位就直接使用已有的。"
+        )
+        assert str(app.screen.query_one("#confirm-no").label) == "使用已有的 (N)"
+        await pilot.press("n")
+        await settle(pilot)
+        assert isinstance(app.screen, AttendanceScreen)
+        assert table_names(app) == ["张三"]
+        assert "已加入 张三" in status(app)
+
+        # 王五 (no phone, born 1952) again: "Y" makes a second 王五 and puts the new one on the roster.
+        await pilot.press("ctrl+n", "王", "五", "tab", "tab", *"1952", "ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmModal)
+        assert "姓名和出生年份都相同" in str(app.screen.query_one("#confirm-question", Static).render())
+        await pilot.press("y")
+        await settle(pilot)
+        assert table_names(app) == ["张三", "王五"]
+        assert "已新建并加入 王五" in status(app)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+    wangwu = [p for p in store.people.search("王五") if p.name == "王五"]
+    assert len(wangwu) == 2
+    on_roster = {ln.person.id for ln in store.attendance.roster("lecture", str(lecture.id)) if ln.person}
+    assert on_roster == {people["张三"].id} | {p.id for p in wangwu if p.id != people["王五"].id}

@@ -150,3 +150,32 @@ async def test_quitting_with_an_unsaved_roster_asks_first(seeded: Store, make_ap
         await pilot.press("ctrl+q")  # saved: quits at once
         await settle(pilot)
         assert app.return_code == 0 and not app.is_running
+
+
+async def test_after_saving_the_highlight_stays_on_the_same_person(seeded: Store, make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, AttendanceScreen)
+        for initials in ("zs", "ls", "wxy"):
+            await pilot.press(*initials)
+            await settle(pilot)
+            await pilot.press("enter")
+            await settle(pilot)
+        # 王秀英 becomes a volunteer, then the highlight goes back up to 张三.
+        await pilot.press("tab", "r", "up", "up")
+        table = screen.query_one(RosterTable)
+        assert table_rows(table)[table.cursor_row][1] == "张三"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        # Saved, the roster reads volunteers first: 张三 moved down, and the highlight with him.
+        assert [r[1] for r in table_rows(table)] == ["王秀英", "李四", "张三"]
+        assert table_rows(table)[table.cursor_row][1] == "张三"
+        await pilot.press("r")
+        assert "张三 改为 志愿者" in text_of(screen.query_one("#status", Static))
+        assert [r[4] for r in table_rows(table)] == ["志愿者", "群众", "志愿者"]

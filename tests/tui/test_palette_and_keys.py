@@ -7,6 +7,8 @@ import json
 import os
 from pathlib import Path
 
+from rich.align import Align
+from textual.command import CommandInput, CommandList
 from textual.widgets import Static
 from textual.widgets._footer import FooterKey
 
@@ -39,6 +41,43 @@ async def test_palette_opens_new_lecture_and_finds_a_person_by_initials(seeded, 
         await _palette(pilot, "wxy")  # 王秀英 by her initials
         assert isinstance(app.screen, PersonForm)
         assert app.screen.query_one("#f-name").value == "王秀英"
+
+
+def palette_lines(app) -> list[str]:  # type: ignore[no-untyped-def]
+    """The first line of each option the open palette shows."""
+    options = app.screen.query_one(CommandList)
+    prompts = [options.get_option_at_index(i).prompt for i in range(options.option_count)]
+    return [str(p.renderable if isinstance(p, Align) else p).split("\n")[0] for p in prompts]
+
+
+async def test_the_palette_offers_the_apps_own_commands_in_the_ui_language(seeded, make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        placeholder = app.screen.query_one(CommandInput).placeholder
+        assert placeholder == "查找功能或记录：姓名、拼音首字母、宣讲主题、活动名称……"
+        assert palette_lines(app) == [
+            "新建宣讲", "新建活动", "新建人员", "首页", "宣讲列表", "活动列表", "人员名册", "同步到县中心", "帮助"
+        ]
+        # Textual's own commands (Theme, Keys, Quit, Screenshot, Maximize …) are not offered.
+        await type_text(pilot, "theme")
+        await pilot.pause(1.0)  # "nothing found" comes after a short wait
+        await settle(pilot)
+        assert palette_lines(app) == ["没有找到"]
+
+
+async def test_the_palette_in_english(seeded, make_app) -> None:
+    app = make_app(language="en")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        assert app.screen.query_one(CommandInput).placeholder.startswith("Find an action or a record")
+        lines = palette_lines(app)
+        assert lines[0] == "New lecture" and "Help" in lines
+        assert not {"Theme", "Keys", "Quit", "Screenshot", "Maximize"} & set(lines)
 
 
 def write_keymap(keymap: dict[str, str]) -> None:

@@ -17,7 +17,7 @@ async def test_create_volunteer_in_people_screen(seeded, make_app) -> None:
         await settle(pilot)
         assert isinstance(app.screen, PeopleScreen)
         rows = table_rows(app.screen.query_one(DataTable))
-        assert ["张三", "男", "1968", "138****5678"] == rows[[r[0] for r in rows].index("张三")][:4]
+        assert rows[[r[0] for r in rows].index("张三")][:4] == ["张三", "男", "1968", "138****5678"]
 
         await pilot.press("c")
         await settle(pilot)
@@ -114,3 +114,88 @@ async def test_a_failed_save_keeps_the_form_and_says_why(seeded, db_path, make_a
         await settle(pilot)
         assert app.screen is not form
     assert seeded.people.search("钱多多")[0].name == "钱多多"
+
+
+def people_named(store, name: str) -> list:  # type: ignore[no-untyped-def]
+    return [p for p in store.people.search(name, limit=10) if p.name == name]
+
+
+async def test_a_likely_twin_is_asked_about_before_it_is_saved(seeded, make_app) -> None:
+    from station_tui.modals.confirm import ConfirmModal
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("4", "c")
+        await settle(pilot)
+        form = app.screen
+        await type_text(pilot, "张三")
+        await pilot.press("tab", "tab", "tab")
+        await type_text(pilot, "13812345678")  # 张三's phone: most likely the same man
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmModal)
+        assert text_of(app.screen.query_one("#confirm-question")) == (
+            "人员库里已有 张三（男，1968年生，138****5678），姓名和手机号都相同，很可能是同一个人。\n"
+            "确实是另一个人，仍要保存吗？"
+        )
+        await pilot.press("n")  # no: back to the form, nothing stored, nothing typed lost
+        await settle(pilot)
+        assert app.screen is form
+        assert (form.query_one("#f-name").value, form.query_one("#f-phone").value) == ("张三", "13812345678")
+        assert len(people_named(seeded, "张三")) == 1
+
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmModal)
+        await pilot.press("y")  # yes, a namesake sharing the family phone: stored
+        await settle(pilot)
+        assert isinstance(app.screen, PeopleScreen)
+        assert len(people_named(seeded, "张三")) == 2
+
+        # Without a phone, the same name and birth year is the likely twin.
+        await pilot.press("c")
+        await settle(pilot)
+        await type_text(pilot, "曾小红")
+        await pilot.press("tab", "tab")
+        await type_text(pilot, "1990")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmModal)
+        assert "人员库里已有 曾小红（女，1990年生），姓名和出生年份都相同，也都没有手机号" in text_of(
+            app.screen.query_one("#confirm-question")
+        )
+        await pilot.press("escape", "escape", "y")  # leave the question, then the form
+        await settle(pilot)
+        assert len(people_named(seeded, "曾小红")) == 1
+
+
+async def test_editing_a_person_does_not_ask_about_their_own_record(seeded, make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("4", "f")
+        await type_text(pilot, "zs")
+        await pilot.pause(0.3)
+        await settle(pilot)
+        await pilot.press("tab", "enter")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, PersonForm) and form.query_one("#f-name").value == "张三"
+        form.query_one("#f-note").value = "村民小组长"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, PeopleScreen)
+    assert people_named(seeded, "张三")[0].note == "村民小组长"
+
+
+async def test_the_volunteer_number_column_shows_the_number_or_nothing(seeded, make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("4")
+        await settle(pilot)
+        rows = {r[0]: r[4:6] for r in table_rows(app.screen.query_one(DataTable))}
+    assert rows["张三"] == ["V0001", "0.0"]  # a volunteer with a national number
+    assert rows["赵红梅"] == ["", "0.0"]  # a volunteer without one: no number, not "是"
+    assert rows["李四"] == ["", ""]  # not a volunteer

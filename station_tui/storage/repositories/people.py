@@ -83,16 +83,20 @@ class PeopleRepository(Repository[Person]):
         return int(self.store.query_one(f"SELECT count(*) FROM people WHERE {where}", params)[0])
 
     def find_same(self, person: Person) -> Person | None:
-        """The stored person this one most likely is: same name and phone, or same name and
-        birth year when no phone was given. Used to make imports idempotent."""
+        """Another stored person this one most likely is: same name and phone, or same name and
+        birth year when no phone was given. Imports use it to stay idempotent; the forms ask
+        before storing a likely twin (a person being edited is not their own twin)."""
+        own = str(person.id) if person.id is not None else None
         if person.phone:
             row = self.store.query_one(
-                "SELECT * FROM people WHERE deleted = 0 AND name = ? AND phone = ? LIMIT 1", (person.name, person.phone)
+                "SELECT * FROM people WHERE deleted = 0 AND name = ? AND phone = ? AND id IS NOT ? LIMIT 1",
+                (person.name, person.phone, own),
             )
         else:
             row = self.store.query_one(
-                "SELECT * FROM people WHERE deleted = 0 AND name = ? AND phone IS NULL AND birth_year IS ? LIMIT 1",
-                (person.name, person.birth_year),
+                "SELECT * FROM people WHERE deleted = 0 AND name = ? AND phone IS NULL AND birth_year IS ?"
+                " AND id IS NOT ? LIMIT 1",
+                (person.name, person.birth_year, own),
             )
         return self.from_row(row) if row else None
 
