@@ -35,6 +35,16 @@ def pytest_report_header(config: pytest.Config) -> str:
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """The UI language is the process's (locale.set_language): a test that starts the app in
+    English must not leave the next test on the same worker reading English."""
+    yield
+    from station_tui.locale import DEFAULT, set_language
+
+    set_language(DEFAULT)
+
+
+@pytest.fixture(autouse=True)
 def _isolated_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     """Never touch the real user's data or settings, whatever a test forgets to pass."""
     home = tmp_path_factory.mktemp("home")
