@@ -7,7 +7,6 @@ file in the platform's user data directory. Heavy modules load inside each comma
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 from typing import Any
@@ -51,7 +50,9 @@ def _safe(url: str) -> str:
 
 
 def _print_json(data: Any) -> None:
-    print(json.dumps(data, ensure_ascii=False, indent=2))
+    from county.printable import json_text
+
+    print(json_text(data))
 
 
 # -- serve ------------------------------------------------------------------------------------
@@ -243,7 +244,9 @@ def cmd_report(args: argparse.Namespace) -> int:
         print(f"已写入 {out}", file=sys.stderr)
         return EXIT_OK
     if fmt == "json":
-        text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+        from county.printable import json_text
+
+        text = json_text(data) + "\n"
     elif fmt == "csv":
         text = reports.to_csv(data)
     else:

@@ -160,5 +160,16 @@ def test_station_list_shows_no_control_characters_a_station_sent(county: County)
     line = next(x for x in shown.splitlines() if x.startswith(code))
     assert "1.02Jevil" in line
     assert not any(ch in shown for ch in "\x9b\u202e\u2066\x85")
-    listed = next(r for r in json.loads(county.cli("station", "list", "--json").stdout) if r["code"] == code)
-    assert listed["app_version"] == sneaky  # kept as sent; only what is printed is cleaned
+    as_json = county.cli("station", "list", "--json").stdout
+    listed = next(r for r in json.loads(as_json) if r["code"] == code)
+    assert listed["app_version"] == sneaky  # kept as sent ...
+    assert not any(ch in as_json for ch in "\x9b\u202e\u2066\x85"), "... and printed escaped"
+    assert "\\u009b" in as_json
+
+    # A quarantined change holds whatever the station sent; no listing prints it raw.
+    assert county.post(token, batch([change(1, audience=sneaky)])).json()["counts"]["quarantined"] == 1
+    for args in (("quarantine", "--station", code), ("quarantine", "--station", code, "--json")):
+        shown = county.cli(*args).stdout
+        assert "1.0" in shown and not any(ch in shown for ch in "\x9b\u202e\u2066\x85"), (args, shown)
+    (held,) = json.loads(county.cli("quarantine", "--station", code, "--json").stdout)
+    assert sneaky in json.loads(held["raw"])["row"]
