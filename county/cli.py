@@ -7,7 +7,6 @@ file in the platform's user data directory. Heavy modules load inside each comma
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 from typing import Any
@@ -51,7 +50,9 @@ def _safe(url: str) -> str:
 
 
 def _print_json(data: Any) -> None:
-    print(json.dumps(data, ensure_ascii=False, indent=2))
+    from county.printable import json_text
+
+    print(json_text(data))
 
 
 # -- serve ------------------------------------------------------------------------------------
@@ -62,6 +63,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from county.app import Limits, create_app
+    from county.connections import protocol_with
 
     if bool(args.tls_cert) != bool(args.tls_key):
         raise CliError("--tls-cert 与 --tls-key 需同时给出 / give both --tls-cert and --tls-key", EXIT_USAGE)
@@ -105,6 +107,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         log_level=args.log_level,
         access_log=args.access_log,
         timeout_keep_alive=30,
+        # The head of each request is timed too (county/connections.py); bodies by the app.
+        http=protocol_with(args.head_timeout),
         # A client's address is the socket's peer unless the peer is a proxy the county named.
         proxy_headers=bool(trusted),
         forwarded_allow_ips=trusted or [],
@@ -240,7 +244,9 @@ def cmd_report(args: argparse.Namespace) -> int:
         print(f"已写入 {out}", file=sys.stderr)
         return EXIT_OK
     if fmt == "json":
-        text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+        from county.printable import json_text
+
+        text = json_text(data) + "\n"
     elif fmt == "csv":
         text = reports.to_csv(data)
     else:
@@ -318,6 +324,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--trusted-proxy", "--forwarded-allow-ips", dest="trusted_proxy", action="append", default=[],
                    metavar="IP", help="只信任这些反向代理发来的 X-Forwarded-For（可重复或用逗号分隔），默认不信任任何地址 / "
                    "take X-Forwarded-For only from these proxies (repeat or comma-separate; default none)")
+    p.add_argument("--head-timeout", type=decimal_number("请求头时限", "--head-timeout", 0.1), default=30.0,
+                   help="连接打开或上一个回答之后，请求行和请求头最多传多少秒，超时断开连接 / "
+                   "seconds a request's line and headers may take after the connection opens or the previous "
+                   "answer; past it the connection is closed (default 30)")
     p.add_argument("--body-timeout", type=decimal_number("请求体总时限", "--body-timeout", 0.1), default=300.0,
                    help="一个请求体最多传多少秒，超时回答 408 / seconds a whole body may take (default 300)")
     p.add_argument("--body-idle-timeout", type=decimal_number("请求体停顿时限", "--body-idle-timeout", 0.1),

@@ -59,13 +59,20 @@ async def _http(_request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+def _for_staff(request: Request) -> bool:
+    """County staff ask for the report; everything else is asked by a station."""
+    return request.url.path == protocol.REPORT_PATH
+
+
 async def _db_down(request: Request, exc: Exception) -> JSONResponse:
     log.error("store unavailable on %s %s: %s", request.method, request.url.path, exc)
     return error_response(
         ApiError(
             503,
             "unavailable",
-            "县中心数据库暂时不可用，请稍后再同步，本站数据已安全保存在本机。",
+            "县中心数据库暂时不可用，汇总暂时无法生成，请稍后再试。"
+            if _for_staff(request)
+            else "县中心数据库暂时不可用，请稍后再同步，本站数据已安全保存在本机。",
             "county store unavailable; retry later",
             retry_after=30.0,
         ),
@@ -82,6 +89,8 @@ async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
             "server_error",
             "县中心内部出错，本次上传未保存任何内容，请稍后再试。"
             if upload
+            else "县中心内部出错，汇总未能生成，请稍后再试。"
+            if _for_staff(request)
             else "县中心内部出错，本次请求未能完成，请稍后再试。",
             f"internal error ({type(exc).__name__}); "
             + ("nothing was stored, retry later" if upload else "retry later"),

@@ -156,6 +156,10 @@ def _attendance_pairs(row: dict[str, Any]) -> list[str]:
         problems.append("签到应且只应属于一场宣讲或一场活动（lecture_id 与 activity_id 恰好一个）")
     if (row.get("person_id") is None) == (row.get("headcount") is None):
         problems.append("签到应是具名人员或人数之一（person_id 与 headcount 恰好一个）")
+    elif row.get("person_id") is None and row.get("credited_tenths"):
+        # The station's own rule (models.Attendance): hours are credited to a named person only.
+        hours = quote(row["credited_tenths"])
+        problems.append(f"人数记录不能填写服务时长（headcount 的 credited_tenths 应为 0，收到 {hours}）")
     return problems
 
 

@@ -45,8 +45,11 @@ def _default_language():
 
 
 @pytest.fixture(autouse=True)
-def _isolated_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Never touch the real user's data or settings, whatever a test forgets to pass."""
+def _isolated_dirs(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Never touch the real user's data or settings, whatever a test forgets to pass; and run
+    each test in its own tmp_path, so that a relative path (a shell variable left unexpanded,
+    say) lands there and not in the repository (a database named `$DB` once got committed)."""
+    monkeypatch.chdir(tmp_path)
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))

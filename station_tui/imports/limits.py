@@ -12,7 +12,7 @@ from __future__ import annotations
 MAX_FILE_BYTES = 32 * 1024 * 1024
 #: Records (non-empty rows after the header) in one file.
 MAX_ROWS = 20_000
-#: Cells read from a row; the header has at most 20, the rest is only looked at to say
+#: Cells read from a row; the header has at most 10, the rest is only looked at to say
 #: that it is there.
 MAX_COLUMNS = 64
 #: Characters in one cell; the longest field (a summary) allows 4,000.

@@ -51,15 +51,17 @@ def test_counts_and_hours_beyond_the_station_rules_are_quarantined_and_never_cou
                 change(6, "activities", volunteer_count=0, volunteer_tenths=5),
                 change(7, "attendance", lecture_id="rec-1", person_id="P1", role="志愿者", credited_tenths=241),
                 change(8, "attendance", lecture_id="rec-1", headcount=MAX_HEADCOUNT + 1, credited_tenths=0),
+                change(9, "attendance", lecture_id="rec-1", headcount=30, credited_tenths=240),  # hours for a crowd
             ]
         ),
     )
     reasons = _quarantined(r)
-    assert set(reasons) == {2, 3, 4, 5, 6, 7, 8} and r.json()["counts"]["applied"] == 1
+    assert set(reasons) == {2, 3, 4, 5, 6, 7, 8, 9} and r.json()["counts"]["applied"] == 1
     assert "上限 20000" in reasons[2]
     assert "上限" in reasons[3] and len(reasons[3]) < 120  # quotes a few digits, not 400
     assert "活动时长" in reasons[5] and "志愿者人数为 0" in reasons[6]
     assert "credited_tenths" in reasons[7] and "headcount" in reasons[8]
+    assert "人数记录不能填写服务时长" in reasons[9]
     station = next(s for s in county.report()["stations"] if s["code"] == code)
     assert (station["lectures"], station["lecture_audience"], station["activities"]) == (1, MAX_HEADCOUNT, 0)
 
@@ -160,5 +162,16 @@ def test_station_list_shows_no_control_characters_a_station_sent(county: County)
     line = next(x for x in shown.splitlines() if x.startswith(code))
     assert "1.02Jevil" in line
     assert not any(ch in shown for ch in "\x9b\u202e\u2066\x85")
-    listed = next(r for r in json.loads(county.cli("station", "list", "--json").stdout) if r["code"] == code)
-    assert listed["app_version"] == sneaky  # kept as sent; only what is printed is cleaned
+    as_json = county.cli("station", "list", "--json").stdout
+    listed = next(r for r in json.loads(as_json) if r["code"] == code)
+    assert listed["app_version"] == sneaky  # kept as sent ...
+    assert not any(ch in as_json for ch in "\x9b\u202e\u2066\x85"), "... and printed escaped"
+    assert "\\u009b" in as_json
+
+    # A quarantined change holds whatever the station sent; no listing prints it raw.
+    assert county.post(token, batch([change(1, audience=sneaky)])).json()["counts"]["quarantined"] == 1
+    for args in (("quarantine", "--station", code), ("quarantine", "--station", code, "--json")):
+        shown = county.cli(*args).stdout
+        assert "1.0" in shown and not any(ch in shown for ch in "\x9b\u202e\u2066\x85"), (args, shown)
+    (held,) = json.loads(county.cli("quarantine", "--station", code, "--json").stdout)
+    assert sneaky in json.loads(held["raw"])["row"]

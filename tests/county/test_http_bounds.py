@@ -1,6 +1,7 @@
 """What one station, or someone posing as many, can make the county's HTTP layer hold: a dropped
-upload is one quiet log line, a slow body is cut off with 408, and rate limits count by address
-before any token is looked up, trust no forwarded header unless told, and hold across processes."""
+upload is one quiet log line, a slow body is cut off with 408, a late request head closes its
+connection, and rate limits count by address before any token is looked up, trust no forwarded
+header unless told, and hold across processes."""
 
 from __future__ import annotations
 
@@ -112,6 +113,71 @@ def test_a_stalled_or_trickled_body_gets_408_and_the_connection_closes(start) ->
     assert answered[0] == 408 and "秒内没有传完" in answered[1]["message"], answered
     assert "自动" not in answered[1]["message"] and "下次同步时会重新上传" in answered[1]["message"]
     assert county.post(token, batch([])).status_code == 200  # the county still serves
+
+
+def _closed_by_server(sock: socket.socket, within: float) -> bool:
+    """Whether the server closes ``sock`` within ``within`` seconds (anything it sends first is read)."""
+    sock.settimeout(within)
+    try:
+        while sock.recv(65536):
+            pass
+    except TimeoutError:
+        return False
+    except ConnectionResetError:
+        pass
+    return True
+
+
+def test_a_late_or_missing_request_head_is_cut_off(start) -> None:
+    county = start("--head-timeout", "1", "--body-idle-timeout", "5")
+    token = county.enroll(new_code())
+    half_heads = [_connect(county) for _ in range(10)]
+    for sock in half_heads:
+        sock.sendall(f"POST {protocol.BATCHES_PATH} HTTP/1.1\r\nHost: county\r\n".encode())
+    silent = [_connect(county) for _ in range(10)]
+    kept_alive = _connect(county)  # one request answered, then half of the next head
+    kept_alive.sendall(f"GET {protocol.HEALTH_PATH} HTTP/1.1\r\nHost: county\r\n\r\n".encode())
+    assert kept_alive.recv(65536).startswith(b"HTTP/1.1 200")
+    kept_alive.sendall(f"GET {protocol.HEALTH_PATH} HTTP/1.1\r\nHo".encode())
+    # A whole head and then a body slower than the head timeout is the body limits' business.
+    body = json.dumps(batch([])).encode()
+    slow_body = _connect(county)
+    slow_body.sendall(_head(county, token, len(body)))
+    for i in range(3):
+        time.sleep(0.7)
+        slow_body.sendall(body[i * len(body) // 3 : (i + 1) * len(body) // 3])
+    status, answer, _ = _answer_one(slow_body)
+    assert status == 200 and answer["ack_seq"] == 0, answer
+    for sock in [*half_heads, *silent, kept_alive]:  # long past the head timeout: all closed
+        assert _closed_by_server(sock, 5)
+        sock.close()
+    trickle = _connect(county)  # never idle, but the head as a whole is late
+    head = f"GET {protocol.HEALTH_PATH} HTTP/1.1\r\nHost: county\r\n\r\n".encode()
+    sent = 0
+    try:
+        for byte in head:
+            trickle.sendall(bytes([byte]))
+            sent += 1
+            time.sleep(0.2)
+    except OSError:
+        pass  # the server closed it
+    trickle.close()
+    assert sent < len(head), "a head trickled over 9 s was waited for"
+    assert "did not finish a request's head within 1s" in _wait_for("did not finish", county)
+    assert county.post(token, batch([])).status_code == 200  # the county still serves
+
+
+def _answer_one(sock: socket.socket) -> tuple[int, dict, bytes]:
+    """Status, JSON body and head of one answer on a connection the server keeps open."""
+    raw = b""
+    while b"\r\n\r\n" not in raw:
+        raw += sock.recv(65536)
+    head, _, body = raw.partition(b"\r\n\r\n")
+    fields = dict(line.split(b":", 1) for line in head.split(b"\r\n")[1:])
+    length = int(next(v for k, v in fields.items() if k.lower() == b"content-length"))
+    while len(body) < length:
+        body += sock.recv(65536)
+    return int(head.split()[1]), json.loads(body), head
 
 
 def test_unknown_tokens_are_throttled_by_address_before_any_lookup(start) -> None:

@@ -212,3 +212,34 @@ def test_a_broken_store_answers_json_and_the_server_keeps_serving(own_county: Co
     r = county.post(token, batch([change(1)]))
     assert r.status_code == 200 and r.json()["ack_seq"] == 1
     assert "quarantine" in county.log()
+
+
+def test_a_report_that_fails_is_not_told_in_upload_words(own_county: County) -> None:
+    """County staff asking for the report on a broken store are told the report failed, not
+    that "this upload stored nothing" or that "this station's data is safe on this PC"."""
+    from sqlalchemy import create_engine, text
+
+    county = own_county
+    token = county.enroll(new_code())
+    assert county.post(token, batch([change(1)])).status_code == 200
+    engine = create_engine(county.store)
+    with engine.begin() as conn:
+        conn.execute(text("ALTER TABLE records RENAME TO records_aside"))
+    try:
+        r = httpx.get(
+            county.base + protocol.REPORT_PATH, headers=protocol.auth_header(county.admin_token()), timeout=30
+        )
+        # SQLite calls a missing table an OperationalError (503), PostgreSQL a ProgrammingError (500).
+        assert r.status_code == (503 if county.backend == "sqlite" else 500), r.text
+        message = r.json()["message"]
+        assert "汇总" in message and "稍后再试" in message, message
+        assert not any(words in message for words in ("上传", "同步", "本站")), message
+        # A station's upload on the same broken store still hears that nothing of it was stored.
+        r = county.post(token, batch([change(2)], after_seq=1))
+        upload_words = r.json()["message"]
+        assert r.status_code in (500, 503) and ("本站数据已安全保存" in upload_words or "上传" in upload_words)
+    finally:
+        with engine.begin() as conn:
+            conn.execute(text("ALTER TABLE records_aside RENAME TO records"))
+        engine.dispose()
+    assert county.report()["total"]["lectures"] == 1

@@ -24,36 +24,54 @@ pytestmark = pytest.mark.skipif(
 )
 
 
+#: on_full_disk's exit code when no small disk could be mounted: nothing else was run.
+NO_SMALL_DISK = 97
+
+
 def on_full_disk(tmp_path: Path, database: Path, *commands: str) -> subprocess.CompletedProcess[str]:
     """Copy ``database`` onto a new small disk, fill the disk, then run each shell command there
     (``$DB`` is the copy, ``$STATION`` runs the station CLI on it). The copy is brought back as
-    ``after.db`` for the test to read."""
+    ``after.db`` for the test to read.
+
+    Nothing is copied or filled unless the small disk is really mounted: were the mount to fail,
+    the filler would fill the disk that holds tmp_path instead. The shell runs in tmp_path."""
     mount = tmp_path / "disk"
     mount.mkdir()
     station = shlex.join(station_cli.argv(db=f"{mount}/station.db"))
     script = "\n".join(
         [
-            "set -u",
-            f"mount -t tmpfs -o size=512k tmpfs {mount}",
-            f"cp {database} {mount}/station.db",
-            f"dd if=/dev/zero of={mount}/fill bs=1k 2>/dev/null || true",
+            "set -eu",
+            f'mount -t tmpfs -o size=512k tmpfs "$MOUNT" || exit {NO_SMALL_DISK}',
+            f'mountpoint -q "$MOUNT" || exit {NO_SMALL_DISK}',
+            'cp "$SOURCE" "$DB"',
+            'dd if=/dev/zero of="$MOUNT/fill" bs=1k 2>/dev/null || true',
+            "set +e",
             *commands,
             "status=$?",
-            f"cp {mount}/station.db {tmp_path}/after.db",
+            'cp "$DB" "$AFTER"',
             "exit $status",
         ]
     )
-    env = station_cli.environment(env={"DB": f"{mount}/station.db", "STATION": station})
+    db = mount / "station.db"
+    env = station_cli.environment(
+        env={"MOUNT": str(mount), "SOURCE": str(database), "DB": str(db), "AFTER": str(tmp_path / "after.db"),
+             "STATION": station}
+    )
     # The station command as tests/station_cli.py starts it, but inside a shell in a private
     # mount namespace, where the small disk exists: so this one process is started here.
-    return subprocess.run(
+    done = subprocess.run(
         ["unshare", "--mount", "--propagation", "private", "sh", "-c", script],
         capture_output=True,
         text=True,
         encoding="utf-8",
         env=env,
+        cwd=tmp_path,
         timeout=120,
     )
+    if done.returncode == NO_SMALL_DISK:
+        # Root and unshare are here (see pytestmark), so a mount that fails is worth seeing.
+        pytest.fail(f"could not mount a small disk: {done.stderr.strip()}")
+    return done
 
 
 @pytest.fixture
@@ -82,9 +100,9 @@ def test_an_import_that_fills_the_disk_writes_nothing(ready_db: Path, tmp_path: 
     done = on_full_disk(
         tmp_path,
         ready_db,
-        'rm "$(dirname "$DB")/fill"; free=$(df --output=avail -k "$(dirname "$DB")" | tail -1); '
-        'dd if=/dev/zero of="$(dirname "$DB")/fill" bs=1k count=$((free - 80)) 2>/dev/null',
-        f"$STATION import lectures {source}",
+        'rm "$MOUNT/fill"; free=$(df --output=avail -k "$MOUNT" | tail -1); '
+        'dd if=/dev/zero of="$MOUNT/fill" bs=1k count=$((free - 80)) 2>/dev/null',
+        f"$STATION import lectures {shlex.quote(str(source))}",
     )
     output = done.stdout + done.stderr
     assert done.returncode == 1, output
@@ -101,6 +119,9 @@ def test_a_write_on_a_full_disk_rolls_back_with_the_same_words(ready_db: Path, t
         "import os, sys\n"
         "from station_tui.storage import DiskFull, Store\n"
         "from station_tui.storage.db import Actor\n"
+        "# Only ever on the small disk: this script fills whatever disk its database is on.\n"
+        "if not os.path.isabs(sys.argv[1]) or not os.path.ismount(os.path.dirname(sys.argv[1])):\n"
+        "    sys.exit(f'not on a disk of its own: {sys.argv[1]!r}')\n"
         "store = Store(sys.argv[1], actor=Actor(user='t'))\n"
         "filler = open(os.path.join(os.path.dirname(sys.argv[1]), 'fill2'), 'wb')\n"
         "try:\n"
@@ -117,7 +138,9 @@ def test_a_write_on_a_full_disk_rolls_back_with_the_same_words(ready_db: Path, t
         "    print('DISKFULL', exc)\n"
         "    sys.exit(3)\n"
     )
-    done = on_full_disk(tmp_path, ready_db, 'rm "$(dirname "$DB")/fill"', f"{sys.executable} {script} $DB")
+    done = on_full_disk(
+        tmp_path, ready_db, 'rm "$MOUNT/fill"', f'{shlex.quote(sys.executable)} {shlex.quote(str(script))} "$DB"'
+    )
     assert done.returncode == 3, done.stdout + done.stderr
     assert "DISKFULL 磁盘已满" in done.stdout
     with sqlite3.connect(tmp_path / "after.db") as conn:
