@@ -26,8 +26,8 @@ from annotated_types import MaxLen
 from pydantic import BaseModel, ValidationError
 from pydantic_core import SchemaValidator, core_schema, from_json
 
-from station_tui.domain import models
 from station_tui.domain.hours import DAY_MINUTES, minutes_between
+from station_tui.domain.kinds import BY_TABLE
 from station_tui.domain.vocab import MAX_HEADCOUNT, MAX_VOLUNTEERS, PLATFORMS, ROLES
 from sync import protocol
 from sync.protocol import MAX_COUNTER, MAX_ROW_CHARS, SYNCED_TABLES, Change
@@ -252,12 +252,9 @@ DATE = _Rule(_date, core_schema.chain_schema([
 PLATFORM = _Rule(_platform, core_schema.literal_schema(list(PLATFORMS)))
 ROLE = _Rule(_role, core_schema.nullable_schema(core_schema.literal_schema(list(ROLES))), required=False)
 
-#: The station's own model of each table: its text lengths are the county's too.
-MODELS: dict[str, type[BaseModel]] = {
-    "station": models.Station, "people": models.Person, "teams": models.Team, "team_members": models.TeamMember,
-    "venues": models.Venue, "lectures": models.Lecture, "activities": models.Activity,
-    "attendance": models.Attendance,
-}
+#: The station's own model of each synced table (its record kind, station_tui/domain/kinds.py):
+#: its text lengths are the county's too.
+MODELS: dict[str, type[BaseModel]] = {table: BY_TABLE[table].model for table in SYNCED_TABLES}
 
 
 def longest(table: str, field: str) -> int:
@@ -283,25 +280,28 @@ def _read(table: str, rules: dict[str, _Rule]) -> dict[str, _Rule]:
     return {**rules, **{k: v for k, v in _lengths(table).items() if k not in rules}}
 
 
-#: The fields the county judges in each table, in the order reasons name them: those its
-#: reports read, with the station's own bounds, then the length of every other bounded text.
-FIELDS: dict[str, dict[str, _Rule]] = {
-    "station": _read("station", {"code": text(), "name": text(longest("station", "name")),
-                                 "township": text(longest("station", "township"))}),
-    "people": _read("people", {"name": text(longest("people", "name")), "is_volunteer": FLAG}),
-    "teams": _read("teams", {"name": text(longest("teams", "name"))}),
-    "team_members": _read("team_members", {"team_id": text(), "person_id": text()}),
-    "venues": _read("venues", {"name": text(longest("venues", "name")), "capacity": optional_count(MAX_HEADCOUNT)}),
-    "lectures": _read("lectures", {"date": DATE, "audience": count(MAX_HEADCOUNT)}),
-    "activities": _read("activities", {
+#: The fields the county's reports read (or its rules across fields need), with the station's
+#: own bounds, by table. A table the reports do not read needs no line: it is judged by the
+#: lengths of its model alone.
+REPORTS_READ: dict[str, dict[str, _Rule]] = {
+    "station": {"code": text(), "name": text(longest("station", "name")),
+                "township": text(longest("station", "township"))},
+    "people": {"name": text(longest("people", "name")), "is_volunteer": FLAG},
+    "teams": {"name": text(longest("teams", "name"))},
+    "team_members": {"team_id": text(), "person_id": text()},
+    "venues": {"name": text(longest("venues", "name")), "capacity": optional_count(MAX_HEADCOUNT)},
+    "lectures": {"date": DATE, "audience": count(MAX_HEADCOUNT)},
+    "activities": {
         "date": DATE, "platform": PLATFORM, "served": count(MAX_HEADCOUNT),
         "volunteer_tenths": count(MAX_VOLUNTEERS * DAY_TENTHS), "volunteer_count": optional_count(MAX_VOLUNTEERS),
-        "start_time": KEPT, "end_time": KEPT}),
-    "attendance": _read("attendance", {
+        "start_time": KEPT, "end_time": KEPT},
+    "attendance": {
         "lecture_id": optional_text(), "activity_id": optional_text(), "person_id": optional_text(),
-        "headcount": optional_count(MAX_HEADCOUNT), "credited_tenths": count(DAY_TENTHS), "role": ROLE}),
+        "headcount": optional_count(MAX_HEADCOUNT), "credited_tenths": count(DAY_TENTHS), "role": ROLE},
 }
-assert set(FIELDS) == set(SYNCED_TABLES) == set(MODELS)
+#: The fields the county judges in each synced table, in the order reasons name them: those its
+#: reports read, then the length of every other bounded text of the station's model.
+FIELDS: dict[str, dict[str, _Rule]] = {table: _read(table, REPORTS_READ.get(table, {})) for table in SYNCED_TABLES}
 #: Rules across fields, run after the fields' own (on both paths).
 _ACROSS: dict[str, Callable[[dict[str, Any]], list[str]]] = {
     "attendance": _attendance_pairs, "activities": _activity_hours}
@@ -346,7 +346,8 @@ def _loads(text: str) -> Any:
 def _unusable(raw: dict[str, Any], table: Any, op: Any, text: Any) -> str | None:
     """Why a change's own fields (not its row's) make it unusable, or None. Any of them may be
     any JSON value: none is hashed before it is known to be text."""
-    if isinstance(table, str) and 1 <= len(table) <= 64 and isinstance(op, str) and op in _OPS and isinstance(text, str):
+    text_fields = isinstance(table, str) and isinstance(op, str) and isinstance(text, str)
+    if text_fields and 1 <= len(table) <= 64 and op in _OPS:
         if table not in FIELDS:
             return f"未知的表 {quote(table)}（县中心只接收 {'、'.join(SYNCED_TABLES)}）"
         if len(text) > MAX_ROW_CHARS:

@@ -22,7 +22,7 @@ from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from station_tui.storage.capture import SYNCED_TABLES as _CAPTURED_TABLES
+from station_tui.domain.kinds import SYNCED_TABLES as _KINDS_SYNCED_TABLES
 
 #: Version of the envelope (paths, field names, status words). Bumped only for breaking changes.
 #: Version 2 (before any release) made a change's id derived from its content instead of sent,
@@ -54,8 +54,9 @@ MAX_COUNTER = 2**62
 #: a longer row is quarantined with its length, and kept only up to this many characters.
 MAX_ROW_CHARS = 64 * 1024
 
-#: The tables a station uploads: exactly the station's change-captured tables.
-SYNCED_TABLES: tuple[str, ...] = _CAPTURED_TABLES
+#: The tables a station uploads, in dependency order: the synced record kinds
+#: (station_tui/domain/kinds.py), which the station's capture triggers follow.
+SYNCED_TABLES: tuple[str, ...] = _KINDS_SYNCED_TABLES
 
 Op = Literal["insert", "update", "delete"]
 ChangeStatus = Literal["applied", "duplicate", "stale", "quarantined"]
@@ -289,10 +290,10 @@ __all__ = [
     "ENROLL_PATH",
     "HEALTH_PATH",
     "MAX_CHANGES_PER_BATCH",
-    "MAX_COUNTER",
     "MAX_COMPRESSED_BYTES",
-    "MAX_ROW_CHARS",
+    "MAX_COUNTER",
     "MAX_DECOMPRESSED_BYTES",
+    "MAX_ROW_CHARS",
     "MAX_SCHEMA_VERSION",
     "MIN_SCHEMA_VERSION",
     "PROTOCOL_VERSION",

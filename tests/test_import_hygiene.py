@@ -37,3 +37,25 @@ def test_module_imports_without_textual(module: str) -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "", f"{module} imported Textual: {out.stdout.strip()}"
+
+
+#: What the county center and the wire format must never import: the station's storage,
+#: commands and screens, and the UI. They share only the domain and sync/protocol.py (and the
+#: command line's option types); a county installed on a server carries none of the rest.
+STATION_ONLY = ("station_tui.storage", "station_tui.commands", "station_tui.screens", "station_tui.widgets",
+                "station_tui.app", "textual")
+
+
+def test_the_county_and_the_protocol_import_nothing_of_the_station_beyond_the_domain() -> None:
+    code = (
+        "import importlib, pkgutil, sys\n"
+        "import county, sync.protocol\n"
+        "for found in pkgutil.walk_packages(county.__path__, 'county.'):\n"
+        "    if not found.name.endswith('__main__'):\n"
+        "        importlib.import_module(found.name)\n"
+        f"bad = sorted(m for m in sys.modules if m.startswith({STATION_ONLY!r}))\n"
+        "print(','.join(bad))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "", f"county/ or sync/protocol.py imported {out.stdout.strip()}"
+

@@ -5,6 +5,9 @@ where the capture triggers read them: a change captured while a setting is off n
 that column's value. Switching a setting off also blanks the column in every change not yet
 acknowledged by the county, so nothing captured while it was on leaves after it is off.
 Switching one on re-captures nothing: a person's value goes up with their next change.
+
+Which columns are sensitive, and under which setting, is declared on the model's fields
+(``Meta(sensitive=...)`` in domain/models.py); ``capture.SENSITIVE_COLUMNS`` gathers them.
 """
 
 from __future__ import annotations

@@ -7,19 +7,32 @@ import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from station_tui.storage.db import Actor, connect, write_transaction
 from station_tui.storage.migrations import LATEST, migrate
 
 if TYPE_CHECKING:
     from station_tui.storage.repositories.attendance import AttendanceRepository
+    from station_tui.storage.repositories.base import Repository
     from station_tui.storage.repositories.events import ActivityRepository, LectureRepository
     from station_tui.storage.repositories.people import PeopleRepository
     from station_tui.storage.repositories.station import StationRepository
     from station_tui.storage.repositories.teams import TeamMemberRepository, TeamRepository, VenueRepository
+
+#: The kinds whose records need queries of their own: table → (module in
+#: ``storage/repositories/``, class). Every other kind gets a plain ``Repository``.
+_SPECIAL_REPOSITORIES: dict[str, tuple[str, str]] = {
+    "station": ("station", "StationRepository"),
+    "people": ("people", "PeopleRepository"),
+    "teams": ("teams", "TeamRepository"),
+    "team_members": ("teams", "TeamMemberRepository"),
+    "venues": ("teams", "VenueRepository"),
+    "lectures": ("events", "LectureRepository"),
+    "activities": ("events", "ActivityRepository"),
+    "attendance": ("attendance", "AttendanceRepository"),
+}
 
 
 class Store:
@@ -33,6 +46,7 @@ class Store:
         self.path = Path(path)
         self.actor = actor or Actor.current()
         self._lock = threading.RLock()
+        self._repositories: dict[str, Repository[Any]] = {}
         self.conn = connect(self.path, newest_schema=LATEST)
         try:
             migrate(self.conn)
@@ -42,53 +56,58 @@ class Store:
 
     # -- repositories, made on first use: they import the pydantic models, which the app's
     # start-up path (the dashboard's figures) does not need -----------------------------
-    @cached_property
+    def repository(self, table: str) -> Repository[Any]:
+        """The repository of the record kind stored in ``table`` (domain/kinds.py), made once:
+        the kind's own class when it has special queries, else a plain ``Repository``."""
+        made = self._repositories.get(table)
+        if made is not None:
+            return made
+        from importlib import import_module
+
+        from station_tui.domain.kinds import BY_TABLE
+        from station_tui.storage.repositories.base import Repository
+
+        kind = BY_TABLE[table]  # a KeyError names a table no kind declares
+        special = _SPECIAL_REPOSITORIES.get(table)
+        if special is None:
+            made = Repository(self, kind)
+        else:
+            module, name = special
+            made = getattr(import_module(f"station_tui.storage.repositories.{module}"), name)(self)
+        with self._lock:
+            return self._repositories.setdefault(table, made)
+
+    @property
     def station(self) -> StationRepository:
-        from station_tui.storage.repositories.station import StationRepository
+        return cast("StationRepository", self.repository("station"))
 
-        return StationRepository(self)
-
-    @cached_property
+    @property
     def people(self) -> PeopleRepository:
-        from station_tui.storage.repositories.people import PeopleRepository
+        return cast("PeopleRepository", self.repository("people"))
 
-        return PeopleRepository(self)
-
-    @cached_property
+    @property
     def teams(self) -> TeamRepository:
-        from station_tui.storage.repositories.teams import TeamRepository
+        return cast("TeamRepository", self.repository("teams"))
 
-        return TeamRepository(self)
-
-    @cached_property
+    @property
     def team_members(self) -> TeamMemberRepository:
-        from station_tui.storage.repositories.teams import TeamMemberRepository
+        return cast("TeamMemberRepository", self.repository("team_members"))
 
-        return TeamMemberRepository(self)
-
-    @cached_property
+    @property
     def venues(self) -> VenueRepository:
-        from station_tui.storage.repositories.teams import VenueRepository
+        return cast("VenueRepository", self.repository("venues"))
 
-        return VenueRepository(self)
-
-    @cached_property
+    @property
     def lectures(self) -> LectureRepository:
-        from station_tui.storage.repositories.events import LectureRepository
+        return cast("LectureRepository", self.repository("lectures"))
 
-        return LectureRepository(self)
-
-    @cached_property
+    @property
     def activities(self) -> ActivityRepository:
-        from station_tui.storage.repositories.events import ActivityRepository
+        return cast("ActivityRepository", self.repository("activities"))
 
-        return ActivityRepository(self)
-
-    @cached_property
+    @property
     def attendance(self) -> AttendanceRepository:
-        from station_tui.storage.repositories.attendance import AttendanceRepository
-
-        return AttendanceRepository(self)
+        return cast("AttendanceRepository", self.repository("attendance"))
 
     # -- plumbing -------------------------------------------------------------------------
     @contextmanager

@@ -210,3 +210,53 @@ def test_damaged_row_text_is_judged_alike_on_both_paths(village_changes: list[tu
         at = rng.randrange(len(text) + 1)
         cut = rng.choice((0, 0, 1, 2))
         _both(table, rng.choice((op, "delete")), text[:at] + rng.choice(pieces) * rng.randint(0, 2) + text[at + cut :])
+
+
+# -- the tables and their models come from the station's record kinds ------------------------
+
+
+def test_every_synced_kind_is_judged_by_its_own_model() -> None:
+    from station_tui.domain.kinds import BY_TABLE
+    from sync.protocol import SYNCED_TABLES
+
+    assert list(rows.FIELDS) == list(SYNCED_TABLES) == list(rows.MODELS)
+    for table in SYNCED_TABLES:
+        assert rows.MODELS[table] is BY_TABLE[table].model
+    stray = set(rows.REPORTS_READ) - set(SYNCED_TABLES)
+    assert not stray, f"county/rows.py REPORTS_READ names {stray}, which no synced kind (domain/kinds.py) is"
+    for table, read in rows.REPORTS_READ.items():
+        kind = BY_TABLE[table]
+        unknown = set(read) - set(kind.fields) - set(kind.extra_columns)
+        assert not unknown, f"county/rows.py REPORTS_READ[{table!r}] reads {unknown}, which {table} rows do not carry"
+    from county import reports
+
+    unread = set(reports._TABLES) - set(rows.REPORTS_READ)
+    assert not unread, f"county/reports.py reads {unread}: give the fields it reads their rules in REPORTS_READ"
+
+
+def test_a_new_kind_is_taken_with_its_models_lengths_and_no_edit_here() -> None:
+    """A kind the reports do not read needs no line in county/rows.py: its rows are judged by
+    the envelope and the text lengths of its model."""
+    import subprocess
+    import sys
+
+    code = (
+        "from station_tui.domain import kinds, models\n"
+        "new = kinds.RecordKind('villager_requests', models.Venue)\n"
+        "kinds.KINDS += (new,)\n"
+        "kinds.BY_TABLE[new.table] = new\n"
+        "kinds.SYNCED_TABLES += (new.table,)\n"
+        "import json\n"
+        "from county import rows\n"
+        "def inspect(row):\n"
+        "    raw = {'seq': 1, 'table': 'villager_requests', 'op': 'insert', 'row': json.dumps(row)}\n"
+        "    return rows.quick(1, raw), rows.judge(1, raw)\n"
+        "fast, slow = inspect({'id': 'R1', 'row_version': 1, 'name': '修路', 'note': 'x'})\n"
+        "assert fast is not None and fast == slow and slow.problem is None, (fast, slow)\n"
+        "fast, slow = inspect({'id': 'R1', 'row_version': 1, 'name': '路' * 61})\n"
+        "assert fast is None and '超过了站点规则的上限 60' in slow.problem, slow\n"
+        "print(sorted(rows.FIELDS['villager_requests']))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.strip() == "['name']"  # Venue's one bounded text

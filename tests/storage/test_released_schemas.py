@@ -97,9 +97,14 @@ def test_a_table_added_to_todays_list_does_not_change_history(monkeypatch: pytes
                                                               tmp_path: Path) -> None:
     """Old migrations name their own tables: the table a new kind of record brings is made by
     the migration appended for it, so until then a new database is made as before."""
+    from station_tui.domain import kinds, models
     from station_tui.storage import capture
 
-    monkeypatch.setattr(capture, "SYNCED_TABLES", (*capture.SYNCED_TABLES, "villager_requests"))
+    new_kind = kinds.RecordKind("villager_requests", models.Venue)
+    monkeypatch.setattr(kinds, "KINDS", (*kinds.KINDS, new_kind))
+    monkeypatch.setitem(kinds.BY_TABLE, new_kind.table, new_kind)
+    monkeypatch.setattr(kinds, "SYNCED_TABLES", (*kinds.SYNCED_TABLES, new_kind.table))
+    monkeypatch.setattr(capture, "SYNCED_TABLES", kinds.SYNCED_TABLES)
     with Store(tmp_path / "new.db", actor=Actor("tester")) as store:
         assert store.query_one("PRAGMA user_version")[0] == LATEST
         assert store.query_one("SELECT count(*) FROM sqlite_master WHERE name LIKE 'villager_requests%'")[0] == 0

@@ -94,3 +94,50 @@ def test_a_row_broken_by_hand_is_still_shown(store: Store, db_path: Path) -> Non
 def test_skills_round_trip_as_a_list(store: Store) -> None:
     p = store.people.add(Person(name="冯十一", skills="理发、修家电，电脑"))
     assert store.people.require(p.id).skills == ["理发", "修家电", "电脑"]
+
+
+# -- repositories come from the record kinds ------------------------------------------------
+
+
+def test_a_kind_with_nothing_special_is_served_by_the_plain_repository(store: Store) -> None:
+    """A new kind declared in domain/kinds.py needs no repository class: the store makes a
+    plain one from the declaration, with the same rules as any other."""
+    from station_tui.domain import Venue
+    from station_tui.domain.kinds import BY_TABLE
+    from station_tui.storage.repositories.base import Repository
+
+    plain: Repository[Venue] = Repository(store, BY_TABLE["venues"])
+    assert (plain.table, plain.model, plain.columns) == ("venues", Venue, ("name", "address", "capacity", "note"))
+    hall = plain.add(Venue(name="文化礼堂", capacity=120))
+    assert hall.id is not None
+    assert plain.require(hall.id) == hall
+    assert store.venues.require(hall.id) == hall  # the kind's own class reads the same row
+    plain.update(hall.model_copy(update={"note": "二楼"}))
+    plain.delete(hall.id)
+    assert plain.get(hall.id) is None and plain.count() == 0
+    ops = [r[0] for r in store.query("SELECT op FROM outbox WHERE record_id = ? ORDER BY seq", (hall.id,))]
+    assert ops == ["insert", "update", "delete"]
+
+
+def test_the_store_gives_one_repository_per_table(store: Store) -> None:
+    from station_tui.domain.kinds import KINDS
+
+    for kind in KINDS:
+        repo = store.repository(kind.table)
+        assert repo is store.repository(kind.table) and repo.table == kind.table and repo.model is kind.model
+        assert repo is getattr(store, kind.table)  # today's names (store.lectures, …) are the same objects
+    with pytest.raises(KeyError):
+        store.repository("villager_requests")
+
+
+def test_a_conflict_lists_the_changed_fields_in_the_table_order(db_path: Path) -> None:
+    """The concurrent-edit dialog shows them in this order: the form's, which is the table's
+    (topic before summary), not the model's (whose shared event fields come first)."""
+    from station_tui.storage import StaleRecord
+
+    with Store(db_path) as clerk, Store(db_path) as cadre:
+        talk = clerk.lectures.add(Lecture(date=date(2026, 11, 1), topic="宣讲"))
+        cadre.lectures.update(talk.model_copy(update={"summary": "新的摘要", "topic": "新主题", "audience": 5}))
+        with pytest.raises(StaleRecord) as info:
+            clerk.lectures.update(talk.model_copy(update={"note": "已走访"}))
+    assert info.value.changed == ["topic", "audience", "summary", "note"]

@@ -1,20 +1,27 @@
 """Forward-only numbered migrations; the schema version lives in ``PRAGMA user_version``.
 
 Migrations are frozen history: one module per version, each naming its own tables, trigger
-shape and SQL, never the code's current lists (``capture.SYNCED_TABLES`` follows the latest
-migration, not the other way round), so a database made today goes through exactly the steps
+shape and SQL, never the code's current lists (the record kinds of ``domain/kinds.py`` and
+``capture``'s lists read from them), so a database made today goes through exactly the steps
 one made at release did. A migration is never edited once released: to change the schema,
-append a new module here. Each runs in its own ``BEGIN IMMEDIATE`` transaction together with
-the version bump, so a crash leaves the file at the previous version, never in between.
+append a new module here and its line in ``MIGRATIONS``. Each runs in its own
+``BEGIN IMMEDIATE`` transaction together with the version bump, so a crash leaves the file at
+the previous version, never in between.
+
+A module that installs capture triggers names ``TABLES`` (the synced tables as of its
+version, in dependency order) and ``SHAPE`` (the trigger shape as of its version);
+``latest_capture()`` finds the newest, and tests/storage/test_kinds_schema.py holds the record
+kinds to it and to the tables a new database has.
 """
 
 from __future__ import annotations
 
 import sqlite3
+import sys
 from collections.abc import Callable
 
 from station_tui.storage.db import schema_too_new, write_transaction
-from station_tui.storage.migrations import v1_tables, v2_versions_forward, v3_sensitive_phones
+from station_tui.storage.migrations import triggers, v1_tables, v2_versions_forward, v3_sensitive_phones
 
 #: The schema's history. Append only.
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
@@ -23,6 +30,18 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     v3_sensitive_phones.migrate,
 ]
 LATEST = len(MIGRATIONS)
+
+
+def latest_capture() -> tuple[tuple[str, ...], triggers.Shape]:
+    """The synced tables and the capture triggers' shape of the latest schema: those the newest
+    migration that names them (``TABLES`` and ``SHAPE``) says; a later one that only adds,
+    say, an index need not repeat them."""
+    for step in reversed(MIGRATIONS):
+        module = sys.modules[step.__module__]
+        tables, shape = getattr(module, "TABLES", None), getattr(module, "SHAPE", None)
+        if tables is not None and shape is not None:
+            return tuple(tables), shape
+    raise LookupError("no migration names its synced tables and trigger shape")
 
 
 def schema_version(conn: sqlite3.Connection) -> int:

@@ -6,6 +6,7 @@ import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
+from station_tui.domain.kinds import BY_TABLE
 from station_tui.domain.models import Attendance, Event, Person
 from station_tui.storage.repositories.base import NotFound, Repository, to_sql
 
@@ -25,9 +26,7 @@ class RosterLine:
 
 
 class AttendanceRepository(Repository[Attendance]):
-    table = "attendance"
-    model = Attendance
-    columns = ("person_id", "role", "sign_in", "sign_out", "credited_tenths", "headcount", "note")
+    kind = BY_TABLE["attendance"]
 
     def to_row(self, record: Attendance) -> dict[str, Any]:
         row = super().to_row(record)
@@ -36,7 +35,7 @@ class AttendanceRepository(Repository[Attendance]):
         return row
 
     def from_row(self, row: sqlite3.Row) -> Attendance:
-        data = {k: row[k] for k in row.keys()}
+        data = {k: row[k] for k in row.keys()}  # noqa: SIM118 (a sqlite3.Row iterates its values)
         kind = "lecture" if data.get("lecture_id") else "activity"
         data["event_kind"], data["event_id"] = kind, data.get("lecture_id") or data.get("activity_id")
         return Attendance.model_construct(

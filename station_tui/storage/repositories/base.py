@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import date, datetime, time
-from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar, cast
 
 from pydantic import ValidationError
 
@@ -14,6 +14,7 @@ from station_tui.storage.ids import new_id
 if TYPE_CHECKING:
     import sqlite3
 
+    from station_tui.domain.kinds import RecordKind
     from station_tui.storage.store import Store
 
 M = TypeVar("M", bound=Record)
@@ -52,21 +53,30 @@ def to_sql(value: Any) -> Any:
 
 
 class Repository(Generic[M]):
-    table: ClassVar[str]
-    model: type[M]
-    #: Data columns, in the order of the table; the sync columns are handled here.
-    columns: ClassVar[tuple[str, ...]]
-    json_columns: ClassVar[frozenset[str]] = frozenset()
+    """The records of one kind (``domain/kinds.py``): its table, model and columns come from
+    the kind's declaration. A kind with nothing special is served by this class as it is
+    (``store.repository(table)``); a subclass names its ``kind`` and adds what is special."""
 
-    def __init__(self, store: Store) -> None:
+    kind: ClassVar[RecordKind]
+
+    def __init__(self, store: Store, kind: RecordKind | None = None) -> None:
         self.store = store
+        kind = kind or type(self).kind
+        self.table: str = kind.table
+        self.model: type[M] = cast("type[M]", kind.model)
+        #: The model's stored fields (any order: SQL names every column it writes); the
+        #: sync columns are handled here, derived columns (pinyin keys) by ``to_row``.
+        self.columns: tuple[str, ...] = kind.columns
+        #: Columns that hold JSON text, read back as lists.
+        self.json_columns: frozenset[str] = kind.json_columns
 
     # -- row <-> model -------------------------------------------------------------------
     def to_row(self, record: M) -> dict[str, Any]:
         return {c: to_sql(getattr(record, c)) for c in self.columns}
 
     def from_row(self, row: sqlite3.Row) -> M:
-        data = {k: row[k] for k in row.keys() if k in self.columns or k in SYNC_FIELDS}
+        # A sqlite3.Row iterates its values: its keys() are its column names.
+        data = {k: row[k] for k in row.keys() if k in self.columns or k in SYNC_FIELDS}  # noqa: SIM118
         for col in self.json_columns:
             if col in data and isinstance(data[col], str):
                 data[col] = json.loads(data[col])
@@ -158,7 +168,10 @@ class Repository(Generic[M]):
             self._soft_delete(conn, record_id, expected_version)
 
     def _soft_delete(self, conn: sqlite3.Connection, record_id: str, expected_version: int | None) -> None:
-        sql = f"UPDATE {self.table} SET deleted = 1, row_version = row_version + 1, updated_at = ? WHERE id = ? AND deleted = 0"
+        sql = (
+            f"UPDATE {self.table} SET deleted = 1, row_version = row_version + 1, updated_at = ?"
+            " WHERE id = ? AND deleted = 0"
+        )
         params: tuple[Any, ...] = (now_local(), record_id)
         if expected_version is not None:
             sql += " AND row_version = ?"
@@ -174,10 +187,13 @@ class Repository(Generic[M]):
         return self.from_row(row) if row else None
 
     def _raise_conflict(self, conn: sqlite3.Connection, mine: M) -> None:
-        theirs = self.get_in(conn, str(mine.id))
-        if theirs is None:
+        row = conn.execute(f"SELECT * FROM {self.table} WHERE id = ? AND deleted = 0", (str(mine.id),)).fetchone()
+        if row is None:
             raise NotFound(self.table, str(mine.id))
-        changed = [c for c in self.columns if getattr(theirs, c) != getattr(mine, c)]
+        theirs = self.from_row(row)
+        # In the table's order (the order the forms show them), not the model's.
+        columns = set(self.columns)
+        changed = [c for c in row.keys() if c in columns and getattr(theirs, c) != getattr(mine, c)]  # noqa: SIM118
         raise StaleRecord(mine, theirs, changed)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, ClassVar, Generic, TypeVar
 
+from station_tui.domain.kinds import BY_TABLE
 from station_tui.domain.models import Activity, Event, Lecture
 from station_tui.storage.repositories.base import Repository, to_sql
 
@@ -100,7 +101,8 @@ class EventRepository(Repository[E], Generic[E]):
         """The stored event this one repeats: same date, start time and title. Makes a
         second import of the same file a no-op."""
         row = self.store.query_one(
-            f"SELECT * FROM {self.table} WHERE deleted = 0 AND date = ? AND start_time IS ? AND {self.title_column} = ? LIMIT 1",
+            f"SELECT * FROM {self.table} WHERE deleted = 0 AND date = ? AND start_time IS ?"
+            f" AND {self.title_column} = ? LIMIT 1",
             (to_sql(event.date), to_sql(event.start_time), getattr(event, self.title_column)),
         )
         return self.from_row(row) if row else None
@@ -110,21 +112,7 @@ class EventRepository(Repository[E], Generic[E]):
 
 
 class LectureRepository(EventRepository[Lecture]):
-    table = "lectures"
-    model = Lecture
-    columns = (
-        "date",
-        "start_time",
-        "end_time",
-        "topic",
-        "speaker",
-        "form",
-        "place",
-        "venue_id",
-        "audience",
-        "summary",
-        "note",
-    )
+    kind = BY_TABLE["lectures"]
     title_column = "topic"
     text_columns = ("topic", "speaker", "place", "summary")
     count_column = "audience"
@@ -132,24 +120,7 @@ class LectureRepository(EventRepository[Lecture]):
 
 
 class ActivityRepository(EventRepository[Activity]):
-    table = "activities"
-    model = Activity
-    columns = (
-        "date",
-        "start_time",
-        "end_time",
-        "title",
-        "platform",
-        "place",
-        "venue_id",
-        "team_id",
-        "served",
-        "volunteer_count",
-        "volunteer_tenths",
-        "brand_project",
-        "summary",
-        "note",
-    )
+    kind = BY_TABLE["activities"]
     title_column = "title"
     text_columns = ("title", "place", "brand_project", "summary")
     count_column = "served"

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from station_tui.domain.kinds import BY_TABLE
 from station_tui.domain.models import Person
 from station_tui.storage.pinyin import is_pinyin_query, normalise_query, search_keys
 from station_tui.storage.repositories.base import Repository
@@ -17,20 +18,7 @@ def mask_phone(phone: str | None) -> str:
 
 
 class PeopleRepository(Repository[Person]):
-    table = "people"
-    model = Person
-    columns = (
-        "name",
-        "gender",
-        "birth_year",
-        "phone",
-        "is_volunteer",
-        "volunteer_no",
-        "skills",
-        "id_number",
-        "note",
-    )
-    json_columns = frozenset({"skills"})
+    kind = BY_TABLE["people"]
 
     def to_row(self, record: Person) -> dict[str, Any]:
         row = super().to_row(record)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from station_tui.domain.kinds import BY_TABLE
 from station_tui.domain.models import Station
 from station_tui.storage.repositories.base import Repository
 
@@ -7,9 +8,7 @@ from station_tui.storage.repositories.base import Repository
 class StationRepository(Repository[Station]):
     """The one station this database belongs to."""
 
-    table = "station"
-    model = Station
-    columns = ("code", "name", "township", "county", "manager")
+    kind = BY_TABLE["station"]
 
     def current(self) -> Station | None:
         row = self.store.query_one("SELECT * FROM station WHERE deleted = 0 ORDER BY created_at LIMIT 1")
@@ -22,4 +21,5 @@ class StationRepository(Repository[Station]):
             if row is None:
                 return self._insert(conn, station)
             existing = self.from_row(row)
-            return self._update(conn, station.model_copy(update={"id": existing.id, "row_version": existing.row_version}))
+            current = {"id": existing.id, "row_version": existing.row_version}
+            return self._update(conn, station.model_copy(update=current))

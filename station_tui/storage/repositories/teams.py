@@ -1,13 +1,12 @@
 from __future__ import annotations
 
+from station_tui.domain.kinds import BY_TABLE
 from station_tui.domain.models import Team, TeamMember, Venue
 from station_tui.storage.repositories.base import Repository
 
 
 class TeamRepository(Repository[Team]):
-    table = "teams"
-    model = Team
-    columns = ("name", "category", "leader_id", "note")
+    kind = BY_TABLE["teams"]
 
     def by_name(self, name: str) -> Team | None:
         row = self.store.query_one("SELECT * FROM teams WHERE deleted = 0 AND name = ? LIMIT 1", (name,))
@@ -18,9 +17,7 @@ class TeamRepository(Repository[Team]):
 
 
 class TeamMemberRepository(Repository[TeamMember]):
-    table = "team_members"
-    model = TeamMember
-    columns = ("team_id", "person_id")
+    kind = BY_TABLE["team_members"]
 
     def teams_of(self, person_id: str) -> list[Team]:
         rows = self.store.query(
@@ -32,9 +29,7 @@ class TeamMemberRepository(Repository[TeamMember]):
 
 
 class VenueRepository(Repository[Venue]):
-    table = "venues"
-    model = Venue
-    columns = ("name", "address", "capacity", "note")
+    kind = BY_TABLE["venues"]
 
     def all(self) -> list[Venue]:
         return [self.from_row(r) for r in self.store.query("SELECT * FROM venues WHERE deleted = 0 ORDER BY name")]
