@@ -71,7 +71,7 @@ class Kind:
         return ""
 
     def repository(self, store: Store) -> Repository[Any]:
-        return getattr(store, self.name)
+        return store.repository(self.name)
 
 
 def _same_values(columns: tuple[Column, ...]) -> Callable[[Any], tuple[Any, ...]]:

@@ -25,7 +25,7 @@ def repository(app: Any, kind: str) -> Any:
 
     if kind not in BY_KIND:
         raise ValueError(kind)
-    return getattr(app.store, BY_KEY[kind].table)
+    return app.store.repository(BY_KEY[kind].table)
 
 
 def fetch_then(app: Any, kind: str, record_id: str, then: Callable[[Any], None]) -> None:

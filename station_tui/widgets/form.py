@@ -390,7 +390,7 @@ class RecordForm(Localized, ModalScreen[Any]):
             if kind is None:
                 raise LookupError(f"{self.MODEL.__name__} is no record kind (domain/kinds.py)")
             repo = kind.table
-        return getattr(self.app.store, repo)  # type: ignore[attr-defined]
+        return self.app.store.repository(repo)  # type: ignore[attr-defined]
 
     def write(self, model: Any, *, force: bool) -> Any:
         repo = self.repository()
