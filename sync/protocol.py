@@ -22,6 +22,7 @@ from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from station_tui.domain.kinds import SCHEMA_VERSION as _KINDS_SCHEMA_VERSION
 from station_tui.domain.kinds import SYNCED_TABLES as _KINDS_SYNCED_TABLES
 
 #: Version of the envelope (paths, field names, status words). Bumped only for breaking changes.
@@ -31,9 +32,10 @@ PROTOCOL_VERSION = 2
 #: The station data schema (``PRAGMA user_version`` of the station database) the rows follow.
 #: A station sends its own; the county accepts the window below and answers 426 outside it.
 #: Versions 2 and 3 changed only the station's capture triggers, not the rows' shape (3 sends
-#: a phone as null unless the station allows it): all are accepted.
+#: a phone as null unless the station allows it): all are accepted. The newest is the one the
+#: record kinds of this release describe (domain/kinds.py).
 MIN_SCHEMA_VERSION = 1
-MAX_SCHEMA_VERSION = 3
+MAX_SCHEMA_VERSION = _KINDS_SCHEMA_VERSION
 
 API_PREFIX = "/api/v1"
 HEALTH_PATH = f"{API_PREFIX}/health"

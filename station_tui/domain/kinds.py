@@ -77,6 +77,11 @@ class RecordKind:
         return tuple(c.header if isinstance(c, Beside) else self.fields[c].label for c in self.import_columns)
 
 
+#: The station schema (``PRAGMA user_version``) these declarations describe: the latest
+#: migration's number (a test holds the two together). The county accepts rows up to this
+#: version (``sync.protocol.MAX_SCHEMA_VERSION``), so a migration that adds a kind bumps it here.
+SCHEMA_VERSION = 3
+
 _IMPORTED_EVENT = ("date", "start_time", "end_time")
 
 #: Every kind, in dependency order (a table before the tables that refer to it).

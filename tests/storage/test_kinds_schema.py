@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from station_tui.domain.kinds import KINDS, SYNCED_TABLES, RecordKind
+from station_tui.domain.kinds import KINDS, SCHEMA_VERSION, SYNCED_TABLES, RecordKind
 from station_tui.settings_model import Settings
 from station_tui.storage import Actor, Store, capture
 from station_tui.storage.migrations import LATEST, latest_capture
@@ -70,6 +70,15 @@ def test_each_kind_has_its_table_with_exactly_its_columns(kind: RecordKind, new_
         f"with a Meta to {kind.model.__name__} in domain/models.py, or name it in the kind's extra_columns "
         f"(uploaded) or local_columns (never uploaded) in domain/kinds.py"
     )
+
+
+def test_the_kinds_describe_the_latest_schema_version() -> None:
+    from sync import protocol
+
+    assert SCHEMA_VERSION == LATEST, (
+        f"the migrations go to version {LATEST}; set SCHEMA_VERSION in station_tui/domain/kinds.py to it"
+    )
+    assert protocol.MAX_SCHEMA_VERSION == LATEST
 
 
 def test_every_record_table_is_a_kind(new_database: dict) -> None:
