@@ -403,8 +403,15 @@ class _Generator:
 
     # -- writing -----------------------------------------------------------------------------
     def write_event(
-        self, conn: sqlite3.Connection, event: Event, lines: list[dict[str, Any]], summary: DemoSummary
+        self,
+        conn: sqlite3.Connection,
+        event: Event,
+        lines: list[dict[str, Any]],
+        summary: DemoSummary,
+        roster: list[Attendance],
     ) -> None:
+        """Store the event; its attendance lines are checked and put on ``roster``, which the
+        caller stores in bulk after the chunk's events (bench/bulk_insert.py)."""
         repo = self.store.lectures if isinstance(event, Lecture) else self.store.activities
         saved = repo._insert(conn, event)
         context = {**self.ctx, "event": saved}
@@ -412,7 +419,7 @@ class _Generator:
             record = Attendance.model_validate(
                 {"event_kind": saved.kind, "event_id": saved.id, **line}, context=context
             )
-            self.store.attendance._insert(conn, record)
+            roster.append(record)
             if record.person_id:
                 summary.named_lines += 1
             else:
@@ -496,8 +503,10 @@ def generate(
                 else:
                     batch.append(gen.activity(day, spec))
             with store.write() as conn:
+                roster: list[Attendance] = []
                 for event, lines in batch:
-                    gen.write_event(conn, event, lines, summary)
+                    gen.write_event(conn, event, lines, summary, roster)
+                store.attendance.add_all_in(conn, roster)
             if progress:
                 progress(min(begin + CHUNK, len(plan)), len(plan))
     finally:

@@ -141,3 +141,30 @@ def test_a_conflict_lists_the_changed_fields_in_the_table_order(db_path: Path) -
         with pytest.raises(StaleRecord) as info:
             clerk.lectures.update(talk.model_copy(update={"note": "已走访"}))
     assert info.value.changed == ["topic", "audience", "summary", "note"]
+
+
+def test_a_bulk_insert_is_captured_and_read_back_like_single_ones(store: Store, evening: Activity) -> None:
+    people = [store.people.add(Person(name=f"村民{n}")) for n in "一二三"]
+    lines = [
+        Attendance(event_kind="activity", event_id=evening.id, person_id=p.id, role="群众") for p in people
+    ] + [Attendance(event_kind="activity", event_id=evening.id, headcount=40)]
+    before = outbox_count(store)
+    with store.write() as conn:
+        stored = store.attendance.add_all_in(conn, lines)
+    assert [s.row_version for s in stored] == [1, 1, 1, 1] and len({s.id for s in stored}) == 4
+    assert outbox_count(store) == before + 4
+    changes = store.query("SELECT tbl, op, record_id FROM outbox ORDER BY seq DESC LIMIT 4")
+    assert {(c[0], c[1]) for c in changes} == {("attendance", "insert")}
+    assert {c[2] for c in changes} == {s.id for s in stored}
+    back = store.attendance.require(str(stored[3].id))
+    assert back.event_kind == "activity" and back.event_id == evening.id and back.headcount == 40
+
+
+def test_a_bulk_insert_that_fails_leaves_nothing(store: Store, evening: Activity) -> None:
+    before = outbox_count(store)
+    good = Attendance(event_kind="activity", event_id=evening.id, headcount=3)
+    orphan = Attendance(event_kind="activity", event_id="no-such-activity", headcount=5)
+    with pytest.raises(sqlite3.IntegrityError), store.write() as conn:
+        store.attendance.add_all_in(conn, [good, orphan])
+    assert outbox_count(store) == before
+    assert store.query_one("SELECT count(*) FROM attendance")[0] == 0
