@@ -203,11 +203,11 @@ def one_run(kind: str, template: Path, code: str, changes: int, workdir: Path) -
     import contextlib
     import io
 
+    from county.store import CountyStore
     from station_tui.cli import main as station_main
     from station_tui.storage import Store
     from sync import credentials
     from sync.client import sync
-    from county.store import CountyStore
 
     station_db = workdir / "station.db"
     shutil.copyfile(template, station_db)
@@ -224,6 +224,7 @@ def one_run(kind: str, template: Path, code: str, changes: int, workdir: Path) -
                 "SELECT seq, change_id, tbl, record_id, op, row_version, row_json FROM outbox ORDER BY seq")]
         # Module loading is the process's start-up, not the upload: load what a sync run loads.
         import concurrent.futures.thread  # noqa: F401
+
         import filelock  # noqa: F401
         import httpx  # noqa: F401
         import stamina  # noqa: F401
@@ -258,12 +259,12 @@ def phases(kind: str, template: Path, code: str, repeats: int, workdir: Path) ->
     the insert floor. Best of ``repeats``, each into a fresh county."""
     import gzip as gz
 
+    from county import batches, body
+    from county.store import CountyStore
     from station_tui import __version__
     from station_tui.storage import Store
     from sync import outbox
     from sync.client import encode_batch
-    from county import batches, body
-    from county.store import CountyStore
     from sync.protocol import EnrollRequest
 
     with Store(template) as st:

@@ -231,7 +231,7 @@ def expected_figures(db: Path, period: tuple[str, str] | None = None) -> dict[st
             person_times += 1
             tenths += line["credited_tenths"]
     tenths += sum(a["volunteer_tenths"] for a in activities.values())
-    by_platform = {p: 0 for p in PLATFORMS}
+    by_platform = dict.fromkeys(PLATFORMS, 0)
     for a in activities.values():
         by_platform[a["platform"]] += 1
     return {

@@ -324,9 +324,7 @@ class _Generator:
         roster = spec.roster
         if roster == "either":
             roster = rng.choices(("named", "crowd", "headcount"), weights=(4, 4, 2))[0]
-        elif roster == "named" and rng.random() < 0.15:
-            roster = "crowd"
-        elif roster == "headcount" and rng.random() < 0.3:
+        elif (roster == "named" and rng.random() < 0.15) or (roster == "headcount" and rng.random() < 0.3):
             roster = "crowd"
         lines: list[dict[str, Any]] = []
         exclude: set[str] = set()

@@ -436,7 +436,7 @@ class Figures(BaseModel):
     lecture_audience: int = 0
     activities: int = 0
     activity_served: int = 0
-    activities_by_platform: dict[str, int] = Field(default_factory=lambda: {p: 0 for p in PLATFORMS})
+    activities_by_platform: dict[str, int] = Field(default_factory=lambda: dict.fromkeys(PLATFORMS, 0))
     volunteer_tenths: int = 0
     people: int = 0
     volunteers: int = 0

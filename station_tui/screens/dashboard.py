@@ -21,7 +21,6 @@ from station_tui.screens.base import NavBar, StationScreen
 from station_tui.widgets.footer import KeyFooter
 from station_tui.widgets.table import RecordTable
 
-
 #: How long the first frame may wait for the facts read ahead (seconds); a slower database
 #: shows the dashboard "loading" first, as any later visit does.
 FIRST_FRAME_WAIT = 0.25

@@ -11,8 +11,8 @@ from textual.containers import Horizontal
 from textual.widgets import Input, Select
 
 from station_tui.locale import t
-from station_tui.widgets.text_input import TextInput
 from station_tui.widgets.paged import PagedListScreen
+from station_tui.widgets.text_input import TextInput
 
 if TYPE_CHECKING:
     from station_tui.storage.repositories.events import Listed

@@ -11,8 +11,8 @@ from textual.containers import Horizontal
 from textual.widgets import Input, Static
 
 from station_tui.locale import t
-from station_tui.widgets.text_input import TextInput
 from station_tui.widgets.paged import Column, PagedListScreen
+from station_tui.widgets.text_input import TextInput
 
 
 class PeopleScreen(PagedListScreen):

@@ -17,7 +17,7 @@ async def test_create_volunteer_in_people_screen(seeded, make_app) -> None:
         await settle(pilot)
         assert isinstance(app.screen, PeopleScreen)
         rows = table_rows(app.screen.query_one(DataTable))
-        assert ["张三", "男", "1968", "138****5678"] == rows[[r[0] for r in rows].index("张三")][:4]
+        assert rows[[r[0] for r in rows].index("张三")][:4] == ["张三", "男", "1968", "138****5678"]
 
         await pilot.press("c")
         await settle(pilot)
