@@ -67,7 +67,8 @@ def too_slow(seconds: float | None, idle: bool) -> ApiError:
         return ApiError(
             408,
             "request_timeout",
-            f"上传的数据 {seconds:g} 秒没有新内容，县中心已停止等待。网络恢复后会自动重新上传，本站数据已安全保存在本机。",
+            f"上传的数据 {seconds:g} 秒没有新内容，县中心已停止等待。"
+            "网络恢复后会自动重新上传，本站数据已安全保存在本机。",
             f"no body bytes for {seconds:g}s; the request was dropped, send it again",
         )
     return ApiError(

@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, time
 from functools import partial
-from typing import Any
+from typing import Any, TypeGuard
 
 from annotated_types import MaxLen
 from pydantic import BaseModel, ValidationError
@@ -86,7 +86,7 @@ def quote(value: Any) -> str:
     return text if len(text) <= QUOTE_CHARS + 2 else text[:QUOTE_CHARS] + "…"
 
 
-def _is_int(value: Any) -> bool:
+def _is_int(value: Any) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
@@ -342,7 +342,8 @@ def _loads(text: str) -> Any:
 def _unusable(raw: dict[str, Any], table: Any, op: Any, text: Any) -> str | None:
     """Why a change's own fields (not its row's) make it unusable, or None. Any of them may be
     any JSON value: none is hashed before it is known to be text."""
-    if isinstance(table, str) and 1 <= len(table) <= 64 and isinstance(op, str) and op in _OPS and isinstance(text, str):
+    if (isinstance(table, str) and 1 <= len(table) <= 64 and isinstance(op, str) and op in _OPS
+            and isinstance(text, str)):
         if table not in FIELDS:
             return f"未知的表 {quote(table)}（县中心只接收 {'、'.join(SYNCED_TABLES)}）"
         if len(text) > MAX_ROW_CHARS:
@@ -366,8 +367,9 @@ def quick(seq: int, raw: dict[str, Any]) -> Incoming | None:
     """An ordinary change, read and checked by its table's compiled rules in one call; None
     when anything about it needs ``judge`` (which may still find it fine)."""
     table, op, text = raw.get("table"), raw.get("op"), raw.get("row")
-    ordinary = type(table) is str and type(op) is str and type(text) is str and len(text) <= MAX_ROW_CHARS
-    compiled = _COMPILED.get(table) if ordinary and op in _OPS else None
+    if not (type(table) is str and type(op) is str and type(text) is str and len(text) <= MAX_ROW_CHARS):
+        return None
+    compiled = _COMPILED.get(table) if op in _OPS else None
     if compiled is None:
         return None
     try:
@@ -394,6 +396,7 @@ def judge(seq: int, raw: dict[str, Any]) -> Incoming:
     if problem is not None:
         item.problem = problem
         return item
+    assert isinstance(table, str) and isinstance(op, str) and isinstance(text, str)  # _unusable has checked all three
     try:
         row = _loads(text)
     except (ValueError, RecursionError):
@@ -408,9 +411,9 @@ def judge(seq: int, raw: dict[str, Any]) -> Incoming:
     if not _is_int(version) or not 1 <= version <= MAX_COUNTER:
         item.problem = f"行内版本 row_version 应为正整数，收到 {quote(version)}"
         return item
-    problems = [_flag(row, "deleted"), *(rule.judge(row, name) for name, rule in FIELDS[table].items())]
+    found = [_flag(row, "deleted"), *(rule.judge(row, name) for name, rule in FIELDS[table].items())]
     across = _ACROSS.get(table)
-    problems = [p for p in problems + (across(row) if across else []) if p]
+    problems = [p for p in found + (across(row) if across else []) if p]
     if problems:
         item.problem = "；".join(problems)
         return item
