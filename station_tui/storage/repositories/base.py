@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import date, datetime, time
-from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar, cast
 
 from pydantic import ValidationError
 
@@ -66,7 +66,7 @@ class Repository(Generic[M]):
         return {c: to_sql(getattr(record, c)) for c in self.columns}
 
     def from_row(self, row: sqlite3.Row) -> M:
-        data = {k: row[k] for k in row.keys() if k in self.columns or k in SYNC_FIELDS}
+        data = {k: v for k, v in dict(row).items() if k in self.columns or k in SYNC_FIELDS}
         for col in self.json_columns:
             if col in data and isinstance(data[col], str):
                 data[col] = json.loads(data[col])
@@ -75,7 +75,8 @@ class Repository(Generic[M]):
         except ValidationError:
             # A row edited by hand outside the app may break a domain rule; show it anyway
             # (the form will ask for a fix on the next save) rather than hide or crash.
-            return self.model.model_construct(**_parse_loosely(self.model, data))
+            # cast: pydantic's mypy plugin types model_construct on a type[M] as returning Record.
+            return cast(M, self.model.model_construct(**_parse_loosely(self.model, data)))
 
     # -- reads ---------------------------------------------------------------------------
     def get(self, record_id: str, *, include_deleted: bool = False) -> M | None:
@@ -92,7 +93,7 @@ class Repository(Generic[M]):
         return found
 
     def count(self) -> int:
-        return int(self.store.query_one(f"SELECT count(*) FROM {self.table} WHERE deleted = 0")[0])
+        return int(self.store.query_value(f"SELECT count(*) FROM {self.table} WHERE deleted = 0"))
 
     # -- writes --------------------------------------------------------------------------
     def _insert(self, conn: sqlite3.Connection, record: M) -> M:
@@ -158,7 +159,10 @@ class Repository(Generic[M]):
             self._soft_delete(conn, record_id, expected_version)
 
     def _soft_delete(self, conn: sqlite3.Connection, record_id: str, expected_version: int | None) -> None:
-        sql = f"UPDATE {self.table} SET deleted = 1, row_version = row_version + 1, updated_at = ? WHERE id = ? AND deleted = 0"
+        sql = (
+            f"UPDATE {self.table} SET deleted = 1, row_version = row_version + 1, updated_at = ?"
+            " WHERE id = ? AND deleted = 0"
+        )
         params: tuple[Any, ...] = (now_local(), record_id)
         if expected_version is not None:
             sql += " AND row_version = ?"

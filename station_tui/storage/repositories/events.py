@@ -94,13 +94,14 @@ class EventRepository(Repository[E], Generic[E]):
 
     def count_matching(self, flt: EventFilter | None = None) -> int:
         where, params = self._where(flt or EventFilter())
-        return int(self.store.query_one(f"SELECT count(*) FROM {self.table} WHERE {where}", params)[0])
+        return int(self.store.query_value(f"SELECT count(*) FROM {self.table} WHERE {where}", params))
 
     def find_same(self, event: E) -> E | None:
         """The stored event this one repeats: same date, start time and title. Makes a
         second import of the same file a no-op."""
         row = self.store.query_one(
-            f"SELECT * FROM {self.table} WHERE deleted = 0 AND date = ? AND start_time IS ? AND {self.title_column} = ? LIMIT 1",
+            f"SELECT * FROM {self.table} WHERE deleted = 0 AND date = ? AND start_time IS ?"
+            f" AND {self.title_column} = ? LIMIT 1",
             (to_sql(event.date), to_sql(event.start_time), getattr(event, self.title_column)),
         )
         return self.from_row(row) if row else None

@@ -22,4 +22,5 @@ class StationRepository(Repository[Station]):
             if row is None:
                 return self._insert(conn, station)
             existing = self.from_row(row)
-            return self._update(conn, station.model_copy(update={"id": existing.id, "row_version": existing.row_version}))
+            update = {"id": existing.id, "row_version": existing.row_version}
+            return self._update(conn, station.model_copy(update=update))
