@@ -5,15 +5,24 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from station_tui.domain.models import Activity, Lecture, Person, Record
 from station_tui.imports import cells
 from station_tui.imports.headers import HEADERS
 
 if TYPE_CHECKING:
+    import sqlite3
+
     from station_tui.storage import Store
-    from station_tui.storage.repositories.base import Repository
+
+
+class ImportTarget(Protocol):
+    """What an import needs of the repository of its kind (people, lectures, activities)."""
+
+    def find_same(self, record: Any, /) -> Record | None: ...
+
+    def add_in(self, conn: sqlite3.Connection, record: Any, /) -> Record: ...
 
 
 @dataclass(frozen=True)
@@ -42,7 +51,7 @@ class Kind:
                 return column.header
         return ""
 
-    def repository(self, store: Store) -> Repository[Any]:
+    def repository(self, store: Store) -> ImportTarget:
         return getattr(store, self.name)
 
     def key(self, record: Any) -> tuple[Any, ...]:
