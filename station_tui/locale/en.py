@@ -137,7 +137,10 @@ MESSAGES: dict[str, str] = {
     "form.still_wrong": "{n} problem(s) left (Ctrl+S jumps to the first)",
     "form.saved": "Saved",
     "form.gone": "This record has been deleted",
-    "form.lookups_failed": "Could not read the teams, venues and other choices ({error}); those lists are empty for now, the rest of the form works.",
+    "form.lookups_failed": (
+        "Could not read the teams, venues and other choices ({error}); "
+        "those lists are empty for now, the rest of the form works."
+    ),
     "form.read_failed": "Could not read this record: {error}. Try again in a moment.",
     "form.save_failed": "Not saved, everything you typed is kept: {error}",
     "form.discard": "Discard what you typed?",
@@ -157,7 +160,10 @@ MESSAGES: dict[str, str] = {
     "conflict.cancel": "Cancel",
     "conflict.loaded_theirs": "Their version is loaded; you can go on editing",
     "setup.title": "Station setup",
-    "setup.welcome": "Welcome! Please enter your station's details first (station init changes them later).\nTab next box · Ctrl+S save · Ctrl+Q quit",
+    "setup.welcome": (
+        "Welcome! Please enter your station's details first (station init changes them later)."
+        "\nTab next box · Ctrl+S save · Ctrl+Q quit"
+    ),
     "attendance.missing": "Attendance is not installed",
     # attendance roster editor (screens/attendance*.py, widgets/person_picker.py, widgets/new_person.py)
     "picker.placeholder": "Add a person: name, pinyin or initials (e.g. zs), ↓↑ choose, Enter adds",
@@ -234,8 +240,14 @@ MESSAGES: dict[str, str] = {
     "att.saving": "Saving…",
     "att.saved": "Roster saved: {named} named, {crowd} unnamed",
     "att.save_failed": "Could not save; your changes are still here, try again: {error}",
-    "att.duplicate": "Not saved: {name} is already on the roster (perhaps just added elsewhere). Remove the duplicate line and save again.",
-    "att.deleted_meanwhile": "{name}'s line was deleted elsewhere and is dropped here; your other changes remain, save again",
+    "att.duplicate": (
+        "Not saved: {name} is already on the roster (perhaps just added elsewhere). "
+        "Remove the duplicate line and save again."
+    ),
+    "att.deleted_meanwhile": (
+        "{name}'s line was deleted elsewhere and is dropped here; "
+        "your other changes remain, save again"
+    ),
     "att.event_gone": "Not saved: this {kind} was deleted elsewhere, so its roster cannot be saved.",
     "att.no_line": "The roster is empty; add someone above first",
     "att.headcount_name": "Unnamed",
@@ -290,7 +302,10 @@ MESSAGES: dict[str, str] = {
     "help.general": "General",
     "help.keys_move": "↑ ↓ PgUp PgDn Home End move in lists; Enter opens the record",
     "help.keys_tab": "Tab / Shift+Tab move between boxes; Enter goes to the next",
-    "help.keys_picker": "Attendance person search: type a name, pinyin or initials, ↓ ↑ choose, Enter adds, Esc closes, Ctrl+N new person",
+    "help.keys_picker": (
+        "Attendance person search: type a name, pinyin or initials, "
+        "↓ ↑ choose, Enter adds, Esc closes, Ctrl+N new person"
+    ),
     "help.keys_palette": "Ctrl+P finds records and actions (names, pinyin initials, topics)",
     "help.keys_mouse": "Mouse: click buttons, rows and the 1-5 screen names at the top",
     "palette.new_lecture": "New lecture",
@@ -323,7 +338,10 @@ MESSAGES: dict[str, str] = {
     "sync.title": "Sync with the county center",
     "sync.server": "County center: {server}",
     "sync.demo": "This is the demo database (station --demo): its made-up records are never uploaded to the county.",
-    "sync.not_enrolled": "This station is not enrolled yet. On the command line run: station enroll --server URL --code CODE",
+    "sync.not_enrolled": (
+        "This station is not enrolled yet. On the command line run: "
+        "station enroll --server URL --code CODE"
+    ),
     "sync.reading": "Reading…",
     "sync.unreadable": "Cannot read the sync state: {error}",
     "sync.pending": "Changes waiting to upload: {n}",

@@ -166,7 +166,10 @@ MESSAGES: dict[str, str] = {
     "conflict.loaded_theirs": "已换成对方的内容，您可以继续修改",
     # setup
     "setup.title": "设置本站信息",
-    "setup.welcome": "欢迎使用！第一次使用，请先填写本站的信息（以后可以用 station init 修改）。\nTab 下一项 · Ctrl+S 保存 · Ctrl+Q 退出",
+    "setup.welcome": (
+        "欢迎使用！第一次使用，请先填写本站的信息（以后可以用 station init 修改）。"
+        "\nTab 下一项 · Ctrl+S 保存 · Ctrl+Q 退出"
+    ),
     # attendance (the roster editor lives in its own screen)
     "attendance.missing": "签到功能尚未安装",
     # attendance roster editor (screens/attendance*.py, widgets/person_picker.py, widgets/new_person.py)

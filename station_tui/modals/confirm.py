@@ -32,7 +32,10 @@ class ConfirmModal(Localized, ModalScreen[bool]):
             yield Static(self.question, id="confirm-question", markup=False)
             with Horizontal(classes="buttons"):
                 yield Button(
-                    f"{self.confirm_label} (Y)", id="confirm-yes", variant="error" if self.danger else "primary", compact=True
+                    f"{self.confirm_label} (Y)",
+                    id="confirm-yes",
+                    variant="error" if self.danger else "primary",
+                    compact=True,
                 )
                 yield Label(" ", markup=False)
                 yield Button(t("confirm.no") + " (N)", id="confirm-no", compact=True)

@@ -164,11 +164,9 @@ class DashboardScreen(StationScreen):
         lines = []
         for platform, count in facts.platform_counts.items():
             need = facts.minimums.get(platform, 0)
-            if count >= need:
-                mark = f"[green]✓ {t('dash.met')}[/]"
-            else:
-                mark = f"[red]✗ {t('dash.short', n=need - count)}[/]"
-            lines.append(f"{t('platform.' + platform):<{_pad(t('platform.' + platform), 14)}} {count:>3} / {need:<2} {mark}")
+            mark = f"[green]✓ {t('dash.met')}[/]" if count >= need else f"[red]✗ {t('dash.short', n=need - count)}[/]"
+            name = t("platform." + platform)
+            lines.append(f"{name:<{_pad(name, 14)}} {count:>3} / {need:<2} {mark}")
         self.query_one("#dash-platforms", Static).update("\n".join(lines))
         from station_tui.domain.hours import format_tenths
 

@@ -103,10 +103,7 @@ def _describe(app: Any, cls: type) -> list[tuple[str, str]]:
             # summarised under 通用.
             if not binding.description or not binding.id:
                 continue
-            if binding.id and binding.id in keymap:
-                keys = keymap[binding.id].split(",")
-            else:
-                keys = [binding.key]
+            keys = keymap[binding.id].split(",") if binding.id and binding.id in keymap else [binding.key]
             slot = grouped.setdefault((binding.action, t(binding.description)), [])
             for key in keys:
                 shown = app.get_key_display(Binding(key.strip(), binding.action))

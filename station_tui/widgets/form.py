@@ -119,7 +119,8 @@ class RecordForm(Localized, ModalScreen[Any]):
     def compose(self) -> ComposeResult:
         source = self.record.model_dump() if self.record is not None else self.defaults()
         with Vertical(id="form-dialog", classes="dialog"):
-            yield Static(t(self.TITLE_EDIT if self.record is not None else self.TITLE_NEW), id="form-title", markup=False)
+            title = t(self.TITLE_EDIT if self.record is not None else self.TITLE_NEW)
+            yield Static(title, id="form-title", markup=False)
             with VerticalScroll(id="form-fields"):
                 for field in self.FIELDS:
                     with Horizontal(classes="form-row"):
@@ -144,14 +145,16 @@ class RecordForm(Localized, ModalScreen[Any]):
             return Select([], allow_blank=True, compact=True, id=wid, prompt=t("form.choose"))
         if field.kind in ("choice", "yesno"):
             if field.kind == "yesno":
-                options = [(t("no"), False), (t("yes"), True)]
+                options: list[tuple[str, object]] = [(t("no"), False), (t("yes"), True)]
                 current: Any = bool(value)
                 allow_blank = False
             else:
                 options = [(t("choice." + c) if _has_choice_label(c) else c, c) for c in field.choices]
                 current = value if value in field.choices else Select.NULL
                 allow_blank = True  # a required choice must be made, never defaulted
-            return Select(options, value=current, allow_blank=allow_blank, compact=True, id=wid, prompt=t("form.choose"))
+            return Select(
+                options, value=current, allow_blank=allow_blank, compact=True, id=wid, prompt=t("form.choose")
+            )
         return TextInput(
             value=display_value(field, value),
             placeholder=t(field.placeholder) if field.placeholder else "",
@@ -239,7 +242,7 @@ class RecordForm(Localized, ModalScreen[Any]):
 
     def build(self, data: dict[str, Any]) -> BaseModel:
         base = self.record.model_dump() if self.record is not None else {}
-        merged = {**base, **{k: v for k, v in data.items()}}
+        merged = {**base, **data}
         return self.MODEL.model_validate(merged, context=self.context())
 
     def validate_form(self) -> None:

@@ -100,7 +100,9 @@ class NewPersonForm(HoldsKeysWhileSaving, Localized, ModalScreen["Person | None"
             yield Static("", id="gender-problem", classes="problem -empty", markup=False)
             with Horizontal(classes="row"):
                 yield Label(t("new_person.birth_year"), classes="label", markup=False)
-                yield TextInput(placeholder=t("new_person.birth_year_hint"), id="birth_year", max_length=4, compact=True)
+                yield TextInput(
+                    placeholder=t("new_person.birth_year_hint"), id="birth_year", max_length=4, compact=True
+                )
             yield Static("", id="birth_year-problem", classes="problem -empty", markup=False)
             with Horizontal(classes="row"):
                 yield Label(t("new_person.phone"), classes="label", markup=False)

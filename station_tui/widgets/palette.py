@@ -42,7 +42,9 @@ def find_records(store: Any, query: str) -> list[tuple[str, str, str]]:
         found.append(("person", str(person.id), t("palette.person", name=person.name, details=details)))
     flt = EventFilter(text=query)
     for lecture in store.lectures.page(flt, limit=RECORDS_PER_KIND):
-        found.append(("lecture", str(lecture.id), t("palette.lecture", date=lecture.date.isoformat(), title=lecture.topic)))
+        found.append(
+            ("lecture", str(lecture.id), t("palette.lecture", date=lecture.date.isoformat(), title=lecture.topic))
+        )
     for activity in store.activities.page(flt, limit=RECORDS_PER_KIND):
         found.append(
             ("activity", str(activity.id), t("palette.activity", date=activity.date.isoformat(), title=activity.title))
