@@ -14,7 +14,7 @@ from station_tui.storage import NotFound, Store
 
 
 def outbox_count(store: Store) -> int:
-    return int(store.query_one("SELECT count(*) FROM outbox")[0])
+    return int(store.query_value("SELECT count(*) FROM outbox"))
 
 
 @pytest.fixture
@@ -39,10 +39,10 @@ def test_credited_hours_longer_than_the_activity_are_refused_on_save(store: Stor
 
     saved = store.attendance.add(line.model_copy(update={"credited_tenths": 15}))
     assert saved.credited_tenths == 15
-    assert store.people.volunteer_tenths(volunteer.id) == 15
+    assert store.people.volunteer_tenths(str(volunteer.id)) == 15
     with pytest.raises(ValidationError):
         store.attendance.update(saved.model_copy(update={"credited_tenths": 20}))
-    assert store.attendance.require(saved.id).credited_tenths == 15
+    assert store.attendance.require(str(saved.id)).credited_tenths == 15
 
 
 def test_a_roster_with_one_bad_line_is_not_saved_at_all(store: Store, evening: Activity) -> None:
@@ -55,7 +55,7 @@ def test_a_roster_with_one_bad_line_is_not_saved_at_all(store: Store, evening: A
     ]
     with pytest.raises(ValidationError):
         store.attendance.add_many(lines)
-    assert store.attendance.roster("activity", evening.id) == []
+    assert store.attendance.roster("activity", str(evening.id)) == []
     assert outbox_count(store) == before
 
 
@@ -85,7 +85,7 @@ def test_a_row_broken_by_hand_is_still_shown(store: Store, db_path: Path) -> Non
         (lecture.id,),
     )
     other.close()
-    shown = store.lectures.require(lecture.id)
+    shown = store.lectures.require(str(lecture.id))
     assert (shown.topic, shown.form, shown.date) == ("重阳敬老", "茶话会", date(2099, 1, 1))
     assert shown.start_time == time(10) and shown.row_version == 2
     assert [x.id for x in store.lectures.page()] == [lecture.id]
@@ -93,7 +93,7 @@ def test_a_row_broken_by_hand_is_still_shown(store: Store, db_path: Path) -> Non
 
 def test_skills_round_trip_as_a_list(store: Store) -> None:
     p = store.people.add(Person(name="冯十一", skills="理发、修家电，电脑"))
-    assert store.people.require(p.id).skills == ["理发", "修家电", "电脑"]
+    assert store.people.require(str(p.id)).skills == ["理发", "修家电", "电脑"]
 
 
 # -- repositories come from the record kinds ------------------------------------------------
@@ -167,4 +167,4 @@ def test_a_bulk_insert_that_fails_leaves_nothing(store: Store, evening: Activity
     with pytest.raises(sqlite3.IntegrityError), store.write() as conn:
         store.attendance.add_all_in(conn, [good, orphan])
     assert outbox_count(store) == before
-    assert store.query_one("SELECT count(*) FROM attendance")[0] == 0
+    assert store.query_value("SELECT count(*) FROM attendance") == 0

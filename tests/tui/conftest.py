@@ -4,9 +4,12 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, time
 from pathlib import Path
+from typing import Any
 
 import pytest
+from textual.app import App
 from textual.pilot import Pilot
+from textual.screen import Screen
 
 from station_tui.app import StationApp
 from station_tui.config import Settings
@@ -37,13 +40,20 @@ async def settle(pilot: Pilot, rounds: int = 3) -> None:
         await pilot.pause()
 
 
-async def until(pilot, condition, timeout: float = 10.0) -> None:  # type: ignore[no-untyped-def]
+async def until(pilot: Pilot, condition: Callable[[], object], timeout: float = 10.0) -> None:
     """Wait for what a thread or another session brings (``condition()`` true), looking every 0.1 s."""
     for _ in range(int(timeout / 0.1)):
         if condition():
             return
         await pilot.pause(0.1)
     raise AssertionError(f"the screen did not catch up within {timeout:g} s")
+
+
+def current_screen(app: App[Any]) -> Screen[Any]:
+    """``app.screen`` for a check that must not narrow ``app.screen`` itself: mypy would carry an
+    ``isinstance`` or ``is`` check past the key presses that change the screen, and then find
+    the next check on it impossible."""
+    return app.screen
 
 
 def text_of(widget: object) -> str:
@@ -62,12 +72,24 @@ async def type_text(pilot: Pilot, text: str) -> None:
 def seed(store: Store) -> None:
     """A small, fixed station: the same rows every run, dates all before TODAY."""
     store.station.setup(
-        Station(code="140311101201", name="甄家庄社区新时代文明实践站", township="府西街道", county="杏花岭区", manager="王秀英")
+        Station(
+            code="140311101201",
+            name="甄家庄社区新时代文明实践站",
+            township="府西街道",
+            county="杏花岭区",
+            manager="王秀英",
+        )
     )
     ctx = {"today": TODAY}
     store.teams.add(Team(name="百姓宣讲队", category="科学理论宣讲"))
     store.teams.add(Team(name="文艺志愿服务队", category="文体活动开展"))
-    topics = ["学习党的二十届四中全会精神", "乡村振兴政策解读", "反诈骗知识进万家", "新修订养老保险政策", "移风易俗倡导文明新风"]
+    topics = [
+        "学习党的二十届四中全会精神",
+        "乡村振兴政策解读",
+        "反诈骗知识进万家",
+        "新修订养老保险政策",
+        "移风易俗倡导文明新风",
+    ]
     forms = ["集中宣讲", "屋场会", "院落会", "田间课堂", "入户宣讲"]
     for i in range(12):
         day = date(2026, 11 - (i // 5), 20 - (i % 5) * 3)

@@ -75,8 +75,7 @@ class Repository(Generic[M]):
         return {c: to_sql(getattr(record, c)) for c in self.columns}
 
     def from_row(self, row: sqlite3.Row) -> M:
-        # A sqlite3.Row iterates its values: its keys() are its column names.
-        data = {k: row[k] for k in row.keys() if k in self.columns or k in SYNC_FIELDS}  # noqa: SIM118
+        data = {k: v for k, v in dict(row).items() if k in self.columns or k in SYNC_FIELDS}
         for col in self.json_columns:
             if col in data and isinstance(data[col], str):
                 data[col] = json.loads(data[col])
@@ -85,7 +84,8 @@ class Repository(Generic[M]):
         except ValidationError:
             # A row edited by hand outside the app may break a domain rule; show it anyway
             # (the form will ask for a fix on the next save) rather than hide or crash.
-            return self.model.model_construct(**_parse_loosely(self.model, data))
+            # cast: pydantic's mypy plugin types model_construct on a type[M] as returning Record.
+            return cast(M, self.model.model_construct(**_parse_loosely(self.model, data)))
 
     # -- reads ---------------------------------------------------------------------------
     def get(self, record_id: str, *, include_deleted: bool = False) -> M | None:
@@ -102,7 +102,7 @@ class Repository(Generic[M]):
         return found
 
     def count(self) -> int:
-        return int(self.store.query_one(f"SELECT count(*) FROM {self.table} WHERE deleted = 0")[0])
+        return int(self.store.query_value(f"SELECT count(*) FROM {self.table} WHERE deleted = 0"))
 
     # -- writes --------------------------------------------------------------------------
     def _insert(self, conn: sqlite3.Connection, record: M) -> M:
