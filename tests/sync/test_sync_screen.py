@@ -15,6 +15,7 @@ from station_tui.screens.sync import SyncScreen
 from tests.conftest import TODAY
 from tests.county_server import County
 from tests.sync.support import StationPC, add_records
+from tests.tui.conftest import until
 
 
 def _app(pc: StationPC) -> StationApp:
@@ -66,7 +67,8 @@ async def test_sync_now_uploads_everything_and_shows_it(
         await _wait_for(app, "#sync-pending", "待上传的修改：0 条")
         await _wait_for(app, "#sync-status", f"已上传 {pending} 条修改")
         assert re.fullmatch(r"上次成功同步：\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}", _text(app, "#sync-last").strip())
-        assert not app.screen.query_one("#sync-now", Button).disabled
+        # The button comes back with the screen's reload after the run, a moment after the status.
+        await until(pilot, lambda: not app.screen.query_one("#sync-now", Button).disabled)
         await pilot.press("1")  # the dashboard agrees
         await _wait_for(app, "#dash-title", "全部已上传")
     app.store.close()
