@@ -7,7 +7,7 @@ import pytest
 
 from station_tui.domain import models
 from station_tui.domain.declare import Meta, field_specs, undeclared_fields
-from station_tui.domain.kinds import BY_KEY, BY_TABLE, KINDS, SYNCED_TABLES, Beside, kind_of
+from station_tui.domain.kinds import BY_KEY, BY_TABLE, KINDS, SYNCED_TABLES, Beside, RecordKind, kind_of
 
 
 @pytest.mark.parametrize("kind", KINDS, ids=lambda k: k.table)
@@ -73,3 +73,19 @@ def test_a_model_of_a_new_kind_is_read_the_same_way():
     assert list(specs) == ["title", "size"]
     assert specs["title"].required and specs["title"].column == 20
     assert specs["size"].typed_as == "count" and not specs["size"].required
+
+
+def test_every_kinds_list_order_and_search_are_its_own_stored_fields():
+    for kind in KINDS:
+        assert kind.order and {name for name, _ in kind.order} <= set(kind.columns), kind.table
+        assert set(kind.text_columns) <= set(kind.columns), kind.table
+    assert BY_TABLE["venues"].order == (("name", False),)  # no sort declared: the first field
+    assert BY_TABLE["venues"].text_columns == ("name", "address", "note")
+    assert BY_TABLE["lectures"].order == (("date", True), ("start_time", True))
+    assert "id_number" not in BY_TABLE["people"].text_columns  # typed as a secret: never searched
+
+
+def test_a_sort_naming_no_stored_field_is_refused_with_the_place_to_look():
+    toy = RecordKind("venues", models.Venue, sort=("-size",))
+    with pytest.raises(ValueError, match=r"venues: sort names \['size'\].*Venue"):
+        _ = toy.order
