@@ -62,12 +62,24 @@ async def type_text(pilot: Pilot, text: str) -> None:
 def seed(store: Store) -> None:
     """A small, fixed station: the same rows every run, dates all before TODAY."""
     store.station.setup(
-        Station(code="140311101201", name="甄家庄社区新时代文明实践站", township="府西街道", county="杏花岭区", manager="王秀英")
+        Station(
+            code="140311101201",
+            name="甄家庄社区新时代文明实践站",
+            township="府西街道",
+            county="杏花岭区",
+            manager="王秀英",
+        )
     )
     ctx = {"today": TODAY}
     store.teams.add(Team(name="百姓宣讲队", category="科学理论宣讲"))
     store.teams.add(Team(name="文艺志愿服务队", category="文体活动开展"))
-    topics = ["学习党的二十届四中全会精神", "乡村振兴政策解读", "反诈骗知识进万家", "新修订养老保险政策", "移风易俗倡导文明新风"]
+    topics = [
+        "学习党的二十届四中全会精神",
+        "乡村振兴政策解读",
+        "反诈骗知识进万家",
+        "新修订养老保险政策",
+        "移风易俗倡导文明新风",
+    ]
     forms = ["集中宣讲", "屋场会", "院落会", "田间课堂", "入户宣讲"]
     for i in range(12):
         day = date(2026, 11 - (i // 5), 20 - (i % 5) * 3)
