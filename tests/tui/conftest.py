@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
+from textual.screen import Screen
 
 from station_tui.app import StationApp
 from station_tui.config import Settings
@@ -52,6 +53,25 @@ def text_of(widget: object) -> str:
 
 def table_rows(table: object) -> list[list[str]]:
     return [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]  # type: ignore[attr-defined]
+
+
+def give_kind_a_screen(monkeypatch: pytest.MonkeyPatch, key: str, table: str, form: str) -> None:
+    """For this test only, the kind stored in ``table`` has a list screen: ``key`` names it (as a
+    kind's key in domain/kinds.py does) and ``form`` ("module:Class") is its form, as its entry in
+    screens/registry.py would say. The app's registry, modes and keys stay as they are: the
+    test pushes its screen itself (``show``)."""
+    from station_tui.domain import kinds
+    from station_tui.screens import registry
+
+    monkeypatch.setitem(kinds.BY_KEY, key, kinds.BY_TABLE[table])
+    records = registry.Records(kind=key, form=form, new=f"palette.new_{key}", open=f"palette.open_{key}")
+    monkeypatch.setitem(registry.BY_KIND, key, records)
+
+
+async def show(pilot: Pilot, screen: Screen) -> None:
+    """Push ``screen`` over whatever the app shows, and wait until its first page is in."""
+    await pilot.app.push_screen(screen)
+    await settle(pilot)
 
 
 async def type_text(pilot: Pilot, text: str) -> None:
