@@ -210,3 +210,39 @@ def test_each_cell_shows_its_field_as_the_forms_do() -> None:
         cell_text(person["birth_year"], None),
     ]
     assert shown == ["2026-11-05", "08:30", "1.5", "", "文化服务", "是", "否", "理发、维修", "1968", ""]
+
+
+async def test_a_kind_whose_entry_names_no_form_gets_the_one_its_declaration_makes(
+    seeded, make_app, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from station_tui.screens.forms import form_class
+
+    give_kind_a_screen(monkeypatch, "venue", "venues")
+    form = form_class("venue")
+    assert form.MODEL is Venue and (form.TITLE_NEW, form.TITLE_EDIT) == ("venue.new", "venue.edit")
+    assert [f.name for f in form.FIELDS] == ["name", "address", "capacity", "note"]  # every declared field, in order
+    assert tuple(form.FIELDS) == form_fields(Venue, "name", "address", "capacity", "note")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await show(pilot, VenueListScreen())
+        await pilot.press("c")
+        await settle(pilot)
+        assert isinstance(app.screen, form)
+        await type_text(pilot, "农家书屋")
+        await pilot.press("tab", "tab")
+        await type_text(pilot, "40")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert rows_of(app) == [["农家书屋", "", "40"]]
+    assert [(v.name, v.capacity) for v in seeded.venues.search_page()] == [("农家书屋", 40)]
+
+
+def test_a_kind_with_a_list_box_of_other_records_needs_a_form_of_its_own() -> None:
+    from dataclasses import replace
+
+    from station_tui.domain.kinds import BY_TABLE
+    from station_tui.screens.forms import declared_form
+
+    with pytest.raises(ValueError, match=r"Team has list boxes of other records \(leader_id\).*lookup_options"):
+        declared_form(replace(BY_TABLE["teams"], key="team"))
