@@ -310,7 +310,7 @@ MESSAGES: dict[str, str] = {
         "closes, Ctrl+N new person"
     ),
     "help.keys_palette": "Ctrl+P finds records and actions (names, pinyin initials, topics)",
-    "help.keys_mouse": "Mouse: click buttons, rows and the 1-5 screen names at the top",
+    "help.keys_mouse": "Mouse: click buttons, rows and the screen names at the top",
     "palette.new_lecture": "New lecture",
     "palette.new_lecture.help": "Record a lecture",
     "palette.new_activity": "New activity",

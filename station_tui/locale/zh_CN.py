@@ -309,7 +309,7 @@ MESSAGES: dict[str, str] = {
     "help.keys_tab": "Tab / Shift+Tab：在输入框之间移动；回车：下一项",
     "help.keys_picker": "签到的人员搜索框：输入姓名、全拼或首字母，↓ ↑ 选择，回车加入，Esc 收起，Ctrl+N 新建人员",
     "help.keys_palette": "Ctrl+P：查找记录和功能（姓名、拼音首字母、宣讲主题、“新建宣讲”……）",
-    "help.keys_mouse": "鼠标：可以点击按钮、列表和顶部的 1 首页 2 宣讲 3 活动 4 人员 5 同步",
+    "help.keys_mouse": "鼠标：可以点击按钮、列表和顶部的屏幕名称",
     # command palette
     "palette.new_lecture": "新建宣讲",
     "palette.new_lecture.help": "记录一场理论宣讲",
