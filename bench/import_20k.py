@@ -44,7 +44,9 @@ def rows() -> list[tuple[str, str, str, str, str, str, int, int, int]]:
 
 def new_store(path: Path) -> Store:
     store = Store(path, actor=Actor(user="bench", program="bench"))
-    store.station.setup(Station(code="140311101201", name="甄家庄社区新时代文明实践站", township="府西街道", county="杏花岭区"))
+    store.station.setup(
+        Station(code="140311101201", name="甄家庄社区新时代文明实践站", township="府西街道", county="杏花岭区")
+    )
     return store
 
 

@@ -25,6 +25,7 @@ import statistics
 import sys
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 from rich.text import Text
@@ -94,7 +95,7 @@ async def _type(app: App[None], field: Input, text: str, answered: Callable[[str
     start = time.perf_counter()
     for i, ch in enumerate(text, 1):
         field.post_message(events.Key(ch, ch))
-        await _until(lambda typed=text[:i]: answered(typed))
+        await _until(partial(answered, text[:i]))
     return (time.perf_counter() - start) / len(text)
 
 
@@ -146,14 +147,14 @@ async def _keystrokes(path: Path, runs: int) -> tuple[float, float]:
             self.push_screen(AttendanceScreen("lecture", self.event_id))
 
     bare_times: list[float] = []
-    async with Bare().run_test(size=(80, 24)) as pilot:
+    bare_app = Bare()
+    async with bare_app.run_test(size=(80, 24)) as pilot:
         field = pilot.app.query_one(Input)
         for _ in range(runs):
             for text in QUERIES:
                 field.value = ""
                 await pilot.pause()
-                bare_app = pilot.app
-                bare_times.append(await _type(bare_app, field, text, lambda typed, app=bare_app: app.shown == typed))
+                bare_times.append(await _type(bare_app, field, text, lambda typed: bare_app.shown == typed))
 
     picker_times: list[float] = []
     with Store(path, actor=Actor(user="bench", program="bench")) as store:

@@ -22,7 +22,10 @@ floor (≥ 0.60): its plain floor is a single unkeyed table that no exactly-once
 since every change is two keyed rows, and in one Python process the county already spends twice
 that floor's time per row on work the protocol requires. PostgreSQL, the production store, keeps
 the plain floor (≥ 0.50). Both ratios are printed for both stores on every run. Bytes on the
-wire per change ≤ 1.2 × the gzip floor's. Run:  uv run python bench/sync.py [--changes N] [--stores sqlite,postgresql] [--phases]
+wire per change ≤ 1.2 × the gzip floor's. Run:
+
+    uv run python bench/sync.py [--changes N] [--stores sqlite,postgresql] [--phases]
+
 Exit status 0 when every budget holds, 1 otherwise.
 
 ``--phases`` adds where the time goes: each step of the upload run in one process (no HTTP),
@@ -86,9 +89,10 @@ def free_port() -> int:
 def start_county(db_url: str, workdir: Path) -> tuple[subprocess.Popen[bytes], str]:
     port = free_port()
     env = {**os.environ, "COUNTY_DB": db_url}
-    proc = subprocess.Popen([sys.executable, "-m", "county", "serve", "--port", str(port),
-                             "--log-level", "warning", "--rate", "1000", "--burst", "1000"],
-                            env=env, stdout=subprocess.DEVNULL, stderr=open(workdir / "serve.log", "wb"))
+    with open(workdir / "serve.log", "wb") as log:  # the server writes to its own copy
+        proc = subprocess.Popen([sys.executable, "-m", "county", "serve", "--port", str(port),
+                                 "--log-level", "warning", "--rate", "1000", "--burst", "1000"],
+                                env=env, stdout=subprocess.DEVNULL, stderr=log)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
@@ -105,8 +109,8 @@ NOW = "2026-11-22T00:00:00Z"
 
 def _record_row(r: tuple) -> dict[str, Any]:
     """An outbox row (seq, change_id, tbl, record_id, op, row_version, row_json) as a record."""
-    return dict(station_id=1, tbl=r[2], record_id=r[3], epoch_id=1, row_version=r[5],
-                deleted=int(r[4] == "delete"), row_json=r[6], change_id=r[1], received_at=NOW)
+    return {"station_id": 1, "tbl": r[2], "record_id": r[3], "epoch_id": 1, "row_version": r[5],
+            "deleted": int(r[4] == "delete"), "row_json": r[6], "change_id": r[1], "received_at": NOW}
 
 
 def _timed_inserts(db_url: str, meta: Any, writes: list[tuple[Any, list[dict[str, Any]]]]) -> float:
@@ -157,8 +161,8 @@ def written_floor(db_url: str, rows: list[tuple]) -> float:
                      PrimaryKeyConstraint(*(c.name for c in source.primary_key.columns), name=f"{name}_pk"))
 
     newest = {(r[2], r[3]): _record_row(r) for r in rows}
-    entries = [dict(station_id=1, change_id=r[1], epoch_id=1, seq=r[0], tbl=r[2], record_id=r[3],
-                    row_version=r[5], status="applied", received_at=NOW) for r in rows]
+    entries = [{"station_id": 1, "change_id": r[1], "epoch_id": 1, "seq": r[0], "tbl": r[2], "record_id": r[3],
+                "row_version": r[5], "status": "applied", "received_at": NOW} for r in rows]
     return _timed_inserts(db_url, meta, [(twin(schema.records, "bench_records_written"), list(newest.values())),
                                          (twin(schema.change_log, "bench_log_written"), entries)])
 
@@ -203,11 +207,11 @@ def one_run(kind: str, template: Path, code: str, changes: int, workdir: Path) -
     import contextlib
     import io
 
+    from county.store import CountyStore
     from station_tui.cli import main as station_main
     from station_tui.storage import Store
     from sync import credentials
     from sync.client import sync
-    from county.store import CountyStore
 
     station_db = workdir / "station.db"
     shutil.copyfile(template, station_db)
@@ -224,6 +228,7 @@ def one_run(kind: str, template: Path, code: str, changes: int, workdir: Path) -
                 "SELECT seq, change_id, tbl, record_id, op, row_version, row_json FROM outbox ORDER BY seq")]
         # Module loading is the process's start-up, not the upload: load what a sync run loads.
         import concurrent.futures.thread  # noqa: F401
+
         import filelock  # noqa: F401
         import httpx  # noqa: F401
         import stamina  # noqa: F401
@@ -258,12 +263,12 @@ def phases(kind: str, template: Path, code: str, repeats: int, workdir: Path) ->
     the insert floor. Best of ``repeats``, each into a fresh county."""
     import gzip as gz
 
+    from county import batches, body
+    from county.store import CountyStore
     from station_tui import __version__
     from station_tui.storage import Store
     from sync import outbox
     from sync.client import encode_batch
-    from county import batches, body
-    from county.store import CountyStore
     from sync.protocol import EnrollRequest
 
     with Store(template) as st:
@@ -308,7 +313,7 @@ def phases(kind: str, template: Path, code: str, repeats: int, workdir: Path) ->
                     t3 = time.perf_counter()
                     store.apply(station, parsed.epoch, parsed.after_seq, parsed.app_version, parsed.items)
                     t4 = time.perf_counter()
-                    for step, seconds in zip(spent, (t1 - t0, t2 - t1, t3 - t2, t4 - t3)):
+                    for step, seconds in zip(spent, (t1 - t0, t2 - t1, t3 - t2, t4 - t3), strict=True):
                         spent[step] += seconds
             for step, seconds in spent.items():
                 keep(step, seconds)

@@ -47,7 +47,13 @@ class Outcome:
 
 
 def apply_changes(
-    conn: Connection, station_id: int, epoch_id: int, items: list[Incoming], now: str, *, unseen_after: int | None = None
+    conn: Connection,
+    station_id: int,
+    epoch_id: int,
+    items: list[Incoming],
+    now: str,
+    *,
+    unseen_after: int | None = None,
 ) -> Outcome:
     """Decide and store every change of a batch. ``unseen_after``: a seq past which no change
     of this station can have been stored before (None: any may have been; all are looked up).
@@ -130,7 +136,9 @@ def _known_change_ids(conn: Connection, station_id: int, ids: list[str]) -> set[
     return found
 
 
-def _current_versions(conn: Connection, station_id: int, items: list[Incoming]) -> dict[tuple[str, str], tuple[int, int]]:
+def _current_versions(
+    conn: Connection, station_id: int, items: list[Incoming]
+) -> dict[tuple[str, str], tuple[int, int]]:
     """(epoch rank, row_version) of every stored record the batch touches, by (table, id)."""
     by_table: dict[str, set[str]] = {}
     for i in items:
@@ -163,7 +171,9 @@ def _marks(values: Sequence[Any]) -> str:
     return ", ".join("?" * len(values))
 
 
-def _write(conn: Connection, table: str, columns: tuple[str, ...], rows: list[tuple[Any, ...]], upsert: str = "") -> None:
+def _write(
+    conn: Connection, table: str, columns: tuple[str, ...], rows: list[tuple[Any, ...]], upsert: str = ""
+) -> None:
     """Insert many rows with the driver's own bulk path (SQLAlchemy's per-row parameter handling
     would cost more than the rows). SQLite: one ``executemany``. PostgreSQL: ``COPY`` — straight
     into the table, or, for an upsert, into a temporary twin first and from there in one

@@ -45,7 +45,7 @@ def _safe(url: str) -> str:
 
     try:
         return make_url(url).render_as_string(hide_password=True)
-    except Exception:  # noqa: BLE001 - only for a message
+    except Exception:  # only for a message
         return "<url>"
 
 
@@ -159,7 +159,10 @@ def cmd_station_code(args: argparse.Namespace) -> int:
     if args.json:
         _print_json({"code": args.code.strip(), "enrollment_code": code})
     else:
-        print(f"站点 {args.code} 的新一次性注册码：{code}（{args.expires_in:g} 天内有效 / valid for {args.expires_in:g} days）")
+        print(
+            f"站点 {args.code} 的新一次性注册码：{code}"
+            f"（{args.expires_in:g} 天内有效 / valid for {args.expires_in:g} days）"
+        )
     return EXIT_OK
 
 
@@ -204,7 +207,7 @@ def cmd_station_list(args: argparse.Namespace) -> int:
         )
     widths = [max(_width(row[i]) for row in table) for i in range(len(table[0]))]
     for row in table:
-        print("  ".join(_pad(c, w) for c, w in zip(row, widths)).rstrip())
+        print("  ".join(_pad(c, w) for c, w in zip(row, widths, strict=True)).rstrip())
     return EXIT_OK
 
 
@@ -278,7 +281,7 @@ def cmd_admin_token(args: argparse.Namespace) -> int:
 def build_parser() -> argparse.ArgumentParser:
     from sync import protocol
 
-    parent = argparse.ArgumentParser(add_help=False)
+    parent = Parser(add_help=False)
     parent.add_argument(
         "--db",
         default=argparse.SUPPRESS,
@@ -322,7 +325,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--address-burst", type=decimal_number("每个地址的突发请求数", "--address-burst", 0), default=None,
                    help="每个客户端地址的突发请求数，默认为 --burst 的两倍 / burst per address (default 2 x --burst)")
     p.add_argument("--trusted-proxy", "--forwarded-allow-ips", dest="trusted_proxy", action="append", default=[],
-                   metavar="IP", help="只信任这些反向代理发来的 X-Forwarded-For（可重复或用逗号分隔），默认不信任任何地址 / "
+                   metavar="IP",
+                   help="只信任这些反向代理发来的 X-Forwarded-For（可重复或用逗号分隔），默认不信任任何地址 / "
                    "take X-Forwarded-For only from these proxies (repeat or comma-separate; default none)")
     p.add_argument("--head-timeout", type=decimal_number("请求头时限", "--head-timeout", 0.1), default=30.0,
                    help="连接打开或上一个回答之后，请求行和请求头最多传多少秒，超时断开连接 / "
@@ -369,7 +373,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("report", parents=[parent], help="汇总报表 / figures per township and station")
     p.add_argument("--year", type=whole_number("年份", "--year"), help="年份 / year")
-    p.add_argument("--month", type=whole_number("月份", "--month"), help="月份（需同时给 --year）/ month (needs --year)")
+    p.add_argument("--month", type=whole_number("月份", "--month"),
+                   help="月份（需同时给 --year）/ month (needs --year)")
     p.add_argument("--format", choices=("table", "json", "csv", "xlsx"), default="table")
     p.add_argument("--output", metavar="FILE", help="写入文件 / write to a file")
     p.set_defaults(func=cmd_report)
@@ -385,7 +390,8 @@ def _expires_in(p: argparse.ArgumentParser) -> None:
 
     p.add_argument("--expires-in", metavar="DAYS", type=decimal_number("注册码有效天数", "--expires-in", 0.00001),
                    default=DEFAULT_CODE_DAYS,
-                   help=f"注册码有效天数（默认 {DEFAULT_CODE_DAYS:g}）/ days the code works (default {DEFAULT_CODE_DAYS:g})")
+                   help=f"注册码有效天数（默认 {DEFAULT_CODE_DAYS:g}）/ "
+                   f"days the code works (default {DEFAULT_CODE_DAYS:g})")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -195,7 +195,7 @@ def to_text(report: dict[str, Any]) -> str:
     short = [0, 1, 3, 4, 5, 6, 7, 8, 14, 15, 16, 17]  # the widest columns stay in csv/xlsx
     widths = [max(_width(str(r[i])) for r in rows) for i in short]
     for r in rows:
-        lines.append("  ".join(_pad(str(r[i]), w) for i, w in zip(short, widths)).rstrip())
+        lines.append("  ".join(_pad(str(r[i]), w) for i, w in zip(short, widths, strict=True)).rstrip())
     note = excluded_note(report)
     if note:
         lines += ["", note]

@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, time
 from functools import partial
-from typing import Any
+from typing import Any, TypeGuard
 
 from annotated_types import MaxLen
 from pydantic import BaseModel, ValidationError
@@ -86,7 +86,7 @@ def quote(value: Any) -> str:
     return text if len(text) <= QUOTE_CHARS + 2 else text[:QUOTE_CHARS] + "…"
 
 
-def _is_int(value: Any) -> bool:
+def _is_int(value: Any) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
@@ -371,8 +371,9 @@ def quick(seq: int, raw: dict[str, Any]) -> Incoming | None:
     """An ordinary change, read and checked by its table's compiled rules in one call; None
     when anything about it needs ``judge`` (which may still find it fine)."""
     table, op, text = raw.get("table"), raw.get("op"), raw.get("row")
-    ordinary = type(table) is str and type(op) is str and type(text) is str and len(text) <= MAX_ROW_CHARS
-    compiled = _COMPILED.get(table) if ordinary and op in _OPS else None
+    if not (type(table) is str and type(op) is str and type(text) is str and len(text) <= MAX_ROW_CHARS):
+        return None
+    compiled = _COMPILED.get(table) if op in _OPS else None
     if compiled is None:
         return None
     try:
@@ -399,6 +400,7 @@ def judge(seq: int, raw: dict[str, Any]) -> Incoming:
     if problem is not None:
         item.problem = problem
         return item
+    assert isinstance(table, str) and isinstance(op, str) and isinstance(text, str)  # _unusable has checked all three
     try:
         row = _loads(text)
     except (ValueError, RecursionError):
@@ -413,9 +415,9 @@ def judge(seq: int, raw: dict[str, Any]) -> Incoming:
     if not _is_int(version) or not 1 <= version <= MAX_COUNTER:
         item.problem = f"行内版本 row_version 应为正整数，收到 {quote(version)}"
         return item
-    problems = [_flag(row, "deleted"), *(rule.judge(row, name) for name, rule in FIELDS[table].items())]
+    found = [_flag(row, "deleted"), *(rule.judge(row, name) for name, rule in FIELDS[table].items())]
     across = _ACROSS.get(table)
-    problems = [p for p in problems + (across(row) if across else []) if p]
+    problems = [p for p in found + (across(row) if across else []) if p]
     if problems:
         item.problem = "；".join(problems)
         return item

@@ -14,6 +14,7 @@ from sqlalchemy import (
     BigInteger,
     Column,
     Connection,
+    Engine,
     Float,
     Integer,
     MetaData,
@@ -213,7 +214,7 @@ def current_version(conn: Connection) -> int:
     return int(value or 0)
 
 
-def migrate(engine) -> int:  # noqa: ANN001 - sqlalchemy Engine
+def migrate(engine: Engine) -> int:
     """Bring the store to the latest schema; returns the version it is at."""
     with engine.begin() as conn:
         if conn.dialect.name == "postgresql":

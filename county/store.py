@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -70,7 +71,7 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
 
         @event.listens_for(engine, "connect")
-        def _sqlite_pragmas(dbapi_conn, _record) -> None:  # noqa: ANN001
+        def _sqlite_pragmas(dbapi_conn: sqlite3.Connection, _record: object) -> None:
             dbapi_conn.isolation_level = None  # transactions are begun below, immediately
             cur = dbapi_conn.cursor()
             cur.execute("PRAGMA journal_mode = WAL")
@@ -79,7 +80,7 @@ def make_engine(url: str) -> Engine:
             cur.close()
 
         @event.listens_for(engine, "begin")
-        def _begin(conn) -> None:  # noqa: ANN001
+        def _begin(conn: Connection) -> None:
             if conn.get_execution_options().get(_READ_ONLY):
                 # Readers share the file with the writer (WAL): reports never hold up uploads.
                 conn.exec_driver_sql("BEGIN")
@@ -150,10 +151,11 @@ class CountyStore:
                     f"站点 {code} 已经存在；要重新发注册码请用 county-center station code {code}",
                     f"station {code} exists; use `county-center station code {code}` for a new code",
                 )
-            station_id = conn.execute(
+            inserted = conn.execute(
                 stations.insert().values(code=code, name=name, township=township, created_at=utc_now())
-            ).inserted_primary_key[0]
-            return self._issue_code(conn, station_id, days)
+            ).inserted_primary_key
+            assert inserted is not None  # one row was inserted
+            return self._issue_code(conn, inserted[0], days)
 
     def issue_enrollment_code(self, code: str, days: float = auth.DEFAULT_CODE_DAYS) -> str:
         with self.engine.begin() as conn:
@@ -214,14 +216,14 @@ class CountyStore:
 
     def list_stations(self) -> list[dict[str, Any]]:
         with self._reading() as conn:
-            live = dict(
+            live: dict[int, int] = dict(
                 conn.execute(
                     select(tokens.c.station_id, func.count())
                     .where(tokens.c.revoked_at.is_(None))
                     .group_by(tokens.c.station_id)
                 ).all()
             )
-            quarantined = dict(
+            quarantined: dict[int, int] = dict(
                 conn.execute(select(quarantine.c.station_id, func.count()).group_by(quarantine.c.station_id)).all()
             )
             rows = (
@@ -323,7 +325,7 @@ class CountyStore:
                 )
             )
             conn.execute(stations.update().where(stations.c.id == station.id).values(app_version=req.app_version))
-            epoch_id, ack = self._epoch(conn, station.id, req.epoch, now)
+            _, ack = self._epoch(conn, station.id, req.epoch, now)
         return EnrollResponse(token=token, station=station.info(), epoch=req.epoch, ack_seq=ack, server_time=now)
 
     def _live_code(self, conn: Any, normalized: str, now: str) -> Any:
@@ -377,8 +379,10 @@ class CountyStore:
         with self.engine.begin() as conn:
             row = conn.execute(query).first()
             if row is None:
-                conn.execute(_insert(conn)(rate_buckets).values(key=key, tokens=burst, stamp=now).on_conflict_do_nothing())
-                row = conn.execute(query).first()
+                conn.execute(
+                    _insert(conn)(rate_buckets).values(key=key, tokens=burst, stamp=now).on_conflict_do_nothing()
+                )
+                row = conn.execute(query).one()
             tokens = refill(row[0], row[1], rate, burst, now)
             taken = min(wanted, int(tokens))
             conn.execute(
@@ -443,12 +447,8 @@ class CountyStore:
         row = conn.execute(query).first()
         if row is None:
             # An enrollment and a first batch may race to create it: the loser just reads it.
-            if conn.dialect.name == "postgresql":
-                from sqlalchemy.dialects.postgresql import insert
-            else:
-                from sqlalchemy.dialects.sqlite import insert
             conn.execute(
-                insert(epochs)
+                _insert(conn)(epochs)
                 .values(station_id=station_id, epoch=epoch, ack_seq=0, first_seen=now)
                 .on_conflict_do_nothing(index_elements=["station_id", "epoch"])
             )
@@ -528,10 +528,12 @@ class CountyStore:
 def _insert(conn: Any) -> Any:
     """The dialect's INSERT, which knows ON CONFLICT DO NOTHING."""
     if conn.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    return insert
+        from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+
+        return postgresql_insert
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    return sqlite_insert
 
 
 def _unauthorized(revoked: bool = False) -> ApiError:

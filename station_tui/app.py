@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from textual import work
 from textual.app import App
@@ -21,8 +21,11 @@ if TYPE_CHECKING:
     from textual.notifications import SeverityLevel
 
     from station_tui.config import Settings
+    from station_tui.domain.models import EventKind
     from station_tui.screens.dashboard import DashboardFacts
+    from station_tui.screens.sync import SyncController
     from station_tui.storage import Store
+    from station_tui.widgets.palette import StationCommands
 
 wide_chars.apply()
 
@@ -30,7 +33,7 @@ wide_chars.apply()
 POLL_SECONDS = 1.0
 
 
-def _palette_provider():  # type: ignore[no-untyped-def]
+def _palette_provider() -> type[StationCommands]:
     from station_tui.widgets.palette import StationCommands
 
     return StationCommands
@@ -82,7 +85,8 @@ class StationApp(Localized, KeysInOrder):
         if self._station_name is None:
             # First run: the setup form opens over a blank screen, not over an empty
             # dashboard and its keys; the dashboard comes once the station is saved.
-            self.DEFAULT_MODE = "_default"
+            # A ClassVar in Textual, set for this instance only: App.__init__ reads it.
+            self.DEFAULT_MODE = "_default"  # type: ignore[misc]
         else:
             from station_tui.screens.dashboard import gather_ahead
 
@@ -92,7 +96,7 @@ class StationApp(Localized, KeysInOrder):
         self._today = today
         #: Bumped whenever the data may have changed; screens reload when theirs is older.
         self.generation = 0
-        self._sync_controller = None
+        self._sync_controller: SyncController | None = None
         self.title = t("app.title")
         if self._station_name is not None:
             self.sub_title = self._station_name  # before the header is built: no relayout
@@ -181,7 +185,7 @@ class StationApp(Localized, KeysInOrder):
         import station_tui.widgets.form  # noqa: F401
 
     @property
-    def sync_controller(self):  # type: ignore[no-untyped-def]
+    def sync_controller(self) -> SyncController:
         """Runs 立即同步 and the background sync; the 同步 screen shows what it does."""
         if self._sync_controller is None:
             from station_tui.screens.sync import SyncController
@@ -260,7 +264,9 @@ class StationApp(Localized, KeysInOrder):
             self.notify(t("attendance.missing"), severity="warning")
             return
         # Whatever the roster editor saved shows in the lists and on the dashboard afterwards.
-        self.push_screen(AttendanceScreen(event_kind, event_id), lambda _result: self.data_changed())
+        # An action's arguments are text (key bindings, the dashboard's row keys): "lecture" or "activity".
+        kind = cast("EventKind", event_kind)
+        self.push_screen(AttendanceScreen(kind, event_id), lambda _result: self.data_changed())
 
     def action_new_record(self, kind: str) -> None:
         """Open the form for a new lecture, activity or person from anywhere (palette)."""

@@ -105,11 +105,12 @@ def quick_settings(path: Path | None = None) -> QuickSettings:
         return QuickSettings()
     language = data.get("language")
     minimums = data.get("monthly_minimums")
-    ok_minimums = isinstance(minimums, dict) and all(
+    if not isinstance(minimums, dict) or not all(
         isinstance(k, str) and isinstance(v, int) and not isinstance(v, bool) for k, v in minimums.items()
-    )
+    ):
+        minimums = default_minimums()
     return QuickSettings(
         language=language if language in ("zh_CN", "en") else "zh_CN",
-        monthly_minimums=dict(minimums) if ok_minimums else default_minimums(),
+        monthly_minimums=dict(minimums),
     )
 

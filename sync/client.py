@@ -41,6 +41,7 @@ from sync.station_state import StationState
 if TYPE_CHECKING:
     from station_tui.settings_model import Settings
     from station_tui.storage import Store
+    from sync import protocol
     from sync.county_api import CountyAPI, RetryPolicy
 
 
@@ -350,7 +351,7 @@ class _Run:
             outbox.record_ack(self.store, epoch, acked)  # the county answered: that is a sync too
             self.state.note_acked(epoch, acked)
 
-    def _accept(self, result, epoch: str, acked: int, rows: list[outbox.PendingChange]) -> int:  # type: ignore[no-untyped-def]
+    def _accept(self, result: protocol.BatchResult, epoch: str, acked: int, rows: list[outbox.PendingChange]) -> int:
         if result.epoch != epoch:
             raise ProtocolError("县中心回答的是别的批次，本次停止上传。",
                                 f"Answer for epoch {result.epoch}, sent {epoch}")
@@ -381,7 +382,7 @@ class _Run:
         return new_ack
 
     def _schema_version(self) -> int:
-        return int(self.store.query_one("PRAGMA user_version")[0])
+        return int(self.store.query_value("PRAGMA user_version"))
 
 
 def encode_batch(rows: list[outbox.PendingChange], *, epoch: str, after_seq: int, station: str,
@@ -441,7 +442,7 @@ class _NextBatch:
         if self.job is not None:
             try:
                 self.job.result()
-            except Exception:  # noqa: BLE001 - take() reads afresh and meets the error itself
+            except Exception:  # take() reads afresh and meets the error itself
                 self.job = None
 
     def take(self, after: int, size: int) -> tuple[list[outbox.PendingChange] | None, bytes | None]:
@@ -451,7 +452,7 @@ class _NextBatch:
             return None, None
         try:
             rows, body = job.result()
-        except Exception:  # noqa: BLE001 - read afresh below; a real problem shows up there
+        except Exception:  # read afresh below; a real problem shows up there
             return None, None
         if not rows or len(rows) > size:
             return None, None

@@ -13,6 +13,8 @@ from datetime import datetime
 from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
+    import sqlite3
+
     from station_tui.storage import Store
 
 
@@ -40,11 +42,11 @@ def position(store: Store) -> tuple[str, int]:
 
 
 def pending_count(store: Store, after: int) -> int:
-    return int(store.query_one("SELECT count(*) FROM outbox WHERE seq > ?", (after,))[0])
+    return int(store.query_value("SELECT count(*) FROM outbox WHERE seq > ?", (after,)))
 
 
 def last_seq(store: Store) -> int:
-    return int(store.query_one("SELECT COALESCE(max(seq), 0) FROM outbox")[0])
+    return int(store.query_value("SELECT COALESCE(max(seq), 0) FROM outbox"))
 
 
 def change_id_at(store: Store, seq: int) -> str | None:
@@ -55,7 +57,8 @@ def change_id_at(store: Store, seq: int) -> str | None:
 def read_pending(store: Store, after: int, limit: int) -> list[PendingChange]:
     """The next ``limit`` changes after ``after``, in seq order (never skipping a gap)."""
     rows = store.query(
-        "SELECT seq, change_id, tbl, record_id, op, row_version, row_json FROM outbox WHERE seq > ? ORDER BY seq LIMIT ?",
+        "SELECT seq, change_id, tbl, record_id, op, row_version, row_json FROM outbox"
+        " WHERE seq > ? ORDER BY seq LIMIT ?",
         (after, limit),
     )
     return [PendingChange._make(r) for r in rows]
@@ -112,7 +115,7 @@ def last_failure(store: Store) -> dict[str, str] | None:
         return {"at": "", "message": raw}
 
 
-def _append_history(conn, old_epoch: str | None, reason: str) -> str:  # type: ignore[no-untyped-def]
+def _append_history(conn: sqlite3.Connection, old_epoch: str | None, reason: str) -> str:
     row = conn.execute("SELECT value FROM meta WHERE key = 'epoch_history'").fetchone()
     try:
         history = json.loads(row[0]) if row and row[0] else []
@@ -122,7 +125,7 @@ def _append_history(conn, old_epoch: str | None, reason: str) -> str:  # type: i
     return json.dumps(history, ensure_ascii=False)
 
 
-def _put(conn, key: str, value: str | None) -> None:  # type: ignore[no-untyped-def]
+def _put(conn: sqlite3.Connection, key: str, value: str | None) -> None:
     conn.execute(
         "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
         (key, value),

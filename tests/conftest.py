@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -65,7 +66,7 @@ def db_path(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def store(db_path: Path) -> Store:
+def store(db_path: Path) -> Iterator[Store]:
     s = Store(db_path, actor=Actor(user="tester", program="pytest"))
     yield s
     s.close()

@@ -173,5 +173,5 @@ def provide() -> PrivateServer | None:
         )
         return None
     os.environ[URL_VARIABLE] = server.url
-    os.environ.update(dict(zip(LIBPQ_VARIABLES, ("127.0.0.1", str(server.port), "postgres"))))
+    os.environ.update(dict(zip(LIBPQ_VARIABLES, ("127.0.0.1", str(server.port), "postgres"), strict=True)))
     return server

@@ -8,6 +8,7 @@ import fcntl
 import os
 import pty
 import re
+import resource
 import select
 import struct
 import subprocess
@@ -36,7 +37,7 @@ class Terminal:
         os.close(slave)
         self.output = bytearray()
         self._mark = 0  # where the output began when the last keys were written
-        self.usage: os.struct_rusage | None = None
+        self.usage: resource.struct_rusage | None = None
         self.exit_code: int | None = None
 
     def __enter__(self) -> Terminal:

@@ -8,6 +8,7 @@ import sqlite3
 import subprocess
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -177,7 +178,7 @@ def test_dash_demo_with_db_uses_that_file(tmp_path: Path) -> None:
 # -- status --json against totals computed from the raw rows ---------------------------------
 
 
-def expected_figures(db: Path, period: tuple[str, str] | None = None) -> dict[str, object]:
+def expected_figures(db: Path, period: tuple[str, str] | None = None) -> dict[str, Any]:
     """The README's definitions, computed in Python from plain SELECTs (no SQL aggregation)."""
     conn = sqlite3.connect(db)
     conn.row_factory = sqlite3.Row
@@ -210,7 +211,7 @@ def expected_figures(db: Path, period: tuple[str, str] | None = None) -> dict[st
             person_times += 1
             tenths += line["credited_tenths"]
     tenths += sum(a["volunteer_tenths"] for a in activities.values())
-    by_platform = {p: 0 for p in PLATFORMS}
+    by_platform = dict.fromkeys(PLATFORMS, 0)
     for a in activities.values():
         by_platform[a["platform"]] += 1
     return {
@@ -236,19 +237,19 @@ def demo_with_deletions(tmp_path: Path) -> Path:
             "SELECT DISTINCT lecture_id FROM attendance WHERE lecture_id IS NOT NULL ORDER BY lecture_id LIMIT 2"
         )
         store.lectures.delete(with_lines[0][0])
-        activity = store.query_one("SELECT id FROM activities WHERE deleted = 0 AND volunteer_tenths > 0 LIMIT 1")
-        store.activities.delete(activity[0])
-        named = store.query_one(
+        activity = store.query_value("SELECT id FROM activities WHERE deleted = 0 AND volunteer_tenths > 0 LIMIT 1")
+        store.activities.delete(activity)
+        named = store.query_value(
             "SELECT id FROM attendance WHERE deleted = 0 AND credited_tenths > 0 AND activity_id IS NOT NULL LIMIT 1"
         )
-        store.attendance.delete(named[0])
-        headcount = store.query_one("SELECT id FROM attendance WHERE deleted = 0 AND headcount IS NOT NULL LIMIT 1")
-        store.attendance.delete(headcount[0])
-        idle = store.query_one(
+        store.attendance.delete(named)
+        headcount = store.query_value("SELECT id FROM attendance WHERE deleted = 0 AND headcount IS NOT NULL LIMIT 1")
+        store.attendance.delete(headcount)
+        idle = store.query_value(
             "SELECT id FROM people p WHERE deleted = 0"
             " AND NOT EXISTS (SELECT 1 FROM attendance a WHERE a.person_id = p.id) ORDER BY is_volunteer DESC"
         )
-        store.people.delete(idle[0])
+        store.people.delete(idle)
         # The recorded audience typed before the roster was complete: the named listeners win.
         lecture = store.lectures.require(with_lines[1][0])
         store.lectures.update(lecture.model_copy(update={"audience": 0}))

@@ -6,14 +6,16 @@ import json
 import re
 import sqlite3
 from collections import Counter
+from collections.abc import Iterator
 from datetime import date, time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pypinyin import lazy_pinyin
 
 from station_tui.demo import SIZES, demo_state, generate
-from station_tui.domain import Activity, Attendance, Lecture, Person, Team
+from station_tui.domain import Activity, Attendance, Event, Lecture, Person, Station, Team
 from station_tui.domain.vocab import DEFAULT_TEAM_CATEGORIES, LECTURE_FORMS, PLATFORMS
 from station_tui.storage import Actor, Store
 from station_tui.storage.capture import SYNCED_TABLES
@@ -33,7 +35,7 @@ def year_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def year_store(year_db: Path) -> Store:
+def year_store(year_db: Path) -> Iterator[Store]:
     s = Store(year_db, actor=Actor(user="tester", program="pytest"))
     yield s
     s.close()
@@ -50,7 +52,7 @@ def test_every_record_passes_the_domain_validation(year_store: Store) -> None:
         Person.model_validate(store.people.from_row(row).model_dump(), context=STRICT)
     for row in store.query("SELECT * FROM teams"):
         Team.model_validate(store.teams.from_row(row).model_dump(), context=STRICT)
-    events = {}
+    events: dict[str, Event] = {}
     for row in store.query("SELECT * FROM lectures"):
         events[row["id"]] = Lecture.model_validate(store.lectures.from_row(row).model_dump(), context=STRICT)
     for row in store.query("SELECT * FROM activities"):
@@ -61,9 +63,9 @@ def test_every_record_passes_the_domain_validation(year_store: Store) -> None:
 
 
 def test_no_event_is_in_the_future_and_the_span_is_one_year(year_store: Store) -> None:
-    first, last = year_store.query_one(
+    first, last = year_store.query(
         "SELECT min(date), max(date) FROM (SELECT date FROM lectures UNION ALL SELECT date FROM activities)"
-    )
+    )[0]
     assert last < TODAY.isoformat()
     assert first >= "2025-11-22"
     assert last >= "2026-11-01"
@@ -94,21 +96,22 @@ def test_all_platforms_forms_roles_and_both_attendance_modes_are_present(year_st
     assert set(roles) == {"宣讲员", "志愿者", "群众"}
     # Volunteers and speakers sign in and out; 群众 only sign in.
     assert (
-        year_store.query_one(
-            "SELECT count(*) FROM attendance WHERE role IN ('宣讲员', '志愿者') AND (sign_in IS NULL OR sign_out IS NULL)"
-        )[0]
+        year_store.query_value(
+            "SELECT count(*) FROM attendance"
+            " WHERE role IN ('宣讲员', '志愿者') AND (sign_in IS NULL OR sign_out IS NULL)"
+        )
         == 0
     )
-    headcount_only = year_store.query_one(
+    headcount_only = year_store.query_value(
         """SELECT count(*) FROM activities v WHERE EXISTS (SELECT 1 FROM attendance a WHERE a.activity_id = v.id)
            AND NOT EXISTS (SELECT 1 FROM attendance a WHERE a.activity_id = v.id AND a.person_id IS NOT NULL)"""
-    )[0]
-    fully_named = year_store.query_one(
+    )
+    fully_named = year_store.query_value(
         """SELECT count(*) FROM activities v WHERE EXISTS (SELECT 1 FROM attendance a WHERE a.activity_id = v.id)
            AND NOT EXISTS (SELECT 1 FROM attendance a WHERE a.activity_id = v.id AND a.headcount IS NOT NULL)"""
-    )[0]
+    )
     assert headcount_only > 10 and fully_named > 50
-    named, lines = year_store.query_one("SELECT count(person_id), count(*) FROM attendance")
+    named, lines = year_store.query("SELECT count(person_id), count(*) FROM attendance")[0]
     assert 7000 <= lines <= 14000 and named > lines * 0.8
 
 
@@ -144,7 +147,8 @@ def test_teams_use_valid_categories_and_have_leaders_among_their_members(year_st
 
     skills_of = {spec.name: set(spec.skills) for spec in TEAMS}
     for team_name, skills in year_store.query(
-        "SELECT t.name, p.skills FROM team_members m JOIN teams t ON t.id = m.team_id JOIN people p ON p.id = m.person_id"
+        "SELECT t.name, p.skills FROM team_members m"
+        " JOIN teams t ON t.id = m.team_id JOIN people p ON p.id = m.person_id"
     ):
         assert set(json.loads(skills)) & skills_of[team_name], (team_name, skills)
     women = year_store.query(
@@ -164,9 +168,9 @@ def test_the_year_has_a_seasonal_rhythm(year_store: Store) -> None:
     assert any(r[0] == "2026-03-05" for r in leifeng)
     # Topics are the ones current on their date: no plenum is lectured on before it met.
     assert (
-        year_store.query_one(
+        year_store.query_value(
             "SELECT count(*) FROM lectures WHERE topic = '党的二十届四中全会精神' AND date < '2025-10-24'"
-        )[0]
+        )
         == 0
     )
 
@@ -180,9 +184,9 @@ def test_generated_people_are_found_by_pinyin_initials(year_store: Store) -> Non
 
 
 def test_every_record_reached_the_outbox_and_the_audit(year_store: Store) -> None:
-    rows = sum(year_store.query_one(f"SELECT count(*) FROM {t}")[0] for t in SYNCED_TABLES)
-    tombstones = sum(year_store.query_one(f"SELECT count(*) FROM {t} WHERE deleted = 1")[0] for t in SYNCED_TABLES)
-    ops = dict(year_store.query("SELECT op, count(*) FROM outbox GROUP BY op"))
+    rows = sum(year_store.query_value(f"SELECT count(*) FROM {t}") for t in SYNCED_TABLES)
+    tombstones = sum(year_store.query_value(f"SELECT count(*) FROM {t} WHERE deleted = 1") for t in SYNCED_TABLES)
+    ops = {row["op"]: row[1] for row in year_store.query("SELECT op, count(*) FROM outbox GROUP BY op")}
     assert ops["insert"] == rows
     assert ops.get("delete", 0) == tombstones
     audited = year_store.query("SELECT DISTINCT user, program FROM audit")
@@ -190,25 +194,29 @@ def test_every_record_reached_the_outbox_and_the_audit(year_store: Store) -> Non
     assert demo_state(year_store) == "complete"
 
 
-def _content(path: Path) -> list[tuple]:
+def _content(path: Path) -> list[list[Any]]:
     """Everything a user sees, with ids replaced by what they point at."""
     conn = sqlite3.connect(path)
     try:
         people = conn.execute(
-            "SELECT name, gender, birth_year, phone, is_volunteer, volunteer_no, skills, id_number FROM people ORDER BY rowid"
+            "SELECT name, gender, birth_year, phone, is_volunteer, volunteer_no, skills, id_number"
+            " FROM people ORDER BY rowid"
         ).fetchall()
         lectures = conn.execute(
-            "SELECT date, start_time, end_time, topic, speaker, form, place, audience, summary, deleted FROM lectures ORDER BY rowid"
+            "SELECT date, start_time, end_time, topic, speaker, form, place, audience, summary, deleted"
+            " FROM lectures ORDER BY rowid"
         ).fetchall()
         activities = conn.execute(
             """SELECT v.date, v.start_time, v.title, v.platform, v.place, t.name, v.served, v.volunteer_count,
-                      v.volunteer_tenths, v.deleted FROM activities v LEFT JOIN teams t ON t.id = v.team_id ORDER BY v.rowid"""
+                      v.volunteer_tenths, v.deleted
+               FROM activities v LEFT JOIN teams t ON t.id = v.team_id ORDER BY v.rowid"""
         ).fetchall()
         attendance = conn.execute(
             """SELECT COALESCE(l.topic, v.title), COALESCE(l.date, v.date), p.name, p.phone, a.role, a.sign_in,
                       a.sign_out, a.credited_tenths, a.headcount
                FROM attendance a LEFT JOIN lectures l ON l.id = a.lecture_id
-               LEFT JOIN activities v ON v.id = a.activity_id LEFT JOIN people p ON p.id = a.person_id ORDER BY a.rowid"""
+               LEFT JOIN activities v ON v.id = a.activity_id LEFT JOIN people p ON p.id = a.person_id
+               ORDER BY a.rowid"""
         ).fetchall()
         station = conn.execute("SELECT code, name, township, county, manager FROM station").fetchall()
     finally:
@@ -231,9 +239,9 @@ def test_ten_years_reach_back_ten_years_with_topics_of_their_time(tmp_path: Path
         summary = generate(store, years=10, seed=3, size="small", today=TODAY)
         assert summary.first_day == date(2016, 11, 22)
         assert 550 <= summary.lectures + summary.activities <= 650
-        assert store.query_one("SELECT min(date) FROM activities")[0] < "2017-01-01"
+        assert store.query_value("SELECT min(date) FROM activities") < "2017-01-01"
         assert (
-            store.query_one("SELECT count(*) FROM lectures WHERE topic = '党的十九大精神' AND date < '2017-10-25'")[0]
+            store.query_value("SELECT count(*) FROM lectures WHERE topic = '党的十九大精神' AND date < '2017-10-25'")
             == 0
         )
 
@@ -245,9 +253,10 @@ def test_standard_size_is_scaled_for_the_ten_year_benchmark() -> None:
     assert size.people_base + size.people_per_year * 10 == 3000
 
 
-def test_demo_keeps_an_existing_station_identity(store: Store, station) -> None:  # type: ignore[no-untyped-def]
+def test_demo_keeps_an_existing_station_identity(store: Store, station: Station) -> None:
     summary = generate(store, years=1, size="small", today=TODAY)
     assert not summary.station_created
-    assert store.station.current().name == station.name
-    assert store.query_one("SELECT count(*) FROM station")[0] == 1
+    current = store.station.current()
+    assert current is not None and current.name == station.name
+    assert store.query_value("SELECT count(*) FROM station") == 1
     assert demo_state(store) == "complete"

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from station_tui.cli_args import EXIT_USAGE, Parser, decimal_number, whole_number
 
 if TYPE_CHECKING:
+    from station_tui.domain import Station
     from station_tui.storage import Store
 
 EXIT_OK = 0
@@ -44,12 +45,14 @@ def open_store(args: argparse.Namespace, *, program: str = "station", must_exist
         raise CommandError(str(exc)) from exc
 
 
-def require_station(store: Store) -> None:
-    if store.station.current() is None:
+def require_station(store: Store) -> Station:
+    station = store.station.current()
+    if station is None:
         raise CommandError(
             f"数据库 {store.path} 还没有站点信息，请先运行 station init。\n"
             f"The database {store.path} has no station yet: run `station init` first."
         )
+    return station
 
 
 def err(message: str) -> None:

@@ -13,6 +13,8 @@ from station_tui.commands.common import CommandError, open_store, whole_number
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from filelock import FileLock
+
     from station_tui.demo import DemoSummary
 
 #: Dates must stay after 2000 and the history believable.
@@ -130,7 +132,7 @@ def demo_database(db: str | None, *, fill: bool = True) -> Path:
     return path
 
 
-def _fill_lock(path: Path):  # noqa: ANN202 - a FileLock, imported lazily
+def _fill_lock(path: Path) -> FileLock:
     from filelock import FileLock
 
     return FileLock(f"{path}.lock")

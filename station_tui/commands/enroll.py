@@ -31,7 +31,9 @@ def run(args: argparse.Namespace) -> int:
 
     server = args.server.strip()
     if not server.startswith(("http://", "https://")):
-        raise CommandError(f"县中心地址应以 http:// 或 https:// 开头：{server}\nThe server URL must start with http:// or https://.")
+        raise CommandError(
+            f"县中心地址应以 http:// 或 https:// 开头：{server}\nThe server URL must start with http:// or https://."
+        )
     ca_bundle = None
     if args.ca_bundle:
         ca = Path(args.ca_bundle).expanduser().resolve()
@@ -39,10 +41,9 @@ def run(args: argparse.Namespace) -> int:
             raise CommandError(f"找不到证书文件 {ca}\nCA bundle not found: {ca}")
         ca_bundle = str(ca)
     with open_store(args) as store:
-        require_station(store)
-        station = store.station.current()
+        station = require_station(store)
         epoch = store.meta("epoch") or ""
-        schema = int(store.query_one("PRAGMA user_version")[0])
+        schema = int(store.query_value("PRAGMA user_version"))
     request = protocol.EnrollRequest(
         enrollment_code=args.code.strip(), epoch=epoch, app_version=__version__,
         schema_version=schema, station_code=station.code,
@@ -72,6 +73,7 @@ def run(args: argparse.Namespace) -> int:
         ca_bundle=ca_bundle, enrolled_at=answer.server_time,
     ))
     print(f"已登记到县中心：{answer.station.name}（{answer.station.code}），{answer.station.township}")
-    print(f"凭据保存在 / token saved in: {path}" + ("（已替换原来的登记 / replaced the previous one）" if replaced else ""))
+    note = "（已替换原来的登记 / replaced the previous one）" if replaced else ""
+    print(f"凭据保存在 / token saved in: {path}{note}")
     print("以后运行 station sync 即可上传。Run `station sync` to upload.")
     return 0

@@ -32,7 +32,9 @@ def run(args: argparse.Namespace) -> int:
             code=args.code, name=args.name, township=args.township, county=args.county, manager=args.manager
         )
     except ValidationError as exc:
-        raise CommandError("站点信息有误 / invalid station details:\n" + "\n".join(f"  {p}" for p in explain(exc)))
+        raise CommandError(
+            "站点信息有误 / invalid station details:\n" + "\n".join(f"  {p}" for p in explain(exc))
+        ) from exc
     with open_store(args) as store:
         existed = store.station.current() is not None
         saved = store.station.setup(station)

@@ -23,7 +23,8 @@ def register(sub: argparse._SubParsersAction, parent: argparse.ArgumentParser) -
     )
     p.add_argument("--verbose", "-v", action="store_true", help="显示每一批的详情 / log every batch")
     p.add_argument("--batch-size", type=whole_number("每批条数", "--batch-size", 1), default=500, metavar="N",
-                   help="第一批的修改条数（之后自动调整）/ changes in the first batch, adapted afterwards (default 500)")
+                   help="第一批的修改条数（之后自动调整）/ "
+                   "changes in the first batch, adapted afterwards (default 500)")
     p.set_defaults(func=run)
 
 

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     import sqlite3
 
     from station_tui.storage import Store
+    from station_tui.storage.repositories.events import EventRepository
 
 DEFAULT_SEED = 2026
 #: ``meta`` key recording that (and how) demo data was written into a database.
@@ -311,11 +312,11 @@ class _Generator:
             specs = [s for s in catalog.ACTIVITIES if not s.on and (not s.months or day.month in s.months)]
             weights = [s.weight * (3.0 if s.months else 1.0) for s in specs]
             if day.month == 3:  # 学雷锋志愿服务月: service activities come first
-                weights = [w * (2.0 if s.platform == "教育服务" else 1.0) for s, w in zip(specs, weights)]
+                weights = [w * (2.0 if s.platform == "教育服务" else 1.0) for s, w in zip(specs, weights, strict=True)]
             # The same activity rarely comes round again within a fortnight.
             weights = [
                 w * (0.1 if (day - self.last_held.get(s.title, date.min)).days < 14 else 1.0)
-                for s, w in zip(specs, weights)
+                for s, w in zip(specs, weights, strict=True)
             ]
             spec = rng.choices(specs, weights=weights)[0]
         self.last_held[spec.title] = day
@@ -324,9 +325,7 @@ class _Generator:
         roster = spec.roster
         if roster == "either":
             roster = rng.choices(("named", "crowd", "headcount"), weights=(4, 4, 2))[0]
-        elif roster == "named" and rng.random() < 0.15:
-            roster = "crowd"
-        elif roster == "headcount" and rng.random() < 0.3:
+        elif (roster == "named" and rng.random() < 0.15) or (roster == "headcount" and rng.random() < 0.3):
             roster = "crowd"
         lines: list[dict[str, Any]] = []
         exclude: set[str] = set()
@@ -403,16 +402,23 @@ class _Generator:
 
     # -- writing -----------------------------------------------------------------------------
     def write_event(
-        self, conn: sqlite3.Connection, event: Event, lines: list[dict[str, Any]], summary: DemoSummary
+        self,
+        conn: sqlite3.Connection,
+        event: Event,
+        lines: list[dict[str, Any]],
+        summary: DemoSummary,
+        roster: list[Attendance],
     ) -> None:
-        repo = self.store.lectures if isinstance(event, Lecture) else self.store.activities
+        """Store the event; its attendance lines are checked and put on ``roster``, which the
+        caller stores in bulk after the chunk's events (bench/bulk_insert.py)."""
+        repo: EventRepository[Any] = self.store.lectures if isinstance(event, Lecture) else self.store.activities
         saved = repo._insert(conn, event)
         context = {**self.ctx, "event": saved}
         for line in lines:
             record = Attendance.model_validate(
                 {"event_kind": saved.kind, "event_id": saved.id, **line}, context=context
             )
-            self.store.attendance._insert(conn, record)
+            roster.append(record)
             if record.person_id:
                 summary.named_lines += 1
             else:
@@ -485,19 +491,21 @@ def generate(
     plan = gen.calendar(first, last)
     # The outbox's random change ids scatter index writes over the whole file; a larger page
     # cache for this run keeps them in memory (restored afterwards for normal use).
-    cache = store.query_one("PRAGMA cache_size")[0]
+    cache = store.query_value("PRAGMA cache_size")
     store.conn.execute(f"PRAGMA cache_size = -{GENERATION_CACHE_KIB}")
     try:
         for begin in range(0, len(plan), CHUNK):
-            batch = []
+            batch: list[tuple[Event, list[dict[str, Any]]]] = []
             for day, spec in plan[begin : begin + CHUNK]:
                 if spec is None and rng.random() < LECTURE_SHARE:
                     batch.append(gen.lecture(day))
                 else:
                     batch.append(gen.activity(day, spec))
             with store.write() as conn:
+                roster: list[Attendance] = []
                 for event, lines in batch:
-                    gen.write_event(conn, event, lines, summary)
+                    gen.write_event(conn, event, lines, summary, roster)
+                store.attendance.add_all_in(conn, roster)
             if progress:
                 progress(min(begin + CHUNK, len(plan)), len(plan))
     finally:

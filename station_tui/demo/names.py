@@ -109,5 +109,5 @@ def id_number(rng: random.Random, region: str, born: int, gender: str) -> str:
     month, day = rng.randint(1, 12), rng.randint(1, 28)
     seq = rng.randrange(0, 100) * 10 + rng.choice((1, 3, 5, 7, 9) if gender == "男" else (0, 2, 4, 6, 8))
     body = f"{region[:6]}{born:04d}{month:02d}{day:02d}{seq:03d}"
-    total = sum(int(d) * w for d, w in zip(body, _ID_WEIGHTS))
+    total = sum(int(d) * w for d, w in zip(body, _ID_WEIGHTS, strict=True))
     return body + _ID_CHECK[total % 11]

@@ -32,18 +32,18 @@ __all__ = sorted(_EXPORTS)
 
 __getattr__ = lazy_exports(__name__, _EXPORTS, globals())
 
-if TYPE_CHECKING:
-    from station_tui.domain.errors import FieldProblem, explain, explain_text
-    from station_tui.domain.models import (
-        Activity,
-        Attendance,
-        Event,
-        Figures,
-        Lecture,
-        Person,
-        Record,
-        Station,
-        Team,
-        TeamMember,
-        Venue,
-    )
+if TYPE_CHECKING:  # the same names for type checkers, re-exported (`X as X`)
+    from station_tui.domain.errors import FieldProblem as FieldProblem
+    from station_tui.domain.errors import explain as explain
+    from station_tui.domain.errors import explain_text as explain_text
+    from station_tui.domain.models import Activity as Activity
+    from station_tui.domain.models import Attendance as Attendance
+    from station_tui.domain.models import Event as Event
+    from station_tui.domain.models import Figures as Figures
+    from station_tui.domain.models import Lecture as Lecture
+    from station_tui.domain.models import Person as Person
+    from station_tui.domain.models import Record as Record
+    from station_tui.domain.models import Station as Station
+    from station_tui.domain.models import Team as Team
+    from station_tui.domain.models import TeamMember as TeamMember
+    from station_tui.domain.models import Venue as Venue

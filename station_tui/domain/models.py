@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date, datetime, time
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
@@ -33,9 +33,11 @@ Role = Literal["宣讲员", "志愿者", "群众"]
 Gender = Literal["男", "女"]
 EventKind = Literal["lecture", "activity"]
 
-assert set(Platform.__args__) == set(PLATFORMS)  # type: ignore[attr-defined]
-assert set(Role.__args__) == set(ROLES)  # type: ignore[attr-defined]
-assert set(Gender.__args__) == set(GENDERS)  # type: ignore[attr-defined]
+assert set(get_args(Platform)) == set(PLATFORMS)
+assert set(get_args(Role)) == set(ROLES)
+assert set(get_args(Gender)) == set(GENDERS)
+#: The type ``date``, for where that name means a model's field of the same name (``Event``).
+_Date = date
 
 _MOBILE = re.compile(r"^1[3-9][0-9]{9}$")
 _LANDLINE = re.compile(r"^0[0-9]{2,3}-?[0-9]{7,8}$")
@@ -165,7 +167,7 @@ class Person(Record):
         text = _halfwidth(str(value)).strip().upper()
         if not _ID_NUMBER.match(text):
             fail("id_number", "身份证号应为 18 位（最后一位可以是 X）")
-        total = sum(int(d) * w for d, w in zip(text[:17], _ID_WEIGHTS))
+        total = sum(int(d) * w for d, w in zip(text[:17], _ID_WEIGHTS, strict=True))
         if _ID_CHECK[total % 11] != text[17]:
             fail("id_number", "身份证号校验位不对，请核对是否输错")
         return text
@@ -249,7 +251,7 @@ class Event(Record):
 
     @field_validator("date")
     @classmethod
-    def _not_future(cls, value: date, info: ValidationInfo) -> date:
+    def _not_future(cls, value: _Date, info: ValidationInfo) -> _Date:
         today = _today(info)
         if value > today:
             fail("future_date", f"日期 {value.isoformat()} 晚于今天（{today.isoformat()}），只能记录已经开展的活动")
@@ -445,7 +447,7 @@ class Figures(BaseModel):
     lecture_audience: int = 0
     activities: int = 0
     activity_served: int = 0
-    activities_by_platform: dict[str, int] = Field(default_factory=lambda: {p: 0 for p in PLATFORMS})
+    activities_by_platform: dict[str, int] = Field(default_factory=lambda: dict.fromkeys(PLATFORMS, 0))
     volunteer_tenths: int = 0
     people: int = 0
     volunteers: int = 0

@@ -82,7 +82,8 @@ def check_credit(
     if length is not None and tenths * 6 > length:
         return CreditProblem(
             "hours_exceed_activity",
-            f"服务时长 {format_tenths(tenths)} 小时超过了活动本身的时长（{format_tenths(minutes_to_tenths(length))} 小时）",
+            f"服务时长 {format_tenths(tenths)} 小时"
+            f"超过了活动本身的时长（{format_tenths(minutes_to_tenths(length))} 小时）",
         )
     span = _span(sign_in, sign_out)
     if span is not None and tenths * 6 > span:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -72,7 +72,7 @@ def column_letters(index: int) -> str:
 class Table:
     """The rows of the file, read as they are asked for; close ``rows`` when stopping early."""
 
-    rows: Iterator[SheetRow]
+    rows: Generator[SheetRow, None, None]
     encoding: str  # "utf-8", "utf-8-sig", "gb18030", "utf-16" or "xlsx"
 
 
@@ -150,7 +150,7 @@ class _RecordTooLong(Exception):
     pass
 
 
-def _csv_rows(path: Path, content: str, delimiter: str) -> Iterator[SheetRow]:
+def _csv_rows(path: Path, content: str, delimiter: str) -> Generator[SheetRow, None, None]:
     if "\n" not in content:
         content = content.replace("\r", "\n")  # old Mac Excel ended lines with CR only
     # Characters of the record being read: the csv module keeps a quoted cell's line breaks
@@ -210,7 +210,7 @@ def _read_xlsx(path: Path, data: bytes) -> Table:
     return Table(rows=_xlsx_rows(path, book), encoding="xlsx")
 
 
-def _xlsx_rows(path: Path, book: Any) -> Iterator[SheetRow]:
+def _xlsx_rows(path: Path, book: Any) -> Generator[SheetRow, None, None]:
     sheet = book.worksheets[0]
     # The declared size (``A1:XFD1048576`` in a hostile or badly saved file) would make
     # openpyxl pad every row to 16,384 cells; without it a row is as wide as its last cell.

@@ -105,10 +105,10 @@ def parse_row(kind: Kind, row: SheetRow, today: date) -> tuple[ParsedRow | None,
         record = kind.model.model_validate(values, context=context)
     except ValidationError as exc:
         for problem in explain(exc):
-            column = kind.column_of(problem.field) if problem.field else kind.rule_columns.get(problem.code, "")
+            header = kind.column_of(problem.field) if problem.field else kind.rule_columns.get(problem.code, "")
             # A cell that could not be read was left out; the model then reports it missing: say it once.
-            if column not in bad_columns:
-                problems.append(Problem(number, column, problem.message))
+            if header not in bad_columns:
+                problems.append(Problem(number, header, problem.message))
     if team is not None:
         try:
             Team.model_validate({"name": team}, context=context)

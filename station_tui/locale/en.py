@@ -141,8 +141,8 @@ MESSAGES: dict[str, str] = {
     "form.saved": "Saved",
     "form.gone": "This record has been deleted",
     "form.lookups_failed": (
-        "Could not read the teams, venues and other choices ({error}); those lists are empty for "
-        "now, the rest of the form works."
+        "Could not read the teams, venues and other choices ({error}); "
+        "those lists are empty for now, the rest of the form works."
     ),
     "form.read_failed": "Could not read this record: {error}. Try again in a moment.",
     "form.save_failed": "Not saved, everything you typed is kept: {error}",
@@ -164,8 +164,8 @@ MESSAGES: dict[str, str] = {
     "conflict.loaded_theirs": "Their version is loaded; you can go on editing",
     "setup.title": "Station setup",
     "setup.welcome": (
-        "Welcome! Please enter your station's details first (station init changes them later).\n"
-        "Tab next box · Ctrl+S save · Ctrl+Q quit"
+        "Welcome! Please enter your station's details first (station init changes them later)."
+        "\nTab next box · Ctrl+S save · Ctrl+Q quit"
     ),
     "attendance.missing": "Attendance is not installed",
     # attendance roster editor (screens/attendance*.py, widgets/person_picker.py, widgets/new_person.py)
@@ -244,12 +244,12 @@ MESSAGES: dict[str, str] = {
     "att.saved": "Roster saved: {named} named, {crowd} unnamed",
     "att.save_failed": "Could not save; your changes are still here, try again: {error}",
     "att.duplicate": (
-        "Not saved: {name} is already on the roster (perhaps just added elsewhere). Remove the duplicate "
-        "line and save again."
+        "Not saved: {name} is already on the roster (perhaps just added elsewhere). "
+        "Remove the duplicate line and save again."
     ),
     "att.deleted_meanwhile": (
-        "{name}'s line was deleted elsewhere and is dropped here; your other changes remain, save "
-        "again"
+        "{name}'s line was deleted elsewhere and is dropped here; "
+        "your other changes remain, save again"
     ),
     "att.event_gone": "Not saved: this {kind} was deleted elsewhere, so its roster cannot be saved.",
     "att.no_line": "The roster is empty; add someone above first",
@@ -306,8 +306,8 @@ MESSAGES: dict[str, str] = {
     "help.keys_move": "↑ ↓ PgUp PgDn Home End move in lists; Enter opens the record",
     "help.keys_tab": "Tab / Shift+Tab move between boxes; Enter goes to the next",
     "help.keys_picker": (
-        "Attendance person search: type a name, pinyin or initials, ↓ ↑ choose, Enter adds, Esc "
-        "closes, Ctrl+N new person"
+        "Attendance person search: type a name, pinyin or initials, "
+        "↓ ↑ choose, Enter adds, Esc closes, Ctrl+N new person"
     ),
     "help.keys_palette": "Ctrl+P finds records and actions (names, pinyin initials, topics)",
     "help.keys_mouse": "Mouse: click buttons, rows and the screen names at the top",
@@ -344,8 +344,8 @@ MESSAGES: dict[str, str] = {
     "sync.server": "County center: {server}",
     "sync.demo": "This is the demo database (station --demo): its made-up records are never uploaded to the county.",
     "sync.not_enrolled": (
-        "This station is not enrolled yet. On the command line run: station enroll --server URL "
-        "--code CODE"
+        "This station is not enrolled yet. On the command line run: "
+        "station enroll --server URL --code CODE"
     ),
     "sync.reading": "Reading…",
     "sync.unreadable": "Cannot read the sync state: {error}",

@@ -170,8 +170,8 @@ MESSAGES: dict[str, str] = {
     # setup
     "setup.title": "设置本站信息",
     "setup.welcome": (
-        "欢迎使用！第一次使用，请先填写本站的信息（以后可以用 station init 修改）。\n"
-        "Tab 下一项 · Ctrl+S 保存 · Ctrl+Q 退出"
+        "欢迎使用！第一次使用，请先填写本站的信息（以后可以用 station init 修改）。"
+        "\nTab 下一项 · Ctrl+S 保存 · Ctrl+Q 退出"
     ),
     # attendance (the roster editor lives in its own screen)
     "attendance.missing": "签到功能尚未安装",

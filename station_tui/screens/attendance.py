@@ -8,13 +8,14 @@ transaction; leaving with unsaved changes asks first. All database work runs in 
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import ValidationError
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.coordinate import Coordinate
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
@@ -36,6 +37,9 @@ from station_tui.widgets.localized import Localized
 from station_tui.widgets.new_person import NewPersonForm
 from station_tui.widgets.person_picker import PersonPicker
 from station_tui.widgets.table import RecordTable
+
+if TYPE_CHECKING:
+    from station_tui.storage import Store
 
 EventKind = Literal["lecture", "activity"]
 
@@ -154,7 +158,7 @@ class AttendanceScreen(HoldsKeysWhileSaving, Localized, Screen[None]):
 
     # -- helpers --------------------------------------------------------------------------
     @property
-    def store(self):  # a storage.Store held by the app
+    def store(self) -> Store:
         return self.app.store  # type: ignore[attr-defined]
 
     def _min_share(self) -> float:
@@ -256,7 +260,7 @@ class AttendanceScreen(HoldsKeysWhileSaving, Localized, Screen[None]):
         keep = focus_key
         if keep is None and table.row_count and table.cursor_row is not None:
             try:
-                keep = table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value
+                keep = table.coordinate_to_cell_key(Coordinate(table.cursor_row, 0)).row_key.value
             except Exception:
                 keep = None
         table.clear()
@@ -307,7 +311,7 @@ class AttendanceScreen(HoldsKeysWhileSaving, Localized, Screen[None]):
         table = self.query_one(RosterTable)
         if not table.row_count:
             return None
-        key = table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value
+        key = table.coordinate_to_cell_key(Coordinate(table.cursor_row, 0)).row_key.value
         return self.draft.line(str(key))
 
     def _anchor(self) -> str | None:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import time
 
 from station_tui.domain import Attendance, Event, Person
+from station_tui.domain.models import EventKind
 from station_tui.domain.rules import credited_tenths, default_times, is_serving
 from station_tui.domain.vocab import ROLES
 from station_tui.locale import t
@@ -56,7 +57,7 @@ class DraftError(ValueError):
 
 
 class Draft:
-    def __init__(self, event_kind: str, event: Event, min_share: float = 0.0) -> None:
+    def __init__(self, event_kind: EventKind, event: Event, min_share: float = 0.0) -> None:
         self.event_kind = event_kind
         self.event = event
         self.min_share = min_share
@@ -166,7 +167,7 @@ class Draft:
         added = [line.attendance for line in self.lines if line.is_new and not line.removed]
         updated = [line.attendance for line in self.lines if line.is_changed and not line.removed]
         removed = [line.stored for line in self.lines if line.removed and line.stored is not None]
-        return added, updated, removed  # type: ignore[return-value]
+        return added, updated, removed
 
     # -- helpers --------------------------------------------------------------------------
     def blank(self, **values: object) -> Attendance:

@@ -179,7 +179,7 @@ class LineEditor(Localized, ModalScreen["Attendance | None"]):
             else:
                 values["headcount"] = int(text)
         else:
-            role = self.query_one("#role", Select).value
+            role = self.query_one("#role", Select).selection
             values["role"] = role
             for field in ("sign_in", "sign_out"):
                 try:
@@ -220,7 +220,7 @@ class LineEditor(Localized, ModalScreen["Attendance | None"]):
 
     def _refresh_hours_state(self) -> None:
         """Recompute the suggested hours from sign-in/out; fill them in unless typed by hand."""
-        role = self.query_one("#role", Select).value
+        role = self.query_one("#role", Select).selection
         hours = self.query_one("#hours", Input)
         hours.disabled = not is_serving(role)
         computed = self.query_one("#computed", Static)

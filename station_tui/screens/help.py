@@ -97,7 +97,7 @@ def _describe(app: Any, cls: type) -> list[tuple[str, str]]:
             # summarised under 通用.
             if not binding.description or not binding.id:
                 continue
-            keys = keymap[binding.id].split(",") if binding.id in keymap else [binding.key]
+            keys = keymap[binding.id].split(",") if binding.id and binding.id in keymap else [binding.key]
             slot = grouped.setdefault((binding.action, t(binding.description)), [])
             for key in keys:
                 shown = app.get_key_display(Binding(key.strip(), binding.action))

@@ -27,9 +27,12 @@ __all__ = sorted(_EXPORTS)
 
 __getattr__ = lazy_exports(__name__, _EXPORTS, globals())
 
-if TYPE_CHECKING:
-    from station_tui.storage.db import Actor, DatabaseError, DiskFull
-    from station_tui.storage.repositories.attendance import DuplicateAttendance
-    from station_tui.storage.repositories.base import NotFound, StaleRecord
-    from station_tui.storage.repositories.events import EventFilter
-    from station_tui.storage.store import Store
+if TYPE_CHECKING:  # the same names for type checkers, re-exported (`X as X`)
+    from station_tui.storage.db import Actor as Actor
+    from station_tui.storage.db import DatabaseError as DatabaseError
+    from station_tui.storage.db import DiskFull as DiskFull
+    from station_tui.storage.repositories.attendance import DuplicateAttendance as DuplicateAttendance
+    from station_tui.storage.repositories.base import NotFound as NotFound
+    from station_tui.storage.repositories.base import StaleRecord as StaleRecord
+    from station_tui.storage.repositories.events import EventFilter as EventFilter
+    from station_tui.storage.store import Store as Store

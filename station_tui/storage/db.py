@@ -55,12 +55,14 @@ def disk_full(target: Path) -> DiskFull:
 
 #: A write this big is what opening in WAL mode needs (the -wal and -shm files).
 _PROBE_BYTES = 64 * 1024
+#: SQLite's result code for a full disk: ``sqlite3.SQLITE_FULL``, which Python 3.10 lacks.
+_SQLITE_FULL = 13
 
 
 def _is_disk_full(exc: sqlite3.Error, target: Path) -> bool:
     """SQLite says "database or disk is full" for a full disk while writing, but only "disk I/O
     error" when it cannot create the -wal or -shm file on opening; then ask the disk itself."""
-    if getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL or "disk is full" in str(exc):
+    if getattr(exc, "sqlite_errorcode", None) == _SQLITE_FULL or "disk is full" in str(exc):
         return True
     if "disk I/O error" not in str(exc):
         return False

@@ -47,9 +47,9 @@ def numbers(store: Store, year: int | None = None, month: int | None = None) -> 
     """The figures as a plain dict (the fields of ``Figures``); for callers that must not
     import pydantic, such as the app's first screen."""
     bounds = period_bounds(year, month)
-    period, params = "", ()
+    period, params = "", bounds or ()
     if bounds:
-        period, params = "AND e.date >= ? AND e.date < ?", bounds
+        period = "AND e.date >= ? AND e.date < ?"
     with store.snapshot() as conn:
         lectures, audience = conn.execute(
             _AUDIENCE.format(counted=counted_sql("audience", "lecture_id"), table="lectures", period=period), params

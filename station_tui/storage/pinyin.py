@@ -7,8 +7,20 @@ indexed ``LIKE``; pypinyin (a large dictionary) is imported only when a name is 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from typing import cast
 
 _ASCII = re.compile(r"[a-z0-9]")
+
+
+def _letters(chars: str) -> list[str]:
+    """What pypinyin cannot read (``Tom``), one lower-case letter an item: ``t``, ``o``, ``m``."""
+    return list(chars.lower())
+
+
+#: cast: pypinyin's stubs say an ``errors`` callback returns one string; its code also takes a
+#: list, an item per character, which is what the initials need.
+_EACH_LETTER = cast(Callable[[str], str], _letters)
 
 
 def search_keys(name: str) -> tuple[str, str]:
@@ -17,14 +29,14 @@ def search_keys(name: str) -> tuple[str, str]:
     from pypinyin import Style, lazy_pinyin, pinyin
 
     name = name.strip()
-    main = lazy_pinyin(name, style=Style.NORMAL, errors=lambda s: list(s.lower()))
+    main = lazy_pinyin(name, style=Style.NORMAL, errors=_EACH_LETTER)
     full = "".join(main).lower()
     initials = "".join(p[0] for p in main if p).lower()
     # Other readings of polyphonic characters (surnames such as 单、曾、仇).
     alternates: list[str] = []
-    readings = pinyin(name, style=Style.NORMAL, heteronym=True, errors=lambda s: list(s.lower()))
+    readings = pinyin(name, style=Style.NORMAL, heteronym=True, errors=_EACH_LETTER)
     if any(len(r) > 1 for r in readings):
-        first_alts = [r for r in readings[0][1:]] if readings else []
+        first_alts = list(readings[0][1:]) if readings else []
         rest = "".join(main[1:])
         alternates = [alt + rest for alt in first_alts]
         initials_alt = {alt[0] + initials[1:] for alt in first_alts if alt}

@@ -133,9 +133,14 @@ class Store:
         with self._lock:
             return self.conn.execute(sql, tuple(params)).fetchone()
 
+    def query_value(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        """The first value of a query that always returns a row: a count, a PRAGMA."""
+        with self._lock:
+            return self.conn.execute(sql, tuple(params)).fetchone()[0]
+
     def data_version(self) -> int:
         """Changes when *another* connection commits: the TUI polls it to refresh."""
-        return int(self.query_one("PRAGMA data_version")[0])
+        return int(self.query_value("PRAGMA data_version"))
 
     def close(self) -> None:
         with self._lock:
@@ -162,7 +167,7 @@ class Store:
     def pending_changes(self) -> int:
         """Outbox rows the county has not acknowledged yet."""
         acked = int(self.meta("acked_seq", "0") or 0)
-        return int(self.query_one("SELECT count(*) FROM outbox WHERE seq > ?", (acked,))[0])
+        return int(self.query_value("SELECT count(*) FROM outbox WHERE seq > ?", (acked,)))
 
     def last_sync(self) -> str | None:
         return self.meta("last_sync")

@@ -201,7 +201,7 @@ class RecordForm(Localized, ModalScreen[Any]):
             return Select([], allow_blank=True, compact=True, id=wid, prompt=t("form.choose"))
         if field.kind in ("choice", "yesno"):
             if field.kind == "yesno":
-                options = [(t("no"), False), (t("yes"), True)]
+                options: list[tuple[str, object]] = [(t("no"), False), (t("yes"), True)]
                 current: Any = bool(value)
                 allow_blank = False
             else:

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import deque
+from typing import Any, cast
 
 from textual import events
 from textual._ansi_sequences import ANSI_SEQUENCES_KEYS
@@ -36,15 +37,17 @@ SETTLE_LIMIT = 1.0
 
 # Textual reads Esc + a digit, "-", "=" or "§" as the character macOS's Option key makes with
 # it (for WezTerm); on the station's PCs that is Esc, then the key.
+# (Textual declares the table a Mapping; it is a dict, edited here on purpose.)
+_KEYS = cast(dict[str, object], ANSI_SEQUENCES_KEYS)
 for _sequence in [f"\x1b{key}" for key in "0123456789-=§"]:
-    if isinstance(ANSI_SEQUENCES_KEYS.get(_sequence), str):
-        del ANSI_SEQUENCES_KEYS[_sequence]
+    if isinstance(_KEYS.get(_sequence), str):
+        del _KEYS[_sequence]
 
 
 class KeysInOrder(App):
     """Mixin for the App: keys from the terminal are taken in order, one settled at a time."""
 
-    def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._held_keys: deque[events.Key | events.Paste] = deque()
         self._letting_through: events.Key | events.Paste | None = None
@@ -76,13 +79,13 @@ class KeysInOrder(App):
     def _pumps(self) -> list[MessagePump]:
         try:
             return [self, *self.screen.walk_children(with_self=True)]
-        except Exception:  # noqa: BLE001 - no screen yet, or it is being replaced: not idle
+        except Exception:  # no screen yet, or it is being replaced: not idle
             return []
 
     def _idle(self) -> bool:
         pumps = self._pumps()
         return bool(pumps) and all(
-            pump._message_queue.empty() and not getattr(pump, "holds_keys", False) for pump in pumps)
+            pump.message_queue_size == 0 and not getattr(pump, "holds_keys", False) for pump in pumps)
 
     async def _wait_until_idle(self) -> None:
         """Until a round finds every queue empty after everything queued before it was handled
@@ -93,14 +96,14 @@ class KeysInOrder(App):
             done = asyncio.Event()
             left = 0
 
-            def one_done() -> None:
+            def one_done(done: asyncio.Event = done) -> None:  # bound now: each round has its own
                 nonlocal left
                 left -= 1
                 if left == 0:
                     done.set()
 
             for pump in pumps:
-                if not pump._message_queue.empty() and pump.call_later(one_done):
+                if pump.message_queue_size and pump.call_later(one_done):
                     left += 1
             if left:
                 await done.wait()

@@ -70,7 +70,7 @@ class _PickerInput(Localized, TextInput):
     ]
 
     def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        super().__init__(*args, **kwargs)
         # Localized translated the descriptions; the group's label is a catalog key too. (The
         # compact footer puts the next key right after a group's label, hence the space.)
         bindings = self._bindings.key_to_bindings

@@ -20,7 +20,7 @@ on any other Textual version, so an upgrade is re-checked.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import Any, cast
 
 from textual._compositor import ChopsUpdate, Compositor
 from textual.geometry import Region
@@ -35,7 +35,7 @@ applied = False
 
 def _render_chops(
     self: Compositor, crop: Region, is_rendered_line: Callable[[int], bool]
-) -> Sequence[Mapping[int, Strip | None]]:
+) -> Sequence[Mapping[int, Strip]]:
     """Compositor._render_chops, cutting a widget's line only where ownership changes."""
     cuts = self.cuts
     chops: list[dict[int, Strip | None]] = [dict.fromkeys(cut_set[:-1]) for cut_set in cuts]
@@ -43,7 +43,7 @@ def _render_chops(
         render_region = region.intersection(clip)
         render_x = render_region.x
         first_cut, last_cut = render_region.column_span
-        for y, strip in zip(render_region.line_range, strips):
+        for y, strip in zip(render_region.line_range, strips, strict=False):
             if not is_rendered_line(y):
                 continue
             line = chops[y]
@@ -55,13 +55,14 @@ def _render_chops(
             starts = [0] + [i for i in range(1, len(free)) if not (free[i - 1] and free[i])]
             ends = [*starts[1:], len(free)]
             pieces = strip.divide([final_cuts[end] - render_x for end in ends])
-            for start, end, piece in zip(starts, ends, pieces):
+            for start, end, piece in zip(starts, ends, pieces, strict=False):
                 if not free[start]:
                     continue
                 line[final_cuts[start]] = piece
                 for i in range(start + 1, end):
                     line[final_cuts[i]] = _EMPTY
-    return chops
+    # Typed as Textual's own method declares and casts its result (a cut nobody drew holds None).
+    return cast("Sequence[Mapping[int, Strip]]", chops)
 
 
 _chops_update_init = ChopsUpdate.__init__
@@ -73,7 +74,7 @@ def _chops_update(self: ChopsUpdate, chops: Any, spans: Any, chop_ends: list[lis
     for y in {y for y, _x1, _x2 in spans}:
         ends[y] = [
             end if strip is None else x + strip.cell_length
-            for end, (x, strip) in zip(chop_ends[y], chops[y].items())
+            for end, (x, strip) in zip(chop_ends[y], chops[y].items(), strict=False)
         ]
     _chops_update_init(self, chops, spans, ends)
 

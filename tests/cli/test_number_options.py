@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from station_tui.cli import main as station_main
 from county.cli import main as county_main
+from station_tui.cli import main as station_main
 
 
 @pytest.mark.parametrize(

@@ -58,7 +58,7 @@ def _build(store: Store) -> None:
     wang = store.people.add(Person(name="王五"))
     zhao = store.people.add(Person(name="赵六"))
     qian = store.people.add(Person(name="钱七", is_volunteer=True))
-    store.people.delete(qian.id)  # deleted: not in people nor volunteers
+    store.people.delete(str(qian.id))  # deleted: not in people nor volunteers
 
     def named(kind: str, event: Any, person: Person, role: str, tenths: int = 0) -> Attendance:
         return store.attendance.add(
@@ -81,13 +81,13 @@ def _build(store: Store) -> None:
     named("lecture", l2, zhao, "群众")
     crowd("lecture", l2, 10)  # 2 + 10 = 12 > 1: audience counts 12
     gone = named("lecture", l2, li, "群众")
-    store.attendance.delete(gone.id)  # a deleted line counts nowhere
+    store.attendance.delete(str(gone.id))  # a deleted line counts nowhere
     store.lectures.add(Lecture(date=date(2025, 12, 10), topic="冬季防火", audience=30))
     l4 = store.lectures.add(
         Lecture(date=date(2026, 3, 25), start_time=time(14), end_time=time(16), topic="已删除", audience=100)
     )
     named("lecture", l4, li, "志愿者", 10)
-    store.lectures.delete(l4.id)  # deleted with its roster: nowhere
+    store.lectures.delete(str(l4.id))  # deleted with its roster: nowhere
 
     # Activities ----------------------------------------------------------------------------
     store.activities.add(
@@ -137,7 +137,7 @@ def _build(store: Store) -> None:
             volunteer_tenths=20,
         )
     )
-    store.activities.delete(a6.id)
+    store.activities.delete(str(a6.id))
 
 
 @pytest.fixture(scope="module")

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import pytest
 
-from station_tui.cli import main as station_main
 from county.cli import main as county_main
+from station_tui.cli import main as station_main
 
 
 @pytest.mark.parametrize(
     ("main", "argv", "said"),
     [
-        (station_main, ["enroll"], "station enroll: 缺少必填的参数：--server, --code / the following arguments are required"),
+        (
+            station_main,
+            ["enroll"],
+            "station enroll: 缺少必填的参数：--server, --code / the following arguments are required",
+        ),
         (station_main, ["bogus"], "参数 COMMAND 只能是 'init', 'import', 'status'"),
         (station_main, ["status", "--json", "x"], "不认识的参数：x / unrecognized arguments: x"),
         (station_main, ["init", "--code"], "参数 --code 后面要跟一个值 / argument --code: expected one argument"),

@@ -13,7 +13,7 @@ from tests.conftest import TODAY
 
 
 @pytest.mark.parametrize(
-    "typed, expected",
+    ("typed", "expected"),
     [
         ("2026-11-05", date(2026, 11, 5)),
         ("2026-11-5", date(2026, 11, 5)),
@@ -35,7 +35,7 @@ def test_dates(typed: str, expected: date | None) -> None:
 
 
 @pytest.mark.parametrize(
-    "typed, message",
+    ("typed", "message"),
     [
         ("2026-13-01", "日期“2026-13-01”不存在：没有 13 月"),
         ("2026-02-30", "日期“2026-02-30”不存在：2月没有30日"),
@@ -51,7 +51,7 @@ def test_wrong_dates_say_what_is_wrong(typed: str, message: str) -> None:
 
 
 def test_a_month_and_day_needs_a_year_where_no_today_is_known() -> None:
-    with pytest.raises(TypedError, match="“3月15日”不是日期.*（也可写 2024/3/15、2024年3月15日）$"):
+    with pytest.raises(TypedError, match=r"“3月15日”不是日期.*（也可写 2024/3/15、2024年3月15日）$"):
         parse_date("3月15日")
 
 
@@ -99,7 +99,10 @@ def test_wrong_times_say_what_is_wrong(typed: str, message: str) -> None:
 
 @pytest.mark.parametrize(
     ("typed", "expected"),
-    [("120", 120), ("１２０", 120), ("1,200", 1200), ("1，200", 1200), ("-5", -5), ("−5", -5), ("120.0", 120), ("", None)],
+    [
+        ("120", 120), ("１２０", 120), ("1,200", 1200), ("1，200", 1200),
+        ("-5", -5), ("−5", -5), ("120.0", 120), ("", None),
+    ],
 )
 def test_whole_numbers(typed: str, expected: int | None) -> None:
     assert parse_whole(typed) == expected

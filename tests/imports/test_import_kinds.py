@@ -64,3 +64,9 @@ def test_a_rule_points_at_its_fields_column() -> None:
     }
     assert KINDS["lectures"].rule_columns == {"end_before_start": "结束时间"}
     assert KINDS["people"].rule_columns == {"volunteer_no": "志愿者编号"}
+
+
+def test_each_import_kind_has_a_repository_that_finds_a_stored_twin(store) -> None:
+    # A second import of the same file must count its rows as already there, not add them again.
+    for kind in KINDS.values():
+        assert callable(getattr(kind.repository(store), "find_same", None)), kind.name

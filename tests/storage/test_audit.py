@@ -119,5 +119,5 @@ def test_audit_names_the_fields_of_every_kind_of_record(store: Store) -> None:
     store.activities.update(
         act.model_copy(update={"served": 260, "start_time": time(19), "end_time": time(21), "platform": "健身体育服务"})
     )
-    row = store.query_one("SELECT fields, user, program FROM audit WHERE record_id = ? AND op = 'update'", (act.id,))
+    row = store.query("SELECT fields, user, program FROM audit WHERE record_id = ? AND op = 'update'", (act.id,))[0]
     assert tuple(row) == ("start_time,end_time,platform,served", "tester", "pytest")

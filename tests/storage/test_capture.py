@@ -32,7 +32,7 @@ def outbox(path_or_store: Path | Store, record_id: str | None = None) -> list[di
         rows = conn.execute(sql, params).fetchall()
         conn.close()
     keys = ("seq", "change_id", "tbl", "record_id", "op", "row_version", "row")
-    return [dict(zip(keys, (*r[:6], json.loads(r[6])))) for r in rows]
+    return [dict(zip(keys, (*r[:6], json.loads(r[6])), strict=True)) for r in rows]
 
 
 def audit(path: Path, record_id: str) -> list[dict[str, Any]]:
@@ -87,7 +87,7 @@ def test_local_search_keys_and_id_numbers_stay_on_the_pc(store: Store, zhang: Pe
     assert not any(k.startswith("pinyin") for k in change["row"])
     assert change["row"]["id_number"] is None
     # …while the local row keeps them.
-    row = store.query_one("SELECT id_number, pinyin_initials FROM people WHERE id = ?", (zhang.id,))
+    row = store.query("SELECT id_number, pinyin_initials FROM people WHERE id = ?", (zhang.id,))[0]
     assert (row[0], row[1]) == (ID_NUMBER, "zs")
 
 
@@ -100,16 +100,16 @@ def test_id_numbers_are_uploaded_only_when_the_setting_asks(store: Store, zhang:
     changes = outbox(store)
     update = [c for c in changes if c["record_id"] == zhang.id and c["op"] == "update"]
     assert update[0]["row"]["id_number"] == ID_NUMBER
-    assert [c for c in changes if c["record_id"] == li.id][0]["row"]["id_number"] is None
+    assert next(c for c in changes if c["record_id"] == li.id)["row"]["id_number"] is None
 
 
 def test_update_soft_delete_and_hard_delete(store: Store, db_path: Path, zhang: Person) -> None:
     store.set_meta("upload_phones", "1")
     edited = store.people.update(zhang.model_copy(update={"phone": "13900001111", "skills": ["理发"]}))
     assert edited.row_version == 2
-    store.people.delete(zhang.id, expected_version=2)
-    assert store.people.get(zhang.id) is None
-    tombstone = store.people.get(zhang.id, include_deleted=True)
+    store.people.delete(str(zhang.id), expected_version=2)
+    assert store.people.get(str(zhang.id)) is None
+    tombstone = store.people.get(str(zhang.id), include_deleted=True)
     assert tombstone is not None and tombstone.deleted and tombstone.row_version == 3
 
     with store.write() as conn:
@@ -126,8 +126,8 @@ def test_update_soft_delete_and_hard_delete(store: Store, db_path: Path, zhang: 
     assert changes[2]["row"]["deleted"] == 1 and changes[2]["row"]["row_version"] == 3
     assert changes[3]["row"]["deleted"] == 1 and changes[3]["row"]["row_version"] == 4
     assert changes[3]["row"]["name"] == "张三", "an erased row is uploaded as its last content"
-    assert [a["op"] for a in audit(db_path, zhang.id)] == ["insert", "update", "delete", "erase"]
-    assert [a["user"] for a in audit(db_path, zhang.id)] == ["tester"] * 4
+    assert [a["op"] for a in audit(db_path, str(zhang.id))] == ["insert", "update", "delete", "erase"]
+    assert [a["user"] for a in audit(db_path, str(zhang.id))] == ["tester"] * 4
 
 
 def test_every_synced_table_is_captured(store: Store, station: Station) -> None:
@@ -188,7 +188,7 @@ def test_update_and_delete_through_a_second_connection(store: Store, db_path: Pa
     assert changes[1]["row"]["note"] == "手工修改"
     assert changes[1]["row"]["row_version"] == 2
     assert changes[2]["row"]["deleted"] == 1
-    trail = audit(db_path, zhang.id)
+    trail = audit(db_path, str(zhang.id))
     assert [(a["user"], a["program"], a["op"]) for a in trail[1:]] == [
         ("（外部修改）", "sqlite", "update"),
         ("（外部修改）", "sqlite", "erase"),
@@ -202,7 +202,7 @@ def test_soft_delete_by_hand_is_a_delete(store: Store, db_path: Path, zhang: Per
     other.close()
     last = outbox(db_path, zhang.id)[-1]
     assert (last["op"], last["row_version"], last["row"]["deleted"]) == ("delete", 2, 1)
-    assert store.people.get(zhang.id) is None
+    assert store.people.get(str(zhang.id)) is None
 
 
 def _shell(db_path: Path, sql: str) -> subprocess.CompletedProcess[str]:
@@ -224,12 +224,13 @@ def test_update_and_delete_with_the_sqlite3_shell(store: Store, db_path: Path, z
     assert lec[1]["row"]["audience"] == 35
     assert lec[2]["row"]["audience"] == 35 and lec[2]["row"]["deleted"] == 1
     ppl = outbox(db_path, zhang.id)
-    assert (ppl[-1]["op"], ppl[-1]["row_version"], ppl[-1]["row"]["phone"]) == ("update", 2, None)  # captured; the phone stays
-    assert row_version(db_path, "people", zhang.id) == 2
-    assert [a["user"] for a in audit(db_path, lecture.id)] == ["tester", "（外部修改）", "（外部修改）"]
-    assert audit(db_path, zhang.id)[-1]["fields"] == "phone"
+    # Captured; the phone stays on the PC.
+    assert (ppl[-1]["op"], ppl[-1]["row_version"], ppl[-1]["row"]["phone"]) == ("update", 2, None)
+    assert row_version(db_path, "people", str(zhang.id)) == 2
+    assert [a["user"] for a in audit(db_path, str(lecture.id))] == ["tester", "（外部修改）", "（外部修改）"]
+    assert audit(db_path, str(zhang.id))[-1]["fields"] == "phone"
     # The app sees the hand edit, and its own next edit builds on the bumped version.
-    seen = store.people.require(zhang.id)
+    seen = store.people.require(str(zhang.id))
     assert (seen.phone, seen.row_version) == ("13700000000", 2)
     assert store.people.update(seen.model_copy(update={"note": "核对过"})).row_version == 3
 
@@ -241,15 +242,15 @@ def test_a_hand_edit_that_sets_an_older_version_still_moves_forward(store: Store
     other.close()
     last = outbox(db_path, zhang.id)[-1]
     assert (last["op"], last["row_version"]) == ("update", 3)
-    assert row_version(db_path, "people", zhang.id) == 3
+    assert row_version(db_path, "people", str(zhang.id)) == 3
 
 
 def test_lowering_only_the_version_by_hand_is_undone_and_captured(store: Store, db_path: Path, zhang: Person) -> None:
     store.people.update(zhang.model_copy(update={"note": "一"}))  # v2
-    store.people.update(store.people.require(zhang.id).model_copy(update={"note": "二"}))  # v3
+    store.people.update(store.people.require(str(zhang.id)).model_copy(update={"note": "二"}))  # v3
     done = _shell(db_path, f"UPDATE people SET row_version = 1 WHERE id = '{zhang.id}';")
     assert done.returncode == 0, done.stderr
-    assert row_version(db_path, "people", zhang.id) == 4
+    assert row_version(db_path, "people", str(zhang.id)) == 4
     last = outbox(db_path, zhang.id)[-1]
     assert (last["op"], last["row_version"], last["row"]["note"]) == ("update", 4, "二")
 
@@ -260,13 +261,13 @@ def test_insert_or_replace_continues_the_version_history(store: Store, db_path: 
     assert done.returncode == 0, done.stderr
     last = outbox(db_path, zhang.id)[-1]
     assert (last["op"], last["row_version"], last["row"]["note"]) == ("update", 3, "整行替换")
-    assert row_version(db_path, "people", zhang.id) == 3
-    assert store.people.require(zhang.id).row_version == 3
+    assert row_version(db_path, "people", str(zhang.id)) == 3
+    assert store.people.require(str(zhang.id)).row_version == 3
 
 
 def test_a_record_put_back_after_an_erase_outranks_its_tombstone(store: Store, db_path: Path) -> None:
     venue = store.venues.add(Venue(name="农家书屋"))
-    store.venues.delete(venue.id)  # v2, soft
+    store.venues.delete(str(venue.id))  # v2, soft
     assert _shell(db_path, f"DELETE FROM venues WHERE id = '{venue.id}';").returncode == 0  # tombstone v3
     done = _shell(db_path, f"INSERT INTO venues (id, name) VALUES ('{venue.id}', '农家书屋');")
     assert done.returncode == 0, done.stderr
@@ -278,7 +279,7 @@ def test_a_record_put_back_after_an_erase_outranks_its_tombstone(store: Store, d
         ("update", 4),
     ]
     assert changes[-1]["row"]["deleted"] == 0
-    assert store.venues.require(venue.id).row_version == 4
+    assert store.venues.require(str(venue.id)).row_version == 4
 
 
 def test_hand_edits_with_recursive_triggers_on_are_captured_once(store: Store, db_path: Path, zhang: Person) -> None:
@@ -295,7 +296,7 @@ def test_hand_edits_with_recursive_triggers_on_are_captured_once(store: Store, d
         ("delete", 3),
         ("update", 4),
     ]
-    assert row_version(db_path, "people", zhang.id) == 4
+    assert row_version(db_path, "people", str(zhang.id)) == 4
 
 
 def test_an_insert_by_hand_is_captured(store: Store, db_path: Path) -> None:
@@ -314,8 +315,8 @@ def test_a_no_op_update_writes_nothing(store: Store, db_path: Path, zhang: Perso
     other.close()
     assert _shell(db_path, f"UPDATE people SET name = '张三' WHERE id = '{zhang.id}';").returncode == 0
     assert len(outbox(db_path)) == before
-    assert row_version(db_path, "people", zhang.id) == 1
-    assert len(audit(db_path, zhang.id)) == 1
+    assert row_version(db_path, "people", str(zhang.id)) == 1
+    assert len(audit(db_path, str(zhang.id))) == 1
 
 
 def test_saving_an_unchanged_record_writes_nothing(store: Store, db_path: Path, zhang: Person) -> None:
@@ -325,7 +326,7 @@ def test_saving_an_unchanged_record_writes_nothing(store: Store, db_path: Path, 
     again = store.people.update(zhang)
     assert again.row_version == 1
     assert len(outbox(db_path)) == before
-    assert row_version(db_path, "people", zhang.id) == 1
+    assert row_version(db_path, "people", str(zhang.id)) == 1
 
 
 def test_changing_an_id_is_refused(store: Store, db_path: Path, zhang: Person) -> None:
@@ -335,7 +336,7 @@ def test_changing_an_id_is_refused(store: Store, db_path: Path, zhang: Person) -
     other.close()
     done = _shell(db_path, f"UPDATE people SET id = 'stolen' WHERE id = '{zhang.id}';")
     assert done.returncode != 0 and "记录编号（id）不可修改" in done.stderr
-    assert store.people.require(zhang.id).name == "张三"
+    assert store.people.require(str(zhang.id)).name == "张三"
     assert len(outbox(db_path, zhang.id)) == 1
     assert outbox(db_path, "stolen") == []
 
@@ -349,11 +350,15 @@ class Boom(Exception):
 
 def test_a_rolled_back_write_leaves_no_outbox_row(store: Store, db_path: Path) -> None:
     before = len(outbox(db_path))
-    with pytest.raises(Boom):
+
+    def write_then_fail() -> None:
         with store.write() as conn:
             store.people._insert(conn, Person(name="赵六"))
             assert conn.execute("SELECT count(*) FROM outbox").fetchone()[0] == before + 1
             raise Boom
+
+    with pytest.raises(Boom):
+        write_then_fail()
     assert len(outbox(db_path)) == before
     assert store.people.count() == 0
     conn = sqlite3.connect(db_path)
@@ -369,7 +374,7 @@ def test_a_roster_that_fails_halfway_leaves_nothing(store: Store, db_path: Path)
     with pytest.raises(sqlite3.IntegrityError):
         store.attendance.add_many([line, line])  # the same person twice on one lecture
     assert len(outbox(db_path)) == before
-    assert store.attendance.roster("lecture", lecture.id) == []
+    assert store.attendance.roster("lecture", str(lecture.id)) == []
 
 
 def test_a_failed_hand_edit_leaves_no_outbox_row(store: Store, db_path: Path, zhang: Person) -> None:
@@ -380,7 +385,7 @@ def test_a_failed_hand_edit_leaves_no_outbox_row(store: Store, db_path: Path, zh
     )
     assert done.returncode != 0
     assert len(outbox(db_path)) == before
-    assert store.people.require(zhang.id).note is None
+    assert store.people.require(str(zhang.id)).note is None
 
 
 def test_the_actor_is_cleared_after_each_transaction(store: Store, db_path: Path, zhang: Person) -> None:

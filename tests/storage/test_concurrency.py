@@ -9,6 +9,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -97,14 +98,14 @@ def test_a_writer_waits_for_a_long_transaction_instead_of_failing(store: Store, 
     assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
     saved = store.people.add(Person(name="诸葛亮"))  # must wait on the busy timeout, not raise
     assert holder.wait(timeout=30) == 0
-    assert store.people.require(saved.id).name == "诸葛亮"
+    assert store.people.require(str(saved.id)).name == "诸葛亮"
 
 
 # -- optimistic concurrency: two sessions on one record ----------------------------------------
 
 
 @pytest.fixture
-def two_sessions(db_path: Path) -> tuple[Store, Store]:
+def two_sessions(db_path: Path) -> Iterator[tuple[Store, Store]]:
     clerk = Store(db_path, actor=Actor(user="clerk"))
     cadre = Store(db_path, actor=Actor(user="cadre", ssh_client="10.0.0.9"))
     yield clerk, cadre
@@ -115,8 +116,8 @@ def two_sessions(db_path: Path) -> tuple[Store, Store]:
 def test_the_second_save_gets_stale_record_with_the_changed_fields(two_sessions: tuple[Store, Store]) -> None:
     clerk, cadre = two_sessions
     original = clerk.people.add(Person(name="马超", phone="13811112222", birth_year=1970))
-    mine = clerk.people.require(original.id)
-    theirs = cadre.people.require(original.id)
+    mine = clerk.people.require(str(original.id))
+    theirs = cadre.people.require(str(original.id))
 
     cadre.people.update(theirs.model_copy(update={"phone": "13899998888", "birth_year": 1971}))
     with pytest.raises(StaleRecord) as info:
@@ -125,12 +126,13 @@ def test_the_second_save_gets_stale_record_with_the_changed_fields(two_sessions:
     stale = info.value
     assert str(stale) == "这条记录在您编辑期间已被别人修改"
     assert sorted(stale.changed) == ["birth_year", "note", "phone"]
+    assert isinstance(stale.theirs, Person) and isinstance(stale.mine, Person)
     assert stale.theirs.phone == "13899998888" and stale.theirs.row_version == 2
     assert stale.mine.note == "已走访" and stale.mine.row_version == 1
     # Nothing of the refused save reached the file or the outbox.
-    stored = clerk.people.require(original.id)
+    stored = clerk.people.require(str(original.id))
     assert (stored.note, stored.phone, stored.row_version) == (None, "13899998888", 2)
-    assert clerk.query_one("SELECT count(*) FROM outbox WHERE record_id = ?", (original.id,))[0] == 2
+    assert clerk.query_value("SELECT count(*) FROM outbox WHERE record_id = ?", (original.id,)) == 2
 
 
 def test_force_update_keeps_mine_and_moves_the_version_on(two_sessions: tuple[Store, Store]) -> None:
@@ -140,11 +142,11 @@ def test_force_update_keeps_mine_and_moves_the_version_on(two_sessions: tuple[St
 
     kept = clerk.people.force_update(original.model_copy(update={"note": "以我为准"}))
     assert kept.row_version == 3
-    stored = cadre.people.require(original.id)
+    stored = cadre.people.require(str(original.id))
     assert (stored.phone, stored.note, stored.row_version) == ("13811112222", "以我为准", 3)
-    last = cadre.query_one(
+    last = cadre.query(
         "SELECT op, row_version FROM outbox WHERE record_id = ? ORDER BY seq DESC LIMIT 1", (original.id,)
-    )
+    )[0]
     assert tuple(last) == ("update", 3)
 
 
@@ -154,24 +156,24 @@ def test_delete_with_a_stale_version_is_refused(two_sessions: tuple[Store, Store
     cadre.people.update(original.model_copy(update={"note": "改过"}))
 
     with pytest.raises(StaleRecord):
-        clerk.people.delete(original.id, expected_version=original.row_version)
-    assert cadre.people.require(original.id).note == "改过"
+        clerk.people.delete(str(original.id), expected_version=original.row_version)
+    assert cadre.people.require(str(original.id)).note == "改过"
 
-    clerk.people.delete(original.id, expected_version=2)
-    assert cadre.people.get(original.id) is None
+    clerk.people.delete(str(original.id), expected_version=2)
+    assert cadre.people.get(str(original.id)) is None
 
 
 def test_editing_a_record_someone_deleted_says_not_found(two_sessions: tuple[Store, Store]) -> None:
     clerk, cadre = two_sessions
     original = clerk.people.add(Person(name="姜维"))
-    cadre.people.delete(original.id)
+    cadre.people.delete(str(original.id))
     with pytest.raises(NotFound) as info:
         clerk.people.update(original.model_copy(update={"note": "晚了"}))
     assert "找不到这条记录" in str(info.value)
     with pytest.raises(NotFound):
         clerk.people.force_update(original.model_copy(update={"note": "晚了"}))
     with pytest.raises(NotFound):
-        clerk.people.delete(original.id)
+        clerk.people.delete(str(original.id))
 
 
 def test_another_sessions_commit_is_visible_by_data_version(two_sessions: tuple[Store, Store]) -> None:

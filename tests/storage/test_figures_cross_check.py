@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -22,19 +23,19 @@ from station_tui.storage import Actor, Store, figures
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Store:
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
     path = tmp_path_factory.mktemp("figures") / "station.db"
     store = Store(path, actor=Actor("tester"))
     generate(store, years=2, size="small", seed=7, today=date(2026, 11, 22))
     # Deletions of every kind, so "deleted records count nowhere" is tested on real shapes.
     lecture = store.lectures.page(limit=1)[0]
     activity = store.activities.page(limit=1, offset=3)[0]
-    store.lectures.delete(lecture.id)
-    store.activities.delete(activity.id)
-    line = store.query_one("SELECT id FROM attendance WHERE deleted = 0 AND credited_tenths > 0 LIMIT 1")
-    store.attendance.delete(line[0])
-    volunteer = store.query_one("SELECT id FROM people WHERE deleted = 0 AND is_volunteer = 1 LIMIT 1")
-    store.people.delete(volunteer[0])
+    store.lectures.delete(str(lecture.id))
+    store.activities.delete(str(activity.id))
+    line = store.query_value("SELECT id FROM attendance WHERE deleted = 0 AND credited_tenths > 0 LIMIT 1")
+    store.attendance.delete(line)
+    volunteer = store.query_value("SELECT id FROM people WHERE deleted = 0 AND is_volunteer = 1 LIMIT 1")
+    store.people.delete(volunteer)
     yield store
     store.close()
 
@@ -87,7 +88,7 @@ def expected(path: Path, year: int | None = None, month: int | None = None) -> d
 
 
 def test_the_demo_has_something_to_count(demo: Store) -> None:
-    whole = figures.compute(demo).as_json()
+    whole: dict[str, Any] = figures.compute(demo).as_json()
     assert whole["lectures"] > 20 and whole["activities"] > 20
     assert whole["volunteer_hours"] > 0 and whole["attendance"] > 100
     assert all(n > 0 for n in whole["activities_by_platform"].values())

@@ -42,7 +42,7 @@ def test_empty_file_is_migrated_to_latest(tmp_path: Path, how: str) -> None:
 
     version, tables, triggers = schema(path)
     assert version == LATEST
-    assert EXPECTED_TABLES <= tables
+    assert tables >= EXPECTED_TABLES
     for table in SYNCED_TABLES:
         for suffix in ("ai", "au", "ad", "bu"):
             assert f"{table}_capture_{suffix}" in triggers
@@ -50,10 +50,10 @@ def test_empty_file_is_migrated_to_latest(tmp_path: Path, how: str) -> None:
 
 def test_new_database_has_wal_epoch_and_nothing_acknowledged(db_path: Path) -> None:
     with Store(db_path) as store:
-        assert store.query_one("PRAGMA journal_mode")[0] == "wal"
-        assert store.query_one("PRAGMA foreign_keys")[0] == 1
-        assert store.query_one("PRAGMA synchronous")[0] == 2  # FULL
-        assert store.query_one("PRAGMA busy_timeout")[0] >= 5000
+        assert store.query_value("PRAGMA journal_mode") == "wal"
+        assert store.query_value("PRAGMA foreign_keys") == 1
+        assert store.query_value("PRAGMA synchronous") == 2  # FULL
+        assert store.query_value("PRAGMA busy_timeout") >= 5000
         epoch = store.meta("epoch")
         assert epoch and len(epoch) == 36
         assert store.meta("acked_seq") == "0"
@@ -102,7 +102,7 @@ def test_every_older_version_is_brought_up_to_latest_with_its_data(tmp_path: Pat
         conn.close()
 
         with Store(path) as store:
-            assert store.query_one("PRAGMA user_version")[0] == LATEST
+            assert store.query_value("PRAGMA user_version") == LATEST
             assert store.people.require("p1").name == "老党员"
             assert store.pending_changes() == 1
             person = store.people.require("p1")
@@ -205,7 +205,7 @@ def test_two_processes_opening_a_new_file_at_once(tmp_path: Path) -> None:
             for i in range(2)
         ]
         results = [p.communicate(timeout=60) for p in procs]
-        for proc, (out, err) in zip(procs, results):
+        for proc, (_out, err) in zip(procs, results, strict=True):
             assert proc.returncode == 0, err
         lines = [out.split() for out, _ in results]
         assert [int(v) for v, _ in lines] == [LATEST, LATEST]

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from typing import Any
+
 import pytest
 
 from station_tui.domain import Person
@@ -27,7 +30,7 @@ def _fill(store: Store) -> Store:
 
 
 @pytest.fixture(scope="module")
-def village(tmp_path_factory: pytest.TempPathFactory) -> Store:
+def village(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
     """Shared by the read-only tests (each write is an fsync; keep the suite quick)."""
     store = _fill(Store(tmp_path_factory.mktemp("village") / "station.db", actor=Actor("tester")))
     yield store
@@ -39,7 +42,7 @@ def own_village(store: Store) -> Store:
     return _fill(store)
 
 
-def names(store: Store, query: str, **kw: object) -> list[str]:
+def names(store: Store, query: str, **kw: Any) -> list[str]:
     return [p.name for p in store.people.search(query, **kw)]
 
 
@@ -93,7 +96,7 @@ def test_volunteers_only_and_paging(village: Store) -> None:
 
 def test_deleted_people_are_not_found(own_village: Store) -> None:
     (zhang,) = [p for p in own_village.people.search("张三") if p.name == "张三"]
-    own_village.people.delete(zhang.id)
+    own_village.people.delete(str(zhang.id))
     assert "张三" not in names(own_village, "zs")
 
 

@@ -68,14 +68,14 @@ def test_records_and_outbox_survive_and_capture_goes_on(released: tuple[int, Pat
     conn.close()
 
     with Store(path, actor=Actor("tester")) as store:
-        assert store.query_one("PRAGMA user_version")[0] == LATEST
+        assert store.query_value("PRAGMA user_version") == LATEST
         assert _outbox(store) == before, "migrating must not touch a captured change"
         assert store.meta("acked_seq") == "6" and store.pending_changes() == 3
-        wang = store.query_one("SELECT name, phone, id_number, skills, row_version FROM people WHERE id = 'p1'")
+        wang = store.query("SELECT name, phone, id_number, skills, row_version FROM people WHERE id = 'p1'")[0]
         assert tuple(wang) == ("王建国", "13812345678", "11010519491231002X", '["宣讲"]', 1)
-        assert store.query_one("SELECT audience, row_version FROM lectures WHERE id = 'l1'")[:] == (40, 2)
-        assert store.query_one("SELECT deleted FROM people WHERE id = 'p3'")[0] == 1
-        assert store.query_one("SELECT count(*) FROM attendance")[0] == 0
+        assert store.query("SELECT audience, row_version FROM lectures WHERE id = 'l1'")[0][:] == (40, 2)
+        assert store.query_value("SELECT deleted FROM people WHERE id = 'p3'") == 1
+        assert store.query_value("SELECT count(*) FROM attendance") == 0
         assert [(r[2], r[3], r[4]) for r in before[6:]] == [
             ("lectures", "l1", "update"), ("people", "p3", "delete"), ("attendance", "a1", "delete")]
 
@@ -106,5 +106,5 @@ def test_a_table_added_to_todays_list_does_not_change_history(monkeypatch: pytes
     monkeypatch.setattr(kinds, "SYNCED_TABLES", (*kinds.SYNCED_TABLES, new_kind.table))
     monkeypatch.setattr(capture, "SYNCED_TABLES", kinds.SYNCED_TABLES)
     with Store(tmp_path / "new.db", actor=Actor("tester")) as store:
-        assert store.query_one("PRAGMA user_version")[0] == LATEST
-        assert store.query_one("SELECT count(*) FROM sqlite_master WHERE name LIKE 'villager_requests%'")[0] == 0
+        assert store.query_value("PRAGMA user_version") == LATEST
+        assert store.query_value("SELECT count(*) FROM sqlite_master WHERE name LIKE 'villager_requests%'") == 0

@@ -14,7 +14,7 @@ from station_tui.storage import NotFound, Store
 
 
 def outbox_count(store: Store) -> int:
-    return int(store.query_one("SELECT count(*) FROM outbox")[0])
+    return int(store.query_value("SELECT count(*) FROM outbox"))
 
 
 @pytest.fixture
@@ -39,10 +39,10 @@ def test_credited_hours_longer_than_the_activity_are_refused_on_save(store: Stor
 
     saved = store.attendance.add(line.model_copy(update={"credited_tenths": 15}))
     assert saved.credited_tenths == 15
-    assert store.people.volunteer_tenths(volunteer.id) == 15
+    assert store.people.volunteer_tenths(str(volunteer.id)) == 15
     with pytest.raises(ValidationError):
         store.attendance.update(saved.model_copy(update={"credited_tenths": 20}))
-    assert store.attendance.require(saved.id).credited_tenths == 15
+    assert store.attendance.require(str(saved.id)).credited_tenths == 15
 
 
 def test_a_roster_with_one_bad_line_is_not_saved_at_all(store: Store, evening: Activity) -> None:
@@ -55,7 +55,7 @@ def test_a_roster_with_one_bad_line_is_not_saved_at_all(store: Store, evening: A
     ]
     with pytest.raises(ValidationError):
         store.attendance.add_many(lines)
-    assert store.attendance.roster("activity", evening.id) == []
+    assert store.attendance.roster("activity", str(evening.id)) == []
     assert outbox_count(store) == before
 
 
@@ -85,7 +85,7 @@ def test_a_row_broken_by_hand_is_still_shown(store: Store, db_path: Path) -> Non
         (lecture.id,),
     )
     other.close()
-    shown = store.lectures.require(lecture.id)
+    shown = store.lectures.require(str(lecture.id))
     assert (shown.topic, shown.form, shown.date) == ("重阳敬老", "茶话会", date(2099, 1, 1))
     assert shown.start_time == time(10) and shown.row_version == 2
     assert [x.id for x in store.lectures.page()] == [lecture.id]
@@ -93,7 +93,7 @@ def test_a_row_broken_by_hand_is_still_shown(store: Store, db_path: Path) -> Non
 
 def test_skills_round_trip_as_a_list(store: Store) -> None:
     p = store.people.add(Person(name="冯十一", skills="理发、修家电，电脑"))
-    assert store.people.require(p.id).skills == ["理发", "修家电", "电脑"]
+    assert store.people.require(str(p.id)).skills == ["理发", "修家电", "电脑"]
 
 
 # -- repositories come from the record kinds ------------------------------------------------
@@ -141,6 +141,33 @@ def test_a_conflict_lists_the_changed_fields_in_the_table_order(db_path: Path) -
         with pytest.raises(StaleRecord) as info:
             clerk.lectures.update(talk.model_copy(update={"note": "已走访"}))
     assert info.value.changed == ["topic", "audience", "summary", "note"]
+
+
+def test_a_bulk_insert_is_captured_and_read_back_like_single_ones(store: Store, evening: Activity) -> None:
+    people = [store.people.add(Person(name=f"村民{n}")) for n in "一二三"]
+    lines = [
+        Attendance(event_kind="activity", event_id=evening.id, person_id=p.id, role="群众") for p in people
+    ] + [Attendance(event_kind="activity", event_id=evening.id, headcount=40)]
+    before = outbox_count(store)
+    with store.write() as conn:
+        stored = store.attendance.add_all_in(conn, lines)
+    assert [s.row_version for s in stored] == [1, 1, 1, 1] and len({s.id for s in stored}) == 4
+    assert outbox_count(store) == before + 4
+    changes = store.query("SELECT tbl, op, record_id FROM outbox ORDER BY seq DESC LIMIT 4")
+    assert {(c[0], c[1]) for c in changes} == {("attendance", "insert")}
+    assert {c[2] for c in changes} == {s.id for s in stored}
+    back = store.attendance.require(str(stored[3].id))
+    assert back.event_kind == "activity" and back.event_id == evening.id and back.headcount == 40
+
+
+def test_a_bulk_insert_that_fails_leaves_nothing(store: Store, evening: Activity) -> None:
+    before = outbox_count(store)
+    good = Attendance(event_kind="activity", event_id=evening.id, headcount=3)
+    orphan = Attendance(event_kind="activity", event_id="no-such-activity", headcount=5)
+    with pytest.raises(sqlite3.IntegrityError), store.write() as conn:
+        store.attendance.add_all_in(conn, [good, orphan])
+    assert outbox_count(store) == before
+    assert store.query_value("SELECT count(*) FROM attendance") == 0
 
 
 # -- a list with a search box, for any kind (Repository.search_page / count_found) -----------

@@ -27,7 +27,7 @@ def _line(lecture: Lecture, person: Person | None, **kw: object) -> Attendance:
 
 
 def _outbox(store: Store) -> int:
-    return int(store.query_one("SELECT count(*) FROM outbox WHERE tbl = 'attendance'")[0])
+    return int(store.query_value("SELECT count(*) FROM outbox WHERE tbl = 'attendance'"))
 
 
 def test_save_roster_adds_edits_and_removes_in_one_go(store: Store, lecture: Lecture) -> None:
@@ -95,7 +95,7 @@ def test_the_latest_list_shows_the_audience_the_figures_count(store: Store, lect
     store.attendance.save_roster(added=[_line(busy, _person(store, "王五"))])
     shown = {r.title: r.detail for r in summary.recent(store)}
     assert shown == {"宣讲二十届四中全会精神": 3, "民法典进村": 40}
-    assert figures.numbers(store)["lecture_audience"] == sum(shown.values())
+    assert figures.numbers(store)["lecture_audience"] == sum(int(n) for n in shown.values())
 
 
 def test_the_lecture_list_counts_like_the_figures(store: Store, lecture: Lecture) -> None:

@@ -4,8 +4,10 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, time
 from pathlib import Path
+from typing import Any
 
 import pytest
+from textual.app import App
 from textual.pilot import Pilot
 from textual.screen import Screen
 
@@ -38,13 +40,20 @@ async def settle(pilot: Pilot, rounds: int = 3) -> None:
         await pilot.pause()
 
 
-async def until(pilot, condition, timeout: float = 10.0) -> None:  # type: ignore[no-untyped-def]
+async def until(pilot: Pilot, condition: Callable[[], object], timeout: float = 10.0) -> None:
     """Wait for what a thread or another session brings (``condition()`` true), looking every 0.1 s."""
     for _ in range(int(timeout / 0.1)):
         if condition():
             return
         await pilot.pause(0.1)
     raise AssertionError(f"the screen did not catch up within {timeout:g} s")
+
+
+def current_screen(app: App[Any]) -> Screen[Any]:
+    """``app.screen`` for a check that must not narrow ``app.screen`` itself: mypy would carry an
+    ``isinstance`` or ``is`` check past the key presses that change the screen, and then find
+    the next check on it impossible."""
+    return app.screen
 
 
 def text_of(widget: object) -> str:

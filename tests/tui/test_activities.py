@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from textual.widgets import DataTable, Static
+from textual.widgets import DataTable, Input, Static
 
 from station_tui.screens.activities import ActivityListScreen
 from station_tui.screens.activity_form import ActivityForm
@@ -52,7 +52,7 @@ async def test_create_edit_delete_activity(seeded, make_app) -> None:
         await settle(pilot)
         form = app.screen
         assert isinstance(form, ActivityForm)
-        served = form.query_one("#f-served")
+        served = form.query_one("#f-served", Input)
         served.focus()
         served.value = ""
         await type_text(pilot, "42")
@@ -87,7 +87,8 @@ async def test_hours_beyond_the_activity_are_refused(seeded, make_app) -> None:
         await pilot.press("3", "c")
         await settle(pilot)
         form = app.screen
-        for name, value in {"start_time": "08:00", "end_time": "09:00", "title": "义诊", "volunteer_count": "1"}.items():
+        typed = {"start_time": "08:00", "end_time": "09:00", "title": "义诊", "volunteer_count": "1"}
+        for name, value in typed.items():
             form.query_one(f"#f-{name}").value = value
         form.query_one("#f-platform").value = "文化服务"
         form.query_one("#f-volunteer_tenths").value = "2"

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Input, Static
+from textual.widgets import Button, Input, Static
 
 from station_tui.config import Settings
 from station_tui.domain import Attendance
@@ -15,6 +16,7 @@ from station_tui.screens.attendance_line import LineEditor
 from station_tui.storage import Actor, Store
 from station_tui.widgets.new_person import NewPersonForm
 from station_tui.widgets.person_picker import PersonPicker
+from tests.tui.conftest import current_screen
 
 from .roster_app import RosterApp, seed
 
@@ -75,7 +77,7 @@ async def test_record_a_lecture_roster_by_keyboard(store: Store) -> None:
 
         # One new person inline: nobody matches "sq", Enter offers "new person".
         await pick(pilot, "sq")
-        assert isinstance(app.screen, NewPersonForm)
+        assert isinstance(current_screen(app), NewPersonForm)
         await pilot.press("孙", "七", "tab", "tab", *"1985", "tab", *"13512345678", "tab", "space", "ctrl+s")
         await settle(pilot)
         assert isinstance(app.screen, AttendanceScreen)
@@ -223,7 +225,7 @@ async def test_a_missing_event_says_so(store: Store) -> None:
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Store:
+def store(tmp_path: Path) -> Iterator[Store]:
     s = Store(tmp_path / "station.db", actor=Actor(user="tester", program="pytest"))
     yield s
     s.close()
@@ -239,7 +241,7 @@ async def test_new_person_form_explains_problems_and_keeps_what_was_typed(store:
         assert isinstance(form, NewPersonForm)
         await pilot.press(*"zjg", "tab", "tab", *"19x5", "tab", *"1351234567", "ctrl+s")
         await settle(pilot)
-        assert app.screen is form
+        assert current_screen(app) is form
         problems = {w.id: str(w.render()) for w in form.query(".problem").results(Static)}
         assert "像是拼音，请切换到中文输入法" in problems["name-problem"]
         assert "出生年份：" not in problems["birth_year-problem"] and "整数" in problems["birth_year-problem"]
@@ -312,7 +314,7 @@ async def test_an_event_deleted_elsewhere_is_said_plainly_and_the_roster_kept(st
         await settle(pilot)
         assert "这场宣讲已被别人删除" in status(app)
         assert table_names(app) == ["王五"]
-    assert store.query_one("SELECT count(*) FROM attendance")[0] == 0
+    assert store.query_value("SELECT count(*) FROM attendance") == 0
 
 
 async def test_removing_a_line_leaves_a_tombstone_for_the_county(store: Store) -> None:
@@ -333,7 +335,7 @@ async def test_removing_a_line_leaves_a_tombstone_for_the_county(store: Store) -
         await pilot.press("ctrl+s")
         await settle(pilot)
     assert roster(store, "lecture", str(lecture.id)) == [("张三", "群众", 0, None)]
-    tombstone = store.query_one("SELECT deleted, row_version FROM attendance WHERE person_id = ?", (people["李四"].id,))
+    tombstone = store.query("SELECT deleted, row_version FROM attendance WHERE person_id = ?", (people["李四"].id,))[0]
     assert tuple(tombstone) == (1, 2)
     assert outbox(store, "attendance")[-1] == "delete"  # the deletion travels to the county
 
@@ -384,7 +386,7 @@ async def test_new_person_asks_before_making_a_twin(store: Store) -> None:
             "人员库里已有 张三（男，1968年生，138****5678），姓名和手机号都相同，很可能是同一个人。\n"
             "确实是另一个人就新建；是这位就直接使用已有的。"
         )
-        assert str(app.screen.query_one("#confirm-no").label) == "使用已有的 (N)"
+        assert str(app.screen.query_one("#confirm-no", Button).label) == "使用已有的 (N)"
         await pilot.press("n")
         await settle(pilot)
         assert isinstance(app.screen, AttendanceScreen)

@@ -9,7 +9,7 @@ from station_tui.screens.dashboard import DashboardScreen
 from station_tui.screens.lectures import LectureListScreen
 from station_tui.storage import Store
 from station_tui.widgets.new_person import NewPersonForm
-from tests.tui.conftest import settle, table_rows, text_of, until
+from tests.tui.conftest import current_screen, settle, table_rows, text_of, until
 
 
 async def test_lecture_roster_from_the_list_to_the_dashboard(seeded: Store, make_app) -> None:
@@ -26,7 +26,7 @@ async def test_lecture_roster_from_the_list_to_the_dashboard(seeded: Store, make
         topic = table_rows(app.screen.query_one(DataTable))[0][1]
         await pilot.press("a")
         await settle(pilot)
-        screen = app.screen
+        screen = current_screen(app)
         assert isinstance(screen, AttendanceScreen)
         assert topic in text_of(screen.query_one("#event", Static))
         assert "09:00–10:30（1.5小时）" in text_of(screen.query_one("#event", Static))
@@ -41,11 +41,11 @@ async def test_lecture_roster_from_the_list_to_the_dashboard(seeded: Store, make
         await settle(pilot)
         await pilot.press("enter")
         await settle(pilot)
-        assert isinstance(app.screen, NewPersonForm)
+        assert isinstance(current_screen(app), NewPersonForm)
         assert app.screen.query_one("#name", Input).value == "刘芳"  # the typed name, pre-filled
         await pilot.press("tab", "tab", *"1979", "ctrl+s")
         await settle(pilot)
-        assert app.screen is screen
+        assert current_screen(app) is screen
         rows = table_rows(screen.query_one(RosterTable))
         assert [r[1] for r in rows] == ["张三", "李四", "王秀英", "刘芳"]
 

@@ -26,7 +26,7 @@ def _raise(*_args: object, **_kwargs: object) -> None:
     raise LOCKED
 
 
-def notices(app) -> list[str]:  # type: ignore[no-untyped-def]
+def notices(app) -> list[str]:
     return [n.message for n in app._notifications]
 
 

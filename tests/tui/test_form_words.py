@@ -21,17 +21,27 @@ WRONG = [
 ]
 
 
-def imported_problem(db_path: Path, tmp_path: Path, field: str, typed: str, capsys: pytest.CaptureFixture[str]) -> str:
+def imported_problem(
+    db_path: Path, tmp_path: Path, field: str, typed: str, capsys: pytest.CaptureFixture[str]
+) -> str:
     row = {"date": "2026-11-20", "start_time": "", "topic": "讲政策", "audience": "", field: typed}
     path = tmp_path / "宣讲.csv"
-    path.write_text(f"{HEADER}\n{row['date']},{row['start_time']},,{row['topic']},,,,{row['audience']},\n", encoding="utf-8")
+    line = f"{row['date']},{row['start_time']},,{row['topic']},,,,{row['audience']},"
+    path.write_text(f"{HEADER}\n{line}\n", encoding="utf-8")
     assert main(["--db", str(db_path), "import", "lectures", str(path)]) == 1
     return capsys.readouterr().err
 
 
 @pytest.mark.parametrize(("field", "typed", "words"), WRONG, ids=[w[0] + "-" + w[1][:10] for w in WRONG])
 async def test_the_form_says_what_the_importer_says(
-    seeded, make_app, db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], field: str, typed: str, words: str
+    seeded,
+    make_app,
+    db_path: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    field: str,
+    typed: str,
+    words: str,
 ) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:

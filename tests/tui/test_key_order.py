@@ -24,6 +24,7 @@ from station_tui.screens.dashboard import DashboardScreen
 from station_tui.screens.lecture_form import LectureForm
 from station_tui.screens.lectures import LectureListScreen
 from station_tui.storage import Store
+from station_tui.widgets.form import RecordForm
 from station_tui.widgets.text_input import TextInput
 from tests.tui.conftest import lectures_on_a_terminal, settle, table_rows, until
 
@@ -47,18 +48,18 @@ def burst(app: App, *keys: str | events.Paste) -> None:
                 driver.send_message(events.Key(ch, ch))
 
 
-def slow_down(monkeypatch, owner: object, name: str, seconds: float) -> None:  # type: ignore[no-untyped-def]
+def slow_down(monkeypatch, owner: object, name: str, seconds: float) -> None:
     """``owner.name`` takes ``seconds`` longer, as on an old PC with years of records."""
     original = getattr(owner, name)
 
-    def slow(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+    def slow(*args, **kwargs):
         time.sleep(seconds)
         return original(*args, **kwargs)
 
     monkeypatch.setattr(owner, name, slow)
 
 
-def box(form: LectureForm, name: str) -> str:
+def box(form: RecordForm, name: str) -> str:
     return form.query_one(f"#f-{name}", TextInput).value
 
 
@@ -131,7 +132,9 @@ def test_keys_in_one_read_of_a_real_terminal(db_path: Path) -> None:
         assert term.wait_for(r"共 13 条"), term.text[-2000:]
     with Store(db_path) as store:
         saved = store.lectures.page(limit=1)[0]
-    assert (saved.topic, saved.speaker, str(saved.start_time), saved.end_time) == ("村规民约宣讲", "刘书记", "09:00:00", None)
+    assert (saved.topic, saved.speaker, str(saved.start_time), saved.end_time) == (
+        "村规民约宣讲", "刘书记", "09:00:00", None
+    )
 
 
 async def test_names_typed_in_one_burst_on_the_roster_each_add_their_person(seeded, make_app, monkeypatch) -> None:
@@ -202,7 +205,7 @@ async def test_a_team_picked_in_the_same_burst_that_opened_the_form(seeded, make
 async def test_a_form_opens_when_its_list_choices_cannot_be_read(seeded, make_app, monkeypatch) -> None:
     from station_tui.screens.activity_form import ActivityForm
 
-    def locked(self, field):  # type: ignore[no-untyped-def]
+    def locked(self, field):
         raise sqlite3.OperationalError("database is locked")
 
     monkeypatch.setattr(ActivityForm, "lookup_options", locked)

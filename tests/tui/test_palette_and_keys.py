@@ -9,7 +9,7 @@ from pathlib import Path
 
 from rich.align import Align
 from textual.command import CommandInput, CommandList
-from textual.widgets import Static
+from textual.widgets import Input, Static
 from textual.widgets._footer import FooterKey
 
 from station_tui.screens.help import HelpScreen
@@ -17,7 +17,7 @@ from station_tui.screens.lecture_form import LectureForm
 from station_tui.screens.lectures import LectureListScreen
 from station_tui.screens.person_form import PersonForm
 from station_tui.widgets.footer import KeyFooter
-from tests.tui.conftest import settle, text_of, type_text
+from tests.tui.conftest import current_screen, settle, text_of, type_text
 
 
 async def _palette(pilot, query: str) -> None:
@@ -39,11 +39,11 @@ async def test_palette_opens_new_lecture_and_finds_a_person_by_initials(seeded, 
         await pilot.press("escape")
         await settle(pilot)
         await _palette(pilot, "wxy")  # 王秀英 by her initials
-        assert isinstance(app.screen, PersonForm)
-        assert app.screen.query_one("#f-name").value == "王秀英"
+        assert isinstance(current_screen(app), PersonForm)
+        assert app.screen.query_one("#f-name", Input).value == "王秀英"
 
 
-def palette_lines(app) -> list[str]:  # type: ignore[no-untyped-def]
+def palette_lines(app) -> list[str]:
     """The first line of each option the open palette shows."""
     options = app.screen.query_one(CommandList)
     prompts = [options.get_option_at_index(i).prompt for i in range(options.option_count)]

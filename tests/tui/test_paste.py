@@ -15,11 +15,11 @@ from tests.tui.conftest import settle
 from tests.tui.roster_app import RosterApp, seed
 
 
-def notices(app) -> list[str]:  # type: ignore[no-untyped-def]
+def notices(app) -> list[str]:
     return [n.message for n in app._notifications]
 
 
-def paste(app, text: str) -> None:  # type: ignore[no-untyped-def]
+def paste(app, text: str) -> None:
     """As the terminal driver delivers a paste (bracketed paste mode)."""
     app._driver.send_message(events.Paste(text))
 

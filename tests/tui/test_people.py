@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from textual.widgets import DataTable
+from textual.widgets import DataTable, Input
 
 from station_tui.screens.people import PeopleScreen
 from station_tui.screens.person_form import PersonForm
@@ -116,7 +116,7 @@ async def test_a_failed_save_keeps_the_form_and_says_why(seeded, db_path, make_a
     assert seeded.people.search("钱多多")[0].name == "钱多多"
 
 
-def people_named(store, name: str) -> list:  # type: ignore[no-untyped-def]
+def people_named(store, name: str) -> list:
     return [p for p in store.people.search(name, limit=10) if p.name == name]
 
 
@@ -142,7 +142,8 @@ async def test_a_likely_twin_is_asked_about_before_it_is_saved(seeded, make_app)
         await pilot.press("n")  # no: back to the form, nothing stored, nothing typed lost
         await settle(pilot)
         assert app.screen is form
-        assert (form.query_one("#f-name").value, form.query_one("#f-phone").value) == ("张三", "13812345678")
+        typed = (form.query_one("#f-name", Input).value, form.query_one("#f-phone", Input).value)
+        assert typed == ("张三", "13812345678")
         assert len(people_named(seeded, "张三")) == 1
 
         await pilot.press("ctrl+s")
@@ -181,8 +182,8 @@ async def test_editing_a_person_does_not_ask_about_their_own_record(seeded, make
         await pilot.press("tab", "enter")
         await settle(pilot)
         form = app.screen
-        assert isinstance(form, PersonForm) and form.query_one("#f-name").value == "张三"
-        form.query_one("#f-note").value = "村民小组长"
+        assert isinstance(form, PersonForm) and form.query_one("#f-name", Input).value == "张三"
+        form.query_one("#f-note", Input).value = "村民小组长"
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert isinstance(app.screen, PeopleScreen)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from datetime import date
 
-from textual.widgets import DataTable
+from textual.widgets import DataTable, Input
 
 from station_tui.app import StationApp
 from station_tui.config import Settings
@@ -92,7 +92,7 @@ async def _edit_against_another_session(pilot, app, db_path) -> tuple[LectureFor
         other.lectures.update(theirs.model_copy(update={"topic": "乡镇改过的主题"}))
     finally:
         other.close()
-    audience = form.query_one("#f-audience")
+    audience = form.query_one("#f-audience", Input)
     audience.focus()
     audience.value = ""
     await type_text(pilot, "88")
@@ -132,8 +132,8 @@ async def test_concurrent_edit_use_theirs_or_cancel(seeded, db_path, make_app) -
         await pilot.press("t")  # use theirs: the form now shows their version
         await settle(pilot)
         assert app.screen is form
-        assert form.query_one("#f-topic").value == "乡镇改过的主题"
-        assert form.query_one("#f-audience").value != "88"
+        assert form.query_one("#f-topic", Input).value == "乡镇改过的主题"
+        assert form.query_one("#f-audience", Input).value != "88"
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert app.screen is not form

@@ -20,7 +20,7 @@ SIZE = (80, 24)
 
 
 def keys(*pressed: str) -> Callable:
-    async def run_before(pilot) -> None:  # type: ignore[no-untyped-def]
+    async def run_before(pilot) -> None:
         await settle(pilot)
         for key in pressed:
             await pilot.press(key)
@@ -51,7 +51,7 @@ def test_screen(name: str, seeded, snap_compare) -> None:
 
 
 def test_form_with_errors(seeded, snap_compare) -> None:
-    async def run_before(pilot) -> None:  # type: ignore[no-untyped-def]
+    async def run_before(pilot) -> None:
         await keys("2", "c")(pilot)
         form = pilot.app.screen
         form.query_one("#f-start_time").value = "10:00"
@@ -65,7 +65,7 @@ def test_form_with_errors(seeded, snap_compare) -> None:
 
 
 def test_conflict_choice(seeded, snap_compare) -> None:
-    async def run_before(pilot) -> None:  # type: ignore[no-untyped-def]
+    async def run_before(pilot) -> None:
         await settle(pilot)
         rows = [("宣讲主题", "乡镇改过的主题", "移风易俗倡导文明新风（第5期）"), ("受众人数", "50", "88")]
         pilot.app.push_screen(ConflictModal(rows))

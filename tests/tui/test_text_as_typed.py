@@ -24,7 +24,7 @@ NAME = "李[b]四"
 TEAM = "[bold]巾帼队"
 
 
-def plant(store) -> None:  # type: ignore[no-untyped-def]
+def plant(store) -> None:
     ctx = {"today": TODAY}
     team_id = store.teams.add(Team(name=TEAM, category="文体活动开展")).id
     store.lectures.add(Lecture.model_validate(
@@ -36,7 +36,7 @@ def plant(store) -> None:  # type: ignore[no-untyped-def]
     store.people.add(Person.model_validate({"name": NAME, "gender": "男", "birth_year": 1960}, context=ctx))
 
 
-def screen_text(app) -> str:  # type: ignore[no-untyped-def]
+def screen_text(app) -> str:
     return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
 
 

@@ -31,9 +31,10 @@ def plain_uses(textual_name: str, ours: str) -> list[str]:
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == textual_name:
                 offenders.append(f"{path.name}:{node.lineno} {textual_name}(...)")
-            if isinstance(node, ast.ClassDef) and node.name != ours:
-                if any(isinstance(base, ast.Name) and base.id == textual_name for base in node.bases):
-                    offenders.append(f"{path.name}:{node.lineno} class {node.name}({textual_name})")
+            if isinstance(node, ast.ClassDef) and node.name != ours and any(
+                isinstance(base, ast.Name) and base.id == textual_name for base in node.bases
+            ):
+                offenders.append(f"{path.name}:{node.lineno} class {node.name}({textual_name})")
     return offenders
 
 
@@ -58,7 +59,11 @@ def test_every_static_and_label_says_whether_it_reads_markup() -> None:
     undecided = []
     for path in sorted(Path(station_tui.__file__).parent.rglob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("Static", "Label"):
-                if not any(k.arg == "markup" for k in node.keywords):
-                    undecided.append(f"{path.name}:{node.lineno} {node.func.id}(...)")
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and node.func.id in ("Static", "Label")
+                and not any(k.arg == "markup" for k in node.keywords)
+            ):
+                undecided.append(f"{path.name}:{node.lineno} {node.func.id}(...)")
     assert undecided == []

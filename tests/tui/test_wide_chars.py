@@ -14,7 +14,7 @@ from station_tui.widgets import wide_chars
 from tests.tui.conftest import lectures_on_a_terminal, settle
 
 
-def screen_lines(app) -> list[str]:  # type: ignore[no-untyped-def]
+def screen_lines(app) -> list[str]:
     return [strip.text for strip in app.screen._compositor.render_strips()]
 
 

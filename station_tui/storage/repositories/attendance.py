@@ -35,7 +35,7 @@ class AttendanceRepository(Repository[Attendance]):
         return row
 
     def from_row(self, row: sqlite3.Row) -> Attendance:
-        data = {k: row[k] for k in row.keys()}  # noqa: SIM118 (a sqlite3.Row iterates its values)
+        data = dict(row)
         kind = "lecture" if data.get("lecture_id") else "activity"
         data["event_kind"], data["event_id"] = kind, data.get("lecture_id") or data.get("activity_id")
         return Attendance.model_construct(

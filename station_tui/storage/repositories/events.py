@@ -95,7 +95,7 @@ class EventRepository(Repository[E], Generic[E]):
 
     def count_matching(self, flt: EventFilter | None = None) -> int:
         where, params = self._where(flt or EventFilter())
-        return int(self.store.query_one(f"SELECT count(*) FROM {self.table} WHERE {where}", params)[0])
+        return int(self.store.query_value(f"SELECT count(*) FROM {self.table} WHERE {where}", params))
 
     def find_same(self, event: E) -> E | None:
         """The stored event this one repeats: same date, start time and title. Makes a

@@ -68,7 +68,7 @@ class PeopleRepository(Repository[Person]):
 
     def count_matching(self, text: str | None = None, *, volunteers_only: bool = False) -> int:
         where, params = self._where(text, volunteers_only)
-        return int(self.store.query_one(f"SELECT count(*) FROM people WHERE {where}", params)[0])
+        return int(self.store.query_value(f"SELECT count(*) FROM people WHERE {where}", params))
 
     def find_same(self, person: Person) -> Person | None:
         """Another stored person this one most likely is: same name and phone, or same name and
@@ -90,7 +90,7 @@ class PeopleRepository(Repository[Person]):
 
     def volunteer_tenths(self, person_id: str) -> int:
         """A volunteer's credited hours (tenths) over all attendance on records not deleted."""
-        row = self.store.query_one(
+        tenths = self.store.query_value(
             """SELECT COALESCE(sum(a.credited_tenths), 0) FROM attendance a
                LEFT JOIN lectures l ON l.id = a.lecture_id
                LEFT JOIN activities v ON v.id = a.activity_id
@@ -98,4 +98,4 @@ class PeopleRepository(Repository[Person]):
                  AND COALESCE(l.deleted, v.deleted) = 0""",
             (person_id,),
         )
-        return int(row[0])
+        return int(tenths)

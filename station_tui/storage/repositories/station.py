@@ -21,5 +21,5 @@ class StationRepository(Repository[Station]):
             if row is None:
                 return self._insert(conn, station)
             existing = self.from_row(row)
-            current = {"id": existing.id, "row_version": existing.row_version}
-            return self._update(conn, station.model_copy(update=current))
+            update = {"id": existing.id, "row_version": existing.row_version}
+            return self._update(conn, station.model_copy(update=update))
