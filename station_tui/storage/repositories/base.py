@@ -242,8 +242,7 @@ class Repository(Generic[M]):
     def count_found(self, text: str | None = None) -> int:
         """How many records ``search_page`` pages through for ``text``."""
         where, params = self._found(text)
-        row = self.store.query_one(f"SELECT count(*) FROM {self.table} WHERE {where}", params)
-        return int(row[0]) if row is not None else 0
+        return int(self.store.query_value(f"SELECT count(*) FROM {self.table} WHERE {where}", params))
 
     def _found(self, text: str | None) -> tuple[str, list[Any]]:
         clauses, params = ["deleted = 0"], []
