@@ -48,6 +48,10 @@ class RecordKind:
     extra_columns: tuple[str, ...] = ()
     #: Stored columns the station derives for itself and never uploads (pinyin search keys).
     local_columns: tuple[str, ...] = ()
+    #: How its list is ordered (``Repository.search_page``): stored field names, "-date" for
+    #: newest first. Empty: by its first stored field. Ties go by when the record was made
+    #: (``created_at``), never by the id's time part: village clocks are wrong.
+    sort: tuple[str, ...] = ()
 
     @cached_property
     def fields(self) -> dict[str, FieldSpec]:
@@ -57,6 +61,21 @@ class RecordKind:
     def columns(self) -> tuple[str, ...]:
         """The model's fields that are columns of the table, in the model's order."""
         return tuple(name for name, spec in self.fields.items() if spec.stored)
+
+    @property
+    def text_columns(self) -> tuple[str, ...]:
+        """The stored fields typed as text: what a list's search box looks in."""
+        return tuple(name for name, spec in self.fields.items() if spec.stored and spec.typed_as == "text")
+
+    @property
+    def order(self) -> tuple[tuple[str, bool], ...]:
+        """The declared ``sort`` as (column, newest/largest first), checked against the columns."""
+        named = self.sort or self.columns[:1]
+        order = tuple((name.lstrip("-"), name.startswith("-")) for name in named)
+        unknown = [name for name, _ in order if name not in self.columns]
+        if unknown:
+            raise ValueError(f"{self.table}: sort names {unknown}, which are no stored fields of {self.model.__name__}")
+        return order
 
     @property
     def json_columns(self) -> frozenset[str]:
@@ -83,6 +102,8 @@ class RecordKind:
 SCHEMA_VERSION = 3
 
 _IMPORTED_EVENT = ("date", "start_time", "end_time")
+#: Events are listed newest first, as their screens (EventRepository.page) list them.
+_NEWEST_FIRST = ("-date", "-start_time")
 
 #: Every kind, in dependency order (a table before the tables that refer to it).
 KINDS: tuple[RecordKind, ...] = (
@@ -104,6 +125,7 @@ KINDS: tuple[RecordKind, ...] = (
         models.Lecture,
         key="lecture",
         import_columns=(*_IMPORTED_EVENT, "topic", "speaker", "form", "place", "audience", "note"),
+        sort=_NEWEST_FIRST,
     ),
     RecordKind(
         "activities",
@@ -112,6 +134,7 @@ KINDS: tuple[RecordKind, ...] = (
         import_columns=(
             *_IMPORTED_EVENT, "title", "platform", "place", "served", "volunteer_count", "volunteer_tenths", "note",
         ),
+        sort=_NEWEST_FIRST,
     ),
     RecordKind("attendance", models.Attendance, extra_columns=("lecture_id", "activity_id")),
 )

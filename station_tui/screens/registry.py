@@ -3,8 +3,8 @@
 The app's modes and its keys 1–5 / F2–F6 (``app.py``), the navigation line (``base.py``),
 the palette's actions (``widgets/palette.py``), the help screen's sections (``help.py``) and
 which form and repository a kind of record has (``forms.py``) are all read from ``SCREENS``.
-A screen that lists records names the kind it lists (``domain/kinds.py``), its form, and the
-palette's "新建…" and "打开…" words for it.
+A screen that lists records names the kind it lists (``domain/kinds.py``), the palette's
+"新建…" and "打开…" words for it, and its form unless the kind's declaration makes it.
 
 Pure data: screens and forms are named by import path ("module:Class") and imported by
 ``load`` when first wanted. The navigation line reads this module on the start path, which
@@ -26,12 +26,14 @@ class Records:
     #: The kind's key in ``domain.kinds.BY_KEY`` ("lecture"); its table is the store's
     #: repository for it.
     kind: str
-    #: The form of one record, "module:Class".
-    form: str
     #: Locale key of the palette's "新建…" action (its help: the key + ".help").
     new: str
     #: Locale key of the palette's help beside a record it found ("打开这场宣讲").
     open: str
+    #: The form of one record, "module:Class". Empty: the form the kind's declaration makes
+    #: (every declared field in the model's order, titled ``<kind>.new`` / ``<kind>.edit``;
+    #: ``screens/forms.py`` ``declared_form``).
+    form: str = ""
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import DataTable, Header, Input, Static
 
-from station_tui.locale import t
+from station_tui.locale import has, t
 from station_tui.screens.base import NavBar, StationScreen
 from station_tui.widgets.footer import KeyFooter
 from station_tui.widgets.table import RecordTable
@@ -265,6 +265,11 @@ class PagedListScreen(StationScreen):
     def describe(self, record: Any) -> str:
         return str(record.id)
 
+    def delete_question(self, what: str) -> str:
+        """``delete.<kind>`` when the catalog words it for this kind, else the general question."""
+        own = f"delete.{self.KIND}"
+        return t(own if has(own) else "delete.record", what=what)
+
     def action_delete(self) -> None:
         from station_tui.modals.confirm import ConfirmModal
         from station_tui.screens.forms import fetch_then
@@ -278,7 +283,7 @@ class PagedListScreen(StationScreen):
                 if yes:
                     self._delete(record.id, record.row_version)
 
-            self.app.push_screen(ConfirmModal(t(f"delete.{self.KIND}", what=self.describe(record))), answered)
+            self.app.push_screen(ConfirmModal(self.delete_question(self.describe(record))), answered)
 
         fetch_then(self.app, self.KIND, record_id, ask)
 

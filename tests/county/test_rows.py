@@ -158,8 +158,11 @@ def _with(text: str, field: str, value: object) -> str:
 
 def test_every_change_of_a_village_is_taken_by_the_compiled_check(village_changes: list[tuple[str, str, str]]) -> None:
     # If a rule is added in Python only, the compiled check refuses every row and uploads slow
-    # down several times without a single verdict changing: this is where that shows.
-    assert {t for t, _, _ in village_changes} == set(rows.FIELDS)
+    # down several times without a single verdict changing: this is where that shows. The demo
+    # village has rows of every table the reports read; a kind it does not make (yet) is judged
+    # by its model's lengths alone, one code for both paths (the fresh-process test below).
+    tables = {t for t, _, _ in village_changes}
+    assert set(rows.REPORTS_READ) <= tables <= set(rows.FIELDS)
     for table, op, text in village_changes:
         raw = {"seq": 3, "table": table, "op": op, "row": text}
         fast = rows.quick(3, raw)

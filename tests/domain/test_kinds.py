@@ -7,7 +7,7 @@ import pytest
 
 from station_tui.domain import models
 from station_tui.domain.declare import Meta, field_specs, undeclared_fields
-from station_tui.domain.kinds import BY_KEY, BY_TABLE, KINDS, SYNCED_TABLES, Beside, kind_of
+from station_tui.domain.kinds import BY_KEY, BY_TABLE, KINDS, SYNCED_TABLES, Beside, RecordKind, kind_of
 
 
 @pytest.mark.parametrize("kind", KINDS, ids=lambda k: k.table)
@@ -24,7 +24,12 @@ def test_every_record_model_is_a_kind():
 
 def test_tables_keys_and_the_synced_order():
     assert len(BY_TABLE) == len(KINDS)
-    assert SYNCED_TABLES[0] == "station" and SYNCED_TABLES[-1] == "attendance"
+    # A table after those it refers to (a kind appended later comes last; attendance need not).
+    assert SYNCED_TABLES[0] == "station"
+    order = SYNCED_TABLES.index
+    assert order("people") < order("teams") < order("team_members")
+    assert order("venues") < order("lectures") and order("teams") < order("activities")
+    assert max(order("lectures"), order("activities"), order("people")) < order("attendance")
     assert BY_KEY["lecture"].model is models.Lecture
     assert kind_of(models.Person) is BY_TABLE["people"]
 
@@ -73,3 +78,19 @@ def test_a_model_of_a_new_kind_is_read_the_same_way():
     assert list(specs) == ["title", "size"]
     assert specs["title"].required and specs["title"].column == 20
     assert specs["size"].typed_as == "count" and not specs["size"].required
+
+
+def test_every_kinds_list_order_and_search_are_its_own_stored_fields():
+    for kind in KINDS:
+        assert kind.order and {name for name, _ in kind.order} <= set(kind.columns), kind.table
+        assert set(kind.text_columns) <= set(kind.columns), kind.table
+    assert BY_TABLE["venues"].order == (("name", False),)  # no sort declared: the first field
+    assert BY_TABLE["venues"].text_columns == ("name", "address", "note")
+    assert BY_TABLE["lectures"].order == (("date", True), ("start_time", True))
+    assert "id_number" not in BY_TABLE["people"].text_columns  # typed as a secret: never searched
+
+
+def test_a_sort_naming_no_stored_field_is_refused_with_the_place_to_look():
+    toy = RecordKind("venues", models.Venue, sort=("-size",))
+    with pytest.raises(ValueError, match=r"venues: sort names \['size'\].*Venue"):
+        _ = toy.order

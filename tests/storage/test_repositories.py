@@ -168,3 +168,66 @@ def test_a_bulk_insert_that_fails_leaves_nothing(store: Store, evening: Activity
         store.attendance.add_all_in(conn, [good, orphan])
     assert outbox_count(store) == before
     assert store.query_value("SELECT count(*) FROM attendance") == 0
+
+
+# -- a list with a search box, for any kind (Repository.search_page / count_found) -----------
+
+
+def _venues(store: Store, *rows: tuple[str, str | None, int | None]) -> list[str]:
+    from station_tui.domain import Venue
+
+    return [
+        str(store.venues.add(Venue(name=name, address=address, capacity=capacity)).id)
+        for name, address, capacity in rows
+    ]
+
+
+def test_any_kind_is_listed_in_its_declared_order_and_searched_in_its_text_fields(store: Store) -> None:
+    _venues(store, ("文化广场", "村东头", 300), ("村委会议室", "村委会二楼", 60), ("农家书屋", None, None))
+    venues = store.venues
+    # Venue declares no sort: by its first field, the name.
+    assert [v.name for v in venues.search_page()] == sorted(["文化广场", "村委会议室", "农家书屋"])
+    assert venues.count_found() == venues.count_found("") == venues.count_found("  ") == 3
+    # Any text field (name, address, note), each word somewhere; never a number or a deleted record.
+    assert [v.name for v in venues.search_page("村委")] == ["村委会议室"]
+    assert [v.name for v in venues.search_page("村东")] == ["文化广场"]
+    assert [v.name for v in venues.search_page("村 二楼")] == ["村委会议室"]
+    assert venues.search_page("300") == [] and venues.count_found("书屋 村") == 0
+    hall = venues.search_page("会议室")[0]
+    venues.delete(str(hall.id))
+    assert venues.search_page("会议室") == [] and venues.count_found() == 2
+
+
+def test_percent_and_underscore_typed_in_the_box_are_matched_as_written(store: Store) -> None:
+    _venues(store, ("活动室100%开放", None, None), ("活动室1000", None, None), ("a_b 阅览室", None, None),
+            ("axb 阅览室", None, None), ("C:\\公共\\阅览室", None, None))  # fmt: skip
+    venues = store.venues
+    assert [v.name for v in venues.search_page("100%")] == ["活动室100%开放"]
+    assert [v.name for v in venues.search_page("a_b")] == ["a_b 阅览室"]
+    assert [v.name for v in venues.search_page("\\公共")] == ["C:\\公共\\阅览室"]
+    assert venues.count_found("%") == 1 and venues.count_found("_") == 1
+
+
+def test_a_declared_sort_pages_with_blanks_last_and_ties_as_they_were_made(store: Store) -> None:
+    """``-capacity``: largest first, no capacity at the end; equal ones in the order they were
+    made here, whatever their ids say (an id's time part comes from a clock that may be wrong)."""
+    from station_tui.domain import Venue
+    from station_tui.domain.kinds import RecordKind
+    from station_tui.storage.repositories.base import Repository
+
+    def sorted_by(*sort: str) -> Repository[Venue]:
+        return Repository(store, RecordKind("venues", Venue, sort=sort))
+
+    by_size = sorted_by("-capacity", "name")
+    ids = _venues(store, ("乙", None, 60), ("甲", None, None), ("丙", None, 300), ("丁", None, 60), ("戊", None, 60))
+    made = {ids[0]: "2026-03-01T09:00:00", ids[3]: "2026-01-01T08:00:00", ids[4]: "2026-02-01T08:00:00"}
+    with store.write() as conn:  # 乙 has the earliest id of the three, and was made last
+        for record_id, at in made.items():
+            conn.execute("UPDATE venues SET created_at = ? WHERE id = ?", (at, record_id))
+    assert [v.name for v in by_size.search_page()] == ["丙", "丁", "乙", "戊", "甲"]  # 60s by name, as declared
+    assert [v.name for v in by_size.search_page(limit=2, offset=2)] == ["乙", "戊"]
+    assert by_size.count_found() == 5
+    by_size_only = sorted_by("-capacity")
+    assert [v.name for v in by_size_only.search_page()] == ["丙", "乙", "戊", "丁", "甲"]  # 60s newest made first
+    smallest_first = sorted_by("capacity")
+    assert [v.name for v in smallest_first.search_page()] == ["丁", "戊", "乙", "丙", "甲"]

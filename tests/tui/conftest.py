@@ -64,6 +64,27 @@ def table_rows(table: object) -> list[list[str]]:
     return [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]  # type: ignore[attr-defined]
 
 
+def give_kind_a_screen(monkeypatch: pytest.MonkeyPatch, key: str, table: str, form: str = "") -> None:
+    """For this test only, the kind stored in ``table`` has a list screen: ``key`` names it (as a
+    kind's key in domain/kinds.py does) and ``form`` ("module:Class", or empty for the form its
+    declaration makes) is its form, as its entry in screens/registry.py would say. The app's
+    registry, modes and keys stay as they are: the test pushes its screen itself (``show``)."""
+    from dataclasses import replace
+
+    from station_tui.domain import kinds
+    from station_tui.screens import registry
+
+    monkeypatch.setitem(kinds.BY_KEY, key, replace(kinds.BY_TABLE[table], key=key))
+    records = registry.Records(kind=key, new=f"palette.new_{key}", open=f"palette.open_{key}", form=form)
+    monkeypatch.setitem(registry.BY_KIND, key, records)
+
+
+async def show(pilot: Pilot, screen: Screen) -> None:
+    """Push ``screen`` over whatever the app shows, and wait until its first page is in."""
+    await pilot.app.push_screen(screen)
+    await settle(pilot)
+
+
 async def type_text(pilot: Pilot, text: str) -> None:
     """Type like a user (one key event per character), waiting for the screen once."""
     await pilot.press(*text)

@@ -81,8 +81,8 @@ def test_a_record_screen_its_kind_and_its_form_agree(entry: ScreenEntry) -> None
     screen = load(entry.screen)
     assert issubclass(screen, PagedListScreen) and records.kind == screen.KIND
     form = forms.form_class(records.kind)
-    assert form is load(records.form) and issubclass(form, RecordForm)
-    assert form.MODEL is kind.model
+    assert form is (load(records.form) if records.form else forms.declared_form(kind))
+    assert issubclass(form, RecordForm) and form.MODEL is kind.model
     for column in screen.COLUMNS:  # a field's column is as declared; the others the screen computes
         spec = kind.fields.get(column.key)
         if spec is not None:
@@ -111,8 +111,9 @@ def _keys_the_screens_use() -> set[str]:
         used |= {entry.nav, entry.help_title, entry.palette, entry.palette + ".help"}
         if entry.records:
             used |= {entry.records.new, entry.records.new + ".help", entry.records.open}
-            form = load(entry.records.form)
+            form = forms.form_class(entry.records.kind)
             used |= {f.label for f in form.FIELDS} | {f.placeholder for f in form.FIELDS if f.placeholder}
+            used |= {form.TITLE_NEW, form.TITLE_EDIT}
             used |= {c.label for c in load(entry.screen).COLUMNS}
     from station_tui.screens.setup import SetupScreen
 

@@ -69,6 +69,8 @@ class Repository(Generic[M]):
         self.columns: tuple[str, ...] = kind.columns
         #: Columns that hold JSON text, read back as lists.
         self.json_columns: frozenset[str] = kind.json_columns
+        #: The kind's declaration: what its list searches (``text_columns``) and its ``order``.
+        self.record_kind: RecordKind = kind
 
     # -- row <-> model -------------------------------------------------------------------
     def to_row(self, record: M) -> dict[str, Any]:
@@ -218,6 +220,46 @@ class Repository(Generic[M]):
         columns = set(self.columns)
         changed = [c for c in row.keys() if c in columns and getattr(theirs, c) != getattr(mine, c)]  # noqa: SIM118
         raise StaleRecord(mine, theirs, changed)
+
+    # -- a list with a search box (any kind: RecordListScreen pages through these) -------
+    def search_page(self, text: str | None = None, *, limit: int = 50, offset: int = 0) -> list[M]:
+        """One page of the records not deleted whose text fields hold ``text`` (each word of
+        it, in any of the kind's ``text_columns``), in the order the kind declares (``sort``),
+        ties by when they were made. ``%`` and ``_`` typed in ``text`` are matched as written."""
+        where, params = self._found(text)
+        order = ", ".join(
+            f"({c} IS NULL), {c} {'DESC' if desc else 'ASC'}" for c, desc in self.record_kind.order
+        )
+        # Blank values last either way; ties in the order the records were made here. The id
+        # only makes the order total: its time part says nothing (village clocks are wrong).
+        newest = "DESC" if self.record_kind.order[0][1] else "ASC"
+        rows = self.store.query(
+            f"SELECT * FROM {self.table} WHERE {where} ORDER BY {order}, created_at {newest}, id LIMIT ? OFFSET ?",
+            (*params, limit, offset),
+        )
+        return [self.from_row(r) for r in rows]
+
+    def count_found(self, text: str | None = None) -> int:
+        """How many records ``search_page`` pages through for ``text``."""
+        where, params = self._found(text)
+        return int(self.store.query_value(f"SELECT count(*) FROM {self.table} WHERE {where}", params))
+
+    def _found(self, text: str | None) -> tuple[str, list[Any]]:
+        clauses, params = ["deleted = 0"], []
+        columns = self.record_kind.text_columns
+        for word in (text or "").split():
+            if not columns:  # nothing to look in: nothing matches
+                clauses.append("0")
+                break
+            clauses.append("(" + " OR ".join(f"{c} LIKE ? ESCAPE '\\'" for c in columns) + ")")
+            params += [f"%{like_escaped(word)}%"] * len(columns)
+        return " AND ".join(clauses), params
+
+
+def like_escaped(text: str) -> str:
+    """``text`` for a ``LIKE … ESCAPE '\\'`` pattern: its ``%`` and ``_`` (and ``\\``) stand for
+    themselves, so 100% finds "100%" and not every record with "100" in it."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 #: Stored rows were validated when written; reading them back must not fail because
