@@ -105,3 +105,15 @@ def test_renaming_updates_the_search_keys(own_village: Store) -> None:
     own_village.people.update(li.model_copy(update={"name": "黎明"}))
     assert names(own_village, "lm") == ["黎明"]
     assert names(own_village, "lisi") == []
+
+
+@pytest.mark.parametrize("typed", ["%", "_", "张%", "\\"])
+def test_wildcards_typed_in_the_search_box_are_plain_characters(village: Store, typed: str) -> None:
+    # A % or _ typed by hand used to match every name; nobody's name holds one.
+    assert village.people.search(typed) == []
+    assert village.people.count_matching(typed) == 0
+
+
+def test_a_name_with_a_percent_sign_is_found_by_it(village: Store) -> None:
+    village.people.add(Person(name="百分%之百"))
+    assert [p.name for p in village.people.search("%")] == ["百分%之百"]

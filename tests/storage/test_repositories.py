@@ -231,3 +231,14 @@ def test_a_declared_sort_pages_with_blanks_last_and_ties_as_they_were_made(store
     assert [v.name for v in by_size_only.search_page()] == ["丙", "乙", "戊", "丁", "甲"]  # 60s newest made first
     smallest_first = sorted_by("capacity")
     assert [v.name for v in smallest_first.search_page()] == ["丁", "戊", "乙", "丙", "甲"]
+
+
+@pytest.mark.parametrize("typed", ["%", "_", "宣_"])
+def test_an_event_filter_takes_wildcards_as_typed(store: Store, typed: str) -> None:
+    from station_tui.storage.repositories.events import EventFilter
+
+    store.lectures.add(Lecture(date=date(2026, 11, 1), topic="宣讲乡村振兴"))
+    store.lectures.add(Lecture(date=date(2026, 11, 2), topic="100%覆盖的宣讲"))
+    found = [lecture.topic for lecture in store.lectures.page(EventFilter(text=typed))]
+    assert found == (["100%覆盖的宣讲"] if typed == "%" else [])
+    assert store.lectures.count_matching(EventFilter(text=typed)) == len(found)

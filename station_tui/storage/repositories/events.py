@@ -7,7 +7,7 @@ from typing import Any, ClassVar, Generic, TypeVar
 
 from station_tui.domain.kinds import BY_TABLE
 from station_tui.domain.models import Activity, Event, Lecture
-from station_tui.storage.repositories.base import Repository, to_sql
+from station_tui.storage.repositories.base import Repository, like_escaped, to_sql
 
 E = TypeVar("E", bound=Event)
 
@@ -59,8 +59,8 @@ class EventRepository(Repository[E], Generic[E]):
             clauses.append("platform = ?")
             params.append(flt.platform)
         if flt.text and flt.text.strip():
-            needle = f"%{flt.text.strip()}%"
-            clauses.append("(" + " OR ".join(f"{c} LIKE ?" for c in self.text_columns) + ")")
+            needle = f"%{like_escaped(flt.text.strip())}%"  # a typed % or _ is no wildcard
+            clauses.append("(" + " OR ".join(f"{c} LIKE ? ESCAPE '\\'" for c in self.text_columns) + ")")
             params += [needle] * len(self.text_columns)
         return " AND ".join(clauses), params
 

@@ -5,7 +5,7 @@ from typing import Any
 from station_tui.domain.kinds import BY_TABLE
 from station_tui.domain.models import Person
 from station_tui.storage.pinyin import is_pinyin_query, normalise_query, search_keys
-from station_tui.storage.repositories.base import Repository
+from station_tui.storage.repositories.base import Repository, like_escaped
 
 
 def mask_phone(phone: str | None) -> str:
@@ -38,8 +38,12 @@ class PeopleRepository(Repository[Person]):
                 )
                 params += [f"% {query}%", f"% {query}%", f"%{query}%", f"%{query}%", f"{query}%"]
             else:
-                clauses.append("(name LIKE ? OR phone LIKE ? OR volunteer_no LIKE ?)")
-                params += [f"%{query}%", f"%{query}%", f"{query}%"]
+                # What was typed is matched as typed: a % or _ in it is no wildcard.
+                typed = like_escaped(query)
+                clauses.append(
+                    "(name LIKE ? ESCAPE '\\' OR phone LIKE ? ESCAPE '\\' OR volunteer_no LIKE ? ESCAPE '\\')"
+                )
+                params += [f"%{typed}%", f"%{typed}%", f"{typed}%"]
         return " AND ".join(clauses), params
 
     def search(
@@ -57,9 +61,10 @@ class PeopleRepository(Repository[Person]):
         if query:
             rank = (
                 "CASE WHEN name = ? OR ' ' || pinyin_initials || ' ' LIKE ? THEN 0"
-                " WHEN name LIKE ? OR ' ' || pinyin_initials LIKE ? OR ' ' || pinyin_full LIKE ? THEN 1 ELSE 2 END"
+                " WHEN name LIKE ? ESCAPE '\\' OR ' ' || pinyin_initials LIKE ? OR ' ' || pinyin_full LIKE ?"
+                " THEN 1 ELSE 2 END"
             )
-            rank_params = [query, f"% {query} %", f"{query}%", f"% {query}%", f"% {query}%"]
+            rank_params = [query, f"% {query} %", f"{like_escaped(query)}%", f"% {query}%", f"% {query}%"]
         rows = self.store.query(
             f"SELECT * FROM people WHERE {where} ORDER BY {rank}, pinyin_full, name, id LIMIT ? OFFSET ?",
             (*params, *rank_params, limit, offset),
