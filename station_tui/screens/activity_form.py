@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from station_tui.domain import Activity
 from station_tui.widgets.form import Field, RecordForm, form_fields
 
@@ -34,5 +32,3 @@ class ActivityForm(RecordForm):
     def lookup_options(self, field: Field) -> list[tuple[str, str]]:
         return [(team.name, str(team.id)) for team in self.app.store.teams.all()]  # type: ignore[attr-defined]
 
-    def defaults(self) -> dict[str, Any]:
-        return {"date": self.app.today}  # type: ignore[attr-defined]

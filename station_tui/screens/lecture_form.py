@@ -17,4 +17,4 @@ class LectureForm(RecordForm):
     )
 
     def defaults(self) -> dict[str, Any]:
-        return {"date": self.app.today, "form": "集中宣讲"}  # type: ignore[attr-defined]
+        return {**super().defaults(), "form": "集中宣讲"}

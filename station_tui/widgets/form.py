@@ -169,8 +169,9 @@ class RecordForm(Localized, ModalScreen[Any]):
 
     # -- building ------------------------------------------------------------------------
     def defaults(self) -> dict[str, Any]:
-        """Values a new record starts with."""
-        return {}
+        """Values a new record starts with: a date box starts at today (most records are
+        entered on the day or soon after; the app pins "today" for tests)."""
+        return {field.name: self.app.today for field in self.FIELDS if field.kind == "date"}  # type: ignore[attr-defined]
 
     def compose(self) -> ComposeResult:
         source = self.record.model_dump() if self.record is not None else self.defaults()

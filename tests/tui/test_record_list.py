@@ -246,3 +246,23 @@ def test_a_kind_with_a_list_box_of_other_records_needs_a_form_of_its_own() -> No
 
     with pytest.raises(ValueError, match=r"Team has list boxes of other records \(leader_id\).*lookup_options"):
         declared_form(replace(BY_TABLE["teams"], key="team"))
+
+
+async def test_a_new_record_s_date_box_starts_at_today(seeded, make_app) -> None:
+    from station_tui.domain import Lecture
+    from tests.conftest import TODAY
+
+    class DatedForm(RecordForm):
+        """A form with a date and nothing that sets a default of its own."""
+
+        MODEL = Lecture
+        FIELDS = form_fields(Lecture, "date", "topic")
+        TITLE_NEW = TITLE_EDIT = "lecture.new"
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.push_screen(DatedForm())
+        await settle(pilot)
+        assert app.screen.query_one("#f-date", Input).value == TODAY.isoformat()
+        assert app.screen.query_one("#f-topic", Input).value == ""
