@@ -1,8 +1,9 @@
 """The app's screens, listed once, in the order of the navigation line.
 
 The app's modes and their keys, a number and a function key each (``app.py``), the
-navigation line (``base.py``), the palette's actions (``widgets/palette.py``), the help screen's sections (``help.py``) and
-which form and repository a kind of record has (``forms.py``) are all read from ``SCREENS``.
+navigation line (``base.py``), the palette's actions (``widgets/palette.py``), the help
+screen's sections (``help.py``) and which form and repository a kind of record has
+(``forms.py``) are all read from ``SCREENS``.
 A screen that lists records names the kind it lists (``domain/kinds.py``), the palette's
 "新建…" and "打开…" words for it, and its form unless the kind's declaration makes it.
 
