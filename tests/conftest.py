@@ -72,17 +72,16 @@ def store(db_path: Path) -> Iterator[Store]:
     s.close()
 
 
+def the_station() -> Station:
+    """The station the tests' databases belong to."""
+    return Station(
+        code="140311101201", name="甄家庄社区新时代文明实践站", township="府西街道", county="杏花岭区", manager="王秀英"
+    )
+
+
 @pytest.fixture
 def station(store: Store) -> Station:
-    return store.station.setup(
-        Station(
-            code="140311101201",
-            name="甄家庄社区新时代文明实践站",
-            township="府西街道",
-            county="杏花岭区",
-            manager="王秀英",
-        )
-    )
+    return store.station.setup(the_station())
 
 
 TODAY = date(2026, 11, 22)

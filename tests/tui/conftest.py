@@ -13,10 +13,10 @@ from textual.screen import Screen
 
 from station_tui.app import StationApp
 from station_tui.config import Settings
-from station_tui.domain import Activity, Lecture, Person, Station, Team
+from station_tui.domain import Activity, Lecture, Person, Team
 from station_tui.storage import Store
 from tests import station_cli
-from tests.conftest import TODAY
+from tests.conftest import TODAY, the_station
 from tests.terminal import CTRL_Q, Terminal
 
 
@@ -85,6 +85,18 @@ async def show(pilot: Pilot, screen: Screen) -> None:
     await settle(pilot)
 
 
+async def new_lecture_form(app: App[Any], pilot: Pilot) -> Any:
+    """The new-lecture form, opened as a user does from the dashboard: 2, then c."""
+    from station_tui.screens.lecture_form import LectureForm
+
+    await settle(pilot)
+    await pilot.press("2", "c")
+    await settle(pilot)
+    form = app.screen
+    assert isinstance(form, LectureForm)
+    return form
+
+
 async def type_text(pilot: Pilot, text: str) -> None:
     """Type like a user (one key event per character), waiting for the screen once."""
     await pilot.press(*text)
@@ -92,15 +104,7 @@ async def type_text(pilot: Pilot, text: str) -> None:
 
 def seed(store: Store) -> None:
     """A small, fixed station: the same rows every run, dates all before TODAY."""
-    store.station.setup(
-        Station(
-            code="140311101201",
-            name="甄家庄社区新时代文明实践站",
-            township="府西街道",
-            county="杏花岭区",
-            manager="王秀英",
-        )
-    )
+    store.station.setup(the_station())
     ctx = {"today": TODAY}
     store.teams.add(Team(name="百姓宣讲队", category="科学理论宣讲"))
     store.teams.add(Team(name="文艺志愿服务队", category="文体活动开展"))

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from station_tui.cli import main
-from tests.tui.conftest import settle, text_of
+from tests.tui.conftest import new_lecture_form, text_of
 
 HEADER = "日期,开始时间,结束时间,主题,宣讲人,形式,地点,受众人数,备注"
 #: (form box, typed, what the form and the importer both say)
@@ -45,10 +45,7 @@ async def test_the_form_says_what_the_importer_says(
 ) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await pilot.press("2", "c")
-        await settle(pilot)
-        form = app.screen
+        form = await new_lecture_form(app, pilot)
         form.query_one(f"#f-{field}").value = typed
         await pilot.pause()
         shown = text_of(form.query_one(f"#e-{field}"))

@@ -26,7 +26,7 @@ from station_tui.screens.lectures import LectureListScreen
 from station_tui.storage import Store
 from station_tui.widgets.form import RecordForm
 from station_tui.widgets.text_input import TextInput
-from tests.tui.conftest import lectures_on_a_terminal, settle, table_rows, until
+from tests.tui.conftest import lectures_on_a_terminal, new_lecture_form, settle, table_rows, until
 
 _NAMED = {"tab": "\t", "enter": "\r", "escape": "\x1b", "down": None, "up": None}
 
@@ -66,11 +66,7 @@ def box(form: RecordForm, name: str) -> str:
 async def test_text_after_tab_and_enter_goes_to_the_next_box(seeded, make_app) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await pilot.press("2", "c")
-        await settle(pilot)
-        form = app.screen
-        assert isinstance(form, LectureForm)
+        form = await new_lecture_form(app, pilot)
         burst(app, "tab", "14点", "tab", "tab", "村规民约宣讲", "enter", "刘书记")
         await settle(pilot)
         assert box(form, "date") == "2026-11-22"

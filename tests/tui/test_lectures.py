@@ -7,7 +7,7 @@ from textual.widgets import Button, DataTable, Static
 from station_tui.screens.dashboard import DashboardScreen
 from station_tui.screens.lecture_form import LectureForm
 from station_tui.screens.lectures import LectureListScreen
-from tests.tui.conftest import settle, table_rows, text_of, type_text
+from tests.tui.conftest import new_lecture_form, settle, table_rows, text_of, type_text
 
 
 async def test_new_lecture_shows_in_list_and_dashboard(seeded, make_app) -> None:
@@ -55,10 +55,7 @@ async def test_new_lecture_shows_in_list_and_dashboard(seeded, make_app) -> None
 async def test_form_explains_errors_and_keeps_what_was_typed(seeded, make_app) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await pilot.press("2", "c")
-        await settle(pilot)
-        form = app.screen
+        form = await new_lecture_form(app, pilot)
         await pilot.press("tab")
         await type_text(pilot, "10:00")
         await pilot.press("tab")

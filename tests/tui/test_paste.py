@@ -7,11 +7,10 @@ from pathlib import Path
 
 from textual import events
 
-from station_tui.screens.lecture_form import LectureForm
 from station_tui.storage import Actor, Store
 from station_tui.widgets.new_person import NewPersonForm
 from station_tui.widgets.text_input import TextInput
-from tests.tui.conftest import settle
+from tests.tui.conftest import new_lecture_form, settle
 from tests.tui.roster_app import RosterApp, seed
 
 
@@ -27,11 +26,7 @@ def paste(app, text: str) -> None:
 async def test_a_multi_line_paste_is_joined_into_one_line_and_said(seeded, make_app) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await pilot.press("2", "c")
-        await settle(pilot)
-        form = app.screen
-        assert isinstance(form, LectureForm)
+        form = await new_lecture_form(app, pilot)
         form.query_one("#f-topic").focus()
         paste(app, "学习党的二十届四中全会精神\r\n  宣讲提纲（村民版）\n\n")
         await settle(pilot)
