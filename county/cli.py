@@ -189,7 +189,8 @@ def cmd_station_list(args: argparse.Namespace) -> int:
         print("还没有站点。用 county-center station add 添加。")
         return EXIT_OK
     from county.printable import printable
-    from county.reports import _pad, _width, local_time
+    from county.reports import local_time
+    from station_tui.domain.widths import cell_width, pad
 
     table = [["代码", "名称", "乡镇（街道）", "已注册", "上次同步", "已确认序号", "程序版本", "隔离"]]
     for r in rows:
@@ -205,9 +206,9 @@ def cmd_station_list(args: argparse.Namespace) -> int:
                 str(r["quarantined"]),
             ]
         )
-    widths = [max(_width(row[i]) for row in table) for i in range(len(table[0]))]
+    widths = [max(cell_width(row[i]) for row in table) for i in range(len(table[0]))]
     for row in table:
-        print("  ".join(_pad(c, w) for c, w in zip(row, widths, strict=True)).rstrip())
+        print("  ".join(pad(c, w) for c, w in zip(row, widths, strict=True)).rstrip())
     return EXIT_OK
 
 

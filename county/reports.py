@@ -22,6 +22,7 @@ from station_tui.domain.hours import format_tenths
 from station_tui.domain.models import Figures
 from station_tui.domain.periods import period_bounds
 from station_tui.domain.vocab import PLATFORMS
+from station_tui.domain.widths import cell_width, pad
 
 _TABLES = ("lectures", "activities", "attendance", "people")
 
@@ -193,21 +194,13 @@ def to_text(report: dict[str, Any]) -> str:
     lines = [f"县级汇总（{period}）  共 {report['total']['stations']} 个站点", ""]
     rows = table_rows(report)
     short = [0, 1, 3, 4, 5, 6, 7, 8, 14, 15, 16, 17]  # the widest columns stay in csv/xlsx
-    widths = [max(_width(str(r[i])) for r in rows) for i in short]
+    widths = [max(cell_width(str(r[i])) for r in rows) for i in short]
     for r in rows:
-        lines.append("  ".join(_pad(str(r[i]), w) for i, w in zip(short, widths, strict=True)).rstrip())
+        lines.append("  ".join(pad(str(r[i]), w) for i, w in zip(short, widths, strict=True)).rstrip())
     note = excluded_note(report)
     if note:
         lines += ["", note]
     return "\n".join(lines)
-
-
-def _width(text: str) -> int:
-    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
-
-
-def _pad(text: str, width: int) -> str:
-    return text + " " * (width - _width(text))
 
 
 def write_xlsx(report: dict[str, Any], path: Path) -> None:

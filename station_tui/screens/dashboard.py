@@ -16,6 +16,7 @@ from textual.containers import Horizontal
 from textual.message import Message
 from textual.widgets import DataTable, Header, Static
 
+from station_tui.domain.widths import pad
 from station_tui.locale import t
 from station_tui.screens.base import NavBar, StationScreen
 from station_tui.widgets.footer import KeyFooter
@@ -165,7 +166,7 @@ class DashboardScreen(StationScreen):
             need = facts.minimums.get(platform, 0)
             mark = f"[green]✓ {t('dash.met')}[/]" if count >= need else f"[red]✗ {t('dash.short', n=need - count)}[/]"
             name = t("platform." + platform)
-            lines.append(f"{name:<{_pad(name, 14)}} {count:>3} / {need:<2} {mark}")
+            lines.append(f"{pad(name, 14)} {count:>3} / {need:<2} {mark}")
         self.query_one("#dash-platforms", Static).update("\n".join(lines))
         from station_tui.domain.hours import format_tenths
 
@@ -213,9 +214,3 @@ class DashboardScreen(StationScreen):
         event.stop()
         self.action_open_latest()
 
-
-def _pad(text: str, width: int) -> int:
-    """Format width that makes ``text`` take ``width`` terminal cells (CJK is two wide)."""
-    from rich.cells import cell_len
-
-    return max(width - (cell_len(text) - len(text)), len(text))

@@ -12,7 +12,6 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from rich.cells import cell_len
 from rich.text import Text
 from textual import on, work
 from textual.actions import SkipAction
@@ -23,6 +22,7 @@ from textual.widget import Widget
 from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option
 
+from station_tui.domain.widths import pad
 from station_tui.locale import t
 from station_tui.storage.repositories.people import mask_phone
 from station_tui.widgets.localized import Localized
@@ -37,18 +37,14 @@ NEW_PERSON = "__new_person__"
 Search = Callable[[str, int], "list[Person]"]
 
 
-def _pad(text: str, width: int) -> str:
-    """Pad to a width in terminal cells (a Chinese character is two)."""
-    return text + " " * max(width - cell_len(text), 0)
-
 
 def person_row(person: Person, *, taken: bool = False) -> Text:
     """One line of the picker: name, gender, birth year, masked phone, volunteer mark."""
     row = Text(no_wrap=True, overflow="ellipsis")
-    row.append(_pad(person.name, 10), style="bold")
-    row.append(_pad(t(f"gender.{person.gender}") if person.gender else "", 5))
-    row.append(_pad(str(person.birth_year or ""), 6))
-    row.append(_pad(mask_phone(person.phone), 13))
+    row.append(pad(person.name, 10), style="bold")
+    row.append(pad(t(f"gender.{person.gender}") if person.gender else "", 5))
+    row.append(pad(str(person.birth_year or ""), 6))
+    row.append(pad(mask_phone(person.phone), 13))
     if person.is_volunteer:
         row.append(t("picker.volunteer"), style="green")
     if taken:
