@@ -97,6 +97,21 @@ async def new_lecture_form(app: App[Any], pilot: Pilot) -> Any:
     return form
 
 
+async def open_roster(app: App[Any], pilot: Pilot, screen_key: str = "2") -> Any:
+    """The 签到 roster of the first event listed, opened as a user does: the list's number key
+    (2 宣讲, 3 活动), then a."""
+    from station_tui.screens.attendance import AttendanceScreen
+
+    await settle(pilot)
+    await pilot.press(screen_key)
+    await settle(pilot)
+    await pilot.press("a")
+    await settle(pilot)
+    screen = app.screen
+    assert isinstance(screen, AttendanceScreen)
+    return screen
+
+
 async def type_text(pilot: Pilot, text: str) -> None:
     """Type like a user (one key event per character), waiting for the screen once."""
     await pilot.press(*text)

@@ -9,7 +9,7 @@ from station_tui.screens.dashboard import DashboardScreen
 from station_tui.screens.lectures import LectureListScreen
 from station_tui.storage import Store
 from station_tui.widgets.new_person import NewPersonForm
-from tests.tui.conftest import current_screen, settle, table_rows, text_of, until
+from tests.tui.conftest import current_screen, open_roster, settle, table_rows, text_of, until
 
 
 async def test_lecture_roster_from_the_list_to_the_dashboard(seeded: Store, make_app) -> None:
@@ -71,13 +71,8 @@ async def test_lecture_roster_from_the_list_to_the_dashboard(seeded: Store, make
 async def test_attendance_screen_in_english(seeded: Store, make_app) -> None:
     app = make_app("en")
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await pilot.press("3")
-        await settle(pilot)
-        await pilot.press("a")
-        await settle(pilot)
-        assert isinstance(app.screen, AttendanceScreen)
-        assert "Attendance (activity)" in text_of(app.screen.query_one("#event", Static))
+        screen = await open_roster(app, pilot, "3")
+        assert "Attendance (activity)" in text_of(screen.query_one("#event", Static))
         await pilot.press(*"zhm")
         await settle(pilot)
         await pilot.press("enter")
@@ -155,13 +150,7 @@ async def test_quitting_with_an_unsaved_roster_asks_first(seeded: Store, make_ap
 async def test_after_saving_the_highlight_stays_on_the_same_person(seeded: Store, make_app) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await pilot.press("2")
-        await settle(pilot)
-        await pilot.press("a")
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, AttendanceScreen)
+        screen = await open_roster(app, pilot)
         for initials in ("zs", "ls", "wxy"):
             await pilot.press(*initials)
             await settle(pilot)

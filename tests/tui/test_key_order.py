@@ -19,14 +19,14 @@ from textual import events
 from textual.app import App
 from textual.widgets import Select
 
-from station_tui.screens.attendance import AttendanceScreen, RosterTable
+from station_tui.screens.attendance import RosterTable
 from station_tui.screens.dashboard import DashboardScreen
 from station_tui.screens.lecture_form import LectureForm
 from station_tui.screens.lectures import LectureListScreen
 from station_tui.storage import Store
 from station_tui.widgets.form import RecordForm
 from station_tui.widgets.text_input import TextInput
-from tests.tui.conftest import lectures_on_a_terminal, new_lecture_form, settle, table_rows, until
+from tests.tui.conftest import lectures_on_a_terminal, new_lecture_form, open_roster, settle, table_rows, until
 
 _NAMED = {"tab": "\t", "enter": "\r", "escape": "\x1b", "down": None, "up": None}
 
@@ -140,13 +140,7 @@ async def test_names_typed_in_one_burst_on_the_roster_each_add_their_person(seed
     slow_down(monkeypatch, seeded.people, "search", 0.2)
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await pilot.press("2")
-        await settle(pilot)
-        await pilot.press("a")
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, AttendanceScreen)
+        screen = await open_roster(app, pilot)
         burst(app, "zs", "enter", "ls", "enter", "wxy", "enter")
         await until(pilot, lambda: len(table_rows(screen.query_one(RosterTable))) >= 3)
         assert [r[1] for r in table_rows(screen.query_one(RosterTable))] == ["张三", "李四", "王秀英"]
