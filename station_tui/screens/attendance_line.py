@@ -22,6 +22,7 @@ from station_tui.domain.hours import HoursError, format_tenths, parse_hours
 from station_tui.domain.rules import check_credit, credited_tenths, is_serving
 from station_tui.domain.vocab import ROLES
 from station_tui.locale import t
+from station_tui.widgets.choice_box import ChoiceBox
 from station_tui.widgets.footer import KeyFooter
 from station_tui.widgets.localized import Localized
 from station_tui.widgets.text_input import TextInput
@@ -112,7 +113,7 @@ class LineEditor(Localized, ModalScreen["Attendance | None"]):
                 dialog.border_title = t("att_line.title_person").format(name=self.person_name)
                 yield from self._row(
                     t("att_line.role"),
-                    Select(
+                    ChoiceBox(
                         [(t(f"role.{r}"), r) for r in ROLES],
                         value=att.role or "群众",
                         allow_blank=False,

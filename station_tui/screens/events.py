@@ -11,6 +11,7 @@ from textual.containers import Horizontal
 from textual.widgets import Input, Select
 
 from station_tui.locale import t
+from station_tui.widgets.choice_box import ChoiceBox
 from station_tui.widgets.paged import PagedListScreen
 from station_tui.widgets.text_input import TextInput
 
@@ -57,7 +58,7 @@ class EventListScreen(PagedListScreen):
             if self.WITH_PLATFORM:
                 from station_tui.domain.vocab import PLATFORMS
 
-                yield Select(
+                yield ChoiceBox(
                     [(t("platform." + p), p) for p in PLATFORMS],
                     prompt=t("filter.all_platforms"),
                     id="filter-platform",

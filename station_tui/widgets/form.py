@@ -24,6 +24,7 @@ from textual.widget import Widget
 from textual.widgets import Button, Input, Label, Select, Static
 
 from station_tui.locale import t
+from station_tui.widgets.choice_box import ChoiceBox
 from station_tui.widgets.footer import KeyFooter
 from station_tui.widgets.localized import Localized
 from station_tui.widgets.text_input import TextInput
@@ -199,7 +200,7 @@ class RecordForm(Localized, ModalScreen[Any]):
         wid = f"f-{field.name}"
         if field.kind == "lookup":
             # Options arrive from a worker after mount (see _load_lookups).
-            return Select([], allow_blank=True, compact=True, id=wid, prompt=t("form.choose"))
+            return ChoiceBox([], allow_blank=True, compact=True, id=wid, prompt=t("form.choose"))
         if field.kind in ("choice", "yesno"):
             if field.kind == "yesno":
                 options: list[tuple[str, object]] = [(t("no"), False), (t("yes"), True)]
@@ -209,7 +210,7 @@ class RecordForm(Localized, ModalScreen[Any]):
                 options = [(t("choice." + c) if _has_choice_label(c) else c, c) for c in field.choices]
                 current = value if value in field.choices else Select.NULL
                 allow_blank = True  # a required choice must be made, never defaulted
-            return Select(
+            return ChoiceBox(
                 options, value=current, allow_blank=allow_blank, compact=True, id=wid, prompt=t("form.choose")
             )
         return TextInput(

@@ -19,6 +19,7 @@ from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 from station_tui.domain import FieldProblem, Person, explain
 from station_tui.domain.vocab import GENDERS
 from station_tui.locale import t
+from station_tui.widgets.choice_box import ChoiceBox
 from station_tui.widgets.footer import KeyFooter
 from station_tui.widgets.key_order import HoldsKeysWhileSaving
 from station_tui.widgets.localized import Localized
@@ -98,7 +99,7 @@ class NewPersonForm(HoldsKeysWhileSaving, Localized, ModalScreen["Person | None"
             yield Static("", id="name-problem", classes="problem -empty", markup=False)
             with Horizontal(classes="row"):
                 yield Label(t("new_person.gender"), classes="label", markup=False)
-                yield Select(
+                yield ChoiceBox(
                     [(t(f"gender.{g}"), g) for g in GENDERS],
                     prompt=t("new_person.gender_blank"),
                     id="gender",

@@ -48,6 +48,11 @@ def test_no_screen_makes_a_plain_textual_footer() -> None:
     assert plain_uses("Footer", "KeyFooter") == []
 
 
+def test_no_screen_makes_a_plain_textual_select() -> None:
+    # A plain Select set before it is drawn stopped the app on a busy PC (widgets/choice_box.py).
+    assert plain_uses("Select", "ChoiceBox") == []
+
+
 def test_no_screen_makes_a_plain_textual_table() -> None:
     # A plain DataTable reads string cells as markup: a topic with "[/b]" stopped the app.
     assert plain_uses("DataTable", "RecordTable") == []
