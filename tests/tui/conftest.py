@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from textual.app import App
+from textual.css.query import NoMatches
 from textual.pilot import Pilot
 from textual.screen import Screen
 
@@ -43,7 +44,11 @@ async def settle(pilot: Pilot, rounds: int = 3) -> None:
 async def until(pilot: Pilot, condition: Callable[[], object], timeout: float = 10.0) -> None:
     """Wait for what a thread or another session brings (``condition()`` true), looking every 0.1 s."""
     for _ in range(int(timeout / 0.1)):
-        if condition():
+        try:
+            met = condition()
+        except NoMatches:  # a screen still being built has not made the widget asked about yet
+            met = False
+        if met:
             return
         await pilot.pause(0.1)
     raise AssertionError(f"the screen did not catch up within {timeout:g} s")
