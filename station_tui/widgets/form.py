@@ -289,6 +289,8 @@ class RecordForm(Localized, ModalScreen[Any]):
                     data[field.name] = parse_date(value, self.app.today)  # type: ignore[attr-defined]
                 elif field.kind == "time":
                     data[field.name] = parse_time(value)
+                elif not field.required and not str(value).strip():
+                    data[field.name] = None  # an empty box means "not given", for every model alike
                 else:
                     data[field.name] = value
             except (TypedError, HoursError) as exc:

@@ -150,6 +150,7 @@ async def test_new_and_edit_go_through_the_kinds_form_to_the_database_and_the_ou
         square = seeded.venues.require(listing.selected_id())
         assert (square.name, square.address, square.capacity) == ("新时代文明实践广场", "村口", 500)
         assert square.row_version == 1
+        assert square.note is None  # a box left empty is stored as no value, not as ""
 
         await pilot.press("enter")  # edit the selected one
         await settle(pilot)
