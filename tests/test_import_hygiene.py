@@ -3,10 +3,9 @@ run on machines and in processes that should not pay for the UI."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import pytest
+
+from tests.fresh_process import modules_left
 
 HEADLESS = [
     "station_tui.domain",
@@ -29,14 +28,8 @@ HEADLESS = [
 
 @pytest.mark.parametrize("module", HEADLESS)
 def test_module_imports_without_textual(module: str) -> None:
-    code = (
-        "import sys, importlib\n"
-        f"importlib.import_module({module!r})\n"
-        "bad = sorted(m for m in sys.modules if m == 'textual' or m.startswith('textual.'))\n"
-        "print(','.join(bad))\n"
-    )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "", f"{module} imported Textual: {out.stdout.strip()}"
+    loaded = modules_left(f"import {module}", ("textual",))
+    assert loaded == [], f"{module} imported Textual: {loaded}"
 
 
 #: What the county center and the wire format must never import: the station's storage,
@@ -48,14 +41,12 @@ STATION_ONLY = ("station_tui.storage", "station_tui.commands", "station_tui.scre
 
 def test_the_county_and_the_protocol_import_nothing_of_the_station_beyond_the_domain() -> None:
     code = (
-        "import importlib, pkgutil, sys\n"
+        "import importlib, pkgutil\n"
         "import county, sync.protocol\n"
         "for found in pkgutil.walk_packages(county.__path__, 'county.'):\n"
         "    if not found.name.endswith('__main__'):\n"
         "        importlib.import_module(found.name)\n"
-        f"bad = sorted(m for m in sys.modules if m.startswith({STATION_ONLY!r}))\n"
-        "print(','.join(bad))\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "", f"county/ or sync/protocol.py imported {out.stdout.strip()}"
+    loaded = modules_left(code, STATION_ONLY)
+    assert loaded == [], f"county/ or sync/protocol.py imported {loaded}"
 

@@ -9,6 +9,7 @@ from station_tui.domain import Station
 from station_tui.storage import capture
 from station_tui.storage.migrations import LATEST
 from sync import protocol
+from tests.fresh_process import modules_left
 
 
 def test_synced_tables_match_the_station_capture() -> None:
@@ -40,16 +41,8 @@ def test_outbox_rows_become_changes_and_encode_as_gzip_json(store, station: Stat
 
 def test_the_protocol_and_the_county_package_import_light() -> None:
     """The station's cron job imports sync.protocol; it must not pay for the county's server."""
-    import subprocess
-    import sys
-
-    code = (
-        "import sys, sync, sync.protocol, county\n"
-        "heavy = ('fastapi', 'sqlalchemy', 'uvicorn', 'starlette', 'psycopg', 'textual')\n"
-        "print(','.join(sorted(m for m in sys.modules if m.split('.')[0] in heavy)))\n"
-    )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == ""
+    heavy = ("fastapi", "sqlalchemy", "uvicorn", "starlette", "psycopg", "textual")
+    assert modules_left("import sync, sync.protocol, county", heavy) == []
 
 
 def test_change_ids_are_pinned_to_the_content() -> None:

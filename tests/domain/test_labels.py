@@ -3,14 +3,12 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import pytest
 from pydantic import BaseModel, Field, ValidationError
 
 from station_tui.domain import errors, explain, models
 from station_tui.domain.kinds import KINDS
+from tests.fresh_process import modules_left
 
 #: The tables errors.py held before it derived them: every label in them must read the same.
 LABELS_BEFORE = {
@@ -74,10 +72,5 @@ def test_a_person_is_still_named_by_姓名() -> None:
 
 def test_errors_reads_the_declarations_only_when_asked() -> None:
     # models import errors: errors importing the kinds (and so the models) at once would be a cycle.
-    code = (
-        "import sys\n"
-        "import station_tui.domain.errors\n"
-        "print(','.join(m for m in ('station_tui.domain.models', 'station_tui.domain.kinds') if m in sys.modules))\n"
-    )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == ""
+    loaded = modules_left("import station_tui.domain.errors", ("station_tui.domain.models", "station_tui.domain.kinds"))
+    assert loaded == []

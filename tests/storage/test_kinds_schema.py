@@ -10,7 +10,6 @@ storage/migrations/ (and its line in MIGRATIONS); nothing else in storage needs 
 from __future__ import annotations
 
 import sqlite3
-import subprocess
 import sys
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -21,6 +20,7 @@ from station_tui.domain.kinds import KINDS, SCHEMA_VERSION, SYNCED_TABLES, Recor
 from station_tui.settings_model import Settings
 from station_tui.storage import Actor, Store, capture
 from station_tui.storage.migrations import LATEST, latest_capture
+from tests.fresh_process import modules_left
 
 #: The columns every record's table has, handled by the repositories and the triggers.
 ENVELOPE = frozenset({"id", "row_version", "created_at", "updated_at", "deleted"})
@@ -188,12 +188,7 @@ def test_the_latest_migration_is_found_without_naming_it(monkeypatch: pytest.Mon
 def test_migrations_never_read_the_kinds(tmp_path: Path) -> None:
     """History must not follow today's declarations: making and migrating a database imports
     neither the kinds nor capture's lists."""
-    code = (
-        "import sys\n"
-        "from station_tui.storage import Store\n"
-        f"Store({str(tmp_path / 'new.db')!r}).close()\n"
-        "read = ('station_tui.domain.kinds', 'station_tui.domain.models', 'station_tui.storage.capture')\n"
-        "print(','.join(m for m in read if m in sys.modules))\n"
-    )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "", f"making a database imported {out.stdout.strip()}"
+    code = f"from station_tui.storage import Store\nStore({str(tmp_path / 'new.db')!r}).close()"
+    read = ("station_tui.domain.kinds", "station_tui.domain.models", "station_tui.storage.capture")
+    loaded = modules_left(code, read)
+    assert loaded == [], f"making a database imported {loaded}"

@@ -3,9 +3,6 @@ line, the palette, the help and the forms of each kind are read from that list, 
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import pytest
 from textual.binding import Binding
 
@@ -19,6 +16,7 @@ from station_tui.screens.registry import BY_KIND, SCREENS, ScreenEntry, load
 from station_tui.widgets.form import RecordForm
 from station_tui.widgets.paged import PagedListScreen
 from station_tui.widgets.palette import ACTIONS
+from tests.fresh_process import modules_left
 from tests.tui.conftest import settle
 
 RECORD_SCREENS = [e for e in SCREENS if e.records]
@@ -133,15 +131,12 @@ def test_the_list_screens_help_and_palette_import_without_pydantic() -> None:
     """The registry names screens by import path and the lists read their columns when first
     built: importing them (the help screen does) stays as light as before."""
     code = (
-        "import sys\n"
         "import station_tui.app, station_tui.screens.help, station_tui.widgets.palette\n"
         "from station_tui.screens.registry import SCREENS, load\n"
         "for entry in SCREENS:\n"
         "    load(entry.screen)\n"
-        "print(','.join(sorted(m for m in sys.modules if m.split('.')[0] == 'pydantic')))\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == ""
+    assert modules_left(code, ("pydantic",)) == []
 
 
 async def test_each_screen_is_reached_by_its_number_key_and_its_function_key(seeded, make_app) -> None:

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 from station_tui.storage import Store
 from tests import station_cli
+from tests.fresh_process import modules_left
 from tests.terminal import show_then_quit
 from tests.tui.conftest import seed
 
@@ -70,7 +69,6 @@ def test_first_screen_does_not_import_pydantic_or_heavy_modules(db_path: Path) -
     with Store(db_path) as store:
         seed(store)
     code = (
-        "import sys\n"
         "from datetime import date\n"
         "from station_tui.cli import build_parser\n"
         "from station_tui.config import quick_settings\n"
@@ -80,11 +78,8 @@ def test_first_screen_does_not_import_pydantic_or_heavy_modules(db_path: Path) -
         f"store = Store({str(db_path)!r})\n"
         "facts = gather(store, date(2026, 11, 22), quick_settings().monthly_minimums)\n"
         "assert facts.figures['lectures'] == 5, facts\n"
-        "heavy = ('pydantic', 'pypinyin', 'openpyxl', 'importlib.metadata')\n"
-        "print(','.join(sorted(m for m in sys.modules if m.split('.')[0] in heavy or m in heavy)))\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == ""
+    assert modules_left(code, ("pydantic", "pypinyin", "openpyxl", "importlib.metadata")) == []
 
 
 def test_without_a_terminal_station_says_to_use_a_subcommand(db_path: Path) -> None:
