@@ -90,14 +90,24 @@ async def show(pilot: Pilot, screen: Screen) -> None:
     await settle(pilot)
 
 
-async def new_lecture_form(app: App[Any], pilot: Pilot) -> Any:
-    """The new-lecture form, opened as a user does from the dashboard: 2, then c."""
-    from station_tui.screens.lecture_form import LectureForm
+async def new_form(app: App[Any], pilot: Pilot, screen_key: str = "2") -> Any:
+    """A new record's form, opened as a user does from the dashboard: the list's number key
+    (2 宣讲, 3 活动, 4 人员), then c."""
+    from station_tui.widgets.form import RecordForm
 
     await settle(pilot)
-    await pilot.press("2", "c")
+    await pilot.press(screen_key, "c")
     await settle(pilot)
     form = app.screen
+    assert isinstance(form, RecordForm)
+    return form
+
+
+async def new_lecture_form(app: App[Any], pilot: Pilot) -> Any:
+    """The new-lecture form, from the dashboard: 2, then c."""
+    from station_tui.screens.lecture_form import LectureForm
+
+    form = await new_form(app, pilot, "2")
     assert isinstance(form, LectureForm)
     return form
 

@@ -6,7 +6,7 @@ from textual.widgets import DataTable, Input
 
 from station_tui.screens.people import PeopleScreen
 from station_tui.screens.person_form import PersonForm
-from tests.tui.conftest import settle, table_rows, text_of, type_text
+from tests.tui.conftest import new_form, settle, table_rows, text_of, type_text
 
 
 async def test_create_volunteer_in_people_screen(seeded, make_app) -> None:
@@ -49,10 +49,7 @@ async def test_create_volunteer_in_people_screen(seeded, make_app) -> None:
 async def test_wrong_phone_is_explained(seeded, make_app) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await pilot.press("4", "c")
-        await settle(pilot)
-        form = app.screen
+        form = await new_form(app, pilot, "4")
         await type_text(pilot, "周强")
         form.query_one("#f-phone").value = "12345"
         await pilot.pause()
@@ -68,10 +65,7 @@ async def test_wrong_phone_is_explained(seeded, make_app) -> None:
 async def test_ctrl_q_with_unsaved_form_asks_before_quitting(seeded, make_app) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await pilot.press("4", "c")
-        await settle(pilot)
-        form = app.screen
+        form = await new_form(app, pilot, "4")
         await type_text(pilot, "周强")
         await pilot.press("ctrl+q")
         await settle(pilot)
@@ -93,10 +87,7 @@ async def test_a_failed_save_keeps_the_form_and_says_why(seeded, db_path, make_a
 
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await pilot.press("4", "c")
-        await settle(pilot)
-        form = app.screen
+        form = await new_form(app, pilot, "4")
         await type_text(pilot, "钱多多")
         seeded.conn.execute("PRAGMA busy_timeout = 100")
         blocker = sqlite3.connect(db_path, isolation_level=None)
@@ -125,10 +116,7 @@ async def test_a_likely_twin_is_asked_about_before_it_is_saved(seeded, make_app)
 
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await pilot.press("4", "c")
-        await settle(pilot)
-        form = app.screen
+        form = await new_form(app, pilot, "4")
         await type_text(pilot, "张三")
         await pilot.press("tab", "tab", "tab")
         await type_text(pilot, "13812345678")  # 张三's phone: most likely the same man
