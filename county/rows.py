@@ -298,6 +298,9 @@ REPORTS_READ: dict[str, dict[str, _Rule]] = {
     "attendance": {
         "lecture_id": optional_text(), "activity_id": optional_text(), "person_id": optional_text(),
         "headcount": optional_count(MAX_HEADCOUNT), "credited_tenths": count(DAY_TENTHS), "role": ROLE},
+    "self_check_reviews": {
+        "year": count(2100), "level": text(20), "date": DATE, "score": count(1000), "stars": count(5),
+        "reviewer": text(longest("self_check_reviews", "reviewer"))},
 }
 #: The fields the county judges in each synced table, in the order reasons name them: those its
 #: reports read, then the length of every other bounded text of the station's model.

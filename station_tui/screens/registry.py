@@ -139,6 +139,14 @@ SCREENS: tuple[ScreenEntry, ...] = (
         palette="palette.more",
     ),
     # The 更多 menu's screens follow, each with its ``menu_key`` and no number key.
+    ScreenEntry(
+        mode="self_check",
+        nav="nav.self_check",
+        keys=(),
+        menu_key="z",
+        screen="station_tui.screens.self_check:SelfCheckScreen",
+        palette="palette.self_check",
+    ),
 )
 
 BY_MODE: dict[str, ScreenEntry] = {entry.mode: entry for entry in SCREENS}
