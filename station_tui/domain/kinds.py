@@ -99,7 +99,7 @@ class RecordKind:
 #: The station schema (``PRAGMA user_version``) these declarations describe: the latest
 #: migration's number (a test holds the two together). The county accepts rows up to this
 #: version (``sync.protocol.MAX_SCHEMA_VERSION``), so a migration that adds a kind bumps it here.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 _IMPORTED_EVENT = ("date", "start_time", "end_time")
 #: Events are listed newest first, as their screens (EventRepository.page) list them.
@@ -139,6 +139,7 @@ KINDS: tuple[RecordKind, ...] = (
     RecordKind("attendance", models.Attendance, extra_columns=("lecture_id", "activity_id")),
     RecordKind("self_check_marks", models.SelfCheckMark),
     RecordKind("self_check_reviews", models.SelfCheckReview, sort=("-year", "-date")),
+    RecordKind("photos", models.Photo),
 )
 
 BY_TABLE: dict[str, RecordKind] = {kind.table: kind for kind in KINDS}

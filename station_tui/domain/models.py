@@ -469,6 +469,31 @@ class SelfCheckReview(Record):
     opinion: Annotated[str | None, Meta("意见")] = Field(default=None, max_length=500)
 
 
+#: The kinds of record a photo can belong to (the ``photos.record_table`` column).
+PHOTO_TABLES = ("lectures", "activities")
+
+
+class Photo(Record):
+    """A photo of a lecture or an activity: the file lives in the station's photo directory
+    under its content hash (``storage/photos.py``); this record says whose it is."""
+
+    record_table: Annotated[str, Meta("所属记录类别")]
+    record_id: Annotated[str, Meta("所属记录", typed_as="lookup")]
+    sha256: Annotated[str, Meta("内容指纹")] = Field(pattern=r"^[0-9a-f]{64}$")
+    size_bytes: Annotated[int, Meta("文件大小")] = Field(ge=1)
+    width: Annotated[int, Meta("宽度")] = Field(ge=1, le=1920)
+    height: Annotated[int, Meta("高度")] = Field(ge=1, le=1920)
+    caption: Annotated[str | None, Meta("照片说明")] = Field(default=None, max_length=200)
+    original_name: Annotated[str | None, Meta("原文件名")] = Field(default=None, max_length=255)
+
+    @field_validator("record_table")
+    @classmethod
+    def _table(cls, value: str) -> str:
+        if value not in PHOTO_TABLES:
+            fail("photo_table", f"照片只能属于宣讲或活动，{quoted(value)}不是")
+        return value
+
+
 class Figures(BaseModel):
     """The station's headline numbers; the same keys the county report uses."""
 

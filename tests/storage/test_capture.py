@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from station_tui.domain import Activity, Attendance, Lecture, Person, Station, Team, TeamMember, Venue
-from station_tui.domain.models import SelfCheckMark, SelfCheckReview
+from station_tui.domain.models import Photo, SelfCheckMark, SelfCheckReview
 from station_tui.storage import Store
 from station_tui.storage.capture import SYNCED_TABLES
 
@@ -148,6 +148,9 @@ def test_every_synced_table_is_captured(store: Store, station: Station) -> None:
     review = store.repository("self_check_reviews").add(
         SelfCheckReview(year=2026, level="自评", date=today, score=75, stars=2, reviewer="李专管")
     )
+    photo = store.repository("photos").add(
+        Photo(record_table="lectures", record_id=str(lecture.id), sha256="a" * 64, size_bytes=1, width=1, height=1)
+    )
     ids = {
         "station": station.id,
         "people": person.id,
@@ -159,6 +162,7 @@ def test_every_synced_table_is_captured(store: Store, station: Station) -> None:
         "attendance": att.id,
         "self_check_marks": mark.id,
         "self_check_reviews": review.id,
+        "photos": photo.id,
     }
     assert set(ids) == set(SYNCED_TABLES)
     for table, record_id in ids.items():

@@ -125,7 +125,9 @@ def test_the_store_gives_one_repository_per_table(store: Store) -> None:
     for kind in KINDS:
         repo = store.repository(kind.table)
         assert repo is store.repository(kind.table) and repo.table == kind.table and repo.model is kind.model
-        assert repo is getattr(store, kind.table)  # today's names (store.lectures, …) are the same objects
+        if hasattr(Store, kind.table):  # the names older code uses (store.lectures, …) are the same objects
+            assert repo is getattr(store, kind.table)
+    assert hasattr(Store, "lectures") and hasattr(Store, "attendance")
     with pytest.raises(KeyError):
         store.repository("villager_requests")
 

@@ -27,6 +27,7 @@ from station_tui.storage.migrations import (
     v2_versions_forward,
     v3_sensitive_phones,
     v4_self_check,
+    v5_photos,
 )
 
 #: The schema's history. Append only.
@@ -35,6 +36,7 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     v2_versions_forward.migrate,
     v3_sensitive_phones.migrate,
     v4_self_check.migrate,
+    v5_photos.migrate,
 ]
 LATEST = len(MIGRATIONS)
 
