@@ -39,6 +39,7 @@ class EventListScreen(PagedListScreen):
     BINDINGS = [
         Binding("a", "attendance", "key.attendance", id="events.attendance"),
         Binding("s", "toggle_order", "key.order", id="events.order"),
+        Binding("i", "photos", "key.photos", id="events.photos"),
     ]
 
     def __init__(self) -> None:
@@ -100,6 +101,15 @@ class EventListScreen(PagedListScreen):
 
     def describe(self, record: Any) -> str:
         return f"{record.date.isoformat()} {record.heading}"
+
+    def action_photos(self) -> None:
+        record_id = self.selected_id()
+        if record_id is not None:
+            from station_tui.screens.photos import open_photos
+
+            table = self.query_one("DataTable")
+            row = table.get_row(record_id)  # type: ignore[attr-defined]
+            open_photos(self.app, self.KIND, record_id, " ".join(str(cell) for cell in row[:2]))
 
     def action_attendance(self) -> None:
         record_id = self.selected_id()
