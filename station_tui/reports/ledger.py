@@ -1,0 +1,189 @@
+"""The 台账 a station is inspected on: for a month or a year, a sheet per lecture and activity
+(date, time, place, theme, platform, organizer, speaker, people reached, volunteers with their
+hours, summary, photos, recorder) and then the period's summary (each platform against the
+county's minimums, person-times, hours).
+
+This module reads the records into plain data (``Ledger``); ``ledger_docx`` and
+``ledger_xlsx`` write it. The numbers are the figures' own (``storage/figures.py``), so a
+ledger and ``station status --json`` for the same month always agree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from station_tui.domain.hours import format_tenths
+from station_tui.domain.periods import period_bounds
+from station_tui.domain.vocab import PLATFORMS
+
+if TYPE_CHECKING:
+    from station_tui.storage.store import Store
+
+#: At most this many photos of a record go into its sheet: inspectors want to see the event
+#: happened, not the album.
+PHOTOS_PER_SHEET = 4
+
+
+@dataclass(frozen=True)
+class Helper:
+    """A named person on the roster who served: 宣讲员 or 志愿者, with the hours credited."""
+
+    name: str
+    role: str
+    tenths: int
+
+
+@dataclass(frozen=True)
+class Sheet:
+    kind: str  # "lecture" / "activity"
+    date: date
+    time: str
+    place: str
+    theme: str
+    platform: str
+    organizer: str
+    speaker: str
+    reached: int
+    helpers: tuple[Helper, ...]
+    summary: str
+    photos: tuple[Path, ...]
+    captions: tuple[str, ...]
+    recorder: str
+
+    @property
+    def helper_tenths(self) -> int:
+        return sum(h.tenths for h in self.helpers)
+
+
+@dataclass
+class Ledger:
+    station_name: str
+    station_code: str
+    township: str
+    county: str
+    manager: str
+    period: str  # "2026-11" or "2026"
+    sheets: list[Sheet]
+    figures: dict[str, Any]
+    #: Per platform: (done, the county's monthly minimum × months in the period).
+    against_minimums: dict[str, tuple[int, int]] = field(default_factory=dict)
+    made_on: date = field(default_factory=date.today)
+
+    @property
+    def title(self) -> str:
+        return f"{self.station_name} {self.period} 台账"
+
+
+class EmptyPeriod(LookupError):
+    """Nothing to put in a ledger: the caller says so instead of writing an empty file."""
+
+
+def gather(store: Store, year: int, month: int | None, minimums: dict[str, int], *,
+           made_on: date | None = None) -> Ledger:
+    from station_tui.storage import figures
+    from station_tui.storage.photos import file_of
+
+    bounds = period_bounds(year, month)
+    assert bounds is not None
+    station = store.station.current()
+    if station is None:
+        raise LookupError("本站信息尚未设置")
+    recorder = station.manager or ""
+    with store.snapshot() as conn:
+        events = conn.execute(
+            f"""SELECT 'lecture' AS kind, e.id, e.date, e.start_time, e.end_time, e.place, v.name AS venue,
+                       e.topic AS theme, '理论宣讲' AS platform, NULL AS team, e.speaker, e.summary,
+                       {figures.counted_sql('audience', 'lecture_id')} AS reached, e.created_at
+                FROM lectures e LEFT JOIN venues v ON v.id = e.venue_id
+                WHERE e.deleted = 0 AND e.date >= ? AND e.date < ?
+                UNION ALL
+                SELECT 'activity', e.id, e.date, e.start_time, e.end_time, e.place, v.name,
+                       e.title, e.platform, t.name, leader.name, e.summary,
+                       {figures.counted_sql('served', 'activity_id')}, e.created_at
+                FROM activities e LEFT JOIN venues v ON v.id = e.venue_id LEFT JOIN teams t ON t.id = e.team_id
+                     LEFT JOIN people leader ON leader.id = t.leader_id
+                WHERE e.deleted = 0 AND e.date >= ? AND e.date < ?
+                ORDER BY 3, 4, 14""",
+            (*bounds, *bounds),
+        ).fetchall()
+        if not events:
+            raise EmptyPeriod(f"{_period(year, month)} 没有宣讲和活动记录，没有生成台账")
+        helpers: dict[str, list[Helper]] = {}
+        for row in conn.execute(
+            """SELECT COALESCE(a.lecture_id, a.activity_id) AS event_id, p.name, a.role, a.credited_tenths
+               FROM attendance a JOIN people p ON p.id = a.person_id
+               WHERE a.deleted = 0 AND a.role IN ('宣讲员', '志愿者')
+                 AND COALESCE(a.lecture_id, a.activity_id) IN (
+                     SELECT id FROM lectures WHERE deleted = 0 AND date >= ? AND date < ?
+                     UNION ALL SELECT id FROM activities WHERE deleted = 0 AND date >= ? AND date < ?)
+               ORDER BY a.role DESC, p.pinyin_full, p.name""",
+            (*bounds, *bounds),
+        ):
+            helpers.setdefault(row["event_id"], []).append(Helper(row["name"], row["role"], row["credited_tenths"]))
+        photos: dict[str, list[tuple[str, str]]] = {}
+        for row in conn.execute(
+            """SELECT record_id, sha256, COALESCE(caption, '') AS caption FROM photos
+               WHERE deleted = 0 AND record_table IN ('lectures', 'activities') ORDER BY created_at, id"""
+        ):
+            photos.setdefault(row["record_id"], []).append((row["sha256"], row["caption"]))
+    sheets = []
+    for e in events:
+        mine = photos.get(e["id"], [])[:PHOTOS_PER_SHEET]
+        named = helpers.get(e["id"], [])
+        speaker = e["speaker"] or "、".join(h.name for h in named if h.role == "宣讲员")
+        sheets.append(Sheet(
+            kind=e["kind"], date=date.fromisoformat(e["date"]), time=_time(e["start_time"], e["end_time"]),
+            place=_place(e["venue"], e["place"]), theme=e["theme"], platform=e["platform"],
+            organizer=e["team"] or station.name, speaker=speaker or "", reached=int(e["reached"]),
+            helpers=tuple(named), summary=e["summary"] or "",
+            photos=tuple(file_of(store.path, sha) for sha, _ in mine), captions=tuple(c for _, c in mine),
+            recorder=recorder,
+        ))
+    numbers = figures.numbers(store, year, month)
+    months = 1 if month else 12
+    done = {"理论宣讲": numbers["lectures"], **{p: n for p, n in numbers["activities_by_platform"].items()
+                                               if p != "理论宣讲"}}
+    return Ledger(
+        station_name=station.name, station_code=station.code, township=station.township, county=station.county,
+        manager=station.manager or "", period=_period(year, month), sheets=sheets, figures=numbers,
+        against_minimums={p: (done.get(p, 0), minimums.get(p, 0) * months) for p in PLATFORMS},
+        made_on=made_on or date.today(),
+    )
+
+
+def summary_lines(ledger: Ledger) -> list[tuple[str, str]]:
+    """The period's summary as (what, how much) lines, the same in docx and xlsx."""
+    f = ledger.figures
+    lines = [
+        ("理论宣讲", f"{f['lectures']} 场，覆盖 {f['lecture_audience']} 人次"),
+        ("文明实践活动", f"{f['activities']} 场，服务 {f['activity_served']} 人次"),
+    ]
+    for platform, (done, needed) in ledger.against_minimums.items():
+        verdict = "达到" if done >= needed else f"差 {needed - done} 场"
+        lines.append((f"  {platform}", f"{done} 场（要求不少于 {needed} 场，{verdict}）"))
+    lines += [
+        ("签到人次", f"{f['attendance']} 人次"),
+        ("志愿服务时长", f"{format_tenths(f['volunteer_tenths'])} 小时"),
+        ("登记人员", f"{f['people']} 人，其中志愿者 {f['volunteers']} 人"),
+    ]
+    return lines
+
+
+def _period(year: int, month: int | None) -> str:
+    return f"{year:04d}-{month:02d}" if month else f"{year:04d}"
+
+
+def _place(venue: str | None, place: str | None) -> str:
+    """The venue and the place typed, each once (a place typed as the venue's name is the venue)."""
+    if venue and place and (venue in place or place in venue):
+        return place if len(place) >= len(venue) else venue
+    return "，".join(p for p in (venue, place) if p)
+
+
+def _time(start: str | None, end: str | None) -> str:
+    if start and end:
+        return f"{start[:5]}-{end[:5]}"
+    return (start or "")[:5]
