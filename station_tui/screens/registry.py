@@ -140,6 +140,14 @@ SCREENS: tuple[ScreenEntry, ...] = (
     ),
     # The 更多 menu's screens follow, each with its ``menu_key`` and no number key.
     ScreenEntry(
+        mode="ledger",
+        nav="nav.ledger",
+        keys=(),
+        menu_key="l",
+        screen="station_tui.screens.ledger:LedgerScreen",
+        palette="palette.ledger",
+    ),
+    ScreenEntry(
         mode="self_check",
         nav="nav.self_check",
         keys=(),
