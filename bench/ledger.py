@@ -55,8 +55,9 @@ def build(workdir: Path) -> Path:
                                                    topic=f"第{n}场宣讲", summary="宣讲内容摘要" * 10))
                 kind, table = "lecture", "lectures"
             else:
-                event = store.activities.add(Activity(date=day, start_time=clock(14), end_time=clock(16),
-                                                      title=f"第{n}场活动", platform="文化服务", summary="活动摘要" * 10))
+                event = store.activities.add(Activity(
+                    date=day, start_time=clock(14), end_time=clock(16), title=f"第{n}场活动", platform="文化服务",
+                    summary="活动摘要" * 10))
                 kind, table = "activity", "activities"
             for p in people[n % 30 : n % 30 + VOLUNTEERS_EACH]:
                 store.attendance.add(Attendance(event_kind=kind, event_id=event.id, person_id=p.id, role="志愿者",
