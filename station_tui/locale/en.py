@@ -8,6 +8,8 @@ MESSAGES: dict[str, str] = {
     "nav.lectures": "Lectures",
     "nav.activities": "Activities",
     "nav.people": "People",
+    "nav.plans": "Plans",
+    "nav.plan_items": "Plans",
     "nav.hint": "F1 help  Ctrl+P find",
     "key.help": "Help",
     "key.quit": "Quit",

@@ -9,6 +9,8 @@ MESSAGES: dict[str, str] = {
     "nav.lectures": "宣讲",
     "nav.activities": "活动",
     "nav.people": "人员",
+    "nav.plans": "活动计划",
+    "nav.plan_items": "活动计划",
     "nav.hint": "F1 帮助  Ctrl+P 查找",
     # keys (footer and help)
     "key.help": "帮助",

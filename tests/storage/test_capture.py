@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from station_tui.domain import Activity, Attendance, Lecture, Person, Station, Team, TeamMember, Venue
+from station_tui.domain.models import Plan, PlanItem
 from station_tui.storage import Store
 from station_tui.storage.capture import SYNCED_TABLES
 
@@ -143,6 +144,10 @@ def test_every_synced_table_is_captured(store: Store, station: Station) -> None:
     att = store.attendance.add(
         Attendance(event_kind="lecture", event_id=lecture.id, person_id=person.id, role="志愿者", credited_tenths=10)
     )
+    plan = store.plans.add(Plan(month="2026-11", theme="消防安全宣传月"))
+    item = store.plan_items.add(
+        PlanItem(plan_id=plan.id, date=today, title="义务理发", platform="教育服务", activity_id=act.id)
+    )
     ids = {
         "station": station.id,
         "people": person.id,
@@ -152,6 +157,8 @@ def test_every_synced_table_is_captured(store: Store, station: Station) -> None:
         "lectures": lecture.id,
         "activities": act.id,
         "attendance": att.id,
+        "plans": plan.id,
+        "plan_items": item.id,
     }
     assert set(ids) == set(SYNCED_TABLES)
     for table, record_id in ids.items():
