@@ -74,6 +74,8 @@ class DemoSummary:
     named_lines: int = 0
     headcount_lines: int = 0
     deleted: int = 0
+    plans: int = 0
+    plan_items: int = 0
     station_created: bool = True
 
     @property
@@ -510,6 +512,10 @@ def generate(
                 progress(min(begin + CHUNK, len(plan)), len(plan))
     finally:
         store.conn.execute(f"PRAGMA cache_size = {int(cache)}")
+    from station_tui.demo.plans import write_plans
+
+    # The plans come last and from their own random stream: the events stay what they were.
+    summary.plans, summary.plan_items = write_plans(store, random.Random(seed + 1), first, today)
     store.set_meta(DEMO_META, f"complete seed={seed} years={years} size={plan_size_name(size)}")
     return summary
 
