@@ -139,6 +139,14 @@ SCREENS: tuple[ScreenEntry, ...] = (
         palette="palette.more",
     ),
     # The 更多 menu's screens follow, each with its ``menu_key`` and no number key.
+    ScreenEntry(
+        mode="plans",
+        nav="nav.plans",
+        keys=(),
+        menu_key="p",
+        screen="station_tui.screens.plans:PlanYearScreen",
+        palette="palette.plans",
+    ),
 )
 
 BY_MODE: dict[str, ScreenEntry] = {entry.mode: entry for entry in SCREENS}
