@@ -446,4 +446,5 @@ MESSAGES: dict[str, str] = {
     "plans.no_events": "No lectures or activities this month yet",
     "dash.plan": "{planned} planned, {done} done",
     "dash.theme": "Theme: {theme}",
+    "plans.delete_plan_question": "Delete the plan of {year}-{month} ({theme}) and its {n} item(s)?",
 }

@@ -440,4 +440,5 @@ MESSAGES: dict[str, str] = {
     "plans.no_events": "本月还没有宣讲或活动",
     "dash.plan": "计划 {planned} 项，已完成 {done} 项",
     "dash.theme": "主题：{theme}",
+    "plans.delete_plan_question": "删除{year}年{month}月的计划（{theme}）和其中的 {n} 个项目？",
 }

@@ -165,7 +165,8 @@ class DashboardScreen(StationScreen):
         pending = t("dash.pending", n=facts.pending) if facts.pending else t("dash.pending_none")
         theme = ""
         if facts.plan is not None and facts.plan[0]:
-            theme = "  " + escape(t("dash.theme", theme=facts.plan[0]))
+            shown = facts.plan[0] if len(facts.plan[0]) <= 16 else facts.plan[0][:15] + "…"  # the line is 80 wide
+            theme = "  " + escape(t("dash.theme", theme=shown))
         self.query_one("#dash-title", Static).update(
             t("dash.title", year=facts.year, month=facts.month) + theme + f"    [b]{pending}[/b]"
         )

@@ -12,7 +12,7 @@ forms and the rules are imported when first used.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from rich.text import Text
@@ -44,6 +44,7 @@ class PlanYearScreen(StationScreen):
     BINDINGS = [
         Binding("enter", "open_month", "key.open", id="plans.open"),
         Binding("t", "edit_theme", "key.plan_theme", id="plans.theme"),
+        Binding("d,delete", "delete_plan", "key.delete", id="plans.delete"),
         Binding("left_square_bracket", "year(-1)", "key.prev_year", id="plans.prev_year"),
         Binding("right_square_bracket", "year(1)", "key.next_year", id="plans.next_year"),
         Binding("r", "refresh_now", "key.refresh", id="plans.refresh"),
@@ -150,6 +151,37 @@ class PlanYearScreen(StationScreen):
         if chosen is not None:
             edit_theme(self, chosen.month)
 
+    def action_delete_plan(self) -> None:
+        """The month's plan and its items (tombstones, so the county learns of it); asks first."""
+        chosen = self._chosen()
+        if chosen is None or chosen.plan_id is None:
+            return
+        from station_tui.modals.confirm import ConfirmModal
+
+        question = t(
+            "plans.delete_plan_question",
+            year=chosen.month[:4],
+            month=int(chosen.month[5:7]),
+            theme=chosen.theme or t("plans.no_theme"),
+            n=chosen.planned,
+        )
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._delete(chosen.plan_id)
+
+        self.app.push_screen(ConfirmModal(question), answered)
+
+    @work(thread=True, group="plan-write", exit_on_error=False)
+    def _delete(self, plan_id: str) -> None:
+        try:
+            self.station_app.store.plans.delete(plan_id)
+        except Exception as exc:  # deleted meanwhile, locked, disk full: nothing was written
+            self.app.call_from_thread(self.app.notify, t("form.save_failed", error=str(exc)), severity="error")
+            return
+        self.app.call_from_thread(self.app.notify, t("plans.deleted"))
+        self.app.call_from_thread(self.station_app.data_changed)
+
 
 def edit_theme(screen: StationScreen, month: str) -> None:
     """The month's plan form (月份, 主题, 备注): the stored plan, or a new one for the month."""
@@ -187,7 +219,10 @@ def gather_month(store: Any, month: str) -> MonthFacts:
         events = store.plan_items.events_of_month(month)
     by_key = {e.key: e for e in events}
     matched = {str(i.id): by_key[i.matched] for i in items if i.matched is not None and i.matched in by_key}
-    proposed = propose([planned(i, month) for i in items], events)
+    # An item whose event was deleted since is not done: it gets a proposal like any other.
+    rules = [planned(i, month) for i in items]
+    rules = [r if r.matched is None or r.matched in by_key else replace(r, matched=None) for r in rules]
+    proposed = propose(rules, events)
     return MonthFacts(month, plan, items, events, matched, proposed)
 
 

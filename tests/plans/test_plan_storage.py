@@ -44,6 +44,16 @@ def test_a_planned_item_in_the_future_is_stored(store: Store, station: Station) 
     assert store.plan_items.require(str(item.id)).date == ahead
 
 
+def test_a_plan_with_dated_items_keeps_its_month(store: Store, march: Plan) -> None:
+    store.plan_items.add(PlanItem(plan_id=march.id, week=2, title="宣讲", platform="理论宣讲"))
+    moved = store.plans.update(march.model_copy(update={"month": "2026-05"}))  # weeks only: it may move
+    assert moved.month == "2026-05"
+    store.plan_items.add(PlanItem(plan_id=march.id, date=date(2026, 5, 4), title="青年节", platform="文化服务"))
+    with pytest.raises(PlanProblem, match="不能改到别的月份"):
+        store.plans.update(moved.model_copy(update={"month": "2026-06"}))
+    assert store.plans.require(str(march.id)).month == "2026-05"
+
+
 def test_an_item_outside_its_month_is_refused(store: Store, march: Plan) -> None:
     with pytest.raises(PlanProblem, match="不在计划的月份 2026-03 里"):
         store.plan_items.add(PlanItem(plan_id=march.id, date=date(2026, 4, 1), title="宣讲", platform="理论宣讲"))

@@ -183,3 +183,46 @@ async def test_another_sessions_plan_shows_within_two_seconds(seeded, make_app, 
             other.plans.add(Plan(month="2026-10", theme="爱国主义教育月"))
         await until(pilot, lambda: table_rows(screen.query_one(DataTable))[10][2] == "4", timeout=2.5)
         assert table_rows(screen.query_one(DataTable))[9][1] == "爱国主义教育月"
+
+
+async def test_deleting_a_months_plan_asks_first_and_takes_its_items(seeded, make_app) -> None:
+    ids = november(seeded)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_plans(app, pilot)
+        await pilot.press("d")
+        await settle(pilot)
+        assert "删除2026年11月的计划（消防安全宣传月）和其中的 3 个项目？" in text_of(
+            app.screen.query_one("#confirm-question")
+        )
+        await pilot.press("n")
+        await settle(pilot)
+        assert seeded.plans.by_month("2026-11") is not None
+        await pilot.press("d", "y")
+        await settle(pilot)
+        assert seeded.plans.by_month("2026-11") is None
+        assert all(seeded.plan_items.get(i) is None for k, i in ids.items() if k != "plan")
+        await until(pilot, lambda: table_rows(screen.query_one(DataTable))[10][1] == "（未制定计划）")
+
+
+async def test_an_item_whose_event_was_deleted_is_not_done_and_gets_a_proposal(seeded, make_app) -> None:
+    ids = november(seeded)
+    seeded.activities.delete(seeded.query_value("SELECT id FROM activities WHERE title = '义务理发'"))
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_plans(app, pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        month = current_screen(app)
+        rows = table_rows(month.query_one(DataTable))
+        assert rows[0] == ["11-14", "义务理发", "文化", "未完成"]  # no other 文化服务 activity in November
+        assert "已完成 0 项" in text_of(month.query_one("#plan-month-title"))
+        # The item can still be edited: its old match is kept, not checked again.
+        await pilot.press("e")
+        await settle(pilot)
+        form = current_screen(app)
+        assert isinstance(form, PlanItemForm)
+        form.query_one("#f-note").value = "改期"  # type: ignore[attr-defined]
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert seeded.plan_items.require(ids["haircut"]).note == "改期"

@@ -40,6 +40,13 @@ class PlanRepository(Repository[Plan]):
 
     def _update(self, conn: sqlite3.Connection, record: Plan) -> Plan:
         self._check_month(conn, record)
+        dated = conn.execute(
+            "SELECT 1 FROM plan_items i JOIN plans p ON p.id = i.plan_id WHERE p.id = ? AND p.month <> ?"
+            " AND i.deleted = 0 AND i.date IS NOT NULL LIMIT 1",
+            (record.id, record.month),
+        ).fetchone()
+        if dated is not None:
+            raise PlanProblem("这份计划里已有按日期安排的项目，不能改到别的月份；请另建那个月的计划")
         return super()._update(conn, record)
 
     def update_in(self, conn: sqlite3.Connection, record: Plan) -> Plan:
@@ -89,10 +96,15 @@ class PlanItemRepository(Repository[PlanItem]):
             raise PlanProblem("这份计划已被删除，不能再添加或修改其中的项目")
         if record.date is not None and record.date.isoformat()[:7] != plan[0]:
             raise PlanProblem(f"日期 {record.date.isoformat()} 不在计划的月份 {plan[0]} 里")
+        stored = None
+        if record.id is not None:
+            stored = conn.execute(
+                "SELECT lecture_id, activity_id FROM plan_items WHERE id = ?", (record.id,)
+            ).fetchone()
         for column, table, word in (("lecture_id", "lectures", "宣讲"), ("activity_id", "activities", "活动")):
             event_id = getattr(record, column)
-            if event_id is None:
-                continue
+            if event_id is None or (stored is not None and stored[column] == event_id):
+                continue  # no event, or the one it already had (deleted since, it still may be kept)
             event = conn.execute(f"SELECT deleted FROM {table} WHERE id = ?", (event_id,)).fetchone()
             if event is None or event[0]:
                 raise PlanProblem(f"要对应的这场{word}已被删除或不存在")
