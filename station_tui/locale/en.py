@@ -421,8 +421,8 @@ MESSAGES: dict[str, str] = {
     "plans.short.文化服务": "Cult",
     "plans.short.科技与科普服务": "Sci",
     "plans.short.健身体育服务": "Fit",
-    "plans.month_none": "{year}-{month}: no plan yet. t sets its theme, c adds items",
-    "plans.month_title": "{year}-{month} · {theme} · {planned} planned, {done} done",
+    "plans.month_none": "{month}/{year}: no plan yet. t sets its theme, c adds items",
+    "plans.month_title": "{month}/{year} · {theme} · {planned} planned, {done} done",
     "plans.col_when": "When",
     "plans.col_item": "Planned item",
     "plans.col_platform": "Plat",
@@ -446,5 +446,5 @@ MESSAGES: dict[str, str] = {
     "plans.no_events": "No lectures or activities this month yet",
     "dash.plan": "{planned} planned, {done} done",
     "dash.theme": "Theme: {theme}",
-    "plans.delete_plan_question": "Delete the plan of {year}-{month} ({theme}) and its {n} item(s)?",
+    "plans.delete_plan_question": "Delete the plan of {month}/{year} ({theme}) and its {n} item(s)?",
 }
