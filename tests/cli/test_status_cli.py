@@ -256,6 +256,7 @@ def test_the_human_readable_status(built: Path) -> None:
     out = done.stdout
     assert "甄家庄社区新时代文明实践站  140311101201" in out
     assert "理论宣讲   3 场，覆盖 92 人次" in out
+    assert "活动计划   计划 3 项，已完成 1 项" in out
     assert "志愿服务时长 10.5 小时" in out
     assert "上次同步：从未同步" in out
 
