@@ -50,6 +50,7 @@ def build(workdir: Path) -> Path:
                   for i in range(40)]
         for n in range(RECORDS):
             day = date(2026, 11, 1 + n % 30)
+            event: Lecture | Activity
             if n % 2:
                 event = store.lectures.add(Lecture(date=day, start_time=clock(9), end_time=clock(11),
                                                    topic=f"第{n}场宣讲", summary="宣讲内容摘要" * 10))

@@ -25,7 +25,7 @@ from station_tui.domain.periods import period_bounds
 from station_tui.domain.vocab import PLATFORMS
 from station_tui.domain.widths import cell_width, pad
 
-_TABLES = ("lectures", "activities", "attendance", "people")
+_TABLES = ("lectures", "activities", "attendance", "people", "plans", "plan_items")
 
 
 @dataclass
@@ -35,6 +35,11 @@ class _StationRows:
     attendance: list[dict[str, Any]] = field(default_factory=list)
     people: int = 0
     volunteers: int = 0
+    #: Every live event's id, whatever its date: a plan item is done when matched to one.
+    live_events: set[str] = field(default_factory=set)
+    #: Live plan id → its month (YYYY-MM); plan items as (plan id, lecture id, activity id).
+    plan_months: dict[str, str] = field(default_factory=dict)
+    plan_items: list[tuple[str, str | None, str | None]] = field(default_factory=list)
 
 
 def _in_period(row: dict[str, Any], bounds: tuple[str, str] | None) -> bool:
@@ -66,6 +71,20 @@ def _tally(rows: _StationRows) -> Figures:
     return t
 
 
+def _tally_plans(rows: _StationRows, bounds: tuple[str, str] | None, t: Figures) -> None:
+    """Plan items of the plans whose month lies in the period; done when matched to a live
+    lecture or activity (by the rules of station_tui/storage/plan_figures.py)."""
+    for plan_id, lecture_id, activity_id in rows.plan_items:
+        month = rows.plan_months.get(plan_id)
+        if month is None or (bounds is not None and not bounds[0] <= f"{month}-01" < bounds[1]):
+            continue
+        t.plan_items += 1
+        if (lecture_id is not None and lecture_id in rows.live_events) or (
+            activity_id is not None and activity_id in rows.live_events
+        ):
+            t.plan_items_done += 1
+
+
 def build(store: Any, year: int | None, month: int | None = None) -> dict[str, Any]:
     """The report as JSON-ready data (shape in docs and README)."""
     bounds = period_bounds(year, month)
@@ -85,15 +104,23 @@ def build(store: Any, year: int | None, month: int | None = None) -> dict[str, A
             bucket.attendance.append(row)
         elif tbl == "self_check_reviews":
             continue  # checked here only to be listed when excluded; ratings.latest reads them
-        elif _in_period(row, bounds):
-            getattr(bucket, tbl)[row["id"]] = row
+        elif tbl == "plans":
+            bucket.plan_months[row["id"]] = row["month"]
+        elif tbl == "plan_items":
+            bucket.plan_items.append((row["plan_id"], row.get("lecture_id"), row.get("activity_id")))
+        else:
+            bucket.live_events.add(row["id"])
+            if _in_period(row, bounds):
+                getattr(bucket, tbl)[row["id"]] = row
 
     total = Figures()
     townships: dict[str, Figures] = {}
     stations_out: list[dict[str, Any]] = []
     rated = ratings.latest(store, year)
     for s in store.all_stations():
-        tally = _tally(per_station.get(s["id"], _StationRows()))
+        station_rows = per_station.get(s["id"], _StationRows())
+        tally = _tally(station_rows)
+        _tally_plans(station_rows, bounds, tally)
         total.add(tally)
         townships.setdefault(s["township"], Figures()).add(tally)
         stations_out.append(
@@ -146,6 +173,8 @@ _COLUMNS: list[tuple[str, str]] = [
     ("people", "人员"),
     ("volunteers", "志愿者"),
     ("attendance", "签到人次"),
+    ("plan_items", "计划项目"),
+    ("plan_items_done", "计划已完成"),
 ]
 HEADER = [
     "级别", "乡镇（街道）", "站点代码", "站点名称", "上次同步", *[label for _, label in _COLUMNS], *ratings.HEADER,
@@ -201,7 +230,7 @@ def to_text(report: dict[str, Any]) -> str:
     period = report["period"] or "全部"
     lines = [f"县级汇总（{period}）  共 {report['total']['stations']} 个站点", ""]
     rows = table_rows(report)
-    short = [0, 1, 3, 4, 5, 6, 7, 8, 14, 15, 16, 17]  # the widest columns stay in csv/xlsx
+    short = [0, 1, 3, 4, 5, 6, 7, 8, 14, 15, 16, 17, 18, 19]  # the widest columns stay in csv/xlsx
     widths = [max(cell_width(str(r[i])) for r in rows) for i in short]
     for r in rows:
         lines.append("  ".join(pad(str(r[i]), w) for i, w in zip(short, widths, strict=True)).rstrip())

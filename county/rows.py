@@ -33,6 +33,7 @@ from sync import protocol
 from sync.protocol import MAX_COUNTER, MAX_ROW_CHARS, SYNCED_TABLES, Change
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_MONTH = re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])$")
 _TIME = re.compile(r"^\d{2}:\d{2}(:\d{2})?$")
 #: Record ids and the ids a row refers to (a UUIDv7 is 36 characters).
 ID_CHARS = 64
@@ -137,6 +138,13 @@ def _date(row: dict[str, Any], field: str) -> str | None:
         date.fromisoformat(value)
     except ValueError:
         return f"日期 {value} 不存在"
+    return None
+
+
+def _month(row: dict[str, Any], field: str) -> str | None:
+    value = row.get(field)
+    if not isinstance(value, str) or not _MONTH.match(value):
+        return f"字段 {field} 应为 YYYY-MM 格式的月份，收到 {quote(value)}"
     return None
 
 
@@ -249,6 +257,7 @@ KEPT = _Rule(lambda row, field: None, core_schema.any_schema(), required=False)
 FLAG = _Rule(_flag, core_schema.int_schema(strict=True, ge=0, le=1), required=False, default=0)
 DATE = _Rule(_date, core_schema.chain_schema([
     core_schema.str_schema(strict=True, pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"), core_schema.date_schema()]))
+MONTH = _Rule(_month, core_schema.str_schema(strict=True, pattern=r"^[0-9]{4}-(0[1-9]|1[0-2])$"))
 PLATFORM = _Rule(_platform, core_schema.literal_schema(list(PLATFORMS)))
 ROLE = _Rule(_role, core_schema.nullable_schema(core_schema.literal_schema(list(ROLES))), required=False)
 
@@ -301,6 +310,8 @@ REPORTS_READ: dict[str, dict[str, _Rule]] = {
     "self_check_reviews": {
         "year": count(2100), "level": text(20), "date": DATE, "score": count(1000), "stars": count(5),
         "reviewer": text(longest("self_check_reviews", "reviewer"))},
+    "plans": {"month": MONTH},
+    "plan_items": {"plan_id": text(), "lecture_id": optional_text(), "activity_id": optional_text()},
 }
 #: The fields the county judges in each synced table, in the order reasons name them: those its
 #: reports read, then the length of every other bounded text of the station's model.

@@ -31,6 +31,7 @@ def reference_figures(db: Path, year: int | None = None, month: int | None = Non
         lectures, activities = live_events("lectures"), live_events("activities")
         lines = conn.execute("SELECT * FROM attendance WHERE deleted = 0").fetchall()
         people = conn.execute("SELECT is_volunteer FROM people WHERE deleted = 0").fetchall()
+        planned, done = reference_plan_counts(conn, bounds)
     finally:
         conn.close()
 
@@ -59,4 +60,27 @@ def reference_figures(db: Path, year: int | None = None, month: int | None = Non
         "people": len(people),
         "volunteers": sum(p["is_volunteer"] for p in people),
         "attendance": person_times,
+        "plan_items": planned,
+        "plan_items_done": done,
     }
+
+
+def reference_plan_counts(conn: sqlite3.Connection, bounds: tuple[str, str] | None) -> tuple[int, int]:
+    """(plan items planned, done): the items not deleted of the plans not deleted whose month
+    lies in the period (``bounds``: ISO dates, half open); done when matched to a lecture or
+    activity that is not deleted."""
+    live_lectures = {r[0] for r in conn.execute("SELECT id FROM lectures WHERE deleted = 0")}
+    live_activities = {r[0] for r in conn.execute("SELECT id FROM activities WHERE deleted = 0")}
+    months = {r[0]: r[1] for r in conn.execute("SELECT id, month FROM plans WHERE deleted = 0")}
+    planned = done = 0
+    for plan_id, lecture_id, activity_id in conn.execute(
+        "SELECT plan_id, lecture_id, activity_id FROM plan_items WHERE deleted = 0"
+    ):
+        plan_month = months.get(plan_id)
+        if plan_month is None:
+            continue
+        if bounds is not None and not bounds[0] <= f"{plan_month}-01" < bounds[1]:
+            continue
+        planned += 1
+        done += lecture_id in live_lectures or activity_id in live_activities
+    return planned, done

@@ -16,6 +16,7 @@ from station_tui.demo import generate
 from station_tui.domain.vocab import PLATFORMS
 from station_tui.storage import Actor, Store
 from tests import station_cli
+from tests.reference_figures import reference_plan_counts
 
 
 def run_station(*args: str, home: Path, extra_env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -193,6 +194,7 @@ def expected_figures(db: Path, period: tuple[str, str] | None = None) -> dict[st
         lectures, activities = live_events("lectures"), live_events("activities")
         lines = conn.execute("SELECT * FROM attendance WHERE deleted = 0").fetchall()
         people = conn.execute("SELECT is_volunteer FROM people WHERE deleted = 0").fetchall()
+        planned, done = reference_plan_counts(conn, period)
     finally:
         conn.close()
 
@@ -224,6 +226,8 @@ def expected_figures(db: Path, period: tuple[str, str] | None = None) -> dict[st
         "people": len(people),
         "volunteers": sum(p["is_volunteer"] for p in people),
         "attendance": person_times,
+        "plan_items": planned,
+        "plan_items_done": done,
     }
 
 

@@ -30,9 +30,9 @@ def register(sub: argparse._SubParsersAction, parent: argparse.ArgumentParser) -
         "import",
         parents=[parent],
         help="从 CSV 或 Excel 文件导入记录 / import records from a CSV or .xlsx file",
-        description="从 CSV（UTF-8 或 GBK）或 .xlsx 文件导入宣讲、活动或人员。有任何一行不对就一条也不导入；"
+        description="从 CSV（UTF-8 或 GBK）或 .xlsx 文件导入宣讲、活动、人员或活动计划。有任何一行不对就一条也不导入；"
         "已有的记录不会重复导入。表头见 station template KIND。"
-        " Import lectures, activities or people; all or nothing; re-importing adds nothing.",
+        " Import lectures, activities, people or plan items; all or nothing; re-importing adds nothing.",
     )
     p.add_argument("kind", choices=tuple(HEADERS), help=" | ".join(f"{k} {w}" for k, w in KIND_NAMES.items()))
     p.add_argument("file", help="要导入的 .csv 或 .xlsx 文件 / the file to import")
@@ -74,6 +74,8 @@ def run(args: argparse.Namespace) -> int:
         extras.append(f"新建队伍 {outcome.teams_created} 个")
     if outcome.memberships_added:
         extras.append(f"加入队伍 {outcome.memberships_added} 人次")
+    if outcome.plans_created:
+        extras.append(f"新建月计划 {outcome.plans_created} 份")
     if extras:
         print("；".join(extras) + "。")
     print(

@@ -74,6 +74,8 @@ class DemoSummary:
     named_lines: int = 0
     headcount_lines: int = 0
     deleted: int = 0
+    plans: int = 0
+    plan_items: int = 0
     station_created: bool = True
 
     @property
@@ -511,6 +513,10 @@ def generate(
     finally:
         store.conn.execute(f"PRAGMA cache_size = {int(cache)}")
     _self_check(store, today, station.manager or "专管员")
+    from station_tui.demo.plans import write_plans
+
+    # The plans come last and from their own random stream: the events stay what they were.
+    summary.plans, summary.plan_items = write_plans(store, random.Random(seed + 1), first, today)
     store.set_meta(DEMO_META, f"complete seed={seed} years={years} size={plan_size_name(size)}")
     return summary
 

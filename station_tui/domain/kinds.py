@@ -99,7 +99,7 @@ class RecordKind:
 #: The station schema (``PRAGMA user_version``) these declarations describe: the latest
 #: migration's number (a test holds the two together). The county accepts rows up to this
 #: version (``sync.protocol.MAX_SCHEMA_VERSION``), so a migration that adds a kind bumps it here.
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 _IMPORTED_EVENT = ("date", "start_time", "end_time")
 #: Events are listed newest first, as their screens (EventRepository.page) list them.
@@ -140,6 +140,15 @@ KINDS: tuple[RecordKind, ...] = (
     RecordKind("self_check_marks", models.SelfCheckMark),
     RecordKind("self_check_reviews", models.SelfCheckReview, sort=("-year", "-date")),
     RecordKind("photos", models.Photo),
+    RecordKind("plans", models.Plan, key="plan", sort=("-month",)),
+    RecordKind(
+        "plan_items",
+        models.PlanItem,
+        key="plan_item",
+        # 月份 and 主题 name the item's plan (made when the month has none yet).
+        import_columns=(Beside("月份", "month"), Beside("主题", "theme"), "date", "week", "title", "platform", "note"),
+        sort=("date", "week"),
+    ),
 )
 
 BY_TABLE: dict[str, RecordKind] = {kind.table: kind for kind in KINDS}

@@ -17,6 +17,7 @@ from station_tui.domain.declare import Meta
 from station_tui.domain.errors import fail
 from station_tui.domain.hours import DAY_MINUTES as _DAY_MINUTES
 from station_tui.domain.hours import format_tenths, minutes_between
+from station_tui.domain.plans import MONTH_WEEKS
 from station_tui.domain.quoting import quoted
 from station_tui.domain.vocab import (
     DEFAULT_TEAM_CATEGORIES,
@@ -494,6 +495,129 @@ class Photo(Record):
         return value
 
 
+_MONTH = re.compile(r"^([0-9]{4})-([0-9]{2})$")
+
+
+def _month_text(value: object) -> object:
+    """A plan's month as ``YYYY-MM``; also read as typed: ``2026-3``, ``2026/03``, ``2026年3月``."""
+    if value is None:
+        return value
+    text = _halfwidth(str(value)).strip()
+    loose = re.fullmatch(r"([0-9]{4})\s*[-/.年]\s*([0-9]{1,2})\s*月?", text)
+    if loose:
+        text = f"{loose.group(1)}-{int(loose.group(2)):02d}"
+    match = _MONTH.match(text)
+    if not match or not 1 <= int(match.group(2)) <= 12:
+        fail("plan_month", f"月份{quoted(text)}不对，应写成 2026-03 这样的年-月")
+    if int(match.group(1)) < 2000:
+        fail("old_date", f"月份 {text} 太早了，请核对年份")
+    return text
+
+
+class Plan(Record):
+    """A month's plan (活动计划): the month's theme (一月一主题); its items are ``PlanItem``s.
+    One plan per month: the table keeps the month unique among plans not deleted."""
+
+    month: Annotated[str, Meta("月份", ui="field.plan_month", hint="hint.month", column=8)] = Field(max_length=7)
+    theme: Annotated[str | None, Meta("主题", ui="field.plan_theme", column=30)] = Field(
+        default=None, max_length=60
+    )
+    note: Annotated[str | None, Meta("备注")] = Field(default=None, max_length=200)
+
+    _plan_blanks = field_validator("theme", "note", mode="before")(classmethod(lambda cls, v: _blank_to_none(v)))
+    _month = field_validator("month", mode="before")(classmethod(lambda cls, v: _month_text(v)))
+
+
+class PlanItem(Record):
+    """One planned activity of a month's plan: on a day or in a week of the month. Unlike the
+    records of what was done, it may lie in the future. ``lecture_id`` / ``activity_id`` name
+    the lecture or activity that carried it out, once it is matched (at most one of them)."""
+
+    plan_id: Annotated[str, Meta("计划", typed_as="lookup")]
+    date: Annotated[_Date | None, Meta("日期", column=10, column_label="col.date")] = None
+    week: Annotated[int | None, Meta("第几周", ui="field.plan_week", hint="hint.plan_week", column=4,
+                                     column_label="col.week")] = None
+    title: Annotated[str, Meta("名称", column=26)] = Field(min_length=1, max_length=200)
+    platform: Annotated[Platform, Meta("平台", column=14)]
+    team_id: Annotated[str | None, Meta("组织队伍", ui="field.team", typed_as="lookup")] = None
+    note: Annotated[str | None, Meta("备注")] = Field(default=None, max_length=200)
+    lecture_id: Annotated[str | None, Meta("完成的宣讲", typed_as="lookup")] = None
+    activity_id: Annotated[str | None, Meta("完成的活动", typed_as="lookup")] = None
+
+    _item_blanks = field_validator(
+        "date", "week", "team_id", "note", "lecture_id", "activity_id", mode="before"
+    )(classmethod(lambda cls, v: _blank_to_none(v)))
+
+    @field_validator("date", mode="before")
+    @classmethod
+    def _date_only(cls, value: object) -> object:
+        if isinstance(value, datetime):
+            return value.date()
+        return value
+
+    @field_validator("date")
+    @classmethod
+    def _in_its_month(cls, value: _Date | None, info: ValidationInfo) -> _Date | None:
+        # A plan may look ahead: no "not after today" here, unlike Event. Only its own month.
+        if value is None:
+            return value
+        if value.year < 2000:
+            fail("old_date", f"日期 {value.isoformat()} 太早了，请核对年份")
+        month = (info.context or {}).get("plan_month")
+        if month and value.isoformat()[:7] != month:
+            fail("plan_item_month", f"日期 {value.isoformat()} 不在计划的月份 {month} 里")
+        return value
+
+    @field_validator("week")
+    @classmethod
+    def _week(cls, value: int | None, info: ValidationInfo) -> int | None:
+        if value is None:
+            return value
+        if not 1 <= value <= MONTH_WEEKS:
+            fail("plan_week", f"第几周应在 1–{MONTH_WEEKS} 之间，{value} 不对")
+        if info.data.get("date") is not None:
+            fail("plan_item_when", "日期和第几周只填一个：填了日期就不用填第几周")
+        return value
+
+    @field_validator("platform", mode="before")
+    @classmethod
+    def _platform(cls, value: object) -> object:
+        if value in (None, ""):
+            fail("platform", f"平台没有填写，应为五大平台之一：{'、'.join(PLATFORMS)}")
+        if value not in PLATFORMS:
+            fail("platform", f"平台{quoted(value)}不对，只能是五大平台之一：{'、'.join(PLATFORMS)}")
+        return value
+
+    @field_validator("lecture_id")
+    @classmethod
+    def _lecture_is_theory(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is not None and info.data.get("platform") not in (None, "理论宣讲"):
+            fail("plan_match_platform", f"宣讲只能完成“理论宣讲”平台的计划，这一项是“{info.data.get('platform')}”")
+        return value
+
+    @field_validator("activity_id")
+    @classmethod
+    def _one_event(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is not None and info.data.get("lecture_id") is not None:
+            fail("plan_match_twice", "一项计划只能对应一场宣讲或一场活动")
+        return value
+
+    @model_validator(mode="after")
+    def _when(self) -> PlanItem:
+        if self.date is None and self.week is None:
+            fail("plan_item_when", "请填写日期或第几周（1–5）")
+        return self
+
+    @property
+    def matched(self) -> tuple[EventKind, str] | None:
+        """The lecture or activity that carried it out, as (kind, id), or None."""
+        if self.lecture_id:
+            return "lecture", self.lecture_id
+        if self.activity_id:
+            return "activity", self.activity_id
+        return None
+
+
 class Figures(BaseModel):
     """The station's headline numbers; the same keys the county report uses."""
 
@@ -506,6 +630,10 @@ class Figures(BaseModel):
     people: int = 0
     volunteers: int = 0
     attendance: int = 0
+    #: Planned items of the plans of the period's months, and those matched to a lecture or
+    #: activity not deleted.
+    plan_items: int = 0
+    plan_items_done: int = 0
 
     def add(self, other: Figures) -> None:
         """Add another station's (or township's) figures to these, in exact integers."""
@@ -527,4 +655,6 @@ class Figures(BaseModel):
             "people": self.people,
             "volunteers": self.volunteers,
             "attendance": self.attendance,
+            "plan_items": self.plan_items,
+            "plan_items_done": self.plan_items_done,
         }

@@ -9,7 +9,7 @@ and repeats within the file are counted, not added again, so importing a file tw
 from __future__ import annotations
 
 from contextlib import closing
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -68,6 +68,7 @@ class Outcome:
     repeated: int = 0
     teams_created: int = 0
     memberships_added: int = 0
+    plans_created: int = 0
 
     @property
     def skipped(self) -> int:
@@ -145,9 +146,33 @@ def read_plan(kind_name: str, path: str | Path, *, today: date | None = None) ->
             if parsed is not None:
                 plan.rows.append(parsed)
             plan.add_problems(problems)
+    if kind.prepare is not None:
+        plan.add_problems(_themes_disagree(plan.rows))
     if not plan.rows and not plan.problem_count:
         raise FileProblem(f"{path.name} 只有表头，没有要导入的记录。\n{path.name} has a header but no records.")
     return plan
+
+
+def _themes_disagree(rows: list[ParsedRow]) -> list[Problem]:
+    """A month's plan has one theme: a row naming another theme for its month than an earlier
+    row of the file is a problem (a blank 主题 agrees with any)."""
+    themes: dict[str, tuple[str, int]] = {}
+    problems = []
+    for parsed in rows:
+        beside = parsed.beside or {}
+        month, theme = beside.get("month"), beside.get("theme")
+        if not month or not theme:
+            continue
+        first = themes.setdefault(month, (theme, parsed.row))
+        if first[0] != theme:
+            problems.append(
+                Problem(
+                    parsed.row,
+                    "主题",
+                    f"{month} 的主题在第 {first[1]} 行是{quoted(first[0])}，这里是{quoted(theme)}；一个月只有一个主题",
+                )
+            )
+    return problems
 
 
 def write_plan(store: Store, plan: Plan) -> Outcome:
@@ -158,8 +183,12 @@ def write_plan(store: Store, plan: Plan) -> Outcome:
     repo = plan.kind.repository(store)
     seen: dict[tuple[Any, ...], str] = {}
     team_ids: dict[str, str] = {}
+    plan_ids: dict[str, str] = {}
     with store.write() as conn:
         for parsed in plan.rows:
+            if parsed.beside is not None and "month" in parsed.beside:
+                plan_id = _plan_of_month(store, conn, parsed.beside, plan_ids, outcome)
+                parsed = replace(parsed, record=parsed.record.model_copy(update={"plan_id": plan_id}))
             key = plan.kind.key(parsed.record)
             record_id = seen.get(key)
             if record_id is not None:
@@ -176,6 +205,27 @@ def write_plan(store: Store, plan: Plan) -> Outcome:
             if parsed.team:
                 _join_team(store, conn, parsed.team, record_id, team_ids, outcome)
     return outcome
+
+
+def _plan_of_month(
+    store: Store, conn: sqlite3.Connection, beside: dict[str, Any], plan_ids: dict[str, str], outcome: Outcome
+) -> str:
+    """The id of the month's plan: the stored one (its blank theme filled in from the file),
+    or one made now with the file's theme."""
+    from station_tui.domain.models import Plan as MonthPlan
+
+    month, theme = beside["month"], beside.get("theme")
+    plan_id = plan_ids.get(month)
+    if plan_id is not None:
+        return plan_id
+    stored = store.plans.by_month_in(conn, month)
+    if stored is None:
+        stored = store.plans.add_in(conn, MonthPlan(month=month, theme=theme))
+        outcome.plans_created += 1
+    elif theme and not stored.theme:
+        stored = store.plans.update_in(conn, stored.model_copy(update={"theme": theme}))
+    plan_ids[month] = str(stored.id)
+    return plan_ids[month]
 
 
 def _join_team(

@@ -57,6 +57,8 @@ class Column:
     #: The model field the cell fills; None for a column handled beside the model (所属队伍).
     field: str | None
     parse: Callable[[Any], Any]
+    #: A column beside the model: the key its value goes by (``Beside.key``).
+    beside: str = ""
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,10 @@ class Kind:
     key: Callable[[Any], tuple[Any, ...]]
     #: Whole-record rules (model validators) and the column the user should look at (its header).
     rule_columns: Mapping[str, str] = field(default_factory=dict)
+    #: Reads the columns beside the model before the row's record is checked: given the
+    #: field values and the beside values (by key), it may add field values and returns the
+    #: validation context to add and the problems found, as (header, message).
+    prepare: Callable[[dict[str, Any], dict[str, Any]], tuple[dict[str, Any], list[tuple[str, str]]]] | None = None
 
     @property
     def headers(self) -> tuple[str, ...]:
@@ -96,6 +102,7 @@ def import_kind(
     *,
     key: Callable[[Any], tuple[Any, ...]] | None = None,
     rules: Mapping[str, str] | None = None,
+    prepare: Callable[[dict[str, Any], dict[str, Any]], tuple[dict[str, Any], list[tuple[str, str]]]] | None = None,
 ) -> Kind:
     """The import file of a record kind, from its declaration.
 
@@ -103,13 +110,13 @@ def import_kind(
     at; ``key`` is a row's identity (default: every imported field's value).
     """
     columns = tuple(
-        Column(c.header, None, cells.text)
+        Column(c.header, None, cells.text, c.key)
         if isinstance(c, Beside)
         else Column(kind.fields[c].label, c, parser_for(kind.fields[c].typed_as))
         for c in kind.import_columns
     )
     rule_columns = {code: kind.fields[name].label for code, name in (rules or {}).items()}
-    return Kind(kind.table, kind.model, columns, key or _same_values(columns), rule_columns)
+    return Kind(kind.table, kind.model, columns, key or _same_values(columns), rule_columns, prepare)
 
 
 def _event_key(record: Event) -> tuple[Any, ...]:
@@ -125,6 +132,33 @@ def _person_key(record: Person) -> tuple[Any, ...]:
 
 _EVENT_RULES = {"end_before_start": "end_time"}
 
+#: A plan item's stand-in plan id until the import writes it: the month's plan is found or
+#: made then (``importer.write_plan``); within a file, items go by it.
+PLAN_OF_MONTH = "month:"
+
+
+def _plan_of_row(values: dict[str, Any], beside: dict[str, Any]) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+    """月份 and 主题 of a plan item row: checked as the plan's own fields; the item then goes
+    by the month's stand-in plan and its date must lie in that month."""
+    from pydantic import ValidationError
+
+    from station_tui.domain.errors import explain
+    from station_tui.domain.models import Plan
+
+    values["plan_id"] = PLAN_OF_MONTH  # until the month is known to be right
+    try:
+        plan = Plan.model_validate({"month": beside.get("month"), "theme": beside.get("theme")})
+    except ValidationError as exc:
+        headers = {"month": "月份", "theme": "主题"}
+        return {}, [(headers.get(p.field, ""), p.message) for p in explain(exc)]
+    beside["month"], beside["theme"] = plan.month, plan.theme
+    values["plan_id"] = PLAN_OF_MONTH + plan.month
+    return {"plan_month": plan.month}, []
+
+
+def _plan_item_key(record: Any) -> tuple[Any, ...]:
+    return (record.plan_id, record.date, record.week, record.title, record.platform)
+
 #: What the importer adds to a kind's declaration: its rows' identity and its rules' columns.
 _IMPORT_RULES: dict[str, dict[str, Any]] = {
     "lectures": {"key": _event_key, "rules": _EVENT_RULES},
@@ -137,6 +171,7 @@ _IMPORT_RULES: dict[str, dict[str, Any]] = {
         },
     },
     "people": {"key": _person_key, "rules": {"volunteer_no": "volunteer_no"}},
+    "plan_items": {"key": _plan_item_key, "rules": {"plan_item_when": "date"}, "prepare": _plan_of_row},
 }
 
 

@@ -36,6 +36,8 @@ class ParsedRow:
     record: Record
     #: 所属队伍 of a person row, already checked to be a valid team name.
     team: str | None = None
+    #: The other columns beside the model, by key (a plan item's 月份 and 主题), as checked.
+    beside: dict[str, Any] | None = None
 
 
 def is_empty_row(cells: list[Any]) -> bool:
@@ -76,6 +78,7 @@ def parse_row(kind: Kind, row: SheetRow, today: date) -> tuple[ParsedRow | None,
     bad_columns: set[str] = set()
     team: str | None = None
     team_column = ""
+    beside: dict[str, Any] = {}
     for column, raw in zip(kind.columns, padded, strict=True):
         if isinstance(raw, str) and len(raw) > MAX_CELL_CHARS:
             problems.append(
@@ -94,12 +97,18 @@ def parse_row(kind: Kind, row: SheetRow, today: date) -> tuple[ParsedRow | None,
             problems.append(Problem(number, column.header, str(exc)))
             bad_columns.add(column.header)
             continue
-        if column.field is None:
+        if column.field is None and kind.prepare is not None:
+            beside[column.beside] = value
+        elif column.field is None:
             team, team_column = value, column.header
         elif value is not None:
             values[column.field] = value
 
-    context = {"today": today}
+    context: dict[str, Any] = {"today": today}
+    if kind.prepare is not None:
+        more, found = kind.prepare(values, beside)
+        context.update(more)
+        problems.extend(Problem(number, header, message) for header, message in found if header not in bad_columns)
     record: Record | None = None
     try:
         record = kind.model.model_validate(values, context=context)
@@ -119,4 +128,4 @@ def parse_row(kind: Kind, row: SheetRow, today: date) -> tuple[ParsedRow | None,
         order = {c.header: i for i, c in enumerate(kind.columns)}
         problems.sort(key=lambda p: order.get(p.column, len(order)))
         return None, problems
-    return ParsedRow(number, record, team), []
+    return ParsedRow(number, record, team, beside or None), []

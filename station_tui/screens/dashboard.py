@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from rich.markup import escape
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -40,6 +41,8 @@ class DashboardFacts:
     last_sync: str | None
     #: (kind, id, date, title, detail) newest first
     latest: list[tuple[str, str, str, str, str]]
+    #: The month's plan: (theme or "", items planned, items done), or None without a plan.
+    plan: tuple[str, int, int] | None = None
 
 
 def gather_ahead(store: Any, today: date, minimums: dict[str, int]) -> Future[DashboardFacts]:
@@ -61,9 +64,10 @@ def gather(store: Any, today: date, minimums: dict[str, int], limit: int = 8) ->
     """Everything the dashboard shows, read in the worker thread. Plain SQL results, no
     domain models: this is the app's start-up path and it stays free of pydantic."""
     from station_tui.domain.vocab import PLATFORMS
-    from station_tui.storage import figures, summary
+    from station_tui.storage import figures, plan_figures, summary
 
     numbers = figures.numbers(store, today.year, today.month)  # one read transaction inside
+    month_plan = plan_figures.month_plan(store, today.year, today.month)
     recent = summary.recent(store, limit)
     name = summary.station_name(store) or ""
     pending = store.pending_changes()
@@ -91,6 +95,7 @@ def gather(store: Any, today: date, minimums: dict[str, int], limit: int = 8) ->
         pending=pending,
         last_sync=last_sync,
         latest=latest,
+        plan=(month_plan.theme or "", month_plan.planned, month_plan.done) if month_plan.plan_id else None,
     )
 
 
@@ -158,9 +163,16 @@ class DashboardScreen(StationScreen):
     def _show(self, facts: DashboardFacts) -> None:
         f = facts.figures
         pending = t("dash.pending", n=facts.pending) if facts.pending else t("dash.pending_none")
+        theme = ""
+        if facts.plan is not None and facts.plan[0]:
+            shown = facts.plan[0] if len(facts.plan[0]) <= 16 else facts.plan[0][:15] + "…"  # the line is 80 wide
+            theme = "  " + escape(t("dash.theme", theme=shown))
         self.query_one("#dash-title", Static).update(
-            t("dash.title", year=facts.year, month=facts.month) + f"    [b]{pending}[/b]"
+            t("dash.title", year=facts.year, month=facts.month) + theme + f"    [b]{pending}[/b]"
         )
+        # The month's plan against what was done (活动计划): under the month's figures.
+        box = self.query_one("#dash-figures", Static)
+        box.border_subtitle = t("dash.plan", planned=facts.plan[1], done=facts.plan[2]) if facts.plan else ""
         lines = []
         for platform, count in facts.platform_counts.items():
             need = facts.minimums.get(platform, 0)

@@ -32,7 +32,7 @@ class MoreScreen(StationScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield NavBar(self.MODE)
-        yield Static(t("more.title") if MENU else t("more.empty"), id="more-title")
+        yield Static(t("more.title") if MENU else t("more.empty"), id="more-title", markup=False)
         yield RecordTable(id="more-list", cursor_type="row", zebra_stripes=True)
         yield KeyFooter()
 

@@ -140,6 +140,14 @@ SCREENS: tuple[ScreenEntry, ...] = (
     ),
     # The 更多 menu's screens follow, each with its ``menu_key`` and no number key.
     ScreenEntry(
+        mode="plans",
+        nav="nav.plans",
+        keys=(),
+        menu_key="p",
+        screen="station_tui.screens.plans:PlanYearScreen",
+        palette="palette.plans",
+    ),
+    ScreenEntry(
         mode="ledger",
         nav="nav.ledger",
         keys=(),

@@ -10,6 +10,8 @@ Definitions (the README documents them for users):
   attendance on lectures and activities not deleted, summed in exact tenths.
 - ``attendance``: person-times signed in: named lines plus headcounts.
 - ``people`` and ``volunteers``: the roster as it stands (a period does not limit them).
+- ``plan_items`` and ``plan_items_done``: the items of the plans of the period's months, and
+  those matched to a lecture or activity not deleted (``plan_figures.py``).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from station_tui.domain.periods import period_bounds
 from station_tui.domain.vocab import PLATFORMS
+from station_tui.storage import plan_figures
 
 if TYPE_CHECKING:
     from station_tui.domain.models import Figures
@@ -69,6 +72,7 @@ def numbers(store: Store, year: int | None = None, month: int | None = None) -> 
         people, volunteers = conn.execute(
             "SELECT count(*), COALESCE(sum(is_volunteer), 0) FROM people WHERE deleted = 0"
         ).fetchone()
+        planned, done = plan_figures.period_counts(conn, bounds)
     return {
         "lectures": lectures,
         "lecture_audience": audience,
@@ -79,6 +83,8 @@ def numbers(store: Store, year: int | None = None, month: int | None = None) -> 
         "people": people,
         "volunteers": volunteers,
         "attendance": person_times,
+        "plan_items": planned,
+        "plan_items_done": done,
     }
 
 

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from station_tui.storage.repositories.base import Repository
     from station_tui.storage.repositories.events import ActivityRepository, LectureRepository
     from station_tui.storage.repositories.people import PeopleRepository
+    from station_tui.storage.repositories.plans import PlanItemRepository, PlanRepository
     from station_tui.storage.repositories.station import StationRepository
     from station_tui.storage.repositories.teams import TeamMemberRepository, TeamRepository, VenueRepository
 
@@ -32,6 +33,8 @@ _SPECIAL_REPOSITORIES: dict[str, tuple[str, str]] = {
     "lectures": ("events", "LectureRepository"),
     "activities": ("events", "ActivityRepository"),
     "attendance": ("attendance", "AttendanceRepository"),
+    "plans": ("plans", "PlanRepository"),
+    "plan_items": ("plans", "PlanItemRepository"),
 }
 
 
@@ -108,6 +111,14 @@ class Store:
     @property
     def attendance(self) -> AttendanceRepository:
         return cast("AttendanceRepository", self.repository("attendance"))
+
+    @property
+    def plans(self) -> PlanRepository:
+        return cast("PlanRepository", self.repository("plans"))
+
+    @property
+    def plan_items(self) -> PlanItemRepository:
+        return cast("PlanItemRepository", self.repository("plan_items"))
 
     # -- plumbing -------------------------------------------------------------------------
     @contextmanager

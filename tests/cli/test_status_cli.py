@@ -18,6 +18,7 @@ import pytest
 
 from station_tui import cli
 from station_tui.domain import Activity, Attendance, Lecture, Person, Station
+from station_tui.domain.models import Plan, PlanItem
 from station_tui.domain.vocab import PLATFORMS
 from station_tui.storage import Actor, Store
 from tests import station_cli
@@ -87,7 +88,12 @@ def _build(store: Store) -> None:
         Lecture(date=date(2026, 3, 25), start_time=time(14), end_time=time(16), topic="已删除", audience=100)
     )
     named("lecture", l4, li, "志愿者", 10)
-    store.lectures.delete(str(l4.id))  # deleted with its roster: nowhere
+    march = store.plans.add(Plan(month="2026-03", theme="学雷锋志愿服务月"))
+    store.plan_items.add(PlanItem(plan_id=march.id, week=1, title="全会宣讲", platform="理论宣讲", lecture_id=l1.id))
+    store.plan_items.add(PlanItem(plan_id=march.id, week=4, title="宣讲", platform="理论宣讲", lecture_id=l4.id))
+    store.lectures.delete(str(l4.id))  # deleted with its roster: nowhere; its plan item is not done
+    december = store.plans.add(Plan(month="2025-12"))
+    store.plan_items.add(PlanItem(plan_id=december.id, week=2, title="冬季防火宣讲", platform="理论宣讲"))
 
     # Activities ----------------------------------------------------------------------------
     store.activities.add(
@@ -166,6 +172,8 @@ def test_the_whole_json_shape(built: Path) -> None:
         "people": 4,
         "volunteers": 2,
         "attendance": 3 + 13 + 12,  # L1: 3 named; L2: 3 named + 10; A3: 2 named + 10
+        "plan_items": 3,  # March's two (one matched to a lecture deleted since) and December's one
+        "plan_items_done": 1,
     }
     assert list(data["figures"]["activities_by_platform"]) == list(PLATFORMS)
     assert isinstance(data["figures"]["volunteer_hours"], float)
@@ -248,6 +256,7 @@ def test_the_human_readable_status(built: Path) -> None:
     out = done.stdout
     assert "甄家庄社区新时代文明实践站  140311101201" in out
     assert "理论宣讲   3 场，覆盖 92 人次" in out
+    assert "活动计划   计划 3 项，已完成 1 项" in out
     assert "志愿服务时长 10.5 小时" in out
     assert "上次同步：从未同步" in out
 

@@ -13,11 +13,12 @@ from openpyxl import load_workbook
 
 from station_tui.commands import status
 from station_tui.domain import Station
-from station_tui.domain.models import Activity, Attendance, Lecture, Person, Record
+from station_tui.domain.models import Activity, Attendance, Lecture, Person, Plan, PlanItem, Record
 from station_tui.storage import Actor, Store
 from sync import protocol
 from tests import station_cli
 from tests.county_server import County
+from tests.reference_figures import reference_figures
 
 STATIONS = [  # code, name, township, how much they do
     ("140311101201", "甄家庄社区新时代文明实践站", "府西街道", 1),
@@ -34,6 +35,8 @@ FIGURE_KEYS = [
     "people",
     "volunteers",
     "attendance",
+    "plan_items",
+    "plan_items_done",
 ]
 
 
@@ -99,6 +102,28 @@ def build_station(path: Path, code: str, name: str, township: str, k: int) -> No
         store.activities.update(a3.model_copy(update={"served": 18 + k}))
         for m in range(k):
             activity(date(2026, 11, 1 + m), "科技与科普服务", 3, 7)
+
+        # Monthly plans: items done (matched to a live event), not done, matched to an event
+        # deleted since, in a plan deleted since, and in another year.
+        march = store.plans.add(Plan(month="2026-03", theme="学雷锋志愿服务月"))
+        store.plan_items.add(PlanItem(plan_id=march.id, date=date(2026, 3, 2), title="宣讲", platform="理论宣讲",
+                                      lecture_id=l1.id))
+        store.plan_items.add(PlanItem(plan_id=march.id, week=1, title="文化", platform="文化服务", activity_id=a1.id))
+        for n in range(k):
+            store.plan_items.add(PlanItem(plan_id=march.id, week=2 + n, title=f"未完成{n}", platform="教育服务"))
+        dropped = activity(date(2026, 3, 25), "教育服务", 1, 0)
+        store.plan_items.add(PlanItem(plan_id=march.id, week=4, title="后来删了", platform="教育服务",
+                                      activity_id=dropped.id))
+        store.activities.delete(saved(dropped))
+        july = store.plans.add(Plan(month="2026-07", theme="永远跟党走"))
+        store.plan_items.add(PlanItem(plan_id=july.id, date=date(2026, 7, 1), title="健身", platform="健身体育服务",
+                                      activity_id=a2.id))
+        old = store.plans.add(Plan(month="2025-12"))
+        store.plan_items.add(PlanItem(plan_id=old.id, week=1, title="宪法宣讲", platform="理论宣讲"))
+        if k == 3:
+            gone_plan = store.plans.add(Plan(month="2026-05"))
+            store.plan_items.add(PlanItem(plan_id=gone_plan.id, week=1, title="作废", platform="理论宣讲"))
+            store.plans.delete(saved(gone_plan))
 
 
 def upload(county: County, path: Path, code: str, name: str, township: str, per_batch: int = 7) -> int:
@@ -176,6 +201,8 @@ def test_county_figures_equal_each_stations_own_and_totals_are_sums(own_county: 
     # The year through both commands, as a county clerk and a station manager would run them.
     report = json.loads(county.cli("report", "--format", "json", "--year", "2026").stdout)
     own = {code: station_figures(path, "--year", "2026") for code, path in paths.items()}
+    for code, path in paths.items():
+        assert own[code] == reference_figures(path, 2026), code
     check(report, "2026", own)
     # Month and all time through the HTTP report and the code `station status --json` runs.
     for year, month, period in ((2026, 3, "2026-03"), (None, None, None)):
@@ -198,6 +225,9 @@ def test_county_figures_equal_each_stations_own_and_totals_are_sums(own_county: 
         "健身体育服务": 1,
     }
     assert one["people"] == 4 and one["volunteers"] == 2
+    # March and July: 2 + 1 done of 2 + 1 + 1 + 1 planned (the deleted event's item is not done).
+    assert (one["plan_items"], one["plan_items_done"]) == (5, 3)
+    assert report["total"]["plan_items"] == 5 + 6 + 7 and report["total"]["plan_items_done"] == 9
 
 
 def test_csv_xlsx_and_table_outputs_are_readable(own_county: County, tmp_path: Path) -> None:

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from station_tui.domain import Activity, Attendance, Lecture, Person, Station, Team, TeamMember, Venue
-from station_tui.domain.models import Photo, SelfCheckMark, SelfCheckReview
+from station_tui.domain.models import Photo, Plan, PlanItem, SelfCheckMark, SelfCheckReview
 from station_tui.storage import Store
 from station_tui.storage.capture import SYNCED_TABLES
 
@@ -151,6 +151,10 @@ def test_every_synced_table_is_captured(store: Store, station: Station) -> None:
     photo = store.repository("photos").add(
         Photo(record_table="lectures", record_id=str(lecture.id), sha256="a" * 64, size_bytes=1, width=1, height=1)
     )
+    plan = store.plans.add(Plan(month="2026-11", theme="消防安全宣传月"))
+    item = store.plan_items.add(
+        PlanItem(plan_id=plan.id, date=today, title="义务理发", platform="教育服务", activity_id=act.id)
+    )
     ids = {
         "station": station.id,
         "people": person.id,
@@ -163,6 +167,8 @@ def test_every_synced_table_is_captured(store: Store, station: Station) -> None:
         "self_check_marks": mark.id,
         "self_check_reviews": review.id,
         "photos": photo.id,
+        "plans": plan.id,
+        "plan_items": item.id,
     }
     assert set(ids) == set(SYNCED_TABLES)
     for table, record_id in ids.items():

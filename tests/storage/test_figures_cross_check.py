@@ -18,8 +18,10 @@ import pytest
 
 from station_tui.demo.generator import generate
 from station_tui.domain.hours import format_tenths
+from station_tui.domain.periods import period_bounds
 from station_tui.domain.vocab import PLATFORMS
 from station_tui.storage import Actor, Store, figures
+from tests.reference_figures import reference_plan_counts
 
 
 @pytest.fixture(scope="module")
@@ -72,6 +74,7 @@ def expected(path: Path, year: int | None = None, month: int | None = None) -> d
 
     by_platform = Counter(row["platform"] for row in events["activity"].values())
     people = conn.execute("SELECT count(*), sum(is_volunteer) FROM people WHERE deleted = 0").fetchone()
+    planned, done = reference_plan_counts(conn, period_bounds(year, month))
     conn.close()
     imported = sum(row["volunteer_tenths"] for row in events["activity"].values())
     return {
@@ -84,6 +87,8 @@ def expected(path: Path, year: int | None = None, month: int | None = None) -> d
         "people": people[0],
         "volunteers": people[1] or 0,
         "attendance": person_times,
+        "plan_items": planned,
+        "plan_items_done": done,
     }
 
 

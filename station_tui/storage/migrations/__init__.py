@@ -28,6 +28,7 @@ from station_tui.storage.migrations import (
     v3_sensitive_phones,
     v4_self_check,
     v5_photos,
+    v6_plans,
 )
 
 #: The schema's history. Append only.
@@ -37,6 +38,7 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     v3_sensitive_phones.migrate,
     v4_self_check.migrate,
     v5_photos.migrate,
+    v6_plans.migrate,
 ]
 LATEST = len(MIGRATIONS)
 
