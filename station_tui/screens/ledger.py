@@ -36,12 +36,12 @@ class LedgerScreen(StationScreen):
         yield Header()
         yield NavBar(self.MODE)
         with Vertical(id="ledger-form"):
-            yield Label(t("ledger.period"))
+            yield Label(t("ledger.period"), markup=False)
             yield TextInput(last_month(self.station_app.today), id="ledger-period", compact=True)
-            yield Label(t("ledger.format"))
+            yield Label(t("ledger.format"), markup=False)
             yield ChoiceBox([(t("ledger.docx"), "docx"), (t("ledger.xlsx"), "xlsx")], value="docx",
                             allow_blank=False, id="ledger-format", compact=True)
-            yield Label(t("ledger.folder"))
+            yield Label(t("ledger.folder"), markup=False)
             yield TextInput(str(Path.home()), id="ledger-folder", compact=True)
             yield Static(t("ledger.hint"), id="ledger-result", markup=False)
         yield KeyFooter()

@@ -246,7 +246,7 @@ class PhotoPicker(Localized, ModalScreen[list[Path] | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="picker") as box:
             box.border_title = t("photos.picker_title")
-            yield Label(t("photos.picker_path"))
+            yield Label(t("photos.picker_path"), markup=False)
             yield TextInput(str(self.start), id="picker-path", compact=True)
             yield PhotoFolder(self.start, id="picker-tree")
             yield Static("", id="picker-problem", markup=False)

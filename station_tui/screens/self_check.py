@@ -272,18 +272,18 @@ class ReviewDialog(Localized, ModalScreen[tuple[str, int, int, str, str] | None]
         with Vertical(classes="dialog") as dialog:
             dialog.border_title = t("self_check.submit_title" if own else "self_check.review_title")
             if not own:
-                yield Label(t("self_check.level"))
+                yield Label(t("self_check.level"), markup=False)
                 yield ChoiceBox([(v, v) for v in ("乡镇审核", "县级评定")], value="乡镇审核", allow_blank=False,
                                 id="review-level")
-            yield Label(t("self_check.field_score"))
+            yield Label(t("self_check.field_score"), markup=False)
             yield TextInput("" if self._score is None else str(self._score), id="review-score", compact=True,
                             restrict=r"[0-9]*", max_length=4, disabled=own)
-            yield Label(t("self_check.field_stars"))
+            yield Label(t("self_check.field_stars"), markup=False)
             yield TextInput("" if self._stars is None else str(self._stars), id="review-stars", compact=True,
                             restrict=r"[0-5]?", max_length=1, disabled=own)
-            yield Label(t("self_check.field_reviewer"))
+            yield Label(t("self_check.field_reviewer"), markup=False)
             yield TextInput("", id="review-reviewer", max_length=20, compact=True)
-            yield Label(t("self_check.field_opinion"))
+            yield Label(t("self_check.field_opinion"), markup=False)
             yield TextInput("", id="review-opinion", max_length=500, compact=True)
             yield Static("", id="review-problem", markup=False)
             with Horizontal(classes="buttons"):
