@@ -459,7 +459,9 @@ def _current_station(db_path: Path) -> str | None:
     if not db_path.is_file():
         return None
     try:
-        conn = sqlite3.connect(f"{db_path.resolve().as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+        # Read-write but never created (mode=rw): a read-only reader of a WAL database leaves
+        # its -wal and -shm behind, and the current database must be left as it was found.
+        conn = sqlite3.connect(f"{db_path.resolve().as_uri()}?mode=rw", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
     except sqlite3.Error:
         return None
     try:
