@@ -130,6 +130,12 @@ def run_restore(args: argparse.Namespace) -> int:
             f"备份的数据库结构已从版本 {done.schema_from} 升级到 {done.schema_to}。"
             f" / Migrated from schema {done.schema_from} to {done.schema_to}."
         )
+    if done.restamped:
+        print(
+            f"{done.restamped} 条记录与原来的数据库不同（或无法比较），已重新标记：同步后县中心以恢复后的内容为准。"
+            f" / {done.restamped} records differ from the previous database (or it could not be read) and were "
+            "stamped again, so the county takes them as restored."
+        )
     if done.photos_copied:
         print(f"已从备份复制照片 {done.photos_copied} 张。 / {done.photos_copied} photos copied back.")
     print("已开始新的同步批次：下次同步（station sync）会把全部修改重新上传到县中心，县中心已有的不会重复。")

@@ -28,11 +28,11 @@ import shutil
 import sqlite3
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from station_tui.storage.db import BUSY_TIMEOUT_MS, DatabaseError, connect, write_transaction
+from station_tui.storage.db import BUSY_TIMEOUT_MS, Actor, DatabaseError, connect, write_transaction
 
 #: Our backups' names: ``station-2026-12-05-2010.db`` (a second one in the same minute: ``-2``).
 BACKUP_NAME = re.compile(r"^station-(\d{4}-\d{2}-\d{2}-\d{4})(?:-(\d+))?\.db$")
@@ -301,7 +301,8 @@ class RestoreResult:
     aside: tuple[Path, ...] = ()
     photos_copied: int = 0
     other_station: str | None = None
-    notes: list[str] = field(default_factory=list)
+    #: Records given a new change so that the county takes the restored state (see _restamp).
+    restamped: int = 0
 
 
 def refused(zh: str, en: str) -> BackupError:
@@ -356,7 +357,7 @@ def restore(
                 )
             other = current
         epoch, counts = _prepare(work, migrate, source, stamp)
-        aside = _swap_in(work, db_path, stamp)
+        aside, restamped = _swap_in(work, db_path, stamp, Actor.current("station restore"))
     except BaseException:
         _remove_db_files(work)
         raise
@@ -379,6 +380,7 @@ def restore(
         aside=tuple(aside),
         photos_copied=copied,
         other_station=other,
+        restamped=restamped,
     )
 
 
@@ -514,7 +516,7 @@ def _prepare(
     return epoch, counts
 
 
-def _swap_in(work: Path, db_path: Path, stamp: datetime) -> list[Path]:
+def _swap_in(work: Path, db_path: Path, stamp: datetime, restamp_actor: Actor) -> tuple[list[Path], int]:
     """Move the current database aside and the prepared copy into its place, while nobody
     (no app, no sync) has the database open."""
     from filelock import FileLock, Timeout
@@ -530,6 +532,7 @@ def _swap_in(work: Path, db_path: Path, stamp: datetime) -> list[Path]:
     try:
         if db_path.exists():
             _make_sure_nobody_has_it_open(db_path)
+        restamped = _restamp(work, db_path, restamp_actor)
         aside: list[Path] = []
         if db_path.exists() or Path(f"{db_path}-wal").exists():
             target = _aside_name(db_path, stamp)
@@ -541,9 +544,61 @@ def _swap_in(work: Path, db_path: Path, stamp: datetime) -> list[Path]:
                     aside.append(moved)
         os.replace(work, db_path)
         _fsync_dir(db_path.parent)
-        return aside
+        return aside, restamped
     finally:
         lock.release()
+
+
+def _restamp(work: Path, current: Path, actor: Actor) -> int:
+    """Give every record whose state the county may hold newer a new change of its own.
+
+    Re-sending the backup's change log is not enough: a change the county already has comes
+    back ``duplicate`` and is not applied again, so a record edited or deleted after the backup
+    (and synced) would stay that way at the county while the station has it as the backup does.
+    A record whose version, time and deletion mark differ from the database being replaced
+    (or every record, when there is none or it cannot be read) is therefore stamped again:
+    lowering its ``row_version`` makes the capture trigger raise it past the old one, set its
+    ``updated_at`` and write the row to the outbox; in the new epoch that change outranks
+    whatever the county holds. Returns how many records were stamped."""
+    conn = connect(work)
+    try:
+        tables = _synced_tables(conn)
+        compare = False
+        if current.is_file():
+            try:
+                conn.execute("ATTACH DATABASE ? AS old", (str(current),))
+                old_tables = {r[0] for r in conn.execute("SELECT name FROM old.sqlite_master WHERE type = 'table'")}
+                compare = True
+            except sqlite3.DatabaseError:
+                compare = False  # damaged: every record is stamped
+        stamped = 0
+        with write_transaction(conn, actor) as c:
+            for table in tables:
+                if compare and table in old_tables:
+                    where = (
+                        f" WHERE NOT EXISTS (SELECT 1 FROM old.{table} AS o WHERE o.id = {table}.id"
+                        f" AND o.row_version IS {table}.row_version AND o.updated_at IS {table}.updated_at"
+                        f" AND o.deleted IS {table}.deleted)"
+                    )
+                else:
+                    where = ""
+                stamped += c.execute(f"UPDATE main.{table} SET row_version = row_version - 1{where}").rowcount
+        if compare:
+            conn.execute("DETACH DATABASE old")
+        conn.execute("PRAGMA journal_mode = DELETE")
+        return stamped
+    except sqlite3.DatabaseError as exc:
+        raise refused(f"无法整理备份（{exc}）。", f"the backup could not be prepared ({exc}).") from exc
+    finally:
+        conn.close()
+
+
+def _synced_tables(conn: sqlite3.Connection) -> list[str]:
+    """The synced tables of the (migrated) copy, in dependency order."""
+    from station_tui.storage.migrations import latest_capture
+
+    present = {r[0] for r in conn.execute("SELECT name FROM main.sqlite_master WHERE type = 'table'")}
+    return [t for t in latest_capture()[0] if t in present]
 
 
 def _make_sure_nobody_has_it_open(db_path: Path) -> None:
