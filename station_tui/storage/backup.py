@@ -275,13 +275,12 @@ def _note_backup(db_path: Path, result: BackupResult) -> None:
         pass  # the backup itself is good; the note is only what the 同步 screen shows
 
 
-def last_backup(conn: sqlite3.Connection) -> dict[str, object] | None:
-    """The last backup noted in the database: ``{"at", "path", "size"}``, or None."""
-    row = conn.execute("SELECT value FROM meta WHERE key = ?", (META_LAST_BACKUP,)).fetchone()
-    if not row or not row[0]:
+def parse_last_backup(raw: str | None) -> dict[str, object] | None:
+    """The last backup noted in the database (meta ``last_backup``): ``{"at", "path", "size"}``."""
+    if not raw:
         return None
     try:
-        data = json.loads(row[0])
+        data = json.loads(raw)
         return {"at": str(data["at"]), "path": str(data["path"]), "size": int(data["size"])}
     except (ValueError, KeyError, TypeError):
         return None
