@@ -145,7 +145,9 @@ def backup(
 
 def _copy_database(db_path: Path, target: Path) -> None:
     try:
-        source = sqlite3.connect(f"{db_path.resolve().as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+        # mode=rw, never created; not mode=ro: a read-only reader of a WAL database leaves its
+        # -wal and -shm behind when it is the last to close. The backup only reads.
+        source = sqlite3.connect(f"{db_path.resolve().as_uri()}?mode=rw", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
     except sqlite3.Error as exc:
         raise BackupError(f"无法打开数据库 {db_path}：{exc}", f"Cannot open {db_path}: {exc}") from exc
     try:

@@ -173,6 +173,8 @@ def test_default_folder_is_backups_beside_the_database(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     (made,) = backups_in(tmp_path / "data" / "backups")
     assert str(made) in done.stdout
+    # Nothing left beside the database by the backup's reading of it.
+    assert sorted(p.name for p in db.parent.iterdir()) == ["backups", "station.db"]
     assert _query(made, "SELECT code FROM station") == [("140311101201",)]
 
 
