@@ -327,6 +327,7 @@ def restore(
     newest = migrations.LATEST if newest_schema is None else newest_schema
     migrate = migrate or migrations.migrate
     source, db_path = Path(source), Path(db_path)
+    wal_copy: Path | None = None
     stamp = (now or datetime.now()).replace(microsecond=0)
     if source.resolve() == db_path.resolve():
         raise refused("这个文件就是当前数据库本身。", "that file is the current database itself.")
@@ -346,7 +347,10 @@ def restore(
                 f"Not restored: cannot copy {source} next to the database ({exc}). The current database is unchanged.",
             ) from exc
         code, name, found_version = _check_copy(work, newest)
-        current = _current_station(db_path)
+        # Reading a damaged database makes SQLite drop a WAL it cannot read: keep a copy first,
+        # so that what is moved aside is everything that was there.
+        wal_copy = _copy_of_wal(db_path)
+        current, readable = _current_station(db_path)
         other = None
         if current is not None and current != code:
             if not force_other_station:
@@ -358,10 +362,15 @@ def restore(
                 )
             other = current
         epoch, counts = _prepare(work, migrate, source, stamp)
-        aside, restamped = _swap_in(work, db_path, stamp, Actor.current("station restore"))
+        aside, restamped = _swap_in(
+            work, db_path, stamp, Actor.current("station restore"), None if readable else wal_copy
+        )
     except BaseException:
         _remove_db_files(work)
         raise
+    finally:
+        if wal_copy is not None:
+            _remove_quietly(wal_copy)
     copied = 0
     backup_photos = source.parent / PHOTOS
     if backup_photos.is_dir() and BACKUP_NAME.match(source.name):
@@ -456,22 +465,34 @@ def _check_copy(work: Path, newest: int) -> tuple[str, str, int]:
         conn.close()
 
 
-def _current_station(db_path: Path) -> str | None:
-    """The current database's station code; None when there is none (or it cannot be read,
-    which is often why a backup is being restored)."""
-    if not db_path.is_file():
+def _copy_of_wal(db_path: Path) -> Path | None:
+    wal = Path(f"{db_path}-wal")
+    if not wal.is_file() or wal.stat().st_size == 0:
         return None
+    kept = db_path.with_name(db_path.name + ".wal-kept")
+    try:
+        shutil.copyfile(wal, kept)
+    except OSError:
+        return None
+    return kept
+
+
+def _current_station(db_path: Path) -> tuple[str | None, bool]:
+    """The current database's station code (None when it has none) and whether it could be
+    read at all (often it cannot: that is why a backup is being restored)."""
+    if not db_path.is_file():
+        return None, True
     try:
         # Read-write but never created (mode=rw): a read-only reader of a WAL database leaves
         # its -wal and -shm behind, and the current database must be left as it was found.
         conn = sqlite3.connect(f"{db_path.resolve().as_uri()}?mode=rw", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
     except sqlite3.Error:
-        return None
+        return None, False
     try:
         row = conn.execute("SELECT code FROM station WHERE deleted = 0 ORDER BY created_at LIMIT 1").fetchone()
-        return str(row[0]) if row else None
+        return (str(row[0]) if row else None), True
     except sqlite3.Error:
-        return None
+        return None, False
     finally:
         conn.close()
 
@@ -517,9 +538,12 @@ def _prepare(
     return epoch, counts
 
 
-def _swap_in(work: Path, db_path: Path, stamp: datetime, restamp_actor: Actor) -> tuple[list[Path], int]:
+def _swap_in(
+    work: Path, db_path: Path, stamp: datetime, restamp_actor: Actor, wal_copy: Path | None
+) -> tuple[list[Path], int]:
     """Move the current database aside and the prepared copy into its place, while nobody
-    (no app, no sync) has the database open."""
+    (no app, no sync) has the database open. ``wal_copy``: the WAL of a damaged database as it
+    was found, kept beside it if SQLite dropped the original."""
     from filelock import FileLock, Timeout
 
     lock = FileLock(str(db_path.with_name(db_path.name + ".sync.lock")), timeout=0)
@@ -543,6 +567,9 @@ def _swap_in(work: Path, db_path: Path, stamp: datetime, restamp_actor: Actor) -
                     moved = Path(f"{target}{suffix}")
                     os.replace(present, moved)
                     aside.append(moved)
+            if wal_copy is not None and wal_copy.exists() and not Path(f"{target}-wal").exists():
+                os.replace(wal_copy, Path(f"{target}-wal"))
+                aside.append(Path(f"{target}-wal"))
         os.replace(work, db_path)
         _fsync_dir(db_path.parent)
         return aside, restamped

@@ -393,3 +393,23 @@ def test_restore_onto_a_new_pc_with_no_database(tmp_path: Path, a_backup: Path) 
     assert done.returncode == 0, done.stderr
     assert "原来没有数据库" in done.stdout
     assert _query(fresh, "SELECT code FROM station") == [("140311101201",)]
+
+
+def test_restore_over_a_damaged_database_keeps_it_aside_with_its_wal(
+    tmp_path: Path, current: Path, a_backup: Path
+) -> None:
+    # The disk went bad: the database no longer opens, and a WAL was left beside it.
+    data = bytearray(current.read_bytes())
+    data[0:100] = b"\0" * 100
+    current.write_bytes(bytes(data))
+    Path(f"{current}-wal").write_bytes(b"last commits nobody can read any more")
+    done = station_cli.run("restore", a_backup, db=current)
+    assert done.returncode == 0, done.stderr
+    kept = sorted(p.name for p in current.parent.iterdir() if ".before-restore-" in p.name)
+    assert len(kept) == 2 and kept[1] == kept[0] + "-wal"
+    assert (current.parent / kept[0]).read_bytes() == bytes(data)  # kept as it was, not repaired, not deleted
+    assert not Path(f"{current}-wal").exists()
+    assert _integrity(current) == ["ok"]
+    assert _query(current, "SELECT count(*) FROM lectures") == [(3,)]
+    # With nothing to compare against, every record gets a change that outranks the county's copy.
+    assert "条记录与原来的数据库不同（或无法比较）" in done.stdout
