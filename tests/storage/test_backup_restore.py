@@ -413,3 +413,28 @@ def test_restore_over_a_damaged_database_keeps_it_aside_with_its_wal(
     assert _query(current, "SELECT count(*) FROM lectures") == [(3,)]
     # With nothing to compare against, every record gets a change that outranks the county's copy.
     assert "条记录与原来的数据库不同（或无法比较）" in done.stdout
+
+
+def test_restore_waits_for_a_running_sync(tmp_path: Path, current: Path, a_backup: Path) -> None:
+    # A sync holds the runner lock (sync/runner_lock.py) for as long as it runs.
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, time; from filelock import FileLock; lock = FileLock(sys.argv[1]); lock.acquire();"
+            " print('held', flush=True); time.sleep(60)",
+            f"{current}.sync.lock",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        before = _fingerprint(current.parent)
+        done = station_cli.run("restore", a_backup, db=current)
+        assert done.returncode == 75, done.stdout + done.stderr
+        assert "正在同步" in done.stderr and "当前数据库没有任何改动" in done.stderr
+        assert _fingerprint(current.parent) == before
+    finally:
+        holder.kill()
+        holder.wait(timeout=30)
