@@ -121,7 +121,8 @@ def backup(
     except OSError as exc:
         raise BackupError(
             f"无法使用备份文件夹 {target_dir}（{exc.strerror or exc}）。U 盘是否插好？文件夹是否存在、可写？",
-            f"Cannot use the backup folder {target_dir}: {exc}",
+            f"Cannot use the backup folder {target_dir} ({exc.strerror or exc}). "
+            "Is the USB stick plugged in? Does the folder exist, can it be written?",
         ) from exc
     stamp = (now or datetime.now()).replace(microsecond=0)
     final = _free_name(target_dir, stamp)
