@@ -79,10 +79,12 @@ def default_backup_dir(db_path: Path) -> Path:
 
 
 def photos_dir(db_path: Path) -> Path:
-    """The station's photos: ``photos`` beside the database. The photos part of the app keeps
-    its files there by content hash; when it names this directory in config.py, this is the one
-    place to point at it. A backup copies the directory if it exists, and nothing else."""
-    return Path(db_path).parent / PHOTOS
+    """The station's photos, kept by content hash beside the database: ``station.db`` →
+    ``station-photos/``, the rule of ``storage/photos.py`` ``photos_dir`` (the photos part of
+    the app; once both are on one branch, this should call that one). A backup copies the
+    directory if it exists; a station without photos has none."""
+    db_path = Path(db_path)
+    return db_path.with_name(f"{db_path.stem}-photos")
 
 
 # -- backup ---------------------------------------------------------------------------------

@@ -192,7 +192,7 @@ def test_a_usb_stick_that_is_not_there_fails_with_a_message_and_leaves_nothing(t
 
 def test_photos_are_copied_once(tmp_path: Path) -> None:
     db = _station_db(tmp_path / "station.db", n=3)
-    photos = tmp_path / "photos" / "ab"
+    photos = tmp_path / "station-photos" / "ab"
     photos.mkdir(parents=True)
     (photos / "ab12.jpg").write_bytes(b"\xff\xd8 one")
     out = tmp_path / "usb"
@@ -203,6 +203,12 @@ def test_photos_are_copied_once(tmp_path: Path) -> None:
     second = station_cli.run("backup", out, db=db)
     assert second.returncode == 0 and "照片 2 张，本次新复制 1 张" in second.stdout
     assert (out / "photos" / "ab" / "ab34.jpg").read_bytes() == b"\xff\xd8 two"
+    # A new PC gets them back with the records.
+    fresh = tmp_path / "newpc" / "station.db"
+    done = station_cli.run("restore", backups_in(out)[-1], db=fresh)
+    assert done.returncode == 0, done.stderr
+    assert "已从备份复制照片 2 张" in done.stdout
+    assert (tmp_path / "newpc" / "station-photos" / "ab" / "ab12.jpg").read_bytes() == b"\xff\xd8 one"
 
 
 # -- restore ----------------------------------------------------------------------------------
