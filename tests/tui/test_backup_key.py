@@ -69,3 +69,20 @@ async def test_backup_from_the_sync_screen_onto_a_usb_stick(seeded: Store, tmp_p
         await until(pilot, lambda: "备份没有完成" in _text(app, "#sync-backup"), timeout=60)
         assert "U 盘是否插好" in _text(app, "#sync-backup")
         assert not (tmp_path / "gone").exists()
+
+
+async def test_a_scheduled_backup_shows_on_the_open_sync_screen(seeded: Store, tmp_path: Path) -> None:
+    import asyncio
+
+    from tests import station_cli
+
+    app = StationApp(seeded, settings=Settings(), today=TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("5")
+        await until(pilot, lambda: "还没有备份过" in _text(app, "#sync-backup"))
+        # The scheduler's `station backup` runs while the app is open on the same database.
+        done = await asyncio.to_thread(station_cli.run, "backup", tmp_path / "nightly", db=seeded.path)
+        assert done.returncode == 0, done.stderr
+        (made,) = backups_in(tmp_path / "nightly")
+        await until(pilot, lambda: str(made) in _text(app, "#sync-backup").replace("\n", ""), timeout=10)
