@@ -9,7 +9,9 @@ import sys
 from station_tui.commands.common import Parser
 
 #: Subcommand modules in ``station_tui.commands``, in the order ``--help`` lists them.
-COMMANDS = ("init", "import_", "status", "template", "demo", "enroll", "sync", "ledger", "photo", "self_check")
+COMMANDS = (
+    "init", "import_", "status", "template", "demo", "enroll", "sync", "backup", "ledger", "photo", "self_check",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -24,3 +24,5 @@ class Settings(BaseModel):
     #: volunteers' contacts itself asks for them, and the station switches this on.
     upload_phones: bool = False
     sync_interval_minutes: int = Field(default=15, ge=1)
+    #: `station backup` (and the 同步 screen's 备份) keeps this many of its backups in a folder.
+    backup_keep: int = Field(default=10, ge=1, le=1000)

@@ -29,6 +29,8 @@ HEADLESS = [
     "sync.client",
     "station_tui.commands.sync",
     "station_tui.commands.enroll",
+    "station_tui.commands.backup",
+    "station_tui.storage.backup",
     "sync.protocol",
     "county.app",
     "county.cli",

@@ -28,6 +28,7 @@ from station_tui.widgets.footer import KeyFooter
 if TYPE_CHECKING:
     from textual.app import App
 
+    from station_tui.storage.backup import BackupResult
     from sync.client import Progress, SyncReport
 
 
@@ -41,11 +42,14 @@ class SyncFacts:
     last_error_at: str | None
     #: Filled by ``station demo`` / ``station --demo``: never uploaded (sync.client refuses it).
     demo: bool = False
+    #: The last backup noted in the database: {"at", "path", "size"} (storage/backup.py).
+    last_backup: dict[str, object] | None = None
 
 
 def read_facts(db_path: Path) -> SyncFacts:
     """What the screen shows, read from the database and the token file (in a worker)."""
     from station_tui.storage import Store
+    from station_tui.storage.backup import parse_last_backup
     from sync import credentials, outbox
     from sync.errors import SyncError
 
@@ -64,6 +68,7 @@ def read_facts(db_path: Path) -> SyncFacts:
             last_error=failure["message"] if failure else None,
             last_error_at=failure["at"] if failure else None,
             demo=store.meta("demo") is not None,
+            last_backup=parse_last_backup(store.meta("last_backup")),
         )
 
 
@@ -83,6 +88,12 @@ class SyncFinished(Message):
     def __init__(self, report: SyncReport | None, error: str | None, background: bool) -> None:
         super().__init__()
         self.report, self.error, self.background = report, error, background
+
+
+class BackupFinished(Message):
+    def __init__(self, result: BackupResult | None, error: str | None) -> None:
+        super().__init__()
+        self.result, self.error = result, error
 
 
 class SyncController:
@@ -153,10 +164,12 @@ class SyncScreen(StationScreen):
     SyncScreen #sync-error { color: $warning; }
     SyncScreen #sync-buttons { height: auto; }
     SyncScreen #sync-progress { margin-bottom: 1; }
+    SyncScreen #sync-buttons Button { margin-right: 2; }
     """
 
     BINDINGS = [
         Binding("s", "sync_now", "key.sync_now", id="sync.now"),
+        Binding("b", "backup", "key.backup", id="sync.backup"),
         Binding("r", "refresh", "key.refresh", id="sync.refresh"),
     ]
 
@@ -166,6 +179,10 @@ class SyncScreen(StationScreen):
         #: The failure the status line is showing right now: not repeated as "上次遇到的问题".
         self._failure_on_show: str | None = None
         self._demo = False
+        self._last_backup_dir: str | None = None
+        self._backing_up = False
+        #: What the last backup from this screen said when it failed: shown until the next one.
+        self._backup_failure: str | None = None
 
     @property
     def controller(self) -> SyncController:
@@ -181,16 +198,19 @@ class SyncScreen(StationScreen):
             yield Static("", id="sync-server", markup=False)
             yield Static(t("sync.reading"), id="sync-pending", markup=False)
             yield Static("", id="sync-last", markup=False)
+            yield Static("", id="sync-backup", markup=False)
             yield Static("", id="sync-error", markup=False)
             yield ProgressBar(total=None, show_eta=False, id="sync-progress")
             yield Static("", id="sync-status", markup=False)
             with Horizontal(id="sync-buttons"):
                 yield Button(t("sync.now"), id="sync-now", variant="primary")
+                yield Button(t("backup.now"), id="backup-now")
         yield KeyFooter()
 
     def on_mount(self) -> None:
         self.controller.listen(self)
         self.query_one("#sync-progress", ProgressBar).display = False
+        self.query_one("#sync-status", Static).display = False
         if self.controller.running:
             self._show_running()
 
@@ -216,6 +236,61 @@ class SyncScreen(StationScreen):
     @on(Button.Pressed, "#sync-now")
     def _pressed(self) -> None:
         self.action_sync_now()
+
+    @on(Button.Pressed, "#backup-now")
+    def _backup_pressed(self) -> None:
+        self.action_backup()
+
+    # -- backup -------------------------------------------------------------------------
+    def action_backup(self) -> None:
+        """Ask for the folder (the last one used, else ``backups`` beside the database) and
+        back up there in a worker; the result comes back as a BackupFinished message."""
+        if self._backing_up:
+            self.notify(t("backup.busy"))
+            return
+        from station_tui.modals.backup_dir import BackupDirModal
+        from station_tui.storage.backup import default_backup_dir
+
+        default = self._last_backup_dir or str(default_backup_dir(self.controller.db_path))
+        self.app.push_screen(BackupDirModal(default), self._backup_to)
+
+    def _backup_to(self, folder: str | None) -> None:
+        if not folder:
+            return
+        self._backing_up = True
+        self._backup_failure = None
+        self.query_one("#backup-now", Button).disabled = True
+        self.query_one("#sync-backup", Static).update(t("backup.running", folder=folder))
+        self._run_backup(folder)
+
+    @work(thread=True, exclusive=True, group="backup")
+    def _run_backup(self, folder: str) -> None:
+        from station_tui.storage.backup import BackupError, backup
+
+        keep = getattr(self.app, "settings", None)
+        keep_n = int(getattr(keep, "backup_keep", 10) or 10)
+        result, error = None, None
+        try:
+            result = backup(self.controller.db_path, Path(folder).expanduser(), keep=keep_n)
+        except BackupError as exc:
+            error = exc.en if language() == "en" else exc.zh
+        except Exception as exc:  # never let a worker crash the app; say it in words
+            error = t("backup.unexpected", error=exc)
+        self.post_message(BackupFinished(result, error))
+
+    def on_backup_finished(self, message: BackupFinished) -> None:
+        self._backing_up = False
+        self.query_one("#backup-now", Button).disabled = False
+        if message.error:
+            self._backup_failure = t("backup.failed", error=message.error)
+            self.query_one("#sync-backup", Static).update(self._backup_failure)
+            self.notify(message.error, title=t("backup.failed_title"), severity="warning", timeout=10)
+            return
+        done = message.result
+        assert done is not None
+        self._last_backup_dir = str(done.path.parent)
+        self.notify(t("backup.done", path=done.path, size=_size(done.size)), title=t("backup.done_title"))
+        self.reload()
 
     # -- reading the facts ----------------------------------------------------------------
     @work(thread=True, exclusive=True, group="sync-facts")
@@ -243,17 +318,33 @@ class SyncScreen(StationScreen):
         self.query_one("#sync-last", Static).update(
             t("sync.last", when=readable_moment(facts.last_sync) or t("sync.never")))
         earlier = facts.last_error if facts.last_error != self._failure_on_show else None
-        self.query_one("#sync-error", Static).update(
-            t("sync.last_error", at=readable_moment(facts.last_error_at), message=earlier) if earlier else ""
-        )
+        error = self.query_one("#sync-error", Static)
+        error.update(t("sync.last_error", at=readable_moment(facts.last_error_at), message=earlier) if earlier else "")
+        # Empty lines take no room: the screen must hold the backup lines too at 80×24.
+        error.display = bool(earlier)
         self.query_one("#sync-now", Button).disabled = facts.demo or not facts.enrolled or self.controller.running
+        if not self._backing_up:
+            line = self._backup_line(facts.last_backup)
+            self.query_one("#sync-backup", Static).update(self._backup_failure or line)
+
+    def _backup_line(self, last: dict[str, object] | None) -> str:
+        if not last:
+            return t("backup.never")
+        path = str(last["path"])
+        if self._last_backup_dir is None:
+            self._last_backup_dir = str(Path(path).parent)
+        return t(
+            "backup.last", when=readable_moment(str(last["at"])), path=path, size=_size(int(str(last["size"])))
+        )
 
     # -- what the controller tells us ---------------------------------------------------
     def _show_running(self) -> None:
         bar = self.query_one("#sync-progress", ProgressBar)
         bar.display = True
         bar.update(total=None, progress=0)
-        self.query_one("#sync-status", Static).update(t("sync.running"))
+        status = self.query_one("#sync-status", Static)
+        status.update(t("sync.running"))
+        status.display = True
         self.query_one("#sync-now", Button).disabled = True
         self._failure_on_show = None
 
@@ -278,3 +369,7 @@ class SyncScreen(StationScreen):
             status.update(message.report.summary_zh() if language() != "en" else message.report.summary_en())
         # The dashboard's pending count moved too; this screen reloads with the rest.
         self.station_app.data_changed()
+
+
+def _size(n: int) -> str:
+    return f"{n / 1024 / 1024:.1f} MB" if n >= 1024 * 1024 else f"{max(1, n // 1024)} KB"
