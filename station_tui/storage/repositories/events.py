@@ -60,8 +60,15 @@ class EventRepository(Repository[E], Generic[E]):
             params.append(flt.platform)
         if flt.text and flt.text.strip():
             needle = f"%{like_escaped(flt.text.strip())}%"  # a typed % or _ is no wildcard
-            clauses.append("(" + " OR ".join(f"{c} LIKE ? ESCAPE '\\'" for c in self.text_columns) + ")")
-            params += [needle] * len(self.text_columns)
+            # An event held at one of the station's venues is found by the venue's name too:
+            # its 地点 is often left empty once the 阵地 is chosen.
+            clauses.append(
+                "("
+                + " OR ".join(f"{c} LIKE ? ESCAPE '\\'" for c in self.text_columns)
+                + " OR venue_id IN (SELECT id FROM venues WHERE name LIKE ? ESCAPE '\\')"
+                + ")"
+            )
+            params += [needle] * (len(self.text_columns) + 1)
         return " AND ".join(clauses), params
 
     def page(self, flt: EventFilter | None = None, *, limit: int = 50, offset: int = 0) -> list[E]:
