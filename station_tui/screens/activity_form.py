@@ -62,15 +62,17 @@ class ActivityForm(RecordForm):
         self._team_value = self.query_one("#f-team_id", Select).value
 
     def on_select_changed(self, event: Select.Changed) -> None:
+        # RecordForm.on_select_changed runs after this (Textual calls the handlers along the
+        # MRO) unless the default is prevented: the 新建 line is never a value to check.
         if event.select.id == "f-team_id":
             if event.value == NEW_TEAM:
                 event.stop()
+                event.prevent_default()
                 with self.prevent(Select.Changed):
                     event.select.value = self._team_value
                 self.action_new_team()
                 return
             self._team_value = event.value
-        super().on_select_changed(event)
 
     def action_new_team(self) -> None:
         """新建队伍 in a small form over this one; the saved team is chosen here."""

@@ -26,7 +26,7 @@ class PersonForm(RecordForm):
     )
 
     def on_mount(self) -> None:
-        super().on_mount()
+        # RecordForm.on_mount runs too (Textual calls the handlers along the MRO).
         if self.record is not None:
             # Read only: a person joins and leaves teams on the 队伍 screen.
             row = Horizontal(

@@ -165,9 +165,9 @@ class TeamForm(_Categories):
         return super()._make_widget(field, value)
 
     def on_mount(self) -> None:
+        # Textual calls RecordForm.on_mount after this one (handlers run along the MRO).
         for box in self.query(PersonPicker).results():
             box.query_one(Input).compact = True  # one line, as every box of a form
-        super().on_mount()
         self._show_members()
         if self.record is not None:
             self._looking_up = True  # keys typed meanwhile wait for the leader and members
@@ -275,9 +275,8 @@ class TeamForm(_Categories):
         """Enter on the last box goes on to the members, not to saving: Ctrl+S saves."""
         if (event.input.id or "") == f"f-{self.FIELDS[-1].name}":
             event.stop()
+            event.prevent_default()  # RecordForm's handler (next along the MRO) would save
             self.query_one("#member-picker", PersonPicker).focus_input()
-            return
-        super().on_input_submitted(event)
 
     # -- reading, checking, saving -------------------------------------------------------
     def raw_values(self) -> dict[str, Any]:
