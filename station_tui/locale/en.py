@@ -408,7 +408,7 @@ MESSAGES: dict[str, str] = {
     "team.key_remove": "Remove member",
     "venue.new": "New venue",
     "venue.edit": "Edit venue",
-    "filter.team_text": "Search team name, note (/ or f)",
+    "filter.team_text": "Search name, category, leader, note (/ or f)",
     "filter.venue_text": "Search name, address, facilities, hours (/ or f)",
     "delete.team": "Delete the team \"{what}\"?\nEvents already recorded stay; the county deletes it too on upload.",
     "delete.venue": "Delete the venue \"{what}\"?\nEvents already recorded stay; the county deletes it too on upload.",

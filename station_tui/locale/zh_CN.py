@@ -402,7 +402,7 @@ MESSAGES: dict[str, str] = {
     "team.key_remove": "移出队员",
     "venue.new": "新建阵地",
     "venue.edit": "修改阵地",
-    "filter.team_text": "搜索队伍名称、备注（/ 或 f）",
+    "filter.team_text": "搜索队伍名称、类别、负责人、备注（/ 或 f）",
     "filter.venue_text": "搜索阵地名称、地址、设施、开放时间（/ 或 f）",
     "delete.team": "删除队伍“{what}”？\n已记录的活动不受影响；上传时县中心也会同步删除。",
     "delete.venue": "删除阵地“{what}”？\n已记录的宣讲和活动不受影响；上传时县中心也会同步删除。",

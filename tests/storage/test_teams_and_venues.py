@@ -54,6 +54,18 @@ def test_a_team_is_saved_with_its_leader_and_members_in_one_go(store: Store, vil
     assert tables == ["team_members", "team_members", "team_members", "teams"]
     [(op, version, row)] = changes(store, "teams", str(team.id))
     assert (op, version, row["leader_id"], row["category"]) == ("insert", 1, ids["王秀英"], "科学理论宣讲")
+    # The 队伍 list finds a team by its name, category, note or leader's name.
+    store.teams.save(Team(name="文艺志愿服务队", category="文体活动开展", note="广场舞"))
+    for typed, found in (
+        ("宣讲", ["百姓宣讲队"]),
+        ("文体", ["文艺志愿服务队"]),
+        ("王秀英", ["百姓宣讲队"]),
+        ("广场舞", ["文艺志愿服务队"]),
+        ("队", ["文艺志愿服务队", "百姓宣讲队"]),
+        ("王秀英 文体", []),
+    ):
+        assert [t.name for t in store.teams.search_page(typed)] == found, typed
+        assert store.teams.count_found(typed) == len(found)
 
 
 def test_a_removed_member_is_a_tombstone_in_the_outbox(store: Store, villagers: dict[str, Person]) -> None:

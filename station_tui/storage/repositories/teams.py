@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from station_tui.domain.kinds import BY_TABLE
 from station_tui.domain.models import Person, Team, TeamMember, Venue
-from station_tui.storage.repositories.base import NotFound, Repository, now_local
+from station_tui.storage.repositories.base import NotFound, Repository, like_escaped, now_local
 
 if TYPE_CHECKING:
     import sqlite3
@@ -41,6 +41,18 @@ class TeamRepository(Repository[Team]):
 
     def all(self) -> list[Team]:
         return [self.from_row(r) for r in self.store.query("SELECT * FROM teams WHERE deleted = 0 ORDER BY name")]
+
+    def _found(self, text: str | None) -> tuple[str, list[Any]]:
+        """The 队伍 list's search: each word typed in the name, the category, the note or the
+        leader's name (``search_page`` / ``count_found``)."""
+        clauses, params = ["deleted = 0"], []
+        for word in (text or "").split():
+            clauses.append(
+                "(name LIKE ? ESCAPE '\\' OR category LIKE ? ESCAPE '\\' OR note LIKE ? ESCAPE '\\'"
+                " OR leader_id IN (SELECT id FROM people WHERE name LIKE ? ESCAPE '\\'))"
+            )
+            params += [f"%{like_escaped(word)}%"] * 4
+        return " AND ".join(clauses), params
 
     def lines(self, teams: list[Team]) -> list[TeamLine]:
         """Each team of a page with its leader's name and its member count (one query)."""
