@@ -178,3 +178,5 @@ def test_an_event_at_a_venue_is_found_by_the_venues_name(store: Store) -> None:
     assert [e.topic for e in store.lectures.page(EventFilter(text="多功能厅"))] == ["乡村振兴政策解读"]
     assert [e.topic for e in store.lectures.page(EventFilter(text="老甄家"))] == ["反诈骗知识"]
     assert store.activities.count_matching(EventFilter(text="多功能厅")) == 1
+    # A list line names the place: the 地点 typed, else the venue's name.
+    assert [line.place for line in store.lectures.listed()] == ["老甄家院子", "党群服务中心多功能厅"]
