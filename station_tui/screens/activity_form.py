@@ -53,9 +53,13 @@ class ActivityForm(RecordForm):
     def lookup_options(self, field: Field) -> list[tuple[str, str]]:
         store = self.app.store  # type: ignore[attr-defined]
         if field.name == "venue_id":
-            return venue_options(store.venues.all())
-        teams = [(team.name, str(team.id)) for team in store.teams.all()]
-        return [*teams, (t("activity.new_team_option"), NEW_TEAM)]
+            return venue_options(store, getattr(self.record, "venue_id", None))
+        teams = store.teams.all()
+        current = getattr(self.record, "team_id", None)
+        if current and current not in {str(team.id) for team in teams}:
+            kept = store.teams.get(current, include_deleted=True)  # deleted since: still this one's
+            teams += [kept] if kept is not None else []
+        return [*((team.name, str(team.id)) for team in teams), (t("activity.new_team_option"), NEW_TEAM)]
 
     def _show_lookups(self, options: dict[str, list[tuple[str, str]]]) -> None:
         super()._show_lookups(options)

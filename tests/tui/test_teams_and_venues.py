@@ -256,3 +256,35 @@ async def test_the_venues_screen_and_a_venue_chosen_in_the_lecture_form(seeded: 
     assert (venue["capacity"], venue["facilities"], venue["open_hours"]) == (80, "音响和投影仪", "每天 8:30-17:30")
     lecture = seeded.query_one("SELECT venue_id, place FROM lectures WHERE topic = '移风易俗宣讲'")
     assert lecture is not None and tuple(lecture) == (venue["id"], None)
+
+
+async def test_a_deleted_venue_stays_on_the_records_held_there(seeded: Store, make_app: Any) -> None:
+    """Deleting a venue leaves the lectures held there as they were: opening one and saving it
+    keeps its 阵地 (the list box still offers it) rather than dropping it unseen."""
+    from datetime import date
+
+    from station_tui.domain import Lecture
+
+    hall = seeded.venues.add(Venue(name="老戏台"))
+    lecture = seeded.lectures.add(
+        Lecture.model_validate({"date": date(2026, 11, 21), "topic": "戏曲进乡村", "venue_id": hall.id},
+                               context={"today": TODAY})
+    )  # fmt: skip
+    seeded.venues.delete(str(hall.id))
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        assert rows_of(app)[0][1] == "戏曲进乡村"
+        await pilot.press("enter")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, LectureForm)
+        assert current_value(form.query_one("#f-venue_id", Select)) == str(hall.id)
+        form.query_one("#f-audience", Input).value = "45"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert not isinstance(current_screen(app), LectureForm)
+    stored = seeded.lectures.require(str(lecture.id))
+    assert (stored.venue_id, stored.audience) == (str(hall.id), 45)
