@@ -405,6 +405,7 @@ MESSAGES: dict[str, str] = {
     "team.already_member": "{name} is a member already",
     "team.member_removed": "{name} removed (once saved)",
     "team.leader_unpicked": "Leader \"{name}\" is not chosen from the list: type, then ↓↑ and Enter",
+    "team.leader_hint": "Type a name or its initials, ↓↑ to choose, Enter",
     "team.key_remove": "Remove member",
     "venue.new": "New venue",
     "venue.edit": "Edit venue",

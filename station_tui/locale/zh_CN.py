@@ -399,6 +399,7 @@ MESSAGES: dict[str, str] = {
     "team.already_member": "{name} 已经是队员了",
     "team.member_removed": "已移出 {name}（保存后生效）",
     "team.leader_unpicked": "负责人“{name}”还没有从名单中选定：输入后用 ↓↑ 选择并回车",
+    "team.leader_hint": "输入姓名、全拼或首字母（如 wxy），↓↑ 选择，回车选定",
     "team.key_remove": "移出队员",
     "venue.new": "新建阵地",
     "venue.edit": "修改阵地",

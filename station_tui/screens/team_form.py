@@ -168,6 +168,7 @@ class TeamForm(_Categories):
         # Textual calls RecordForm.on_mount after this one (handlers run along the MRO).
         for box in self.query(PersonPicker).results():
             box.query_one(Input).compact = True  # one line, as every box of a form
+        self.query_one(LeaderPicker).query_one(Input).placeholder = t("team.leader_hint")
         self._show_members()
         if self.record is not None:
             self._looking_up = True  # keys typed meanwhile wait for the leader and members
