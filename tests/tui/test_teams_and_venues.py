@@ -288,3 +288,22 @@ async def test_a_deleted_venue_stays_on_the_records_held_there(seeded: Store, ma
         assert not isinstance(current_screen(app), LectureForm)
     stored = seeded.lectures.require(str(lecture.id))
     assert (stored.venue_id, stored.audience) == (str(hall.id), 45)
+
+
+async def test_members_added_over_ssh_show_on_the_team_list_within_two_seconds(
+    seeded: Store, db_path: Any, make_app: Any
+) -> None:
+    from station_tui.storage import Actor
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_more(pilot, "t")
+        assert ["百姓宣讲队", "科学理论宣讲", "", "0"] in rows_of(app)
+        # The township adds two members and a leader over SSH while the list is shown here.
+        with Store(db_path, actor=Actor(user="township", ssh_client="10.0.0.9")) as other:
+            people = {p.name: str(p.id) for p in other.people.search(limit=10)}
+            team = other.teams.by_name("百姓宣讲队")
+            assert team is not None
+            other.teams.save(team.model_copy(update={"leader_id": people["赵红梅"]}),
+                             add=[people["赵红梅"], people["王秀英"]])  # fmt: skip
+        await until(pilot, lambda: ["百姓宣讲队", "科学理论宣讲", "赵红梅", "2"] in rows_of(app), timeout=2.5)
