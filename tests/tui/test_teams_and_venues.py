@@ -307,3 +307,24 @@ async def test_members_added_over_ssh_show_on_the_team_list_within_two_seconds(
             other.teams.save(team.model_copy(update={"leader_id": people["赵红梅"]}),
                              add=[people["赵红梅"], people["王秀英"]])  # fmt: skip
         await until(pilot, lambda: ["百姓宣讲队", "科学理论宣讲", "赵红梅", "2"] in rows_of(app), timeout=2.5)
+
+
+async def test_a_team_name_already_taken_is_refused_with_everything_kept(seeded: Store, make_app: Any) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        form = await new_form(app, pilot, "3")
+        await pilot.press("ctrl+t")
+        await settle(pilot)
+        quick = app.screen
+        assert isinstance(quick, QuickTeamForm)
+        await type_text(pilot, "百姓宣讲队")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert current_screen(app) is quick
+        assert quick.query_one("#f-name", Input).value == "百姓宣讲队"
+        said = [n.message for n in app._notifications]
+        assert any("已有名为“百姓宣讲队”的队伍，请换一个名称" in m for m in said), said
+        await pilot.press("escape", "y")
+        await settle(pilot)
+        assert current_screen(app) is form
+    assert seeded.query_value("SELECT count(*) FROM teams WHERE name = '百姓宣讲队'") == 1
