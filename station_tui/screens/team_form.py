@@ -131,6 +131,8 @@ class TeamForm(_Categories):
         #: The members as the form shows them, and as they were stored when it opened.
         self._members: dict[str, Person] = {}
         self._stored_members: set[str] = set()
+        #: Person id → name, for the theirs-or-mine dialog's 负责人 line.
+        self._names: dict[str, str] = {}
 
     # -- building ------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -294,10 +296,27 @@ class TeamForm(_Categories):
         return data, problems
 
     def write(self, model: Any, *, force: bool) -> Any:
+        from station_tui.storage import StaleRecord
+
         members = set(self._members)
         added = [pid for pid in self._members if pid not in self._stored_members]
         removed = sorted(self._stored_members - members)
-        return self.app.store.teams.save(model, add=added, remove=removed, force=force)  # type: ignore[attr-defined]
+        store = self.app.store  # type: ignore[attr-defined]
+        try:
+            return store.teams.save(model, add=added, remove=removed, force=force)
+        except StaleRecord as exc:
+            # The theirs-or-mine dialog names both leaders: read the other one's name here,
+            # in the save's thread.
+            for person_id in (getattr(exc.theirs, "leader_id", None), getattr(exc.mine, "leader_id", None)):
+                if person_id and person_id not in self._names:
+                    person = store.people.get(person_id, include_deleted=True)
+                    self._names[person_id] = person.name if person is not None else person_id
+            raise
+
+    def conflict_text(self, field: Field, value: Any) -> str:
+        if field.kind == "person":
+            return self._names.get(value, value) if value else ""
+        return super().conflict_text(field, value)
 
     def load_record(self, record: Any) -> None:
         """The other session's team after a conflict: its boxes and its leader; the members

@@ -328,3 +328,39 @@ async def test_a_team_name_already_taken_is_refused_with_everything_kept(seeded:
         await settle(pilot)
         assert current_screen(app) is form
     assert seeded.query_value("SELECT count(*) FROM teams WHERE name = '百姓宣讲队'") == 1
+
+
+async def test_a_team_changed_meanwhile_asks_theirs_or_mine_naming_both_leaders(
+    seeded: Store, db_path: Any, make_app: Any
+) -> None:
+    from station_tui.modals.conflict import ConflictModal
+    from station_tui.storage import Actor
+
+    people = {p.name: str(p.id) for p in seeded.people.search(limit=10)}
+    team = seeded.teams.by_name("百姓宣讲队")
+    assert team is not None
+    seeded.teams.save(team.model_copy(update={"leader_id": people["张三"]}), add=[people["张三"]])
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_more(pilot, "t")
+        await pilot.press("down", "enter")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, TeamForm)
+        await until(pilot, lambda: form.query_one("#f-leader_id", LeaderPicker).value == people["张三"])
+        # The township makes 王秀英 the leader over SSH while the form is open here.
+        with Store(db_path, actor=Actor(user="township")) as other:
+            theirs = other.teams.require(str(team.id))
+            other.teams.save(theirs.model_copy(update={"leader_id": people["王秀英"]}))
+        form.query_one("#f-note", Input).focus()
+        await type_text(pilot, "周三活动")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        modal = app.screen
+        assert isinstance(modal, ConflictModal)
+        assert ["负责人", "王秀英", "张三"] in [list(row) for row in modal.rows]
+        await pilot.press("m")  # 保留我的
+        await settle(pilot)
+        assert isinstance(current_screen(app), TeamListScreen)
+    saved = seeded.teams.require(str(team.id))
+    assert (saved.leader_id, saved.note) == (people["张三"], "周三活动")
