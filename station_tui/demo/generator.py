@@ -226,7 +226,13 @@ class _Generator:
 
     def write_venues(self, conn: sqlite3.Connection) -> None:
         for spec in catalog.VENUES:
-            venue = Venue(name=spec.name, address=spec.address, capacity=spec.capacity)
+            venue = Venue(
+                name=spec.name,
+                address=spec.address,
+                capacity=spec.capacity,
+                facilities=spec.facilities or None,
+                open_hours=spec.open_hours or None,
+            )
             self.venues[spec.key] = self.store.venues._insert(conn, venue)
 
     # -- the calendar ------------------------------------------------------------------------
@@ -256,6 +262,8 @@ class _Generator:
         return start, time(end_minute // 60, end_minute % 60), end_minute - (start.hour * 60 + start.minute)
 
     def _place(self, venue_key: str | None, place: str) -> tuple[str | None, str]:
+        """(venue id, the place's name): an event at one of the station's venues names it by
+        the venue alone (its 地点 left empty, as the forms have it); elsewhere by its 地点."""
         if venue_key:
             venue = self.venues[venue_key]
             return str(venue.id), venue.name
@@ -302,7 +310,8 @@ class _Generator:
         lecture = Lecture.model_validate(
             {
                 "date": day, "start_time": start, "end_time": end, "topic": topic.text, "speaker": names_text,
-                "form": form.form, "place": place, "venue_id": venue_id, "audience": audience, "summary": summary,
+                "form": form.form,
+                "place": None if venue_id else place, "venue_id": venue_id, "audience": audience, "summary": summary,
             },
             context=self.ctx,
         )
@@ -361,7 +370,8 @@ class _Generator:
         activity = Activity.model_validate(
             {
                 "date": day, "start_time": start, "end_time": end, "title": spec.title, "platform": spec.platform,
-                "place": place, "venue_id": venue_id, "team_id": team.id if team else None, "served": served,
+                "place": None if venue_id else place, "venue_id": venue_id,
+                "team_id": team.id if team else None, "served": served,
                 "volunteer_count": volunteer_count, "volunteer_tenths": volunteer_tenths,
                 "brand_project": spec.brand, "summary": summary,
             },

@@ -99,7 +99,7 @@ class RecordKind:
 #: The station schema (``PRAGMA user_version``) these declarations describe: the latest
 #: migration's number (a test holds the two together). The county accepts rows up to this
 #: version (``sync.protocol.MAX_SCHEMA_VERSION``), so a migration that adds a kind bumps it here.
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 _IMPORTED_EVENT = ("date", "start_time", "end_time")
 #: Events are listed newest first, as their screens (EventRepository.page) list them.
@@ -117,9 +117,9 @@ KINDS: tuple[RecordKind, ...] = (
         ),
         local_columns=("pinyin_full", "pinyin_initials"),
     ),
-    RecordKind("teams", models.Team),
+    RecordKind("teams", models.Team, key="team"),
     RecordKind("team_members", models.TeamMember),
-    RecordKind("venues", models.Venue),
+    RecordKind("venues", models.Venue, key="venue"),
     RecordKind(
         "lectures",
         models.Lecture,

@@ -184,10 +184,14 @@ class Person(Record):
 
 
 class Team(Record):
-    name: Annotated[str, Meta("队伍名称")] = Field(min_length=1, max_length=40)
-    category: Annotated[str | None, Meta("队伍类别", typed_as="choice")] = None
-    leader_id: Annotated[str | None, Meta("负责人", typed_as="lookup")] = None
-    note: Annotated[str | None, Meta("备注")] = None
+    name: Annotated[str, Meta("队伍名称", ui="field.team_name", column=24)] = Field(min_length=1, max_length=40)
+    category: Annotated[str | None, Meta("队伍类别", typed_as="choice", column=14)] = None
+    leader_id: Annotated[str | None, Meta("负责人", ui="field.leader", typed_as="lookup")] = None
+    note: Annotated[str | None, Meta("备注")] = Field(default=None, max_length=500)
+
+    _blanks = field_validator("category", "leader_id", "note", mode="before")(
+        classmethod(lambda cls, v: _blank_to_none(v))
+    )
 
     @field_validator("category")
     @classmethod
@@ -209,10 +213,17 @@ class TeamMember(Record):
 
 
 class Venue(Record):
-    name: Annotated[str, Meta("阵地名称")] = Field(min_length=1, max_length=60)
-    address: Annotated[str | None, Meta("地址")] = None
-    capacity: Annotated[int | None, Meta("容纳人数")] = None
-    note: Annotated[str | None, Meta("备注")] = None
+    name: Annotated[str, Meta("阵地名称", ui="field.venue_name", column=22)] = Field(min_length=1, max_length=60)
+    address: Annotated[str | None, Meta("地址", column=24)] = Field(default=None, max_length=100)
+    capacity: Annotated[int | None, Meta("容纳人数", column=5, column_label="col.capacity")] = None
+    #: What the place has (音响、投影、桌椅…): free text, as a station describes it.
+    facilities: Annotated[str | None, Meta("设施")] = Field(default=None, max_length=200)
+    open_hours: Annotated[str | None, Meta("开放时间", column=18)] = Field(default=None, max_length=100)
+    note: Annotated[str | None, Meta("备注")] = Field(default=None, max_length=500)
+
+    _blanks = field_validator("address", "capacity", "facilities", "open_hours", "note", mode="before")(
+        classmethod(lambda cls, v: _blank_to_none(v))
+    )
 
     @field_validator("capacity")
     @classmethod
@@ -235,7 +246,7 @@ class Event(Record):
     start_time: Annotated[time | None, Meta("开始时间")] = None
     end_time: Annotated[time | None, Meta("结束时间")] = None
     place: Annotated[str | None, Meta("地点")] = Field(default=None, max_length=100)
-    venue_id: Annotated[str | None, Meta("阵地", typed_as="lookup")] = None
+    venue_id: Annotated[str | None, Meta("阵地", ui="field.venue", typed_as="lookup")] = None
     summary: Annotated[str | None, Meta("内容摘要")] = Field(default=None, max_length=4000)
     note: Annotated[str | None, Meta("备注")] = Field(default=None, max_length=500)
 

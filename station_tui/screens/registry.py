@@ -140,6 +140,29 @@ SCREENS: tuple[ScreenEntry, ...] = (
     ),
     # The 更多 menu's screens follow, each with its ``menu_key`` and no number key.
     ScreenEntry(
+        mode="teams",
+        nav="nav.teams",
+        keys=(),
+        menu_key="t",
+        screen="station_tui.screens.teams:TeamListScreen",
+        palette="palette.teams",
+        records=Records(
+            kind="team",
+            form="station_tui.screens.team_form:TeamForm",
+            new="palette.new_team",
+            open="palette.open_team",
+        ),
+    ),
+    ScreenEntry(
+        mode="venues",
+        nav="nav.venues",
+        keys=(),
+        menu_key="v",
+        screen="station_tui.screens.venues:VenueListScreen",
+        palette="palette.venues",
+        records=Records(kind="venue", new="palette.new_venue", open="palette.open_venue"),
+    ),
+    ScreenEntry(
         mode="plans",
         nav="nav.plans",
         keys=(),

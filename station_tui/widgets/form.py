@@ -468,7 +468,7 @@ class RecordForm(Localized, ModalScreen[Any]):
                 names = {v: str(lbl) for lbl, v in self.query_one(f"#f-{name}", Select)._options}
                 rows.append((label, names.get(theirs, theirs or ""), names.get(mine, mine or "")))
             else:
-                rows.append((label, display_value(field, theirs), display_value(field, mine)))
+                rows.append((label, self.conflict_text(field, theirs), self.conflict_text(field, mine)))
 
         def chosen(choice: str | None) -> None:
             if choice == "mine":
@@ -482,6 +482,10 @@ class RecordForm(Localized, ModalScreen[Any]):
                 self.validate_form()
 
         self.app.push_screen(ConflictModal(rows), chosen)
+
+    def conflict_text(self, field: Field, value: Any) -> str:
+        """A field's value as the theirs-or-mine dialog shows it (a list box's is its label)."""
+        return display_value(field, value)
 
     def load_record(self, record: Any) -> None:
         """Show ``record`` in the form (the other session's version, after a conflict)."""

@@ -262,4 +262,4 @@ def test_a_new_kind_is_taken_with_its_models_lengths_and_no_edit_here() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert out.returncode == 0, out.stderr[-2000:]
-    assert out.stdout.strip() == "['name']"  # Venue's one bounded text
+    assert out.stdout.strip() == "['address', 'facilities', 'name', 'note', 'open_hours']"  # Venue's bounded texts

@@ -85,7 +85,7 @@ def test_every_kinds_list_order_and_search_are_its_own_stored_fields():
         assert kind.order and {name for name, _ in kind.order} <= set(kind.columns), kind.table
         assert set(kind.text_columns) <= set(kind.columns), kind.table
     assert BY_TABLE["venues"].order == (("name", False),)  # no sort declared: the first field
-    assert BY_TABLE["venues"].text_columns == ("name", "address", "note")
+    assert BY_TABLE["venues"].text_columns == ("name", "address", "facilities", "open_hours", "note")
     assert BY_TABLE["lectures"].order == (("date", True), ("start_time", True))
     assert "id_number" not in BY_TABLE["people"].text_columns  # typed as a secret: never searched
 

@@ -107,7 +107,8 @@ def test_a_kind_with_nothing_special_is_served_by_the_plain_repository(store: St
     from station_tui.storage.repositories.base import Repository
 
     plain: Repository[Venue] = Repository(store, BY_TABLE["venues"])
-    assert (plain.table, plain.model, plain.columns) == ("venues", Venue, ("name", "address", "capacity", "note"))
+    columns = ("name", "address", "capacity", "facilities", "open_hours", "note")
+    assert (plain.table, plain.model, plain.columns) == ("venues", Venue, columns)
     hall = plain.add(Venue(name="文化礼堂", capacity=120))
     assert hall.id is not None
     assert plain.require(hall.id) == hall

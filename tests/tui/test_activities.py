@@ -30,7 +30,7 @@ async def test_create_edit_delete_activity(seeded, make_app) -> None:
         await type_text(pilot, "暑期书法班")
         await pilot.press("tab")  # platform: open the list and pick 教育服务 (second)
         await pilot.press("enter", "down", "down", "enter")
-        await pilot.press("tab")
+        await pilot.press("tab", "tab")  # 阵地 left empty: a one-off place in 地点
         await type_text(pilot, "村小学")
         await pilot.press("tab")  # organizing team: the second of the station's teams
         await pilot.press("enter", "down", "down", "enter")

@@ -77,7 +77,7 @@ async def test_text_after_tab_and_enter_goes_to_the_next_box(seeded, make_app) -
         assert app.focused is form.query_one("#f-speaker")
 
         # A paste keeps its place among the keys too.
-        burst(app, "tab", "tab", events.Paste("文化广场"), "tab", "200")
+        burst(app, "tab", "tab", "tab", events.Paste("文化广场"), "tab", "200")  # 形式, 阵地, 地点
         await settle(pilot)
         assert box(form, "speaker") == "刘书记"
         assert box(form, "place") == "文化广场"
@@ -181,9 +181,9 @@ async def test_a_team_picked_in_the_same_burst_that_opened_the_form(seeded, make
         await settle(pilot)
         await pilot.press("3")
         await settle(pilot)
-        # 日期, 开始时间, 结束时间, 活动名称, 平台, 地点, then 组织队伍: Enter opens it (on its blank
-        # choice), ↓ to the first team, Enter picks it.
-        burst(app, "c", "tab", "tab", "tab", "tab", "tab", "tab", "enter", "down", "enter")
+        # 日期, 开始时间, 结束时间, 活动名称, 平台, 阵地, 地点, then 组织队伍: Enter opens it (on its
+        # blank choice), ↓ to the first team, Enter picks it.
+        burst(app, "c", "tab", "tab", "tab", "tab", "tab", "tab", "tab", "enter", "down", "enter")
         await until(pilot, lambda: isinstance(app.screen, ActivityForm) and not app.screen.holds_keys)
         await settle(pilot)
         form = app.screen

@@ -1,7 +1,6 @@
-"""The list screen any record kind gets (widgets/record_list.py), tried on venues: a kind with a
-table, capture and sync but no screen in the app yet. The screen and its form are defined here,
-as a new kind's module would define them, and pushed by the test; the app's registry is left
-alone (the venues screen of the app is its own issue)."""
+"""The list screen any record kind gets (widgets/record_list.py), tried on venues. The screen and
+its form are defined here, as a new kind's module would define them, and pushed by the test;
+the app's own 阵地 screen (screens/venues.py) is the same class with the declared columns."""
 
 from __future__ import annotations
 
@@ -66,8 +65,8 @@ async def test_records_are_listed_in_the_declared_order_and_the_box_searches_the
         assert rows_of(app) == [["农家书屋", "", ""], ["文化广场", "村东头", "300"], ["村委会议室", "村委会二楼", "60"]]
         assert "共 3 条" in status_of(app)
         placeholder = app.screen.query_one("#filter-text").placeholder
-        # The kind's text fields by their form labels (venues have no catalog words yet but 备注).
-        assert placeholder == "搜索field.name、field.address、备注（按 / 或 f）"
+        # The catalog's own words for the kind's box (filter.venue_text).
+        assert placeholder == "搜索阵地名称、地址、设施、开放时间（/ 或 f）"
 
         await pilot.press("f")
         await type_text(pilot, "村东")
@@ -118,7 +117,9 @@ async def test_a_deleted_record_disappears_and_its_tombstone_is_captured(seeded,
         assert [r[0] for r in rows_of(app)] == ["农家书屋", "村委会议室"]
         await pilot.press("down", "d")
         await settle(pilot)
-        assert text_of(app.screen.query_one("#confirm-question")) == "删除“村委会议室”？\n上传时县中心也会同步删除。"
+        assert text_of(app.screen.query_one("#confirm-question")) == (
+            "删除阵地“村委会议室”？\n已记录的宣讲和活动不受影响；上传时县中心也会同步删除。"
+        )
         await pilot.press("y")
         await settle(pilot)
         assert [r[0] for r in rows_of(app)] == ["农家书屋"] and "共 1 条" in status_of(app)
@@ -221,8 +222,9 @@ async def test_a_kind_whose_entry_names_no_form_gets_the_one_its_declaration_mak
     give_kind_a_screen(monkeypatch, "venue", "venues")
     form = form_class("venue")
     assert form.MODEL is Venue and (form.TITLE_NEW, form.TITLE_EDIT) == ("venue.new", "venue.edit")
-    assert [f.name for f in form.FIELDS] == ["name", "address", "capacity", "note"]  # every declared field, in order
-    assert tuple(form.FIELDS) == form_fields(Venue, "name", "address", "capacity", "note")
+    declared = ["name", "address", "capacity", "facilities", "open_hours", "note"]
+    assert [f.name for f in form.FIELDS] == declared  # every declared field, in order
+    assert tuple(form.FIELDS) == form_fields(Venue, *declared)
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)

@@ -112,10 +112,11 @@ def test_the_repository_of_a_kind_is_the_one_named_after_its_table(store) -> Non
     app.store = store  # type: ignore[attr-defined]
     assert forms.repository(app, "lecture") is store.lectures
     assert forms.repository(app, "person") is store.people
-    with pytest.raises(ValueError, match="team"):
-        forms.repository(app, "team")  # a kind without a screen of its own
-    with pytest.raises(ValueError, match="team"):
-        forms.form_class("team")
+    assert forms.repository(app, "team") is store.teams
+    with pytest.raises(ValueError, match="notice"):
+        forms.repository(app, "notice")  # a kind without a screen of its own
+    with pytest.raises(ValueError, match="notice"):
+        forms.form_class("notice")
 
 
 def _keys_the_screens_use() -> set[str]:

@@ -41,6 +41,9 @@ SCREENS: dict[str, Iterable[str]] = {
     "delete_confirm": ("3", "d"),
     "help": ("f1",),
     "filter_month": ("2", "f", "tab", *"2026-10", "enter"),
+    "teams": ("6", "t"),
+    "team_edit": ("6", "t", "enter"),
+    "venues": ("6", "v"),
 }
 
 

@@ -29,6 +29,7 @@ from station_tui.storage.migrations import (
     v4_self_check,
     v5_photos,
     v6_plans,
+    v7_venues,
 )
 
 #: The schema's history. Append only.
@@ -39,6 +40,7 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     v4_self_check.migrate,
     v5_photos.migrate,
     v6_plans.migrate,
+    v7_venues.migrate,
 ]
 LATEST = len(MIGRATIONS)
 

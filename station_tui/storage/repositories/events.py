@@ -23,6 +23,8 @@ class Listed(Generic[E]):
     #: Service hours (tenths) credited on its attendance lines; the figures add them to the
     #: hours typed on the event itself.
     roster_tenths: int
+    #: Where it was held as a list shows it: the 地点 typed, else the name of its 阵地.
+    place: str = ""
 
 
 @dataclass(frozen=True)
@@ -60,8 +62,15 @@ class EventRepository(Repository[E], Generic[E]):
             params.append(flt.platform)
         if flt.text and flt.text.strip():
             needle = f"%{like_escaped(flt.text.strip())}%"  # a typed % or _ is no wildcard
-            clauses.append("(" + " OR ".join(f"{c} LIKE ? ESCAPE '\\'" for c in self.text_columns) + ")")
-            params += [needle] * len(self.text_columns)
+            # An event held at one of the station's venues is found by the venue's name too:
+            # its 地点 is often left empty once the 阵地 is chosen.
+            clauses.append(
+                "("
+                + " OR ".join(f"{c} LIKE ? ESCAPE '\\'" for c in self.text_columns)
+                + " OR venue_id IN (SELECT id FROM venues WHERE name LIKE ? ESCAPE '\\')"
+                + ")"
+            )
+            params += [needle] * (len(self.text_columns) + 1)
         return " AND ".join(clauses), params
 
     def page(self, flt: EventFilter | None = None, *, limit: int = 50, offset: int = 0) -> list[E]:
@@ -76,10 +85,12 @@ class EventRepository(Repository[E], Generic[E]):
         extra = (
             f", {counted_sql(self.count_column, self.attendance_fk)} AS listed_counted,"
             f" COALESCE((SELECT sum(a.credited_tenths) FROM attendance a"
-            f" WHERE a.{self.attendance_fk} = e.id AND a.deleted = 0), 0) AS listed_roster_tenths"
+            f" WHERE a.{self.attendance_fk} = e.id AND a.deleted = 0), 0) AS listed_roster_tenths,"
+            " COALESCE(NULLIF(e.place, ''), (SELECT v.name FROM venues v WHERE v.id = e.venue_id), '')"
+            " AS listed_place"
         )
         return [
-            Listed(self.from_row(r), int(r["listed_counted"]), int(r["listed_roster_tenths"]))
+            Listed(self.from_row(r), int(r["listed_counted"]), int(r["listed_roster_tenths"]), r["listed_place"])
             for r in self._page_rows(extra, flt, limit, offset)
         ]
 
