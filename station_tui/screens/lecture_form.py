@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from textual import on
+from textual.widget import Widget
+
 from station_tui.domain import Lecture
-from station_tui.widgets.form import RecordForm, form_fields
+from station_tui.widgets.form import Field, RecordForm, form_fields
+from station_tui.widgets.speaker_box import SpeakerBox
 
 
 class LectureForm(RecordForm):
@@ -18,3 +22,29 @@ class LectureForm(RecordForm):
 
     def defaults(self) -> dict[str, Any]:
         return {**super().defaults(), "form": "集中宣讲"}
+
+    # 宣讲人: one of the people (then on the roster as 宣讲员, saved with the lecture), or a
+    # name typed as free text for an outside speaker.
+    def _make_widget(self, field: Field, value: Any) -> Widget:
+        if field.name == "speaker":
+            chosen = self.record.speaker_id if self.record is not None else None
+            return SpeakerBox(value or "", chosen, id="f-speaker")
+        return super()._make_widget(field, value)
+
+    def to_data(self, raw: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
+        data, problems = super().to_data(raw)
+        data["speaker_id"] = self.query_one(SpeakerBox).speaker_id
+        return data, problems
+
+    def raw_values(self) -> dict[str, Any]:
+        # The person chosen counts as typed: choosing another one of the same name is a change.
+        return {**super().raw_values(), "speaker_id": self.query_one(SpeakerBox).speaker_id}
+
+    @on(SpeakerBox.Edited)
+    def _speaker_edited(self, message: SpeakerBox.Edited) -> None:
+        message.stop()
+        self._touch("f-speaker")
+
+    def load_record(self, record: Any) -> None:
+        self.query_one(SpeakerBox).show(record.speaker, record.speaker_id)
+        super().load_record(record)
