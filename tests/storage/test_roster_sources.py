@@ -301,3 +301,16 @@ def test_adding_a_team_twice_adds_each_member_once_as_a_volunteer(store: Store) 
     draft = _draft(store, activity)
     assert draft.add_people(members) == ([], 3)
     assert not draft.is_dirty
+
+
+def test_the_speakers_line_follows_the_lectures_new_times_unless_typed_on_the_roster(store: Store) -> None:
+    li = _person(store, "李建国")
+    lecture = _lecture(store, date(2026, 11, 3), "学习全会精神", speaker="李建国", speaker_id=str(li.id))
+    lecture = store.lectures.update(lecture.model_copy(update={"end_time": time(10, 0)}))
+    assert _roster(store, lecture) == {"李建国": ("宣讲员", "09:00", "10:00", 10)}
+    (line,) = [ln.attendance for ln in store.attendance.roster("lecture", str(lecture.id))]
+    store.attendance.save_roster(updated=[line.model_copy(update={"sign_in": time(9, 30), "credited_tenths": 5})])
+    before = _seq(store)
+    lecture = store.lectures.update(lecture.model_copy(update={"end_time": time(11, 0), "audience": 30}))
+    assert _roster(store, lecture) == {"李建国": ("宣讲员", "09:30", "10:00", 5)}  # as typed on the roster
+    assert [(tbl, op) for tbl, op, _ in _since(store, before)] == [("lectures", "update")]

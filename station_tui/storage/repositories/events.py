@@ -128,10 +128,39 @@ class LectureRepository(EventRepository[Lecture]):
         return saved
 
     def _update(self, conn: sqlite3.Connection, record: Lecture) -> Lecture:
-        before = conn.execute("SELECT speaker_id FROM lectures WHERE id = ?", (record.id,)).fetchone()
+        before = conn.execute(
+            "SELECT speaker_id, start_time, end_time FROM lectures WHERE id = ?", (record.id,)
+        ).fetchone()
         saved = super()._update(conn, record)
+        if before is not None and before[0] is not None and before[0] == saved.speaker_id:
+            self._retime_speaker(conn, saved, (before[1], before[2]))
         self._place_speaker(conn, saved, before[0] if before else None)
         return saved
+
+    def _retime_speaker(self, conn: sqlite3.Connection, lecture: Lecture, was: tuple[str | None, str | None]) -> None:
+        """The same speaker, the lecture's times changed: a speaker line still holding the old
+        times (nobody typed others on the roster) takes the new ones and the hours they give."""
+        from station_tui.domain.models import Attendance
+        from station_tui.domain.rules import credited_tenths
+
+        now = (to_sql(lecture.start_time), to_sql(lecture.end_time))
+        if now == was:
+            return
+        row = conn.execute(
+            "SELECT * FROM attendance WHERE lecture_id = ? AND person_id = ? AND deleted = 0 AND role = '宣讲员'"
+            " AND sign_in IS ? AND sign_out IS ?",
+            (lecture.id, lecture.speaker_id, *was),
+        ).fetchone()
+        if row is None:
+            return
+        line = self.store.attendance.from_row(row)
+        update = {
+            "sign_in": lecture.start_time,
+            "sign_out": lecture.end_time,
+            "credited_tenths": credited_tenths(lecture, lecture.start_time, lecture.end_time),
+        }
+        moved = Attendance.model_validate({**line.model_dump(), **update}, context={"event": lecture})
+        self.store.attendance._update(conn, moved)
 
     def _place_speaker(self, conn: sqlite3.Connection, lecture: Lecture, before: str | None) -> None:
         """The chosen speaker changed from ``before`` to ``lecture.speaker_id``: the former
