@@ -283,6 +283,7 @@ MESSAGES: dict[str, str] = {
     "att.key_leave": "Back",
     "speaker.placeholder": "Initials pick a person (on the roster); or type any name",
     "speaker.outside": "+ Name only: “{name}” (not on the people list, not on the roster)",
+    "speaker.pinyin": "“{text}” looks like pinyin: pick a person from the list, or write the speaker's name",
     "speaker.outside_blank": "+ Name only (not on the people list)",
     "att.key_team": "Team",
     "att.key_earlier": "Reuse",

@@ -284,6 +284,7 @@ MESSAGES: dict[str, str] = {
     "att.key_leave": "返回",
     "speaker.placeholder": "姓名或首字母选人（自动列入签到）；外来宣讲人直接写名字",
     "speaker.outside": "＋ 只记名字“{name}”（不在人员库，不列入签到名单）",
+    "speaker.pinyin": "“{text}”像是拼音：请在列表里选人；外来宣讲人请写中文姓名",
     "speaker.outside_blank": "＋ 只记名字（不在人员库）",
     "att.key_team": "队伍",
     "att.key_earlier": "沿用",

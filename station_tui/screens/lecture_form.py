@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from textual import on
 from textual.widget import Widget
 
 from station_tui.domain import Lecture
+from station_tui.locale import t
 from station_tui.widgets.form import Field, RecordForm, form_fields
 from station_tui.widgets.speaker_box import SpeakerBox
 
@@ -34,6 +36,10 @@ class LectureForm(RecordForm):
     def to_data(self, raw: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
         data, problems = super().to_data(raw)
         data["speaker_id"] = self.query_one(SpeakerBox).speaker_id
+        typed = str(raw.get("speaker") or "").strip()
+        if data["speaker_id"] is None and re.fullmatch(r"[a-z]+", typed):
+            # Initials typed and the box left without picking anyone: not a name to keep.
+            problems.setdefault("speaker", t("speaker.pinyin", text=typed))
         return data, problems
 
     def raw_values(self) -> dict[str, Any]:

@@ -121,3 +121,18 @@ async def test_the_speaker_chosen_changed_and_made_an_outside_name_in_the_form(s
         assert (lecture.speaker, lecture.speaker_id) == ("王教授", None)
         # 李建国 was on the roster as its speaker only: his line has gone with him.
         assert SPEAKER not in [p.name for p, _ in store.attendance.named_people("lecture", str(lecture.id))]
+
+
+async def test_initials_left_in_the_speaker_box_are_not_kept_as_a_name(store: Store, make_app) -> None:
+    village(store)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("2", "c", "tab", "tab", "tab", *"学习", "tab", *"ljg")
+        await settle(pilot)
+        await pilot.press("tab", "ctrl+s")  # left without picking anyone
+        await settle(pilot)
+        form = current_screen(app)
+        assert isinstance(form, LectureForm)  # not saved
+        assert "“ljg”像是拼音" in text_of(form.query_one("#e-speaker", Static))
+        assert store.lectures.count() == 1
