@@ -51,6 +51,14 @@ class LectureForm(RecordForm):
         message.stop()
         self._touch("f-speaker")
 
+    def on_record_form_conflict(self, message: RecordForm.Conflict) -> None:
+        """Before RecordForm's own handler: the person chosen shows as the 宣讲人 line (their
+        name), never as an id of its own."""
+        if "speaker_id" in message.changed:
+            message.changed = [name for name in message.changed if name != "speaker_id"]
+            if "speaker" not in message.changed:
+                message.changed.append("speaker")
+
     def load_record(self, record: Any) -> None:
         self.query_one(SpeakerBox).show(record.speaker, record.speaker_id)
         super().load_record(record)

@@ -136,3 +136,24 @@ async def test_initials_left_in_the_speaker_box_are_not_kept_as_a_name(store: St
         assert isinstance(form, LectureForm)  # not saved
         assert "“ljg”像是拼音" in text_of(form.query_one("#e-speaker", Static))
         assert store.lectures.count() == 1
+
+
+async def test_a_clash_over_the_speaker_shows_names_not_ids(store: Store, make_app) -> None:
+    from station_tui.modals.conflict import ConflictModal
+
+    people = village(store)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("2", "e")
+        await settle(pilot)
+        # Meanwhile the township makes 王秀英 the speaker of the same lecture.
+        lecture = store.lectures.page()[0]
+        store.lectures.update(lecture.model_copy(update={"speaker": "王秀英", "speaker_id": str(people["王秀英"].id)}))
+        await pilot.press("tab", "tab", "tab", "tab", "ctrl+u", *"ljg")
+        await until(pilot, lambda: current_screen(app).query_one(SpeakerBox).is_open)
+        await pilot.press("enter", "ctrl+s")
+        await settle(pilot)
+        modal = current_screen(app)
+        assert isinstance(modal, ConflictModal)
+        assert modal.rows == [("宣讲人", "王秀英", SPEAKER)]
