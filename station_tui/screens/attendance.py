@@ -24,7 +24,7 @@ from station_tui.domain import Attendance, Event, Person, explain_text
 from station_tui.domain.clock import format_clock
 from station_tui.domain.hours import format_tenths
 from station_tui.domain.rules import is_serving
-from station_tui.domain.widths import pad
+from station_tui.domain.widths import cell_width, pad
 from station_tui.locale import t
 from station_tui.modals.conflict import ConflictModal
 from station_tui.screens.attendance_draft import Draft, DraftError, Line
@@ -61,17 +61,18 @@ def _shown(field: str, value: object) -> str:
 
 def _team_row(name: str, category: str | None, members: int) -> Text:
     row = Text(no_wrap=True, overflow="ellipsis")
-    row.append(pad(name, 24), style="bold")
-    row.append(pad(category or "", 16))
+    row.append(pad(name, 24) + " ", style="bold")
+    row.append(pad(category or "", 16) + " ")
     row.append(t("att.members", n=members))
     return row
 
 
 def _source_row(source: RosterSource) -> Text:
+    kinds = (t("att.kind_lecture"), t("att.kind_activity"))
     row = Text(no_wrap=True, overflow="ellipsis")
     row.append(source.date + " ")
-    row.append(pad(t("att.kind_lecture") if source.event_kind == "lecture" else t("att.kind_activity"), 5))
-    row.append(pad(t("att.members", n=source.named), 7), style="green")
+    row.append(pad(kinds[0] if source.event_kind == "lecture" else kinds[1], max(map(cell_width, kinds)) + 1))
+    row.append(pad(t("att.members", n=source.named), cell_width(t("att.members", n=999)) + 1), style="green")
     row.append(source.title, style="bold")
     return row
 
