@@ -158,6 +158,21 @@ def test_teams_use_valid_categories_and_have_leaders_among_their_members(year_st
     assert [r[0] for r in women] == ["女"]
 
 
+def test_a_lone_speaker_is_a_person_on_the_roster_once(year_store: Store) -> None:
+    """A lecture's single speaker is chosen from the people (as the form does), and is on its
+    roster once, as 宣讲员; two speakers are named as text."""
+    rows = year_store.query(
+        """SELECT l.speaker, p.name,
+                  (SELECT count(*) FROM attendance a WHERE a.lecture_id = l.id AND a.person_id = l.speaker_id
+                     AND a.deleted = 0 AND a.role = '宣讲员') AS lines
+           FROM lectures l JOIN people p ON p.id = l.speaker_id WHERE l.deleted = 0"""
+    )
+    assert len(rows) > 10
+    assert all(r["speaker"] == r["name"] and r["lines"] == 1 for r in rows)
+    two = "SELECT count(*) FROM lectures WHERE speaker LIKE '%、%' AND speaker_id IS NOT NULL"
+    assert year_store.query_value(two) == 0
+
+
 def test_the_year_has_a_seasonal_rhythm(year_store: Store) -> None:
     months = Counter(
         int(r[0][5:7]) for r in year_store.query("SELECT date FROM lectures UNION ALL SELECT date FROM activities")

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from station_tui.demo import catalog, names
 from station_tui.domain.models import Activity, Attendance, Event, Lecture, Person, Station, Team, TeamMember, Venue
 from station_tui.storage.ids import new_id
+from station_tui.storage.repositories.base import Repository
 
 if TYPE_CHECKING:
     import sqlite3
@@ -281,7 +282,8 @@ class _Generator:
         speakers = rng.sample(self.speakers, 2 if rng.random() < 0.2 and len(self.speakers) > 1 else 1)
         lines: list[dict[str, Any]] = []
         exclude = {str(p.id) for p in speakers}
-        if form.form not in ("大喇叭广播", "线上宣讲"):
+        on_roster = form.form not in ("大喇叭广播", "线上宣讲")
+        if on_roster:
             lines += [self._worker(p, "宣讲员", start, end, length) for p in speakers]
         listeners = 0
         if form.named:
@@ -312,6 +314,8 @@ class _Generator:
                 "date": day, "start_time": start, "end_time": end, "topic": topic.text, "speaker": names_text,
                 "form": form.form,
                 "place": None if venue_id else place, "venue_id": venue_id, "audience": audience, "summary": summary,
+                # One speaker who stood there: the person chosen in the form (two are named as text).
+                "speaker_id": str(speakers[0].id) if len(speakers) == 1 and on_roster else None,
             },
             context=self.ctx,
         )
@@ -424,7 +428,9 @@ class _Generator:
         """Store the event; its attendance lines are checked and put on ``roster``, which the
         caller stores in bulk after the chunk's events (bench/bulk_insert.py)."""
         repo: EventRepository[Any] = self.store.lectures if isinstance(event, Lecture) else self.store.activities
-        saved = repo._insert(conn, event)
+        # A lecture's speaker's 宣讲员 line is among ``lines``, with the times a speaker really
+        # signs: the event is stored as it is, without the line a form's save adds for its speaker.
+        saved = Repository._insert(repo, conn, event)
         context = {**self.ctx, "event": saved}
         for line in lines:
             record = Attendance.model_validate(
@@ -441,7 +447,7 @@ class _Generator:
             summary.activities += 1
         if self.rng.random() < DUPLICATE_SHARE:
             # The same sheet typed twice; the copy was noticed and deleted (a tombstone remains).
-            copy = repo._insert(conn, event)
+            copy = Repository._insert(repo, conn, event)
             repo._soft_delete(conn, str(copy.id), None)
             summary.deleted += 1
 

@@ -299,11 +299,14 @@ class Event(Record):
 class Lecture(Event):
     topic: Annotated[str, Meta("主题", column=32)] = Field(min_length=1, max_length=200)
     speaker: Annotated[str | None, Meta("宣讲人", column=8)] = Field(default=None, max_length=100)
+    #: The speaker when chosen from the station's people (``speaker`` then holds their name);
+    #: None for an outside speaker typed as free text. Saving puts them on the roster as 宣讲员.
+    speaker_id: Annotated[str | None, Meta("宣讲员", typed_as="lookup")] = None
     #: 大喇叭广播 is the longest form: its column is 10 cells.
     form: Annotated[str | None, Meta("形式", typed_as="choice", choices=LECTURE_FORMS, column=10)] = None
     audience: Annotated[int, Meta("受众人数", column=5, column_label="col.audience")] = 0
 
-    _lecture_blanks = field_validator("speaker", "form", mode="before")(
+    _lecture_blanks = field_validator("speaker", "speaker_id", "form", mode="before")(
         classmethod(lambda cls, v: _blank_to_none(v))
     )
 

@@ -24,12 +24,15 @@ from station_tui.domain import Attendance, Event, Person, explain_text
 from station_tui.domain.clock import format_clock
 from station_tui.domain.hours import format_tenths
 from station_tui.domain.rules import is_serving
+from station_tui.domain.widths import cell_width, pad
 from station_tui.locale import t
 from station_tui.modals.conflict import ConflictModal
 from station_tui.screens.attendance_draft import Draft, DraftError, Line
 from station_tui.screens.attendance_leave import LeaveDialog
 from station_tui.screens.attendance_line import LineEditor
+from station_tui.screens.attendance_source import SourceDialog
 from station_tui.storage import DuplicateAttendance, NotFound, StaleRecord
+from station_tui.storage.repositories.attendance import RosterSource
 from station_tui.storage.repositories.people import mask_phone
 from station_tui.widgets.footer import KeyFooter
 from station_tui.widgets.key_order import HoldsKeysWhileSaving
@@ -54,6 +57,24 @@ def _shown(field: str, value: object) -> str:
     if hasattr(value, "strftime"):
         return format_clock(value)  # type: ignore[arg-type]
     return str(value)
+
+
+def _team_row(name: str, category: str | None, members: int) -> Text:
+    row = Text(no_wrap=True, overflow="ellipsis")
+    row.append(pad(name, 24) + " ", style="bold")
+    row.append(pad(category or "", 16) + " ")
+    row.append(t("att.members", n=members))
+    return row
+
+
+def _source_row(source: RosterSource) -> Text:
+    kinds = (t("att.kind_lecture"), t("att.kind_activity"))
+    row = Text(no_wrap=True, overflow="ellipsis")
+    row.append(source.date + " ")
+    row.append(pad(kinds[0] if source.event_kind == "lecture" else kinds[1], max(map(cell_width, kinds)) + 1))
+    row.append(pad(t("att.members", n=source.named), cell_width(t("att.members", n=999)) + 1), style="green")
+    row.append(source.title, style="bold")
+    return row
 
 
 class RosterTable(RecordTable):
@@ -83,6 +104,8 @@ class AttendanceScreen(HoldsKeysWhileSaving, Localized, Screen[None]):
         # Everywhere on the screen.
         Binding("tab", "switch_focus", "att.key_switch", id="attendance.switch_focus", key_display="Tab"),
         Binding("ctrl+n", "new_person", "att.key_new_person", id="attendance.new_person"),
+        Binding("ctrl+t", "add_team", "att.key_team", id="attendance.add_team"),
+        Binding("ctrl+r", "from_earlier", "att.key_earlier", id="attendance.from_earlier"),
         Binding("ctrl+s", "save", "key.save", id="attendance.save", priority=True),
         Binding("escape", "leave", "att.key_leave", id="attendance.leave"),
     ]
@@ -103,6 +126,13 @@ class AttendanceScreen(HoldsKeysWhileSaving, Localized, Screen[None]):
             super().__init__()
             self.lines, self.leave = lines, leave
 
+    class Fetched(Message):
+        """People to add at once (a team's members, an earlier roster's lines), read in a worker."""
+
+        def __init__(self, people: list[tuple[Person, str]], said: str, error: str | None = None) -> None:
+            super().__init__()
+            self.people, self.said, self.error = people, said, error
+
     class SaveFailed(Message):
         def __init__(self, error: Exception, leave: bool) -> None:
             super().__init__()
@@ -114,6 +144,8 @@ class AttendanceScreen(HoldsKeysWhileSaving, Localized, Screen[None]):
         self.event_id = event_id
         self.draft: Draft | None = None
         self._saving = False
+        #: A team's or an earlier roster's people are being read: keys typed meanwhile wait.
+        self._fetching = False
 
     # -- layout ---------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -138,6 +170,10 @@ class AttendanceScreen(HoldsKeysWhileSaving, Localized, Screen[None]):
         self.query_one(PersonPicker).focus_input()
         self._load()
 
+    @property
+    def holds_keys(self) -> bool:
+        return self._saving or self._fetching
+
     # -- keys -----------------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         on_roster = self.focused is not None and isinstance(self.focused, RosterTable)
@@ -146,6 +182,10 @@ class AttendanceScreen(HoldsKeysWhileSaving, Localized, Screen[None]):
         if action == "new_person":
             # Offered where people are added; hiding it on the roster keeps the footer in 80 columns.
             return not on_roster
+        if action in ("add_team", "from_earlier"):
+            # Likewise, and not while the picker's list is open (its ↓↑ and Esc are shown then).
+            picker = next(iter(self.query(PersonPicker)), None)
+            return not on_roster and not (picker is not None and picker.is_open)
         return True
 
     def on_descendant_focus(self) -> None:
@@ -373,6 +413,83 @@ class AttendanceScreen(HoldsKeysWhileSaving, Localized, Screen[None]):
             self.query_one(PersonPicker).focus_input()
 
         self.app.push_screen(form, done)
+
+    # -- adding many at once: a whole team, or an earlier event's roster ------------------
+    def action_add_team(self) -> None:
+        if self.draft is None:
+            self._say(t("att.no_event"), error=True)
+            return
+        store = self.store
+
+        def teams(text: str) -> list[tuple[Text, str]]:
+            sizes = store.team_members.sizes()
+            found = [team for team in store.teams.all() if text in team.name or text in (team.category or "")]
+            return [(_team_row(team.name, team.category, sizes.get(str(team.id), 0)), str(team.id)) for team in found]
+
+        def chosen(team_id: str | None) -> None:
+            self.query_one(PersonPicker).focus_input()
+            if team_id is not None:
+                self._fetching = True
+                self._fetch_team(team_id)
+
+        dialog = SourceDialog(t("att.team_title"), t("att.team_hint"), t("att.team_none"), teams)
+        self.app.push_screen(dialog, chosen)
+
+    @work(thread=True, exclusive=True, group="attendance-fetch")
+    def _fetch_team(self, team_id: str) -> None:
+        try:
+            team = self.store.teams.get(team_id)
+            people = self.store.team_members.people_in(team_id)
+        except Exception as exc:
+            self.post_message(self.Fetched([], "", t("att.fetch_failed", error=str(exc))))
+            return
+        name = team.name if team is not None else ""
+        self.post_message(self.Fetched([(p, "志愿者") for p in people], t("att.from_team", team=name)))
+
+    def action_from_earlier(self) -> None:
+        if self.draft is None:
+            self._say(t("att.no_event"), error=True)
+            return
+        store, besides = self.store, self.event_id
+
+        def rosters(text: str) -> list[tuple[Text, str]]:
+            found = store.attendance.earlier_rosters(besides=besides, text=text, limit=50)
+            return [(_source_row(s), f"{s.event_kind}:{s.event_id}") for s in found]
+
+        def chosen(source: str | None) -> None:
+            self.query_one(PersonPicker).focus_input()
+            if source is not None:
+                kind, _, event_id = source.partition(":")
+                self._fetching = True
+                self._fetch_roster(kind, event_id)
+
+        dialog = SourceDialog(t("att.earlier_title"), t("att.earlier_hint"), t("att.earlier_none"), rosters)
+        self.app.push_screen(dialog, chosen)
+
+    @work(thread=True, exclusive=True, group="attendance-fetch")
+    def _fetch_roster(self, kind: str, event_id: str) -> None:
+        try:
+            repo = self.store.lectures if kind == "lecture" else self.store.activities
+            event = repo.get(event_id)
+            people = self.store.attendance.named_people(kind, event_id)
+        except Exception as exc:
+            self.post_message(self.Fetched([], "", t("att.fetch_failed", error=str(exc))))
+            return
+        said = t("att.from_event", date=event.date.isoformat(), title=event.heading) if event is not None else ""
+        self.post_message(self.Fetched(people, said))
+
+    @on(Fetched)
+    def _fetched(self, message: Fetched) -> None:
+        self._fetching = False
+        if message.error or self.draft is None:
+            self._say(message.error or t("att.no_event"), error=True)
+            return
+        added, already = self.draft.add_people(message.people)
+        self._refresh_table(focus_key=added[0].key if added else None)
+        text = t("att.added_many", source=message.said, n=len(added))
+        if already:
+            text += t("att.already_there", n=already)
+        self._say(text)
 
     # -- editing lines --------------------------------------------------------------------
     def action_cycle_role(self) -> None:

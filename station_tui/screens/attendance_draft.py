@@ -112,6 +112,29 @@ class Draft:
         self.lines.append(line)
         return line
 
+    def add_people(self, people: list[tuple[Person, str]]) -> tuple[list[Line], int]:
+        """Several people at once, each with the role given (a team's members as 志愿者, an
+        earlier roster's lines with their roles): each person once, whoever is on the roster
+        already is left as is. Times and hours are this event's, never the source's. Returns
+        the lines added and how many were on the roster already."""
+        added: list[Line] = []
+        already = 0
+        for person, role in people:
+            if self.has_person(str(person.id)):
+                already += 1
+                continue
+            revived = next(
+                (ln for ln in self.lines if ln.removed and ln.attendance.person_id == person.id), None
+            )
+            if revived is not None:
+                revived.removed = False
+                added.append(revived)
+                continue
+            line = Line(self._with_role(self.blank(person_id=person.id, role="群众"), role), person)
+            self.lines.append(line)
+            added.append(line)
+        return added, already
+
     def add_headcount(self, headcount: int, note: str | None = None) -> Line:
         line = Line(self.blank(headcount=headcount, note=note), None)
         self.lines.append(line)

@@ -31,6 +31,7 @@ def _sections() -> list[tuple[str, type]]:
         from station_tui.screens.attendance import AttendanceScreen
         from station_tui.screens.attendance_leave import LeaveDialog
         from station_tui.screens.attendance_line import LineEditor
+        from station_tui.screens.attendance_source import FilterInput
         from station_tui.widgets.new_person import NewPersonForm
     except ImportError:
         pass
@@ -39,6 +40,7 @@ def _sections() -> list[tuple[str, type]]:
             ("help.attendance", AttendanceScreen),
             ("help.attendance_line", LineEditor),
             ("help.attendance_new_person", NewPersonForm),
+            ("help.attendance_source", FilterInput),
             ("help.attendance_leave", LeaveDialog),
         ]
     sections += [

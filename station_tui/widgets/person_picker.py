@@ -113,6 +113,13 @@ class PersonPicker(Localized, Widget):
         Binding("escape", "close", "picker.key_close", id="picker.close"),
     ]
 
+    #: The last line of the drop-down (catalog keys: with the typed name, and for a pinyin
+    #: query) and the key that does the same; a subclass may offer something else there.
+    NEW_LABEL = "picker.new_person"
+    NEW_LABEL_BLANK = "picker.new_person_blank"
+    NEW_KEY = "  Ctrl+N"
+    PLACEHOLDER = "picker.placeholder"
+
     class Picked(Message):
         """The user chose a stored person."""
 
@@ -137,10 +144,13 @@ class PersonPicker(Localized, Widget):
         *,
         search: Search | None = None,
         limit: int = 8,
+        value: str = "",
+        compact: bool = False,
         id: str | None = None,
         classes: str | None = None,
     ) -> None:
         super().__init__(id=id, classes=classes)
+        self._initial_text, self._compact = value, compact
         self._search_fn = search
         self.limit = limit
         #: Person ids already chosen (e.g. already on the roster): shown dimmed.
@@ -151,7 +161,9 @@ class PersonPicker(Localized, Widget):
         self._pick_when_ready = False
 
     def compose(self) -> ComposeResult:
-        yield _PickerInput(placeholder=t("picker.placeholder"), id="picker-input")
+        yield _PickerInput(
+            value=self._initial_text, placeholder=t(self.PLACEHOLDER), compact=self._compact, id="picker-input"
+        )
         options = OptionList(id="picker-options")
         options.can_focus = False
         yield options
@@ -217,12 +229,8 @@ class PersonPicker(Localized, Widget):
             items.append(Option(Text(t("picker.more"), style="dim"), disabled=True))
         if not shown:
             items.append(Option(Text(t("picker.no_match").format(name=message.query), style="dim"), disabled=True))
-        label = (
-            t("picker.new_person_blank")
-            if message.query.isascii()
-            else t("picker.new_person").format(name=message.query)
-        )
-        items.append(Option(Text(label + "  Ctrl+N", style="bold"), id=NEW_PERSON))
+        label = t(self.NEW_LABEL_BLANK) if message.query.isascii() else t(self.NEW_LABEL).format(name=message.query)
+        items.append(Option(Text(label + self.NEW_KEY, style="bold"), id=NEW_PERSON))
         # One rebuild per answer, not one per option: typing stays smooth on old PCs.
         options = self.query_one(OptionList)
         options.clear_options()

@@ -30,6 +30,7 @@ from station_tui.storage.migrations import (
     v5_photos,
     v6_plans,
     v7_venues,
+    v8_roster,
 )
 
 #: The schema's history. Append only.
@@ -41,6 +42,7 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     v5_photos.migrate,
     v6_plans.migrate,
     v7_venues.migrate,
+    v8_roster.migrate,
 ]
 LATEST = len(MIGRATIONS)
 

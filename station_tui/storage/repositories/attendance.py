@@ -8,7 +8,7 @@ from typing import Any
 
 from station_tui.domain.kinds import BY_TABLE
 from station_tui.domain.models import Attendance, Event, Person
-from station_tui.storage.repositories.base import NotFound, Repository, to_sql
+from station_tui.storage.repositories.base import NotFound, Repository, like_escaped, to_sql
 
 
 class DuplicateAttendance(sqlite3.IntegrityError):
@@ -23,6 +23,19 @@ class DuplicateAttendance(sqlite3.IntegrityError):
 class RosterLine:
     attendance: Attendance
     person: Person | None
+
+
+@dataclass(frozen=True)
+class RosterSource:
+    """A lecture or activity whose roster another one can start from."""
+
+    event_kind: str
+    event_id: str
+    date: str
+    start_time: str | None
+    title: str
+    #: Named lines on its roster (headcounts are not copied, so not counted).
+    named: int
 
 
 class AttendanceRepository(Repository[Attendance]):
@@ -119,6 +132,47 @@ class AttendanceRepository(Repository[Attendance]):
         return lines
 
 
+    def named_people(self, event_kind: str, event_id: str) -> list[tuple[Person, str]]:
+        """The people on an event's roster with their roles, for another roster to start from:
+        named lines only (a headcount was that day's crowd), people still on the station's list."""
+        return [
+            (line.person, str(line.attendance.role or "群众"))
+            for line in self.roster(event_kind, event_id)
+            if line.person is not None and not line.person.deleted
+        ]
+
+    def earlier_rosters(
+        self, *, besides: str | None = None, text: str | None = None, limit: int = 50, offset: int = 0
+    ) -> list[RosterSource]:
+        """Lectures and activities with a named roster, newest first (by their own date and
+        time, never by id), except the event ``besides``; ``text`` narrows them to a topic or
+        title holding it, or a date starting with it (``2026-11``)."""
+        named = "(SELECT count(*) FROM attendance a WHERE a.{fk} = e.id AND a.deleted = 0 AND a.person_id IS NOT NULL)"
+        part = (
+            "SELECT '{kind}' AS kind, e.id, e.date, e.start_time, e.created_at, e.{title} AS title, "
+            + named
+            + " AS named FROM {table} e WHERE e.deleted = 0 AND e.id IS NOT ?"
+        )
+        sql = (
+            part.format(kind="lecture", title="topic", table="lectures", fk="lecture_id")
+            + " UNION ALL "
+            + part.format(kind="activity", title="title", table="activities", fk="activity_id")
+        )
+        where, params = ["named > 0"], [besides, besides]
+        if text and text.strip():
+            for word in text.split():
+                where.append("(title LIKE ? ESCAPE '\\' OR date LIKE ? ESCAPE '\\')")
+                params += [f"%{like_escaped(word)}%", f"{like_escaped(word)}%"]
+        rows = self.store.query(
+            f"SELECT * FROM ({sql}) WHERE {' AND '.join(where)}"
+            " ORDER BY date DESC, start_time DESC, created_at DESC, id LIMIT ? OFFSET ?",
+            (*params, limit, offset),
+        )
+        return [
+            RosterSource(r["kind"], r["id"], r["date"], r["start_time"], r["title"], int(r["named"])) for r in rows
+        ]
+
+
 def _times(data: dict[str, Any]) -> dict[str, Any]:
     from datetime import time
 
@@ -129,4 +183,4 @@ def _times(data: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-__all__ = ["AttendanceRepository", "DuplicateAttendance", "RosterLine", "to_sql"]
+__all__ = ["AttendanceRepository", "DuplicateAttendance", "RosterLine", "RosterSource", "to_sql"]

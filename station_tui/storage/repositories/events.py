@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass
 from typing import Any, ClassVar, Generic, TypeVar
 
@@ -128,6 +129,96 @@ class LectureRepository(EventRepository[Lecture]):
     text_columns = ("topic", "speaker", "place", "summary")
     count_column = "audience"
     attendance_fk = "lecture_id"
+
+    # A speaker chosen from the people (``speaker_id``) is on the lecture's roster as 宣讲员,
+    # written in the same transaction as the lecture itself, so nobody types them twice and a
+    # lecture is never saved without its speaker's line (or with a former speaker's).
+    def _insert(self, conn: sqlite3.Connection, record: Lecture) -> Lecture:
+        saved = super()._insert(conn, record)
+        self._place_speaker(conn, saved, None)
+        return saved
+
+    def _update(self, conn: sqlite3.Connection, record: Lecture) -> Lecture:
+        before = conn.execute(
+            "SELECT speaker_id, start_time, end_time FROM lectures WHERE id = ?", (record.id,)
+        ).fetchone()
+        saved = super()._update(conn, record)
+        if before is not None and before[0] is not None and before[0] == saved.speaker_id:
+            self._retime_speaker(conn, saved, (before[1], before[2]))
+        self._place_speaker(conn, saved, before[0] if before else None)
+        return saved
+
+    def _retime_speaker(self, conn: sqlite3.Connection, lecture: Lecture, was: tuple[str | None, str | None]) -> None:
+        """The same speaker, the lecture's times changed: a speaker line still holding the old
+        times (nobody typed others on the roster) takes the new ones and the hours they give."""
+        from station_tui.domain.models import Attendance
+        from station_tui.domain.rules import credited_tenths
+
+        now = (to_sql(lecture.start_time), to_sql(lecture.end_time))
+        if now == was:
+            return
+        row = conn.execute(
+            "SELECT * FROM attendance WHERE lecture_id = ? AND person_id = ? AND deleted = 0 AND role = '宣讲员'"
+            " AND sign_in IS ? AND sign_out IS ?",
+            (lecture.id, lecture.speaker_id, *was),
+        ).fetchone()
+        if row is None:
+            return
+        line = self.store.attendance.from_row(row)
+        update = {
+            "sign_in": lecture.start_time,
+            "sign_out": lecture.end_time,
+            "credited_tenths": credited_tenths(lecture, lecture.start_time, lecture.end_time),
+        }
+        moved = Attendance.model_validate({**line.model_dump(), **update}, context={"event": lecture})
+        self.store.attendance._update(conn, moved)
+
+    def _place_speaker(self, conn: sqlite3.Connection, lecture: Lecture, before: str | None) -> None:
+        """The chosen speaker changed from ``before`` to ``lecture.speaker_id``: the former
+        speaker's 宣讲员 line goes, the new one's comes (or their line becomes 宣讲员), with
+        the lecture's times and the hours they give (domain/rules.py)."""
+        from station_tui.domain.models import Attendance
+        from station_tui.domain.rules import credited_tenths, default_times
+
+        chosen = lecture.speaker_id
+        if chosen == before:
+            return
+        roster = self.store.attendance
+
+        def line_of(person_id: str) -> Attendance | None:
+            row = conn.execute(
+                "SELECT * FROM attendance WHERE lecture_id = ? AND person_id = ? AND deleted = 0",
+                (lecture.id, person_id),
+            ).fetchone()
+            return roster.from_row(row) if row else None
+
+        if before is not None:
+            former = line_of(before)
+            if former is not None and former.role == "宣讲员":
+                roster._soft_delete(conn, str(former.id), former.row_version)
+        if chosen is None:
+            return
+        sign_in, sign_out = default_times(lecture)
+        speaking = {
+            "role": "宣讲员",
+            "sign_in": sign_in,
+            "sign_out": sign_out,
+            "credited_tenths": credited_tenths(lecture, sign_in, sign_out),
+        }
+        present = line_of(chosen)
+        if present is None:
+            line = Attendance.model_validate(
+                {"event_kind": "lecture", "event_id": str(lecture.id), "person_id": chosen, **speaking},
+                context={"event": lecture},
+            )
+            roster._insert(conn, line)
+        elif present.role != "宣讲员":
+            if present.sign_in is not None or present.sign_out is not None:
+                # Times typed on the roster stay; the hours follow them.
+                speaking.update(sign_in=present.sign_in, sign_out=present.sign_out)
+                speaking["credited_tenths"] = credited_tenths(lecture, present.sign_in, present.sign_out)
+            changed = Attendance.model_validate({**present.model_dump(), **speaking}, context={"event": lecture})
+            roster._update(conn, changed)
 
 
 class ActivityRepository(EventRepository[Activity]):

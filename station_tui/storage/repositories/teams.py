@@ -147,6 +147,23 @@ class TeamMemberRepository(Repository[TeamMember]):
             (now_local(), team_id, person_id),
         )
         return cur.rowcount > 0
+    def people_in(self, team_id: str) -> list[Person]:
+        """The team's members as they stand (memberships and people not deleted), by pinyin:
+        what 签到's "add a whole team" puts on a roster."""
+        rows = self.store.query(
+            """SELECT p.* FROM people p JOIN team_members m ON m.person_id = p.id
+               WHERE m.team_id = ? AND m.deleted = 0 AND p.deleted = 0 ORDER BY p.pinyin_full, p.name, p.id""",
+            (team_id,),
+        )
+        return [self.store.people.from_row(r) for r in rows]
+
+    def sizes(self) -> dict[str, int]:
+        """Members (not deleted, people not deleted) of each team that has any, by team id."""
+        rows = self.store.query(
+            """SELECT m.team_id, count(*) FROM team_members m JOIN people p ON p.id = m.person_id
+               WHERE m.deleted = 0 AND p.deleted = 0 GROUP BY m.team_id"""
+        )
+        return {str(r[0]): int(r[1]) for r in rows}
 
 
 class VenueRepository(Repository[Venue]):
