@@ -24,7 +24,7 @@ from station_tui.domain.periods import period_bounds
 from station_tui.domain.vocab import PLATFORMS
 from station_tui.domain.widths import cell_width, pad
 
-_TABLES = ("lectures", "activities", "attendance", "people")
+_TABLES = ("lectures", "activities", "attendance", "people", "teams", "hours_entries")
 
 
 @dataclass
@@ -34,6 +34,9 @@ class _StationRows:
     attendance: list[dict[str, Any]] = field(default_factory=list)
     people: int = 0
     volunteers: int = 0
+    teams: int = 0
+    #: The hours ledger's entries dated in the period: only their hours are needed.
+    ledger_tenths: int = 0
 
 
 def _in_period(row: dict[str, Any], bounds: tuple[str, str] | None) -> bool:
@@ -42,7 +45,8 @@ def _in_period(row: dict[str, Any], bounds: tuple[str, str] | None) -> bool:
 
 def _tally(rows: _StationRows) -> Figures:
     """One station's figures, by the rules of station_tui/storage/figures.py."""
-    t = Figures(people=rows.people, volunteers=rows.volunteers)
+    t = Figures(people=rows.people, volunteers=rows.volunteers, teams=rows.teams,
+                hours_credited_tenths=rows.ledger_tenths)
     signed: dict[tuple[str, str], int] = defaultdict(int)  # named 群众 + headcounts per event
     for a in rows.attendance:
         key = ("lecture", a["lecture_id"]) if a.get("lecture_id") is not None else ("activity", a["activity_id"])
@@ -62,6 +66,7 @@ def _tally(rows: _StationRows) -> Figures:
         t.activity_served += max(activity["served"], signed.get(("activity", aid), 0))
         t.activities_by_platform[activity["platform"]] += 1
         t.volunteer_tenths += activity["volunteer_tenths"]
+    t.brand_projects = len({a.get("brand_project") for a in rows.activities.values()} - {None, ""})
     return t
 
 
@@ -80,8 +85,13 @@ def build(store: Any, year: int | None, month: int | None = None) -> dict[str, A
         if tbl == "people":
             bucket.people += 1
             bucket.volunteers += 1 if row.get("is_volunteer") else 0
+        elif tbl == "teams":
+            bucket.teams += 1
         elif tbl == "attendance":
             bucket.attendance.append(row)
+        elif tbl == "hours_entries":
+            if _in_period(row, bounds):
+                bucket.ledger_tenths += row["tenths"]
         elif _in_period(row, bounds):
             getattr(bucket, tbl)[row["id"]] = row
 
@@ -141,6 +151,9 @@ _COLUMNS: list[tuple[str, str]] = [
     ("people", "人员"),
     ("volunteers", "志愿者"),
     ("attendance", "签到人次"),
+    ("teams", "志愿服务队伍"),
+    ("brand_projects", "志愿服务项目"),
+    ("hours_credited", "服务时长（小时）"),
 ]
 HEADER = ["级别", "乡镇（街道）", "站点代码", "站点名称", "上次同步", *[label for _, label in _COLUMNS]]
 
@@ -150,7 +163,7 @@ def _figure_cells(fig: dict[str, Any]) -> list[Any]:
     for key, _ in _COLUMNS:
         if key.startswith("platform:"):
             cells.append(fig["activities_by_platform"][key.split(":", 1)[1]])
-        elif key == "volunteer_hours":
+        elif key in ("volunteer_hours", "hours_credited"):
             cells.append(format_tenths(round(fig[key] * 10)))
         else:
             cells.append(fig[key])

@@ -31,6 +31,11 @@ def reference_figures(db: Path, year: int | None = None, month: int | None = Non
         lectures, activities = live_events("lectures"), live_events("activities")
         lines = conn.execute("SELECT * FROM attendance WHERE deleted = 0").fetchall()
         people = conn.execute("SELECT is_volunteer FROM people WHERE deleted = 0").fetchall()
+        teams = conn.execute("SELECT id FROM teams WHERE deleted = 0").fetchall()
+        ledger = [
+            r for r in conn.execute("SELECT date, tenths FROM hours_entries").fetchall()
+            if bounds is None or bounds[0] <= r["date"] < bounds[1]
+        ]
     finally:
         conn.close()
 
@@ -59,4 +64,7 @@ def reference_figures(db: Path, year: int | None = None, month: int | None = Non
         "people": len(people),
         "volunteers": sum(p["is_volunteer"] for p in people),
         "attendance": person_times,
+        "teams": len(teams),
+        "brand_projects": len({a["brand_project"] for a in activities.values()} - {None, ""}),
+        "hours_credited": float(format_tenths(sum(r["tenths"] for r in ledger))),
     }

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from station_tui.storage.repositories.attendance import AttendanceRepository
     from station_tui.storage.repositories.base import Repository
     from station_tui.storage.repositories.events import ActivityRepository, LectureRepository
+    from station_tui.storage.repositories.hours import HoursLedgerRepository
     from station_tui.storage.repositories.people import PeopleRepository
     from station_tui.storage.repositories.station import StationRepository
     from station_tui.storage.repositories.teams import TeamMemberRepository, TeamRepository, VenueRepository
@@ -32,6 +33,7 @@ _SPECIAL_REPOSITORIES: dict[str, tuple[str, str]] = {
     "lectures": ("events", "LectureRepository"),
     "activities": ("events", "ActivityRepository"),
     "attendance": ("attendance", "AttendanceRepository"),
+    "hours_entries": ("hours", "HoursLedgerRepository"),
 }
 
 
@@ -108,6 +110,11 @@ class Store:
     @property
     def attendance(self) -> AttendanceRepository:
         return cast("AttendanceRepository", self.repository("attendance"))
+
+    @property
+    def hours(self) -> HoursLedgerRepository:
+        """The hours ledger (时长台账)."""
+        return cast("HoursLedgerRepository", self.repository("hours_entries"))
 
     # -- plumbing -------------------------------------------------------------------------
     @contextmanager
