@@ -193,6 +193,11 @@ def expected_figures(db: Path, period: tuple[str, str] | None = None) -> dict[st
         lectures, activities = live_events("lectures"), live_events("activities")
         lines = conn.execute("SELECT * FROM attendance WHERE deleted = 0").fetchall()
         people = conn.execute("SELECT is_volunteer FROM people WHERE deleted = 0").fetchall()
+        teams = conn.execute("SELECT id FROM teams WHERE deleted = 0").fetchall()
+        ledger = [
+            r["tenths"] for r in conn.execute("SELECT date, tenths FROM hours_entries")
+            if not period or period[0] <= r["date"] < period[1]
+        ]
     finally:
         conn.close()
 
@@ -224,6 +229,9 @@ def expected_figures(db: Path, period: tuple[str, str] | None = None) -> dict[st
         "people": len(people),
         "volunteers": sum(p["is_volunteer"] for p in people),
         "attendance": person_times,
+        "teams": len(teams),
+        "brand_projects": len({a["brand_project"] for a in activities.values()} - {None, ""}),
+        "hours_credited": float(Decimal(sum(ledger)) / 10),
     }
 
 

@@ -472,23 +472,35 @@ class HoursEntry(Record):
         "attendance_id", "lecture_id", "activity_id", "content", "voids_id", "reason", mode="before"
     )(classmethod(lambda cls, v: _blank_to_none(v)))
 
+    @field_validator("date")
+    @classmethod
+    def _served_already(cls, value: _Date, info: ValidationInfo) -> _Date:
+        today = _today(info)
+        if value > today:
+            fail("future_date", f"日期 {value.isoformat()} 晚于今天（{today.isoformat()}），只能记录已经服务过的时长")
+        if value.year < 2000:
+            fail("old_date", f"日期 {value.isoformat()} 太早了，请核对年份")
+        return value
+
+    # A field validator (reading 类型 from info.data): the form shows the problem under 时长.
+    @field_validator("tenths")
+    @classmethod
+    def _hours(cls, value: int, info: ValidationInfo) -> int:
+        kind = info.data.get("entry_kind")
+        if kind == "作废" and value >= 0:
+            fail("void_negative", "作废记录的时长应为被作废条目的相反数")
+        if kind != "作废" and value <= 0:
+            fail("hours_positive", "时长应大于 0 小时")
+        if abs(value) > ENTRY_MAX_TENTHS:
+            fail("hours_exceed_day", f"时长 {format_tenths(abs(value))} 小时超过了一天（每条最多 24 小时），请核对")
+        return value
+
     @model_validator(mode="after")
     def _entry_rules(self) -> HoursEntry:
-        if self.entry_kind == "作废":
-            if self.voids_id is None:
-                fail("void_names_entry", "作废必须指明作废的是哪一条记录")
-            if self.tenths >= 0:
-                fail("void_negative", "作废记录的时长应为被作废条目的相反数")
-        else:
-            if self.voids_id is not None:
-                fail("void_names_entry", f"{self.entry_kind}记录不能作废其他条目")
-            if self.tenths <= 0:
-                fail("hours_positive", "时长应大于 0 小时")
-        if abs(self.tenths) > ENTRY_MAX_TENTHS:
-            fail(
-                "hours_exceed_day",
-                f"时长 {format_tenths(abs(self.tenths))} 小时超过了一天（每条最多 24 小时），请核对",
-            )
+        if self.entry_kind == "作废" and self.voids_id is None:
+            fail("void_names_entry", "作废必须指明作废的是哪一条记录")
+        if self.entry_kind != "作废" and self.voids_id is not None:
+            fail("void_names_entry", f"{self.entry_kind}记录不能作废其他条目")
         if self.entry_kind != "获得" and not (self.reason or "").strip():
             fail("reason_required", f"{self.entry_kind}须写明原因")
         if self.entry_kind == "补录" and not (self.content or self.lecture_id or self.activity_id):

@@ -18,7 +18,7 @@ from typing import Any
 
 from station_tui.domain.hours import format_tenths
 from station_tui.domain.kinds import BY_TABLE
-from station_tui.domain.models import ENTRY_MAX_TENTHS, HoursEntry
+from station_tui.domain.models import ENTRY_MAX_TENTHS, HoursEntry, Person
 from station_tui.storage.ids import new_id
 from station_tui.storage.repositories.base import NotFound, Repository, now_local
 
@@ -45,8 +45,18 @@ class YearOfHours:
     lines: list[LedgerLine]
 
 
+@dataclass(frozen=True)
+class PersonPage:
+    """What a person's page shows, read in one snapshot: who, their teams, their ledger."""
+
+    person: Person
+    teams: list[str]
+    balance: int
+    years: list[YearOfHours]
+
+
 #: Reasons the roster save writes on the entries it makes.
-_EARNED = "签到记录的服务时长"
+_EARNED = "签到记录"
 _LINE_CHANGED = "签到记录已修改"
 _LINE_REMOVED = "签到记录已删除"
 _EVENT_REMOVED = "活动或宣讲已删除"
@@ -147,6 +157,16 @@ class HoursLedgerRepository(Repository[HoursEntry]):
         for line in self.lines(person_id):
             years.setdefault(line.entry.date.year, []).append(line)
         return [YearOfHours(y, sum(x.entry.tenths for x in ls), ls) for y, ls in years.items()]
+
+    def person_page(self, person_id: str) -> PersonPage | None:
+        """A person's page (None: no such person, or deleted)."""
+        with self.store.snapshot():
+            person = self.store.people.get(person_id)
+            if person is None:
+                return None
+            teams = [team.name for team in self.store.team_members.teams_of(person_id)]
+            years = self.by_year(person_id)
+        return PersonPage(person, teams, sum(y.tenths for y in years), years)
 
     # -- by hand ---------------------------------------------------------------------------
     def late_entry(
