@@ -112,9 +112,14 @@ class Store:
         return cast("AttendanceRepository", self.repository("attendance"))
 
     @property
-    def hours(self) -> HoursLedgerRepository:
+    def hours_entries(self) -> HoursLedgerRepository:
         """The hours ledger (时长台账)."""
         return cast("HoursLedgerRepository", self.repository("hours_entries"))
+
+    @property
+    def hours(self) -> HoursLedgerRepository:
+        """The hours ledger, by its short name: ``store.hours.balance(person_id)``."""
+        return self.hours_entries
 
     # -- plumbing -------------------------------------------------------------------------
     @contextmanager

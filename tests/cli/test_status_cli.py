@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from station_tui import cli
-from station_tui.domain import Activity, Attendance, Lecture, Person, Station
+from station_tui.domain import Activity, Attendance, Lecture, Person, Station, Team
 from station_tui.domain.vocab import PLATFORMS
 from station_tui.storage import Actor, Store
 from tests import station_cli
@@ -100,9 +100,12 @@ def _build(store: Store) -> None:
             served=80,
             volunteer_count=3,
             volunteer_tenths=45,
+            brand_project="文化惠民",
         )
     )
-    store.activities.add(Activity(date=date(2026, 4, 2), title="四点半课堂", platform="教育服务", served=20))
+    store.activities.add(
+        Activity(date=date(2026, 4, 2), title="四点半课堂", platform="教育服务", served=20, brand_project="四点半课堂")
+    )
     a3 = store.activities.add(
         Activity(
             date=date(2026, 4, 15),
@@ -116,6 +119,8 @@ def _build(store: Store) -> None:
     named("activity", a3, wang, "群众")
     crowd("activity", a3, 10)  # 1 + 10 = 11 > 5
     named("activity", a3, zhang, "志愿者", 15)  # 1.5 h
+    store.hours.late_entry(str(zhang.id), date(2026, 4, 20), 20, "纸质签到表漏录", "王秀英", content="防汛值守")
+    store.teams.add(Team(name="百姓宣讲队"))
     store.activities.add(
         Activity(
             date=date(2025, 11, 30),
@@ -166,6 +171,9 @@ def test_the_whole_json_shape(built: Path) -> None:
         "people": 4,
         "volunteers": 2,
         "attendance": 3 + 13 + 12,  # L1: 3 named; L2: 3 named + 10; A3: 2 named + 10
+        "teams": 1,
+        "brand_projects": 2,
+        "hours_credited": 4.7,  # the ledger: credited 1.2 + 1.5 (the deleted lecture's 1.0 voided), 补录 2.0
     }
     assert list(data["figures"]["activities_by_platform"]) == list(PLATFORMS)
     assert isinstance(data["figures"]["volunteer_hours"], float)
