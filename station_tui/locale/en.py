@@ -46,6 +46,7 @@ MESSAGES: dict[str, str] = {
     "kind.lecture": "Lect",
     "kind.activity": "Act",
     # person page and hours ledger (时长台账)
+    "help.person_page": "Person page (Enter on 人员)",
     "key.person_page": "Person page",
     "key.late_entry": "Late entry",
     "key.void": "Void",

@@ -49,6 +49,7 @@ MESSAGES: dict[str, str] = {
     "kind.lecture": "宣讲",
     "kind.activity": "活动",
     # person page and hours ledger (时长台账)
+    "help.person_page": "人员页面（人员列表里按 Enter）",
     "key.person_page": "人员页面",
     "key.late_entry": "补录",
     "key.void": "作废",

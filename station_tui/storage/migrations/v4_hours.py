@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import sqlite3
 
-from station_tui.storage.ids import new_id
 from station_tui.storage.migrations import triggers
 
 #: The synced tables as of version 4, in dependency order: version 3's, plus the ledger.
@@ -85,6 +84,10 @@ SELECT a.id, a.person_id, a.credited_tenths, a.lecture_id, a.activity_id, COALES
 
 
 def migrate(conn: sqlite3.Connection) -> None:
+    # Here, not at the top: uuid6 asks importlib.metadata its version, which opening a database
+    # that is already migrated (the app's start) must not pay for.
+    from station_tui.storage.ids import new_id
+
     conn.execute(_TABLE)
     for statement in (*_INDEXES, *_APPEND_ONLY):
         conn.execute(statement)
