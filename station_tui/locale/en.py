@@ -77,6 +77,7 @@ MESSAGES: dict[str, str] = {
     "void.already": "This entry has been voided already",
     "void.from_roster": "These hours come from a roster: change or remove the line in that event's 签到 instead",
     "field.tenths": "Hours",
+    "field.hours_event": "Event",
     "field.content": "Service",
     "field.reason": "Reason",
     "field.operator": "Operator",

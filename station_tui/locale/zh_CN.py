@@ -80,6 +80,7 @@ MESSAGES: dict[str, str] = {
     "void.already": "这条记录已经作废过了，不能重复作废",
     "void.from_roster": "这条时长来自签到记录：请在那场活动的签到名单里修改服务时长或删除那一行",
     "field.tenths": "时长",
+    "field.hours_event": "对应活动",
     "field.content": "服务内容",
     "field.reason": "原因",
     "field.operator": "经办人",

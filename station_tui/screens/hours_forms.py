@@ -12,7 +12,7 @@ from pydantic import BaseModel
 from station_tui.domain.hours import format_tenths
 from station_tui.domain.models import HoursEntry
 from station_tui.locale import t
-from station_tui.widgets.form import RecordForm, form_fields
+from station_tui.widgets.form import Field, RecordForm, form_fields
 
 
 class _LedgerForm(RecordForm):
@@ -25,11 +25,21 @@ class _LedgerForm(RecordForm):
         self.operator = operator
 
 
+#: How many of the latest events the 补录 form offers to choose from.
+EVENT_CHOICES = 200
+
+
 class LateEntryForm(_LedgerForm):
-    """补录: date, hours, what the service was, reason, operator."""
+    """补录: date, hours, the event it was for (one of the latest) or what the service was,
+    reason, operator."""
 
     TITLE_NEW = "late_entry.title"
-    FIELDS = form_fields(HoursEntry, "date", "tenths", "content", "reason", "operator")
+    FIELDS = (
+        *form_fields(HoursEntry, "date", "tenths"),
+        # One box for either kind of event: its value is "lecture:<id>" or "activity:<id>".
+        Field("event", "field.hours_event", kind="lookup"),
+        *form_fields(HoursEntry, "content", "reason", "operator"),
+    )
 
     def __init__(self, person_id: str, name: str, operator: str) -> None:
         super().__init__(operator)
@@ -42,15 +52,28 @@ class LateEntryForm(_LedgerForm):
         super().on_mount()
         self.query_one("#form-title").update(t("late_entry.title_for", name=self.person_name))  # type: ignore[attr-defined]
 
+    def lookup_options(self, field: Field) -> list[tuple[str, str]]:
+        hours = self.app.store.hours  # type: ignore[attr-defined]
+        return [
+            (f"{day} {t('kind.' + kind)} {title}", f"{kind}:{event_id}")
+            for kind, event_id, day, title in hours.recent_events(EVENT_CHOICES)
+        ]
+
     def build(self, data: dict[str, Any]) -> BaseModel:
+        data = dict(data)
+        kind, _, event_id = str(data.pop("event", None) or "").partition(":")
+        data["lecture_id"] = event_id if kind == "lecture" else None
+        data["activity_id"] = event_id if kind == "activity" else None
         return HoursEntry.model_validate(
             {"person_id": self.person_id, "entry_kind": "补录", "tenths": 0, **data}, context=self.context()
         )
 
     def write(self, model: Any, *, force: bool) -> Any:
         # A refusal (LedgerRefusal) is shown by the form in its own words, everything kept.
+        event_kind, event_id = ("lecture", model.lecture_id) if model.lecture_id else ("activity", model.activity_id)
         return self.app.store.hours.late_entry(  # type: ignore[attr-defined]
-            self.person_id, model.date, model.tenths, model.reason or "", model.operator, content=model.content
+            self.person_id, model.date, model.tenths, model.reason or "", model.operator, content=model.content,
+            event_kind=event_kind if event_id else None, event_id=event_id,
         )
 
 

@@ -95,6 +95,9 @@ async def test_late_entry_and_void_by_keyboard(seeded, make_app) -> None:
         assert "超过了一天（每条最多 24 小时）" in text_of(form.query_one("#e-tenths"))
         await pilot.press("backspace", "backspace")
         await type_text(pilot, "3.5")
+        # The event it was for: the latest one (the list is newest first), then what was done.
+        await pilot.press("tab", "enter", "down", "enter")
+        await settle(pilot)
         await pilot.press("tab")
         await type_text(pilot, "雪后清扫村道")
         await pilot.press("tab")
@@ -105,9 +108,12 @@ async def test_late_entry_and_void_by_keyboard(seeded, make_app) -> None:
         await until(pilot, lambda: "累计服务时长 125.5 小时" in text_of(page.query_one("#person-hours")))
         late = next(x.entry for x in seeded.hours.lines(str(sun.id)) if x.entry.content == "雪后清扫村道")
         assert (late.entry_kind, late.tenths, late.operator, late.date) == ("补录", 35, "王秀英", app.today)
+        latest = seeded.hours.recent_events(1)[0]
+        assert (late.lecture_id or late.activity_id) == latest[1]
+        table = page.query_one(DataTable)
+        assert table_rows(table)[table.get_row_index(str(late.id))][3] == latest[3]  # shown by the event's title
 
         # On an earned entry, 作废 is refused and says where to correct it.
-        table = page.query_one(DataTable)
         table.move_cursor(row=[r[1] for r in table_rows(table)].index("获得"))
         await pilot.press("x")
         await settle(pilot)

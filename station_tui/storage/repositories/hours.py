@@ -188,6 +188,19 @@ class HoursLedgerRepository(Repository[HoursEntry]):
             years.setdefault(line.entry.date.year, []).append(line)
         return [YearOfHours(y, sum(x.entry.tenths for x in ls), ls) for y, ls in years.items()]
 
+    def recent_events(self, limit: int) -> list[tuple[str, str, str, str]]:
+        """The latest lectures and activities not deleted, newest first, for a 补录 to name:
+        (kind, id, date, topic or title)."""
+        rows = self.store.query(
+            """SELECT * FROM (
+                 SELECT 'lecture', id, date, topic, start_time, created_at FROM lectures WHERE deleted = 0
+                 UNION ALL
+                 SELECT 'activity', id, date, title, start_time, created_at FROM activities WHERE deleted = 0
+               ) ORDER BY 3 DESC, 5 DESC, 6 DESC LIMIT ?""",
+            (limit,),
+        )
+        return [(r[0], r[1], r[2], r[3]) for r in rows]
+
     def person_page(self, person_id: str) -> PersonPage | None:
         """A person's page (None: no such person, or deleted)."""
         with self.store.snapshot():
