@@ -448,7 +448,7 @@ class _Generator:
             return
         operator = (summary.station.manager or "专管员")
         span = (last - first).days
-        for year_index in range(max(1, span // 365)):
+        for year_index in range(max(1, (span + 1) // 365)):
             made = []
             for _ in range(LATE_ENTRIES_A_YEAR):
                 person = self.rng.choice(self.volunteers)
