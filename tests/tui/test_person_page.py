@@ -138,3 +138,17 @@ async def test_late_entry_and_void_by_keyboard(seeded, make_app) -> None:
         assert current_screen(app) is page
         assert any("已经作废过了" in str(n.message) for n in app._notifications)
     assert seeded.hours.balance(str(sun.id)) == 1220
+
+
+async def test_another_sessions_entry_shows_on_the_open_page(seeded, make_app, db_path) -> None:
+    sun = a_volunteer_with_hours(seeded)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        page = await open_page(app, pilot)
+        # The township cadre, over SSH, enters 1.5 h for 孙丽 in their own session.
+        with Store(db_path) as other:
+            other.hours.late_entry(
+                str(sun.id), date(2026, 5, 1), 15, "镇里统一组织", "组宣委员", content="森林防火巡护"
+            )
+        await until(pilot, lambda: "累计服务时长 123.5 小时" in text_of(page.query_one("#person-hours")), timeout=5)
+        assert "森林防火巡护" in [r[3] for r in table_rows(page.query_one(DataTable))]
