@@ -257,6 +257,8 @@ def test_the_human_readable_status(built: Path) -> None:
     assert "甄家庄社区新时代文明实践站  140311101201" in out
     assert "理论宣讲   3 场，覆盖 92 人次" in out
     assert "志愿服务时长 10.5 小时" in out
+    assert "志愿服务队伍 1 个，志愿服务项目（品牌项目）2 个" in out
+    assert "时长台账记入 4.7 小时" in out
     assert "上次同步：从未同步" in out
 
 
