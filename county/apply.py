@@ -20,7 +20,7 @@ from typing import Any, get_args
 from sqlalchemy import Connection
 
 from county import schema
-from county.rows import Incoming, quote
+from county.rows import APPEND_ONLY, Incoming, quote
 from sync.protocol import MAX_ROW_CHARS, ChangeStatus
 
 #: Keep IN (...) lists well under SQLite's bound-parameter limit.
@@ -91,6 +91,13 @@ def apply_changes(
         key = (table, record_id)
         version = (epoch_id, row_version)
         have = have_version(key)
+        if table in APPEND_ONLY:
+            refused = _not_an_addition(item, have is not None or key in newest)
+            if refused is not None:
+                held.append((station_id, epoch_id, item.seq, change_id, refused, _raw_text(item.raw), now))
+                logged((station_id, change_id, epoch_id, item.seq, None, None, None, "quarantined", now))
+                notes.append({"seq": item.seq, "status": "quarantined", "reason": refused})
+                continue
         if have is not None and version <= have:
             stale += 1
             logged((station_id, change_id, epoch_id, item.seq, table, record_id, row_version, "stale", now))
@@ -116,6 +123,17 @@ def apply_changes(
     if held:
         _write(conn, "quarantine", _HELD_COLUMNS, held)
     return outcome
+
+
+def _not_an_addition(item: Incoming, stored: bool) -> str | None:
+    """Why a change to a ledger (an append-only kind) is not applied, or None: an entry is
+    never overwritten, only added, so a change to an entry the county holds (an edit, a
+    deletion, a version bumped by hand) and an entry arriving deleted are quarantined."""
+    if stored:
+        return f"台账记录只能新增，不能修改：县中心已有这条记录（{item.table} {quote(item.record_id)}），未覆盖"
+    if item.deleted:
+        return f"台账记录不能删除（{item.table} {quote(item.record_id)} 标记为已删除），未应用"
+    return None
 
 
 def _chunks(items: Sequence[Any]) -> Iterator[Sequence[Any]]:

@@ -25,7 +25,7 @@ from station_tui.domain.periods import period_bounds
 from station_tui.domain.vocab import PLATFORMS
 from station_tui.domain.widths import cell_width, pad
 
-_TABLES = ("lectures", "activities", "attendance", "people", "plans", "plan_items")
+_TABLES = ("lectures", "activities", "attendance", "people", "plans", "plan_items", "teams", "hours_entries")
 
 
 @dataclass
@@ -40,6 +40,9 @@ class _StationRows:
     #: Live plan id → its month (YYYY-MM); plan items as (plan id, lecture id, activity id).
     plan_months: dict[str, str] = field(default_factory=dict)
     plan_items: list[tuple[str, str | None, str | None]] = field(default_factory=list)
+    teams: int = 0
+    #: The hours ledger's entries dated in the period: only their hours are needed.
+    ledger_tenths: int = 0
 
 
 def _in_period(row: dict[str, Any], bounds: tuple[str, str] | None) -> bool:
@@ -48,7 +51,8 @@ def _in_period(row: dict[str, Any], bounds: tuple[str, str] | None) -> bool:
 
 def _tally(rows: _StationRows) -> Figures:
     """One station's figures, by the rules of station_tui/storage/figures.py."""
-    t = Figures(people=rows.people, volunteers=rows.volunteers)
+    t = Figures(people=rows.people, volunteers=rows.volunteers, teams=rows.teams,
+                hours_credited_tenths=rows.ledger_tenths)
     signed: dict[tuple[str, str], int] = defaultdict(int)  # named 群众 + headcounts per event
     for a in rows.attendance:
         key = ("lecture", a["lecture_id"]) if a.get("lecture_id") is not None else ("activity", a["activity_id"])
@@ -68,6 +72,7 @@ def _tally(rows: _StationRows) -> Figures:
         t.activity_served += max(activity["served"], signed.get(("activity", aid), 0))
         t.activities_by_platform[activity["platform"]] += 1
         t.volunteer_tenths += activity["volunteer_tenths"]
+    t.brand_projects = len({a.get("brand_project") for a in rows.activities.values()} - {None, ""})
     return t
 
 
@@ -100,6 +105,8 @@ def build(store: Any, year: int | None, month: int | None = None) -> dict[str, A
         if tbl == "people":
             bucket.people += 1
             bucket.volunteers += 1 if row.get("is_volunteer") else 0
+        elif tbl == "teams":
+            bucket.teams += 1
         elif tbl == "attendance":
             bucket.attendance.append(row)
         elif tbl == "self_check_reviews":
@@ -108,6 +115,9 @@ def build(store: Any, year: int | None, month: int | None = None) -> dict[str, A
             bucket.plan_months[row["id"]] = row["month"]
         elif tbl == "plan_items":
             bucket.plan_items.append((row["plan_id"], row.get("lecture_id"), row.get("activity_id")))
+        elif tbl == "hours_entries":
+            if _in_period(row, bounds):
+                bucket.ledger_tenths += row["tenths"]
         else:
             bucket.live_events.add(row["id"])
             if _in_period(row, bounds):
@@ -173,6 +183,9 @@ _COLUMNS: list[tuple[str, str]] = [
     ("people", "人员"),
     ("volunteers", "志愿者"),
     ("attendance", "签到人次"),
+    ("teams", "志愿服务队伍"),
+    ("brand_projects", "志愿服务项目"),
+    ("hours_credited", "服务时长（小时）"),
     ("plan_items", "计划项目"),
     ("plan_items_done", "计划已完成"),
 ]
@@ -186,7 +199,7 @@ def _figure_cells(fig: dict[str, Any]) -> list[Any]:
     for key, _ in _COLUMNS:
         if key.startswith("platform:"):
             cells.append(fig["activities_by_platform"][key.split(":", 1)[1]])
-        elif key == "volunteer_hours":
+        elif key in ("volunteer_hours", "hours_credited"):
             cells.append(format_tenths(round(fig[key] * 10)))
         else:
             cells.append(fig[key])

@@ -247,6 +247,20 @@ def count(limit: int) -> _Rule:
     return _Rule(partial(_count, limit=limit), _count_schema(limit))
 
 
+def _signed(row: dict[str, Any], field: str, *, limit: int) -> str | None:
+    value = row.get(field)
+    if not _is_int(value):
+        return f"字段 {field} 应为整数，收到 {quote(value)}"
+    if abs(value) > limit:
+        return f"字段 {field} 为 {quote(value)}，超过了站点规则的上限 ±{limit}"
+    return None
+
+
+def signed(limit: int) -> _Rule:
+    """A whole number from −limit to limit (a ledger entry's hours: a void is negative)."""
+    return _Rule(partial(_signed, limit=limit), core_schema.int_schema(strict=True, ge=-limit, le=limit))
+
+
 def optional_count(limit: int) -> _Rule:
     return _Rule(partial(_count, limit=limit, optional=True), core_schema.nullable_schema(_count_schema(limit)),
                  required=False)
@@ -303,7 +317,7 @@ REPORTS_READ: dict[str, dict[str, _Rule]] = {
     "activities": {
         "date": DATE, "platform": PLATFORM, "served": count(MAX_HEADCOUNT),
         "volunteer_tenths": count(MAX_VOLUNTEERS * DAY_TENTHS), "volunteer_count": optional_count(MAX_VOLUNTEERS),
-        "start_time": KEPT, "end_time": KEPT},
+        "start_time": KEPT, "end_time": KEPT, "brand_project": length(longest("activities", "brand_project"))},
     "attendance": {
         "lecture_id": optional_text(), "activity_id": optional_text(), "person_id": optional_text(),
         "headcount": optional_count(MAX_HEADCOUNT), "credited_tenths": count(DAY_TENTHS), "role": ROLE},
@@ -312,7 +326,11 @@ REPORTS_READ: dict[str, dict[str, _Rule]] = {
         "reviewer": text(longest("self_check_reviews", "reviewer"))},
     "plans": {"month": MONTH},
     "plan_items": {"plan_id": text(), "lecture_id": optional_text(), "activity_id": optional_text()},
+    "hours_entries": {"person_id": text(), "date": DATE, "tenths": signed(DAY_TENTHS)},
 }
+#: The ledgers (kinds declared ``append_only``): an entry the county holds is never
+#: overwritten, only new entries are added (county/apply.py).
+APPEND_ONLY: frozenset[str] = frozenset(t for t in SYNCED_TABLES if BY_TABLE[t].append_only)
 #: The fields the county judges in each synced table, in the order reasons name them: those its
 #: reports read, then the length of every other bounded text of the station's model.
 FIELDS: dict[str, dict[str, _Rule]] = {table: _read(table, REPORTS_READ.get(table, {})) for table in SYNCED_TABLES}

@@ -3,9 +3,10 @@ the file lives. A separate module so that importing ``station_tui.config`` stays
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
 from station_tui.config import default_minimums as _default_minimums
+from station_tui.domain.hours import DEFAULT_STAR_HOURS
 from station_tui.domain.vocab import DEFAULT_TEAM_CATEGORIES
 
 
@@ -26,3 +27,12 @@ class Settings(BaseModel):
     sync_interval_minutes: int = Field(default=15, ge=1)
     #: `station backup` (and the 同步 screen's 备份) keeps this many of its backups in a folder.
     backup_keep: int = Field(default=10, ge=1, le=1000)
+    #: Cumulative hours that make a 1–5 star volunteer (星级志愿者), lowest first.
+    star_thresholds_hours: list[int] = Field(default_factory=lambda: list(DEFAULT_STAR_HOURS))
+
+    @field_validator("star_thresholds_hours")
+    @classmethod
+    def _rising(cls, value: list[int]) -> list[int]:
+        if not value or any(h <= 0 for h in value) or value != sorted(set(value)):
+            raise ValueError("星级时长应为由小到大、各不相同的正整数小时数，例如 [100, 300, 600, 1000, 1500]")
+        return value

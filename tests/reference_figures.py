@@ -32,6 +32,11 @@ def reference_figures(db: Path, year: int | None = None, month: int | None = Non
         lines = conn.execute("SELECT * FROM attendance WHERE deleted = 0").fetchall()
         people = conn.execute("SELECT is_volunteer FROM people WHERE deleted = 0").fetchall()
         planned, done = reference_plan_counts(conn, bounds)
+        teams = conn.execute("SELECT id FROM teams WHERE deleted = 0").fetchall()
+        ledger = [
+            r for r in conn.execute("SELECT date, tenths FROM hours_entries").fetchall()
+            if bounds is None or bounds[0] <= r["date"] < bounds[1]
+        ]
     finally:
         conn.close()
 
@@ -62,6 +67,9 @@ def reference_figures(db: Path, year: int | None = None, month: int | None = Non
         "attendance": person_times,
         "plan_items": planned,
         "plan_items_done": done,
+        "teams": len(teams),
+        "brand_projects": len({a["brand_project"] for a in activities.values()} - {None, ""}),
+        "hours_credited": float(format_tenths(sum(r["tenths"] for r in ledger))),
     }
 
 

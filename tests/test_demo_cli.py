@@ -195,6 +195,11 @@ def expected_figures(db: Path, period: tuple[str, str] | None = None) -> dict[st
         lines = conn.execute("SELECT * FROM attendance WHERE deleted = 0").fetchall()
         people = conn.execute("SELECT is_volunteer FROM people WHERE deleted = 0").fetchall()
         planned, done = reference_plan_counts(conn, period)
+        teams = conn.execute("SELECT id FROM teams WHERE deleted = 0").fetchall()
+        ledger = [
+            r["tenths"] for r in conn.execute("SELECT date, tenths FROM hours_entries")
+            if not period or period[0] <= r["date"] < period[1]
+        ]
     finally:
         conn.close()
 
@@ -228,6 +233,9 @@ def expected_figures(db: Path, period: tuple[str, str] | None = None) -> dict[st
         "attendance": person_times,
         "plan_items": planned,
         "plan_items_done": done,
+        "teams": len(teams),
+        "brand_projects": len({a["brand_project"] for a in activities.values()} - {None, ""}),
+        "hours_credited": float(Decimal(sum(ledger)) / 10),
     }
 
 

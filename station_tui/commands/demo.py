@@ -93,6 +93,8 @@ def describe(summary: DemoSummary) -> str:
         f"（具名 / named {summary.named_lines}，人数 / headcount {summary.headcount_lines}）",
         f"  已删除的重复录入 / deleted duplicates: {summary.deleted}",
         f"  活动计划 / monthly plans: {summary.plans}（计划项目 / planned items {summary.plan_items}）",
+        f"  时长补录 / late hours entries: {summary.late_entries}（作废 / voided {summary.voided}），"
+        f"签到时长更正 / roster hours corrected: {summary.corrected_lines}",
     ]
     if not summary.station_created:
         lines.insert(1, "  站点信息保持不变 / the station's identity was kept as it was")

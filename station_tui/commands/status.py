@@ -84,6 +84,8 @@ def render(data: dict[str, Any]) -> str:
         f"  签到人次   {f['attendance']}",
         f"  人员 {f['people']} 人，其中志愿者 {f['volunteers']} 人",
         f"  活动计划   计划 {f['plan_items']} 项，已完成 {f['plan_items_done']} 项",
+        f"  志愿服务队伍 {f['teams']} 个，志愿服务项目（品牌项目）{f['brand_projects']} 个",
+        f"  时长台账记入 {f['hours_credited']:.1f} 小时",
         "",
         f"待上传的修改：{data['outbox']['pending']} 条",
         f"上次同步：{readable_moment(data['last_sync']) or '从未同步'}",

@@ -56,6 +56,9 @@ CHUNK = 200
 #: Page cache while generating (KiB).
 GENERATION_CACHE_KIB = 64 * 1024
 LECTURE_SHARE = 0.36
+#: 补录 a year in the hours ledger (one of them voided again), and roster lines corrected.
+LATE_ENTRIES_A_YEAR = 4
+CORRECTED_LINES = 3
 #: Now and then a record is typed twice and the copy deleted, as happens in real use.
 DUPLICATE_SHARE = 0.01
 
@@ -77,6 +80,10 @@ class DemoSummary:
     deleted: int = 0
     plans: int = 0
     plan_items: int = 0
+    #: Hours ledger: 补录 entries typed by hand, 补录 voided, roster lines whose hours were corrected.
+    late_entries: int = 0
+    voided: int = 0
+    corrected_lines: int = 0
     station_created: bool = True
 
     @property
@@ -451,6 +458,37 @@ class _Generator:
             repo._soft_delete(conn, str(copy.id), None)
             summary.deleted += 1
 
+    def ledger_by_hand(self, summary: DemoSummary, first: date, last: date) -> None:
+        """A few 补录 a year (service the roster sheets missed), one of them voided again, and a
+        few roster lines whose hours were corrected afterwards (the ledger voids and re-enters
+        them): a ledger as a real year leaves it, still equal to its rosters plus 补录."""
+        if not self.volunteers:
+            return
+        operator = (summary.station.manager or "专管员")
+        span = (last - first).days
+        for year_index in range(max(1, (span + 1) // 365)):
+            made = []
+            for _ in range(LATE_ENTRIES_A_YEAR):
+                person = self.rng.choice(self.volunteers)
+                day = first + timedelta(days=min(span, year_index * 365 + self.rng.randrange(365)))
+                content, reason = self.rng.choice(catalog.LATE_ENTRIES)
+                made.append(self.store.hours.late_entry(
+                    str(person.id), day, self.rng.choice((10, 15, 20, 30, 40)), reason, operator, content=content))
+                summary.late_entries += 1
+            voided = self.rng.choice(made)
+            self.store.hours.void(str(voided.id), self.rng.choice(catalog.VOID_REASONS), operator)
+            summary.voided += 1
+        rows = self.store.query(
+            "SELECT id FROM attendance WHERE deleted = 0 AND credited_tenths >= 10"
+            " ORDER BY created_at DESC, id LIMIT ?",
+            (CORRECTED_LINES,),
+        )
+        for row in rows:
+            line = self.store.attendance.get(row[0])
+            if line is not None:
+                self.store.attendance.update(line.model_copy(update={"credited_tenths": line.credited_tenths - 5}))
+                summary.corrected_lines += 1
+
     def prepare_pools(self) -> None:
         people = [v.person for v in self.villagers]
         self._lecture_pool = _Pool.of(people, [v.lecture_weight for v in self.villagers])
@@ -528,6 +566,7 @@ def generate(
                 progress(min(begin + CHUNK, len(plan)), len(plan))
     finally:
         store.conn.execute(f"PRAGMA cache_size = {int(cache)}")
+    gen.ledger_by_hand(summary, first, last)
     _self_check(store, today, station.manager or "专管员")
     from station_tui.demo.plans import write_plans
 

@@ -66,3 +66,26 @@ def minutes_between(start: time | None, end: time | None) -> int | None:
 def minutes_to_tenths(minutes: int) -> int:
     """Round a span of minutes down to whole tenths (6 minutes) — never credit more than served."""
     return max(minutes, 0) // 6
+
+
+#: Volunteer star levels (星级志愿者) by cumulative hours, the common rule: 100, 300, 600, 1000
+#: and 1500 hours give 1–5 stars. A county with other thresholds sets ``star_thresholds_hours``.
+DEFAULT_STAR_HOURS: tuple[int, ...] = (100, 300, 600, 1000, 1500)
+
+
+def star_level(tenths: int, thresholds_hours: tuple[int, ...] | list[int] = DEFAULT_STAR_HOURS) -> int:
+    """How many stars ``tenths`` of cumulative service hours earn: one per threshold reached."""
+    return sum(1 for hours in thresholds_hours if tenths >= hours * 10)
+
+
+def star_marks(level: int, of: int = 5) -> str:
+    """``★★★☆☆`` for 3 of 5."""
+    return "★" * level + "☆" * max(of - level, 0)
+
+
+def next_star_tenths(tenths: int, thresholds_hours: tuple[int, ...] | list[int] = DEFAULT_STAR_HOURS) -> int | None:
+    """Tenths still missing to the next star, or None at the top level."""
+    for hours in thresholds_hours:
+        if tenths < hours * 10:
+            return hours * 10 - tenths
+    return None

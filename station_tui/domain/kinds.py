@@ -52,6 +52,11 @@ class RecordKind:
     #: newest first. Empty: by its first stored field. Ties go by when the record was made
     #: (``created_at``), never by the id's time part: village clocks are wrong.
     sort: tuple[str, ...] = ()
+    #: A ledger: a record is only ever added, never changed or deleted (the hours ledger).
+    #: The station's table refuses UPDATE and DELETE (triggers), and the county applies the
+    #: rule "an entry is never overwritten, only added": a change to an entry it already holds
+    #: goes to quarantine instead of being applied.
+    append_only: bool = False
 
     @cached_property
     def fields(self) -> dict[str, FieldSpec]:
@@ -99,7 +104,7 @@ class RecordKind:
 #: The station schema (``PRAGMA user_version``) these declarations describe: the latest
 #: migration's number (a test holds the two together). The county accepts rows up to this
 #: version (``sync.protocol.MAX_SCHEMA_VERSION``), so a migration that adds a kind bumps it here.
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 
 _IMPORTED_EVENT = ("date", "start_time", "end_time")
 #: Events are listed newest first, as their screens (EventRepository.page) list them.
@@ -132,7 +137,8 @@ KINDS: tuple[RecordKind, ...] = (
         models.Activity,
         key="activity",
         import_columns=(
-            *_IMPORTED_EVENT, "title", "platform", "place", "served", "volunteer_count", "volunteer_tenths", "note",
+            *_IMPORTED_EVENT, "title", "platform", "place", "served", "volunteer_count", "volunteer_tenths",
+            "brand_project", "note",
         ),
         sort=_NEWEST_FIRST,
     ),
@@ -149,6 +155,7 @@ KINDS: tuple[RecordKind, ...] = (
         import_columns=(Beside("月份", "month"), Beside("主题", "theme"), "date", "week", "title", "platform", "note"),
         sort=("date", "week"),
     ),
+    RecordKind("hours_entries", models.HoursEntry, append_only=True, sort=("-date",)),
 )
 
 BY_TABLE: dict[str, RecordKind] = {kind.table: kind for kind in KINDS}

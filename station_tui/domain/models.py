@@ -631,6 +631,73 @@ class PlanItem(Record):
             return "activity", self.activity_id
         return None
 
+HoursKind = Literal["获得", "补录", "作废"]
+#: The kinds of hours-ledger entry: 获得 (earned, made by a roster save), 补录 (a late entry
+#: typed by hand), 作废 (the void of an earlier entry: its negative, naming it).
+HOURS_KINDS: tuple[str, ...] = get_args(HoursKind)
+#: The most one entry may credit: a day of service.
+ENTRY_MAX_TENTHS = _DAY_MINUTES // 6
+
+
+class HoursEntry(Record):
+    """One entry of a person's hours ledger (时长台账). Entries are only ever added: a
+    correction is a 作废 of the wrong entry (its negative, naming it) and, where needed, a new
+    entry. A balance is the sum of a person's entries; ``created_at`` is when it was made."""
+
+    person_id: Annotated[str, Meta("人员", typed_as="lookup")]
+    date: Annotated[date, Meta("日期", column=10, column_label="col.date")]
+    entry_kind: Annotated[HoursKind, Meta("类型", column=4)]
+    tenths: Annotated[int, Meta("时长", typed_as="hours", column=6)]
+    #: The roster line (and its event) an earned entry came from.
+    attendance_id: Annotated[str | None, Meta("签到记录", typed_as="lookup")] = None
+    lecture_id: Annotated[str | None, Meta("宣讲", typed_as="lookup")] = None
+    activity_id: Annotated[str | None, Meta("活动", typed_as="lookup")] = None
+    #: What the hours were for when no event is named (补录 of an activity never recorded).
+    content: Annotated[str | None, Meta("服务内容", column=24)] = Field(default=None, max_length=200)
+    #: The entry a 作废 voids.
+    voids_id: Annotated[str | None, Meta("作废的条目", typed_as="lookup")] = None
+    reason: Annotated[str | None, Meta("原因")] = Field(default=None, max_length=200)
+    operator: Annotated[str, Meta("经办人")] = Field(min_length=1, max_length=40)
+
+    _entry_blanks = field_validator(
+        "attendance_id", "lecture_id", "activity_id", "content", "voids_id", "reason", mode="before"
+    )(classmethod(lambda cls, v: _blank_to_none(v)))
+
+    @field_validator("date")
+    @classmethod
+    def _served_already(cls, value: _Date, info: ValidationInfo) -> _Date:
+        today = _today(info)
+        if value > today:
+            fail("future_date", f"日期 {value.isoformat()} 晚于今天（{today.isoformat()}），只能记录已经服务过的时长")
+        if value.year < 2000:
+            fail("old_date", f"日期 {value.isoformat()} 太早了，请核对年份")
+        return value
+
+    # A field validator (reading 类型 from info.data): the form shows the problem under 时长.
+    @field_validator("tenths")
+    @classmethod
+    def _hours(cls, value: int, info: ValidationInfo) -> int:
+        kind = info.data.get("entry_kind")
+        if kind == "作废" and value >= 0:
+            fail("void_negative", "作废记录的时长应为被作废条目的相反数")
+        if kind != "作废" and value <= 0:
+            fail("hours_positive", "时长应大于 0 小时")
+        if abs(value) > ENTRY_MAX_TENTHS:
+            fail("hours_exceed_day", f"时长 {format_tenths(abs(value))} 小时超过了一天（每条最多 24 小时），请核对")
+        return value
+
+    @model_validator(mode="after")
+    def _entry_rules(self) -> HoursEntry:
+        if self.entry_kind == "作废" and self.voids_id is None:
+            fail("void_names_entry", "作废必须指明作废的是哪一条记录")
+        if self.entry_kind != "作废" and self.voids_id is not None:
+            fail("void_names_entry", f"{self.entry_kind}记录不能作废其他条目")
+        if self.entry_kind != "获得" and not (self.reason or "").strip():
+            fail("reason_required", f"{self.entry_kind}须写明原因")
+        if self.entry_kind == "补录" and not (self.content or self.lecture_id or self.activity_id):
+            fail("entry_content", "补录须写明服务内容，或选择对应的宣讲、活动")
+        return self
+
 
 class Figures(BaseModel):
     """The station's headline numbers; the same keys the county report uses."""
@@ -648,6 +715,12 @@ class Figures(BaseModel):
     #: activity not deleted.
     plan_items: int = 0
     plan_items_done: int = 0
+    #: Teams not deleted (as people and volunteers: the roster as it stands).
+    teams: int = 0
+    #: Distinct 品牌项目 among the period's activities.
+    brand_projects: int = 0
+    #: The hours ledger's sum over the entries dated in the period (tenths).
+    hours_credited_tenths: int = 0
 
     def add(self, other: Figures) -> None:
         """Add another station's (or township's) figures to these, in exact integers."""
@@ -671,4 +744,7 @@ class Figures(BaseModel):
             "attendance": self.attendance,
             "plan_items": self.plan_items,
             "plan_items_done": self.plan_items_done,
+            "teams": self.teams,
+            "brand_projects": self.brand_projects,
+            "hours_credited": float(format_tenths(self.hours_credited_tenths)),
         }

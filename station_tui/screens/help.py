@@ -43,7 +43,10 @@ def _sections() -> list[tuple[str, type]]:
             ("help.attendance_source", FilterInput),
             ("help.attendance_leave", LeaveDialog),
         ]
+    from station_tui.screens.person_page import PersonPageScreen
+
     sections += [
+        ("help.person_page", PersonPageScreen),
         ("help.forms", RecordForm),
         ("help.confirm", ConfirmModal),
         ("help.conflict", ConflictModal),

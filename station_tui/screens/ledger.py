@@ -77,22 +77,26 @@ class LedgerScreen(StationScreen):
 
     @work(thread=True, exclusive=True, group="ledger")
     def _write(self, year: int, month: int | None, fmt: str, folder: Path) -> None:
-        from station_tui.commands.common import CommandError
-        from station_tui.commands.ledger import default_name, write
-        from station_tui.reports import ledger
-        from station_tui.storage import Store
-
-        app = self.station_app
         try:
-            with Store(app.store.path) as store:
-                data = ledger.gather(store, year, month, app.monthly_minimums, made_on=app.today)
-            path = folder / default_name(data.station_name, data.period, fmt)
-            write(data, path, fmt)
-        except ledger.EmptyPeriod as exc:
-            self.app.call_from_thread(self.show_problem, "#ledger-result", str(exc))
-            return
-        except CommandError as exc:
-            self.app.call_from_thread(self.show_problem, "#ledger-result", str(exc).splitlines()[0])
-            return
-        done = t("ledger.done", path=str(path), sheets=len(data.sheets), photos=sum(len(s.photos) for s in data.sheets))
-        self.app.call_from_thread(self.query_one("#ledger-result", Static).update, done)
+            from station_tui.commands.common import CommandError
+            from station_tui.commands.ledger import default_name, write
+            from station_tui.reports import ledger
+            from station_tui.storage import Store
+
+            app = self.station_app
+            try:
+                with Store(app.store.path) as store:
+                    data = ledger.gather(store, year, month, app.monthly_minimums, made_on=app.today)
+                path = folder / default_name(data.station_name, data.period, fmt)
+                write(data, path, fmt)
+            except ledger.EmptyPeriod as exc:
+                self.app.call_from_thread(self.show_problem, "#ledger-result", str(exc))
+                return
+            except CommandError as exc:
+                self.app.call_from_thread(self.show_problem, "#ledger-result", str(exc).splitlines()[0])
+                return
+            photos = sum(len(s.photos) for s in data.sheets)
+            done = t("ledger.done", path=str(path), sheets=len(data.sheets), photos=photos)
+            self.app.call_from_thread(self.query_one("#ledger-result", Static).update, done)
+        except Exception as exc:  # a locked or damaged database, a full disk: say so, never crash
+            self.app.call_from_thread(self.notify, t("worker.failed", error=str(exc)), severity="error")

@@ -1,5 +1,5 @@
-"""人员: the roster with masked phones, each volunteer's total hours; search by name,
-pinyin or initials."""
+"""人员: the roster with masked phones, each volunteer's hours (their ledger's balance); search
+by name, pinyin or initials. Enter (or o) opens a person's page, e edits."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Any
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.widgets import Input, Static
+from textual.widgets import DataTable, Input, Static
 
 from station_tui.locale import t
 from station_tui.widgets.paged import Column, PagedListScreen, list_columns
@@ -20,6 +20,8 @@ class PeopleScreen(PagedListScreen):
     KIND = "person"
     BINDINGS = [
         Binding("v", "toggle_volunteers", "key.volunteers_only", id="people.volunteers_only"),
+        # Enter on a row (the table's own key) opens the page too; `e` still opens the form.
+        Binding("o", "open_person", "key.person_page", id="people.open"),
     ]
     COLUMNS = list_columns(
         "person",
@@ -59,7 +61,7 @@ class PeopleScreen(PagedListScreen):
                 # The column is the number (志愿者编号): blank without one. A volunteer shows by
                 # their hours, which only volunteers have.
                 volunteer = person.volunteer_no or ""
-                hours = format_tenths(store.people.volunteer_tenths(str(person.id))) if person.is_volunteer else ""
+                hours = format_tenths(store.hours.balance(str(person.id))) if person.is_volunteer else ""
                 rows.append(
                     (
                         str(person.id),
@@ -82,6 +84,20 @@ class PeopleScreen(PagedListScreen):
         self.query_one("#filter-volunteers", Static).update(label)
         self.page = 0
         self.reload()
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        event.prevent_default()  # not the list's own handler too, which opens the form
+        self.action_open_person()
+
+    def action_open_person(self) -> None:
+        """The selected person's page: identity, teams, hours ledger by year, stars."""
+        person_id = self.selected_id()
+        if person_id is None:
+            return
+        from station_tui.screens.person_page import PersonPageScreen
+
+        self.app.push_screen(PersonPageScreen(person_id))
 
     def describe(self, record: Any) -> str:
         return record.name

@@ -87,10 +87,13 @@ class PhotosScreen(Localized, ModalScreen[None]):
 
     @work(thread=True, exclusive=True, group="photos_list")
     def load(self) -> None:
-        from station_tui.storage import Store, photos
+        try:
+            from station_tui.storage import Store, photos
 
-        with Store(self.db_path) as store:
-            self.post_message(self.Listed(photos.of_record(store, self.record_table, self.record_id)))
+            with Store(self.db_path) as store:
+                self.post_message(self.Listed(photos.of_record(store, self.record_table, self.record_id)))
+        except Exception as exc:  # a locked or damaged database, a full disk: say so, never crash
+            self.app.call_from_thread(self.notify, t("worker.failed", error=str(exc)), severity="error")
 
     @on(Listed)
     def _listed(self, event: Listed) -> None:
@@ -131,14 +134,17 @@ class PhotosScreen(Localized, ModalScreen[None]):
 
     @work(thread=True, exclusive=True, group="photos_preview")
     def _render_preview(self, photo: Photo, width: int, height: int) -> None:
-        from station_tui.storage.photos import file_of
-        from station_tui.widgets.photo_preview import half_blocks
-
         try:
-            picture: Text | str = half_blocks(file_of(self.db_path, photo.sha256), width, height)
-        except OSError:
-            picture = t("photos.file_missing")
-        self.post_message(self.Drawn(str(photo.id), picture))
+            from station_tui.storage.photos import file_of
+            from station_tui.widgets.photo_preview import half_blocks
+
+            try:
+                picture: Text | str = half_blocks(file_of(self.db_path, photo.sha256), width, height)
+            except OSError:
+                picture = t("photos.file_missing")
+            self.post_message(self.Drawn(str(photo.id), picture))
+        except Exception as exc:  # a locked or damaged database, a full disk: say so, never crash
+            self.app.call_from_thread(self.notify, t("worker.failed", error=str(exc)), severity="error")
 
     @on(Drawn)
     def _drawn(self, event: Drawn) -> None:
@@ -158,19 +164,22 @@ class PhotosScreen(Localized, ModalScreen[None]):
 
     @work(thread=True, group="photos_write")
     def _add(self, paths: list[Path]) -> None:
-        from station_tui.storage import Store, photos
-
         try:
-            with Store(self.db_path) as store:
-                added = photos.add(store, self.record_table, self.record_id, paths)
-        except photos.PhotoError as exc:
-            self.app.call_from_thread(self.notify, str(exc), severity="error")
-            return
-        for _path, why in added.refused:
-            self.app.call_from_thread(self.notify, why, severity="error", timeout=8)
-        if added.photos:
-            self.app.call_from_thread(self.notify, t("photos.added", n=len(added.photos)))
-        self.app.call_from_thread(self.load)
+            from station_tui.storage import Store, photos
+
+            try:
+                with Store(self.db_path) as store:
+                    added = photos.add(store, self.record_table, self.record_id, paths)
+            except photos.PhotoError as exc:
+                self.app.call_from_thread(self.notify, str(exc), severity="error")
+                return
+            for _path, why in added.refused:
+                self.app.call_from_thread(self.notify, why, severity="error", timeout=8)
+            if added.photos:
+                self.app.call_from_thread(self.notify, t("photos.added", n=len(added.photos)))
+            self.app.call_from_thread(self.load)
+        except Exception as exc:  # a locked or damaged database, a full disk: say so, never crash
+            self.app.call_from_thread(self.notify, t("worker.failed", error=str(exc)), severity="error")
 
     # -- caption and removal -----------------------------------------------------------------
     def action_caption(self) -> None:
@@ -196,22 +205,25 @@ class PhotosScreen(Localized, ModalScreen[None]):
 
     @work(thread=True, group="photos_write")
     def _write(self, what: str, photo: Photo, text: str) -> None:
-        from pydantic import ValidationError
-
-        from station_tui.domain.errors import explain_text
-        from station_tui.storage import StaleRecord, Store, photos
-
         try:
-            with Store(self.db_path) as store:
-                if what == "remove":
-                    photos.remove(store, photo)
-                else:
-                    photos.set_caption(store, photo, text.strip() or None)
-        except StaleRecord:
-            self.app.call_from_thread(self.notify, t("photos.changed_elsewhere"), severity="warning")
-        except ValidationError as exc:
-            self.app.call_from_thread(self.notify, explain_text(exc), severity="error")
-        self.app.call_from_thread(self.load)
+            from pydantic import ValidationError
+
+            from station_tui.domain.errors import explain_text
+            from station_tui.storage import StaleRecord, Store, photos
+
+            try:
+                with Store(self.db_path) as store:
+                    if what == "remove":
+                        photos.remove(store, photo)
+                    else:
+                        photos.set_caption(store, photo, text.strip() or None)
+            except StaleRecord:
+                self.app.call_from_thread(self.notify, t("photos.changed_elsewhere"), severity="warning")
+            except ValidationError as exc:
+                self.app.call_from_thread(self.notify, explain_text(exc), severity="error")
+            self.app.call_from_thread(self.load)
+        except Exception as exc:  # a locked or damaged database, a full disk: say so, never crash
+            self.app.call_from_thread(self.notify, t("worker.failed", error=str(exc)), severity="error")
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -83,18 +83,21 @@ class SelfCheckScreen(StationScreen):
 
     @work(thread=True, exclusive=True, group="self_check")
     def _read(self, db_path: Any, today: Any) -> None:
-        from station_tui.config import config_dir
-        from station_tui.domain.rubric import RubricError
-        from station_tui.storage import Store, self_check
+        try:
+            from station_tui.config import config_dir
+            from station_tui.domain.rubric import RubricError
+            from station_tui.storage import Store, self_check
 
-        with Store(db_path) as store:
-            reviews = self_check.reviews(store, today.year)
-            try:
-                result = self_check.assessment(store, today, self_check.load_rubric(config_dir()))
-            except RubricError as exc:
-                self.post_message(self.Loaded(SelfCheckFacts(None, reviews, str(exc))))
-                return
-        self.post_message(self.Loaded(SelfCheckFacts(result, reviews)))
+            with Store(db_path) as store:
+                reviews = self_check.reviews(store, today.year)
+                try:
+                    result = self_check.assessment(store, today, self_check.load_rubric(config_dir()))
+                except RubricError as exc:
+                    self.post_message(self.Loaded(SelfCheckFacts(None, reviews, str(exc))))
+                    return
+            self.post_message(self.Loaded(SelfCheckFacts(result, reviews)))
+        except Exception as exc:  # a locked or damaged database, a full disk: say so, never crash
+            self.app.call_from_thread(self.notify, t("worker.failed", error=str(exc)), severity="error")
 
     @on(Loaded)
     def _show(self, event: Loaded) -> None:
@@ -174,35 +177,38 @@ class SelfCheckScreen(StationScreen):
 
     @work(thread=True, group="self_check_write")
     def _write(self, what: str, key: str, answer: Any) -> None:
-        from pydantic import ValidationError
-
-        from station_tui.domain import explain
-        from station_tui.domain.models import SelfCheckReview
-        from station_tui.domain.rubric import RubricError
-        from station_tui.storage import Store, self_check
-
-        today = self.station_app.today
         try:
-            with Store(self.station_app.store.path) as store:
-                if what == "tick":
-                    ticked, evidence = answer
-                    station = store.station.current()
-                    self_check.set_mark(store, today.year, key, ticked=ticked, evidence=evidence,
-                                        operator=station.manager if station else None)
-                else:
-                    level, score, stars, reviewer, opinion = answer
-                    self_check.add_review(store, SelfCheckReview(
-                        year=today.year, level=level, date=today, score=score, stars=stars,
-                        reviewer=reviewer, opinion=opinion or None))
-        except RubricError as exc:
-            self.app.call_from_thread(self.notify, str(exc), severity="error")
-            return
-        except ValidationError as exc:
-            problems = "；".join(str(p) for p in explain(exc))
-            self.app.call_from_thread(self.notify, t("self_check.not_saved", why=problems), severity="error")
-            return
-        self.app.call_from_thread(self.notify, t("self_check.saved"))
-        self.app.call_from_thread(self.reload)
+            from pydantic import ValidationError
+
+            from station_tui.domain import explain
+            from station_tui.domain.models import SelfCheckReview
+            from station_tui.domain.rubric import RubricError
+            from station_tui.storage import Store, self_check
+
+            today = self.station_app.today
+            try:
+                with Store(self.station_app.store.path) as store:
+                    if what == "tick":
+                        ticked, evidence = answer
+                        station = store.station.current()
+                        self_check.set_mark(store, today.year, key, ticked=ticked, evidence=evidence,
+                                            operator=station.manager if station else None)
+                    else:
+                        level, score, stars, reviewer, opinion = answer
+                        self_check.add_review(store, SelfCheckReview(
+                            year=today.year, level=level, date=today, score=score, stars=stars,
+                            reviewer=reviewer, opinion=opinion or None))
+            except RubricError as exc:
+                self.app.call_from_thread(self.notify, str(exc), severity="error")
+                return
+            except ValidationError as exc:
+                problems = "；".join(str(p) for p in explain(exc))
+                self.app.call_from_thread(self.notify, t("self_check.not_saved", why=problems), severity="error")
+                return
+            self.app.call_from_thread(self.notify, t("self_check.saved"))
+            self.app.call_from_thread(self.reload)
+        except Exception as exc:  # a locked or damaged database, a full disk: say so, never crash
+            self.app.call_from_thread(self.notify, t("worker.failed", error=str(exc)), severity="error")
 
 
 class TickDialog(Localized, ModalScreen[tuple[bool, str] | None]):

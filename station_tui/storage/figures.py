@@ -9,9 +9,13 @@ Definitions (the README documents them for users):
 - ``volunteer_hours``: the hours recorded with activities plus the credited hours of named
   attendance on lectures and activities not deleted, summed in exact tenths.
 - ``attendance``: person-times signed in: named lines plus headcounts.
-- ``people`` and ``volunteers``: the roster as it stands (a period does not limit them).
+- ``people`` and ``volunteers``: the roster as it stands (a period does not limit them);
+  ``teams`` likewise: the teams not deleted.
 - ``plan_items`` and ``plan_items_done``: the items of the plans of the period's months, and
   those matched to a lecture or activity not deleted (``plan_figures.py``).
+- ``brand_projects``: the distinct 品牌项目 named on the period's activities not deleted.
+- ``hours_credited``: the hours ledger's sum over the entries dated in the period (earned,
+  补录 and 作废 alike), in exact tenths.
 """
 
 from __future__ import annotations
@@ -73,6 +77,15 @@ def numbers(store: Store, year: int | None = None, month: int | None = None) -> 
             "SELECT count(*), COALESCE(sum(is_volunteer), 0) FROM people WHERE deleted = 0"
         ).fetchone()
         planned, done = plan_figures.period_counts(conn, bounds)
+        teams = conn.execute("SELECT count(*) FROM teams WHERE deleted = 0").fetchone()[0]
+        brands = conn.execute(
+            "SELECT count(DISTINCT brand_project) FROM activities e"
+            f" WHERE e.deleted = 0 AND COALESCE(brand_project, '') <> '' {period}",
+            params,
+        ).fetchone()[0]
+        ledger = conn.execute(
+            f"SELECT COALESCE(sum(tenths), 0) FROM hours_entries e WHERE e.deleted = 0 {period}", params
+        ).fetchone()[0]
     return {
         "lectures": lectures,
         "lecture_audience": audience,
@@ -85,6 +98,9 @@ def numbers(store: Store, year: int | None = None, month: int | None = None) -> 
         "attendance": person_times,
         "plan_items": planned,
         "plan_items_done": done,
+        "teams": teams,
+        "brand_projects": brands,
+        "hours_credited_tenths": ledger,
     }
 
 

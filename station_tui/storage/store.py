@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from station_tui.storage.repositories.attendance import AttendanceRepository
     from station_tui.storage.repositories.base import Repository
     from station_tui.storage.repositories.events import ActivityRepository, LectureRepository
+    from station_tui.storage.repositories.hours import HoursLedgerRepository
     from station_tui.storage.repositories.people import PeopleRepository
     from station_tui.storage.repositories.plans import PlanItemRepository, PlanRepository
     from station_tui.storage.repositories.station import StationRepository
@@ -35,6 +36,7 @@ _SPECIAL_REPOSITORIES: dict[str, tuple[str, str]] = {
     "attendance": ("attendance", "AttendanceRepository"),
     "plans": ("plans", "PlanRepository"),
     "plan_items": ("plans", "PlanItemRepository"),
+    "hours_entries": ("hours", "HoursLedgerRepository"),
 }
 
 
@@ -119,6 +121,16 @@ class Store:
     @property
     def plan_items(self) -> PlanItemRepository:
         return cast("PlanItemRepository", self.repository("plan_items"))
+
+    @property
+    def hours_entries(self) -> HoursLedgerRepository:
+        """The hours ledger (时长台账)."""
+        return cast("HoursLedgerRepository", self.repository("hours_entries"))
+
+    @property
+    def hours(self) -> HoursLedgerRepository:
+        """The hours ledger, by its short name: ``store.hours.balance(person_id)``."""
+        return self.hours_entries
 
     # -- plumbing -------------------------------------------------------------------------
     @contextmanager

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from station_tui import cli
-from station_tui.domain import Activity, Attendance, Lecture, Person, Station
+from station_tui.domain import Activity, Attendance, Lecture, Person, Station, Team
 from station_tui.domain.models import Plan, PlanItem
 from station_tui.domain.vocab import PLATFORMS
 from station_tui.storage import Actor, Store
@@ -106,9 +106,12 @@ def _build(store: Store) -> None:
             served=80,
             volunteer_count=3,
             volunteer_tenths=45,
+            brand_project="文化惠民",
         )
     )
-    store.activities.add(Activity(date=date(2026, 4, 2), title="四点半课堂", platform="教育服务", served=20))
+    store.activities.add(
+        Activity(date=date(2026, 4, 2), title="四点半课堂", platform="教育服务", served=20, brand_project="四点半课堂")
+    )
     a3 = store.activities.add(
         Activity(
             date=date(2026, 4, 15),
@@ -122,6 +125,8 @@ def _build(store: Store) -> None:
     named("activity", a3, wang, "群众")
     crowd("activity", a3, 10)  # 1 + 10 = 11 > 5
     named("activity", a3, zhang, "志愿者", 15)  # 1.5 h
+    store.hours.late_entry(str(zhang.id), date(2026, 4, 20), 20, "纸质签到表漏录", "王秀英", content="防汛值守")
+    store.teams.add(Team(name="百姓宣讲队"))
     store.activities.add(
         Activity(
             date=date(2025, 11, 30),
@@ -174,6 +179,9 @@ def test_the_whole_json_shape(built: Path) -> None:
         "attendance": 3 + 13 + 12,  # L1: 3 named; L2: 3 named + 10; A3: 2 named + 10
         "plan_items": 3,  # March's two (one matched to a lecture deleted since) and December's one
         "plan_items_done": 1,
+        "teams": 1,
+        "brand_projects": 2,
+        "hours_credited": 4.7,  # the ledger: credited 1.2 + 1.5 (the deleted lecture's 1.0 voided), 补录 2.0
     }
     assert list(data["figures"]["activities_by_platform"]) == list(PLATFORMS)
     assert isinstance(data["figures"]["volunteer_hours"], float)
@@ -258,6 +266,8 @@ def test_the_human_readable_status(built: Path) -> None:
     assert "理论宣讲   3 场，覆盖 92 人次" in out
     assert "活动计划   计划 3 项，已完成 1 项" in out
     assert "志愿服务时长 10.5 小时" in out
+    assert "志愿服务队伍 1 个，志愿服务项目（品牌项目）2 个" in out
+    assert "时长台账记入 4.7 小时" in out
     assert "上次同步：从未同步" in out
 
 

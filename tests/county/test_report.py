@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 
 from station_tui.commands import status
 from station_tui.domain import Station
-from station_tui.domain.models import Activity, Attendance, Lecture, Person, Plan, PlanItem, Record
+from station_tui.domain.models import Activity, Attendance, Lecture, Person, Plan, PlanItem, Record, Team
 from station_tui.storage import Actor, Store
 from sync import protocol
 from tests import station_cli
@@ -37,7 +37,12 @@ FIGURE_KEYS = [
     "attendance",
     "plan_items",
     "plan_items_done",
+    "teams",
+    "brand_projects",
+    "hours_credited",
 ]
+#: Hours, summed in exact tenths.
+HOURS_KEYS = ("volunteer_hours", "hours_credited")
 
 
 def saved(record: Record) -> str:
@@ -62,7 +67,7 @@ def build_station(path: Path, code: str, name: str, township: str, k: int) -> No
                 )
             )
 
-        def activity(day: date, platform: str, served: int, tenths: int) -> Activity:
+        def activity(day: date, platform: str, served: int, tenths: int, brand: str | None = None) -> Activity:
             return store.activities.add(
                 Activity(
                     date=day,
@@ -73,6 +78,7 @@ def build_station(path: Path, code: str, name: str, township: str, k: int) -> No
                     volunteer_count=5 if tenths else 0,
                     start_time=time(14),
                     end_time=time(17),
+                    brand_project=brand,
                 )
             )
 
@@ -91,8 +97,21 @@ def build_station(path: Path, code: str, name: str, township: str, k: int) -> No
         gone = lecture(date(2026, 3, 3), 70)
         store.lectures.delete(saved(gone))
 
-        a1 = activity(date(2026, 3, 5), "文化服务", 30, 25 * k)
-        sign("activity", a1.id, person_id=people[0].id, role="志愿者", credited_tenths=10 + k)
+        for i in range(k):  # teams: one of them deleted at the third station
+            team = store.teams.add(Team(name=f"志愿服务队{i}"))
+            if i == 2:
+                store.teams.delete(saved(team))
+        a1 = activity(date(2026, 3, 5), "文化服务", 30, 25 * k, brand="田间课堂")
+        credited = sign("activity", a1.id, person_id=people[0].id, role="志愿者", credited_tenths=10 + k)
+        # The roster corrected: the ledger voids the old entry and adds the new one.
+        store.attendance.update(credited.model_copy(update={"credited_tenths": 5 + k}))
+        helper = sign("activity", a1.id, person_id=people[3].id, role="志愿者", credited_tenths=20)
+        store.attendance.save_roster(removed=[helper])
+        # Late entries by hand, one of them voided, one in another year.
+        late = store.hours.late_entry(saved(people[1]), date(2026, 4, 1), 12 * k, "漏记", "专管员", content="清扫")
+        store.hours.late_entry(saved(people[2]), date(2026, 4, 2), 7, "漏记", "专管员", content="理发")
+        store.hours.void(saved(late), "记错了人", "专管员")
+        store.hours.late_entry(saved(people[1]), date(2025, 6, 1), 30, "去年漏记", "专管员", content="扫雪")
         sign("activity", a1.id, person_id=people[1].id, role="群众")
         mistake = sign("activity", a1.id, person_id=people[2].id, role="群众")
         store.attendance.delete(saved(mistake))
@@ -101,7 +120,7 @@ def build_station(path: Path, code: str, name: str, township: str, k: int) -> No
         a3 = activity(date(2026, 3, 20), "教育服务", 8, 5)
         store.activities.update(a3.model_copy(update={"served": 18 + k}))
         for m in range(k):
-            activity(date(2026, 11, 1 + m), "科技与科普服务", 3, 7)
+            activity(date(2026, 11, 1 + m), "科技与科普服务", 3, 7, brand=("理论直通车", "田间课堂", None)[m])
 
         # Monthly plans: items done (matched to a live event), not done, matched to an event
         # deleted since, in a plan deleted since, and in another year.
@@ -160,17 +179,18 @@ def station_figures(path: Path, *period: str) -> dict[str, Any]:
 def summed(items: list[dict[str, Any]]) -> dict[str, Any]:
     out: dict[str, Any] = {k: 0 for k in FIGURE_KEYS if k != "activities_by_platform"}
     out["activities_by_platform"] = dict.fromkeys(items[0]["activities_by_platform"], 0)
-    tenths = 0
+    tenths = dict.fromkeys(HOURS_KEYS, 0)
     for f in items:
         for k in out:
             if k == "activities_by_platform":
                 for p, n in f[k].items():
                     out[k][p] += n
-            elif k == "volunteer_hours":
-                tenths += round(f[k] * 10)
+            elif k in HOURS_KEYS:
+                tenths[k] += round(f[k] * 10)
             else:
                 out[k] += f[k]
-    out["volunteer_hours"] = tenths / 10
+    for k in HOURS_KEYS:
+        out[k] = tenths[k] / 10
     return out
 
 
@@ -204,6 +224,9 @@ def test_county_figures_equal_each_stations_own_and_totals_are_sums(own_county: 
     for code, path in paths.items():
         assert own[code] == reference_figures(path, 2026), code
     check(report, "2026", own)
+    # Each station's own figures are the reference figures worked out row by row.
+    for code, path in paths.items():
+        assert own[code] == reference_figures(path, 2026), code
     # Month and all time through the HTTP report and the code `station status --json` runs.
     for year, month, period in ((2026, 3, "2026-03"), (None, None, None)):
         own = {}
@@ -228,6 +251,13 @@ def test_county_figures_equal_each_stations_own_and_totals_are_sums(own_county: 
     # March and July: 2 + 1 done of 2 + 1 + 1 + 1 planned (the deleted event's item is not done).
     assert (one["plan_items"], one["plan_items_done"]) == (5, 3)
     assert report["total"]["plan_items"] == 5 + 6 + 7 and report["total"]["plan_items_done"] == 9
+    assert one["teams"] == 1 and one["brand_projects"] == 2
+    # The speaker's 1.5 h, 0.6 h on the corrected roster line (the removed line's 2 h voided),
+    # 1.2 h late then voided, 0.7 h late (2025's 3 h are another year's).
+    assert one["hours_credited"] == 2.8
+    third = next(s for s in county.report(2026)["stations"] if s["code"] == "140311102201")
+    assert third["teams"] == 2 and third["brand_projects"] == 2
+    assert county.report(None)["total"]["hours_credited"] == summed(county.report(None)["stations"])["hours_credited"]
 
 
 def test_csv_xlsx_and_table_outputs_are_readable(own_county: County, tmp_path: Path) -> None:

@@ -73,11 +73,11 @@ def test_every_problem_of_a_row_is_named_by_its_column(
 ) -> None:
     path = tmp_path / "bad.csv"
     path.write_text(
-        "日期,开始时间,结束时间,名称,平台,地点,服务人次,志愿者人数,志愿服务时长,备注\n"
+        "日期,开始时间,结束时间,名称,平台,地点,服务人次,志愿者人数,志愿服务时长,品牌项目,备注\n"
         "2024-02-30,25:00,10:00,,文化服务,村委会,很多,2,1.25,\n"
         "\n"
         "2024-03-01,09:00,10:00,义诊,健身体育服务,卫生室,30,2,5,\n"
-        "2024-03-02,09:00,10:00,义诊,健身体育服务,卫生室,30,0,2,,多余\n",
+        "2024-03-02,09:00,10:00,义诊,健身体育服务,卫生室,30,0,2,,,多余\n",
         encoding="utf-8",
     )
     code, _, err = run_import(db_path, "activities", path, capsys)
@@ -92,7 +92,7 @@ def test_every_problem_of_a_row_is_named_by_its_column(
         # Row 3 is empty and skipped; row 4 claims more hours than 2 people × 1 hour.
         "第 4 行，志愿服务时长：志愿服务时长 5.0 小时超过了活动本身的时长（2 人 × 1.0 小时）",
         "第 5 行，志愿服务时长：填写了志愿服务时长，但志愿者人数为 0",
-        "第 5 行，第 11 列：这一列没有表头，内容“多余”不知道该放到哪里；请删掉或移到正确的列",
+        "第 5 行，第 12 列：这一列没有表头，内容“多余”不知道该放到哪里；请删掉或移到正确的列",
     ]
     assert "有 3 行不对" in err
     assert store.activities.count() == 0

@@ -71,12 +71,16 @@ def test_activities(fmt: str, station: object, store: Store, db_path: Path, tmp_
             r.served,
             r.volunteer_count,
             r.volunteer_tenths,
+            r.brand_project,
             r.note,
         )
         for r in got
     ] == [
-        (date(2024, 3, 5), time(8, 30), time(11, 0), "学雷锋义务理发", "文化服务", "村委会门前", 45, 5, 125, None),
-        (date(2024, 3, 12), time(19, 0), time(20, 30), "广场舞展演", "健身体育服务", "文化广场", 120, 0, 0, None),
+        (
+            date(2024, 3, 5), time(8, 30), time(11, 0), "学雷锋义务理发", "文化服务", "村委会门前", 45, 5, 125,
+            "学雷锋在身边", None,
+        ),
+        (date(2024, 3, 12), time(19, 0), time(20, 30), "广场舞展演", "健身体育服务", "文化广场", 120, 0, 0, None, None),
         (
             date(2024, 3, 20),
             time(14, 0),
@@ -87,6 +91,7 @@ def test_activities(fmt: str, station: object, store: Store, db_path: Path, tmp_
             60,
             2,
             40,
+            "田间课堂",
             "发放宣传册",
         ),
     ]

@@ -169,6 +169,8 @@ def test_every_synced_table_is_captured(store: Store, station: Station) -> None:
         "photos": photo.id,
         "plans": plan.id,
         "plan_items": item.id,
+        # The roster line's hours, entered in the ledger by the same save.
+        "hours_entries": store.query_value("SELECT id FROM hours_entries WHERE attendance_id = ?", (att.id,)),
     }
     assert set(ids) == set(SYNCED_TABLES)
     for table, record_id in ids.items():
@@ -177,6 +179,8 @@ def test_every_synced_table_is_captured(store: Store, station: Station) -> None:
     att_row = outbox(store, att.id)[0]["row"]
     assert att_row["lecture_id"] == lecture.id and att_row["activity_id"] is None
     assert att_row["credited_tenths"] == 10
+    entry = outbox(store, ids["hours_entries"])[0]["row"]
+    assert (entry["person_id"], entry["tenths"], entry["entry_kind"]) == (person.id, 10, "获得")
     assert outbox(store, lecture.id)[0]["row"]["start_time"] == "09:00"
 
 

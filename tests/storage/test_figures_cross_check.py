@@ -75,6 +75,8 @@ def expected(path: Path, year: int | None = None, month: int | None = None) -> d
     by_platform = Counter(row["platform"] for row in events["activity"].values())
     people = conn.execute("SELECT count(*), sum(is_volunteer) FROM people WHERE deleted = 0").fetchone()
     planned, done = reference_plan_counts(conn, period_bounds(year, month))
+    teams = conn.execute("SELECT count(*) FROM teams WHERE deleted = 0").fetchone()[0]
+    ledger = sum(r["tenths"] for r in conn.execute("SELECT * FROM hours_entries") if in_period(r["date"]))
     conn.close()
     imported = sum(row["volunteer_tenths"] for row in events["activity"].values())
     return {
@@ -89,6 +91,9 @@ def expected(path: Path, year: int | None = None, month: int | None = None) -> d
         "attendance": person_times,
         "plan_items": planned,
         "plan_items_done": done,
+        "teams": teams,
+        "brand_projects": len({r["brand_project"] for r in events["activity"].values()} - {None, ""}),
+        "hours_credited": float(format_tenths(ledger)),
     }
 
 

@@ -167,7 +167,7 @@ async def test_editing_a_person_does_not_ask_about_their_own_record(seeded, make
         await type_text(pilot, "zs")
         await pilot.pause(0.3)
         await settle(pilot)
-        await pilot.press("tab", "enter")
+        await pilot.press("tab", "e")
         await settle(pilot)
         form = app.screen
         assert isinstance(form, PersonForm) and form.query_one("#f-name", Input).value == "张三"

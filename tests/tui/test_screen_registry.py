@@ -81,8 +81,11 @@ def test_the_palette_offers_a_new_record_of_each_kind_and_every_screen() -> None
 def test_the_help_has_a_section_for_each_screen() -> None:
     sections = _sections()
     assert sections[0][0] == "help.everywhere" and sections[0][1] is StationApp
+    from station_tui.screens.person_page import PersonPageScreen
+
+    # The main screens, then the person page (opened from 人员, no entry of its own).
     screens = [(title, cls) for title, cls in sections if issubclass(cls, StationScreen)]
-    assert screens == [(e.help_title, load(e.screen)) for e in SCREENS]
+    assert screens == [*((e.help_title, load(e.screen)) for e in SCREENS), ("help.person_page", PersonPageScreen)]
     assert issubclass(sections[-3][1], RecordForm)  # the forms' keys, then the two dialogs
 
 

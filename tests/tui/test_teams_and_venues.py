@@ -133,7 +133,7 @@ async def test_editing_a_team_removes_a_member_as_a_tombstone(seeded: Store, mak
         await pilot.press("4")
         await settle(pilot)
         names = [r[0] for r in rows_of(app)]
-        await pilot.press(*["down"] * names.index("张三"), "enter")
+        await pilot.press(*["down"] * names.index("张三"), "e")  # Enter opens the person's page
         await settle(pilot)
         form = app.screen
         assert isinstance(form, PersonForm)

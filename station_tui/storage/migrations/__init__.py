@@ -31,6 +31,7 @@ from station_tui.storage.migrations import (
     v6_plans,
     v7_venues,
     v8_roster,
+    v9_hours,
 )
 
 #: The schema's history. Append only.
@@ -43,6 +44,7 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     v6_plans.migrate,
     v7_venues.migrate,
     v8_roster.migrate,
+    v9_hours.migrate,
 ]
 LATEST = len(MIGRATIONS)
 

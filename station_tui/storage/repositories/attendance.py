@@ -9,6 +9,7 @@ from typing import Any
 from station_tui.domain.kinds import BY_TABLE
 from station_tui.domain.models import Attendance, Event, Person
 from station_tui.storage.repositories.base import NotFound, Repository, like_escaped, to_sql
+from station_tui.storage.repositories.hours import credit_roster_hours
 
 
 class DuplicateAttendance(sqlite3.IntegrityError):
@@ -86,17 +87,50 @@ class AttendanceRepository(Repository[Attendance]):
                 raise DuplicateAttendance(record.person_id) from exc
             raise
 
+    def _credit_hours(self, conn: sqlite3.Connection, lines: list[Attendance]) -> None:
+        """The hours ledger follows the roster, in the same transaction (hours.py)."""
+        credit_roster_hours(conn, [str(line.id) for line in lines], self.store.actor.user)
+
     def add(self, record: Attendance) -> Attendance:
-        return super().add(self._checked(record))
+        checked = self._checked(record)
+        with self.store.write() as conn:
+            saved = self._insert(conn, checked)
+            self._credit_hours(conn, [saved])
+        return saved
 
     def update(self, record: Attendance) -> Attendance:
-        return super().update(self._checked(record))
+        checked = self._checked(record)
+        with self.store.write() as conn:
+            saved = self._update(conn, checked)
+            self._credit_hours(conn, [saved])
+        return saved
+
+    def force_update(self, record: Attendance) -> Attendance:
+        with self.store.write() as conn:
+            current = conn.execute("SELECT row_version FROM attendance WHERE id = ?", (record.id,)).fetchone()
+            if current is None:
+                raise NotFound(self.table, str(record.id))
+            saved = self._update(conn, self._checked(record.model_copy(update={"row_version": current[0]})))
+            self._credit_hours(conn, [saved])
+        return saved
+
+    def delete(self, record_id: str, expected_version: int | None = None) -> None:
+        with self.store.write() as conn:
+            self._soft_delete(conn, record_id, expected_version)
+            credit_roster_hours(conn, [record_id], self.store.actor.user)
+
+    def add_all_in(self, conn: sqlite3.Connection, records: list[Attendance]) -> list[Attendance]:
+        saved = super().add_all_in(conn, records)
+        self._credit_hours(conn, [line for line in saved if line.credited_tenths])
+        return saved
 
     def add_many(self, records: list[Attendance]) -> list[Attendance]:
         """Several lines in one transaction: a roster is saved whole or not at all."""
         checked = [self._checked(r) for r in records]
         with self.store.write() as conn:
-            return [self._insert(conn, r) for r in checked]
+            saved = [self._insert(conn, r) for r in checked]
+            self._credit_hours(conn, saved)
+        return saved
 
     def save_roster(
         self,
@@ -105,8 +139,9 @@ class AttendanceRepository(Repository[Attendance]):
         removed: list[Attendance] = (),  # type: ignore[assignment]
     ) -> list[Attendance]:
         """A roster editor's whole save in one transaction: removals first (so a person removed
-        and added back is not a duplicate), then edits, then new lines. Raises StaleRecord,
-        NotFound, DuplicateAttendance or ValidationError and then nothing is written."""
+        and added back is not a duplicate), then edits, then new lines, then the hours ledger
+        entries that follow from them. Raises StaleRecord, NotFound, DuplicateAttendance or
+        ValidationError and then nothing is written."""
         checked_updates = [self._checked(r) for r in updated]
         checked_adds = [self._checked(r) for r in added]
         with self.store.write() as conn:
@@ -114,6 +149,7 @@ class AttendanceRepository(Repository[Attendance]):
                 self._soft_delete(conn, str(record.id), record.row_version)
             saved = [self._update(conn, r) for r in checked_updates]
             saved += [self._insert(conn, r) for r in checked_adds]
+            self._credit_hours(conn, [*removed, *saved])
         return saved
 
     def roster(self, event_kind: str, event_id: str) -> list[RosterLine]:

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
-from typing import Any, ClassVar, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
 from station_tui.domain.kinds import BY_TABLE
 from station_tui.domain.models import Activity, Event, Lecture
 from station_tui.storage.repositories.base import Repository, like_escaped, to_sql
+from station_tui.storage.repositories.hours import credit_event_hours
+
+if TYPE_CHECKING:
+    import sqlite3
 
 E = TypeVar("E", bound=Event)
 
@@ -121,6 +125,17 @@ class EventRepository(Repository[E], Generic[E]):
 
     def latest(self, limit: int = 5) -> list[E]:
         return self.page(EventFilter(), limit=limit)
+
+    # -- the hours ledger follows the event's date and its deletion (hours.py) ------------
+    def _update(self, conn: sqlite3.Connection, record: E) -> E:
+        saved = super()._update(conn, record)
+        credit_event_hours(conn, record.kind, str(record.id), self.store.actor.user)
+        return saved
+
+    def _soft_delete(self, conn: sqlite3.Connection, record_id: str, expected_version: int | None) -> None:
+        super()._soft_delete(conn, record_id, expected_version)
+        credit_event_hours(conn, "lecture" if self.table == "lectures" else "activity", record_id,
+                           self.store.actor.user)
 
 
 class LectureRepository(EventRepository[Lecture]):
