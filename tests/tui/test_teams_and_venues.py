@@ -140,7 +140,7 @@ async def test_editing_a_team_removes_a_member_as_a_tombstone(seeded: Store, mak
         await until(pilot, lambda: text_of(form.query_one("#person-teams")) == "百姓宣讲队")
         await pilot.press("escape")
         await settle(pilot)
-        await pilot.press(*["up"] * 10, *["down"] * names.index("李四"), "enter")
+        await pilot.press(*["up"] * 10, *["down"] * names.index("李四"), "e")
         await settle(pilot)
         await until(pilot, lambda: text_of(current_screen(app).query_one("#person-teams")) == "（无）")
 
