@@ -6,6 +6,7 @@ from __future__ import annotations
 from pydantic import BaseModel, Field
 
 from station_tui.config import default_minimums as _default_minimums
+from station_tui.domain.points import PointsRules
 from station_tui.domain.vocab import DEFAULT_TEAM_CATEGORIES
 
 
@@ -24,3 +25,7 @@ class Settings(BaseModel):
     #: volunteers' contacts itself asks for them, and the station switches this on.
     upload_phones: bool = False
     sync_interval_minutes: int = Field(default=15, ge=1)
+    #: 积分 rules: points per credited hour, the cap per event, the organizer's bonus and the
+    #: add/deduct items (``{"per_hour": 10, "cap_per_event": 30, "organizer_bonus": 5,
+    #: "items": [{"name": "好人好事", "points": 5}, {"name": "移风易俗", "points": -5}]}``).
+    points: PointsRules = Field(default_factory=PointsRules)

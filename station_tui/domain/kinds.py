@@ -52,6 +52,9 @@ class RecordKind:
     #: newest first. Empty: by its first stored field. Ties go by when the record was made
     #: (``created_at``), never by the id's time part: village clocks are wrong.
     sort: tuple[str, ...] = ()
+    #: A ledger: its entries are only ever added, never updated or deleted (the station's
+    #: triggers refuse both; a correction is a new entry). The county keeps every entry.
+    append_only: bool = False
 
     @cached_property
     def fields(self) -> dict[str, FieldSpec]:
@@ -99,7 +102,7 @@ class RecordKind:
 #: The station schema (``PRAGMA user_version``) these declarations describe: the latest
 #: migration's number (a test holds the two together). The county accepts rows up to this
 #: version (``sync.protocol.MAX_SCHEMA_VERSION``), so a migration that adds a kind bumps it here.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 _IMPORTED_EVENT = ("date", "start_time", "end_time")
 #: Events are listed newest first, as their screens (EventRepository.page) list them.
@@ -137,6 +140,10 @@ KINDS: tuple[RecordKind, ...] = (
         sort=_NEWEST_FIRST,
     ),
     RecordKind("attendance", models.Attendance, extra_columns=("lecture_id", "activity_id")),
+    RecordKind("goods", models.Goods, key="goods"),
+    RecordKind("redemptions", models.Redemption, sort=("-date",)),
+    RecordKind("points_entries", models.PointsEntry, sort=("-date",), append_only=True),
+    RecordKind("stock_entries", models.StockEntry, sort=("-date",), append_only=True),
 )
 
 BY_TABLE: dict[str, RecordKind] = {kind.table: kind for kind in KINDS}

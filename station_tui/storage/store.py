@@ -32,6 +32,9 @@ _SPECIAL_REPOSITORIES: dict[str, tuple[str, str]] = {
     "lectures": ("events", "LectureRepository"),
     "activities": ("events", "ActivityRepository"),
     "attendance": ("attendance", "AttendanceRepository"),
+    "goods": ("points", "GoodsRepository"),
+    "redemptions": ("points", "RedemptionRepository"),
+    "points_entries": ("points", "PointsRepository"),
 }
 
 
