@@ -92,6 +92,9 @@ def describe(summary: DemoSummary) -> str:
         f"  签到 / attendance: {summary.attendance}"
         f"（具名 / named {summary.named_lines}，人数 / headcount {summary.headcount_lines}）",
         f"  已删除的重复录入 / deleted duplicates: {summary.deleted}",
+        f"  爱心超市 / supermarket: 物品 / goods {summary.market.goods}，兑换 / redemptions "
+        f"{summary.market.redemptions}（已领取 {summary.market.picked_up}，待领取 {summary.market.pending}，"
+        f"已取消 {summary.market.cancelled}）",
     ]
     if not summary.station_created:
         lines.insert(1, "  站点信息保持不变 / the station's identity was kept as it was")

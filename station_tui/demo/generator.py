@@ -19,8 +19,10 @@ from itertools import accumulate
 from typing import TYPE_CHECKING, Any
 
 from station_tui.demo import catalog, names
+from station_tui.demo.market import DEMO_RULES, MarketSummary, write_market
 from station_tui.domain.models import Activity, Attendance, Event, Lecture, Person, Station, Team, TeamMember, Venue
 from station_tui.storage.ids import new_id
+from station_tui.storage.repositories.points import follow_roster_points
 
 if TYPE_CHECKING:
     import sqlite3
@@ -75,6 +77,7 @@ class DemoSummary:
     headcount_lines: int = 0
     deleted: int = 0
     station_created: bool = True
+    market: MarketSummary = field(default_factory=MarketSummary)
 
     @property
     def attendance(self) -> int:
@@ -506,10 +509,14 @@ def generate(
                 for event, lines in batch:
                     gen.write_event(conn, event, lines, summary, roster)
                 store.attendance.add_all_in(conn, roster)
+                # Service points follow the rosters, as a roster save in the app does.
+                events = [(line.event_kind, line.event_id) for line in roster]
+                follow_roster_points(conn, store, events, DEMO_RULES)
             if progress:
                 progress(min(begin + CHUNK, len(plan)), len(plan))
     finally:
         store.conn.execute(f"PRAGMA cache_size = {int(cache)}")
+    summary.market = write_market(store, rng, first, last)
     store.set_meta(DEMO_META, f"complete seed={seed} years={years} size={plan_size_name(size)}")
     return summary
 

@@ -536,7 +536,9 @@ class RedemptionRepository(Repository[Redemption]):
                 conn, redemption, {"state": rules_of.PICKED_UP, "picked_up_at": now_local()}
             )
 
-    def cancel(self, redemption_id: str, reason: str | None = None, *, operator: str | None = None) -> Redemption:
+    def cancel(
+        self, redemption_id: str, reason: str | None = None, *, on: date | None = None, operator: str | None = None
+    ) -> Redemption:
         """Cancel a redemption not yet picked up: its points and stock come back as new entries."""
         operator = (operator or self.store.actor.user)[:40]
         points: PointsRepository = self.store.repository("points_entries")  # type: ignore[assignment]
@@ -550,7 +552,7 @@ class RedemptionRepository(Repository[Redemption]):
                 raise PointsRefused("这个兑换已经取消过了")
             if redemption.state == rules_of.PICKED_UP:
                 raise PointsRefused("物品已经领走，不能取消这个兑换")
-            today = _today()
+            today = on or _today()
             name = conn.execute("SELECT name FROM goods WHERE id = ?", (redemption.goods_id,)).fetchone()
             goods = str(name[0]) if name else ""
             if redemption.points:
