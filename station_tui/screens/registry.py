@@ -139,6 +139,23 @@ SCREENS: tuple[ScreenEntry, ...] = (
         palette="palette.more",
     ),
     # The 更多 menu's screens follow, each with its ``menu_key`` and no number key.
+    ScreenEntry(
+        mode="points",
+        nav="nav.points",
+        keys=(),
+        menu_key="j",
+        screen="station_tui.screens.points:PointsScreen",
+        palette="palette.points",
+    ),
+    ScreenEntry(
+        mode="market",
+        nav="nav.market",
+        keys=(),
+        menu_key="s",
+        screen="station_tui.screens.market:MarketScreen",
+        palette="palette.market",
+        records=Records(kind="goods", new="palette.new_goods", open="palette.open_goods"),
+    ),
 )
 
 BY_MODE: dict[str, ScreenEntry] = {entry.mode: entry for entry in SCREENS}

@@ -529,7 +529,8 @@ class RedemptionRepository(Repository[Redemption]):
                 raise PointsRefused(f"没有领取码为 {rules_of.spoken_code(code)} 的兑换，请核对")
             redemption = self.from_row(row)
             if redemption.state == rules_of.PICKED_UP:
-                raise PointsRefused(f"领取码 {rules_of.spoken_code(code)} 已于 {redemption.picked_up_at} 领取过了")
+                when = (redemption.picked_up_at or "").replace("T", " ")
+                raise PointsRefused(f"领取码 {rules_of.spoken_code(code)} 已于 {when} 领取过了")
             if redemption.state == rules_of.CANCELLED:
                 raise PointsRefused(f"领取码 {rules_of.spoken_code(code)} 的兑换已取消，不能领取")
             return self._set_state(
