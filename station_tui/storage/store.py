@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from station_tui.storage.repositories.base import Repository
     from station_tui.storage.repositories.events import ActivityRepository, LectureRepository
     from station_tui.storage.repositories.people import PeopleRepository
+    from station_tui.storage.repositories.points import GoodsRepository, PointsRepository, RedemptionRepository
     from station_tui.storage.repositories.station import StationRepository
     from station_tui.storage.repositories.teams import TeamMemberRepository, TeamRepository, VenueRepository
 
@@ -111,6 +112,22 @@ class Store:
     @property
     def attendance(self) -> AttendanceRepository:
         return cast("AttendanceRepository", self.repository("attendance"))
+
+    @property
+    def goods(self) -> GoodsRepository:
+        return cast("GoodsRepository", self.repository("goods"))
+
+    @property
+    def redemptions(self) -> RedemptionRepository:
+        return cast("RedemptionRepository", self.repository("redemptions"))
+
+    @property
+    def points_entries(self) -> PointsRepository:
+        return cast("PointsRepository", self.repository("points_entries"))
+
+    @property
+    def stock_entries(self) -> Repository[Any]:
+        return self.repository("stock_entries")
 
     # -- plumbing -------------------------------------------------------------------------
     @contextmanager

@@ -135,6 +135,23 @@ def test_a_correction_that_takes_back_spent_points_refuses_the_whole_save(
     assert ledger(store).balance(str(zhang.id)) == 5
 
 
+def test_a_deleted_event_takes_its_points_along_unless_they_are_spent(
+    store: Store, lecture: Lecture, zhang: Person
+) -> None:
+    other = store.lectures.add(Lecture(date=date(2026, 11, 4), topic="反诈骗知识进万家"))
+    store.attendance.save_roster(added=[_line(lecture, zhang)], points_rules=RULES)
+    store.attendance.save_roster(added=[_line(other, zhang, tenths=0, role="宣讲员")], points_rules=RULES)
+    assert ledger(store).balance(str(zhang.id)) == 20 + 5
+    store.lectures.delete(str(other.id))
+    assert ledger(store).balance(str(zhang.id)) == 20
+    soap = goods_of(store).add(Goods(name="香皂", price_points=15))
+    goods_of(store).restock(str(soap.id), 1)
+    redemptions(store).redeem(str(zhang.id), str(soap.id))
+    with pytest.raises(PointsShort, match="现有 5 分，需要 20 分"):
+        store.lectures.delete(str(lecture.id))
+    assert store.lectures.get(str(lecture.id)) is not None
+
+
 def test_an_activity_roster_earns_too_and_headcounts_earn_nothing(store: Store, zhang: Person) -> None:
     activity = store.activities.add(
         Activity(date=date(2026, 11, 5), start_time=time(14, 0), end_time=time(16, 0), title="清扫村道",

@@ -4,13 +4,13 @@ transaction leaves points and stock as they were."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import signal
 import sqlite3
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 from station_tui.domain import Person
@@ -18,13 +18,14 @@ from station_tui.domain.models import Goods
 from station_tui.storage import Actor, Store
 
 _RACER = """
-import json, sys, time
+import json, random, sys, time
 from station_tui.storage import Actor, Store
 from station_tui.storage.repositories.points import PointsShort
-path, what, person, goods, start = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], float(sys.argv[5])
+path, what, person, goods = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
 store = Store(path, actor=Actor(user=what, program="racer"))
-while time.time() < start:
-    time.sleep(0.001)
+store.repository("redemptions"), store.repository("points_entries")  # imported before the start
+print("ready", flush=True)
+sys.stdin.readline()  # both start together, whatever each took to start up
 done = refused = 0
 while True:
     try:
@@ -33,6 +34,9 @@ while True:
         else:
             store.repository("points_entries").adjust(person, -5, item="移风易俗")
         done += 1
+        # A breath between two clicks: SQLite's busy handler is not fair, and a writer that
+        # never pauses can hold the file until its own points run out.
+        time.sleep(random.random() * 0.003)
     except PointsShort as exc:
         last = str(exc)
         refused += 1
@@ -53,15 +57,20 @@ def _setup(db_path: Path, points: int, price: int, stock: int) -> tuple[str, str
 
 
 def test_a_redemption_racing_a_deduction_never_takes_the_balance_below_zero(db_path: Path) -> None:
-    person, goods = _setup(db_path, points=1000, price=7, stock=1000)
-    start = time.time() + 1.0
+    person, goods = _setup(db_path, points=3000, price=7, stock=3000)
     racers = [
         subprocess.Popen(
-            [sys.executable, "-c", _RACER, str(db_path), what, person, goods, str(start)],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            [sys.executable, "-c", _RACER, str(db_path), what, person, goods],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         )
         for what in ("redeem", "deduct")
     ]
+    for proc in racers:
+        assert proc.stdout is not None and proc.stdout.readline().strip() == "ready"
+    for proc in racers:
+        assert proc.stdin is not None
+        proc.stdin.write("go\n")
+        proc.stdin.flush()
     results = {}
     for what, proc in zip(("redeem", "deduct"), racers, strict=True):
         out, err = proc.communicate(timeout=300)
@@ -74,7 +83,7 @@ def test_a_redemption_racing_a_deduction_never_takes_the_balance_below_zero(db_p
     conn = sqlite3.connect(db_path)
     try:
         balance = conn.execute("SELECT sum(points) FROM points_entries WHERE person_id = ?", (person,)).fetchone()[0]
-        assert balance == 1000 - 7 * redeemed - 5 * deducted
+        assert balance == 3000 - 7 * redeemed - 5 * deducted
         assert 0 <= balance < 5  # both ran until neither could spend any more
         # Never below zero at any moment: the running sum in the order the entries were written.
         running = 0
@@ -83,9 +92,13 @@ def test_a_redemption_racing_a_deduction_never_takes_the_balance_below_zero(db_p
             running += points
             assert running >= 0
         stock = conn.execute("SELECT sum(quantity) FROM stock_entries WHERE goods_id = ?", (goods,)).fetchone()[0]
-        assert stock == 1000 - redeemed
+        assert stock == 3000 - redeemed
         assert conn.execute("SELECT count(*) FROM redemptions").fetchone()[0] == redeemed
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        # The two really took turns: the writers alternate somewhere in the ledger.
+        writers = [r[0] for r in conn.execute(
+            "SELECT user FROM audit WHERE tbl = 'points_entries' AND user IN ('redeem', 'deduct') ORDER BY seq")]
+        assert sum(a != b for a, b in itertools.pairwise(writers)) >= 2
     finally:
         conn.close()
 
