@@ -17,7 +17,7 @@ from station_tui.domain.models import Goods
 from station_tui.domain.points import PointsItem, PointsRules, spoken_code
 from station_tui.storage import Store
 from tests.conftest import TODAY
-from tests.tui.conftest import current_screen, settle, table_rows, text_of, type_text, until
+from tests.tui.conftest import current_screen, open_roster, settle, table_rows, text_of, type_text, until
 
 RULES = PointsRules(items=[PointsItem(name="好人好事", points=5), PointsItem(name="大操大办", points=-30)])
 
@@ -152,3 +152,36 @@ async def test_goods_restocked_redeemed_picked_up_and_cancelled(app_with_points:
         await until(pilot, lambda: table_rows(current_screen(app).query_one(DataTable))[0][6] == "已取消")
         assert store.repository("goods").stock(str(soap.id)) == 8  # type: ignore[attr-defined]
         assert store.repository("points_entries").balance(str(taken.person_id)) == 6  # type: ignore[attr-defined]
+
+
+async def test_a_roster_saved_in_the_app_earns_points_by_the_stations_rules(seeded: Store) -> None:
+    from station_tui.screens.attendance import RosterTable
+
+    rules = PointsRules(per_hour=10, organizer_bonus=3)
+    app = StationApp(seeded, settings=Settings(points=rules), language="zh_CN", today=TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_roster(app, pilot)
+        await pilot.press(*"wxy")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("tab", "r", "r")  # 群众 → 志愿者 → 宣讲员: 1.5 h, and the bonus
+        assert table_rows(screen.query_one(RosterTable))[0][4] == "宣讲员"
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: "已保存" in text_of(screen.query_one("#status")))
+    wang = seeded.people.search("王秀英", limit=1)[0]
+    [entry] = seeded.points_entries.entries(str(wang.id))
+    assert (entry.kind, entry.points, entry.reason) == ("获得", 15 + 3, "志愿服务")
+
+
+async def test_another_sessions_points_show_up_on_the_persons_page(app_with_points: StationApp, db_path: Path) -> None:
+    app = app_with_points
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _open(pilot, "j")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "积分余额 12 分" in text_of(app.screen.query_one("#points-head", Static))
+        with Store(db_path) as township:  # the township cadre, over SSH, in another session
+            zhang = township.people.search("张三", limit=1)[0]
+            township.points_entries.add_item(str(zhang.id), "好人好事", RULES, reason="township")
+        await until(pilot, lambda: "积分余额 17 分" in text_of(current_screen(app).query_one("#points-head")), 5)
