@@ -42,7 +42,12 @@ async def test_a_persons_points_an_item_added_and_a_deduction_refused(app_with_p
     async with app.run_test(size=(80, 24)) as pilot:
         await _open(pilot, "j")
         rows = table_rows(app.screen.query_one(DataTable))
-        assert rows[0][:2] == ["张三", "12"]  # people with entries first
+        assert [r[:2] for r in rows] == [
+            ["曾小红", "0"], ["李四", "0"], ["王秀英", "0"], ["张三", "12"], ["赵红梅", "0"]
+        ]  # by pinyin, as the 人员 list
+        await pilot.press("slash", *"zs")  # by initials, as the 人员 list
+        await until(pilot, lambda: len(table_rows(current_screen(app).query_one(DataTable))) == 1)
+        await pilot.press("enter")  # from the box to the list
         await pilot.press("enter")
         await settle(pilot)
         assert "张三　积分余额 12 分" in text_of(app.screen.query_one("#points-head", Static))
@@ -178,7 +183,9 @@ async def test_another_sessions_points_show_up_on_the_persons_page(app_with_poin
     app = app_with_points
     async with app.run_test(size=(80, 24)) as pilot:
         await _open(pilot, "j")
-        await pilot.press("enter")
+        await pilot.press("slash", *"zs")
+        await until(pilot, lambda: len(table_rows(current_screen(app).query_one(DataTable))) == 1)
+        await pilot.press("enter", "enter")
         await settle(pilot)
         assert "积分余额 12 分" in text_of(app.screen.query_one("#points-head", Static))
         with Store(db_path) as township:  # the township cadre, over SSH, in another session

@@ -142,17 +142,20 @@ class PointsRepository(Repository[PointsEntry]):
         return {str(r[0]) for r in rows}
 
     def people_page(self, text: str = "", *, limit: int = 50, offset: int = 0) -> list[PersonBalance]:
-        """People (not deleted) with their balances: those with points first, by pinyin."""
+        """People (not deleted) by pinyin, with their balances: the page's people only are
+        summed (each through the person index), never the whole ledger."""
         where, params = _people_filter(text)
         rows = self.store.query(
             f"""SELECT p.id, p.name,
-                       coalesce(sum(e.points), 0) AS balance,
-                       coalesce(sum(CASE WHEN e.points > 0 THEN e.points END), 0) AS plus,
-                       coalesce(-sum(CASE WHEN e.points < 0 THEN e.points END), 0) AS minus
-                  FROM people p LEFT JOIN points_entries e ON e.person_id = p.id AND e.deleted = 0
+                       (SELECT coalesce(sum(points), 0) FROM points_entries
+                         WHERE person_id = p.id AND deleted = 0) AS balance,
+                       (SELECT coalesce(sum(points), 0) FROM points_entries
+                         WHERE person_id = p.id AND deleted = 0 AND points > 0) AS plus,
+                       (SELECT coalesce(-sum(points), 0) FROM points_entries
+                         WHERE person_id = p.id AND deleted = 0 AND points < 0) AS minus
+                  FROM people p
                  WHERE {where}
-                 GROUP BY p.id
-                 ORDER BY (count(e.id) = 0), p.pinyin_full, p.id LIMIT ? OFFSET ?""",
+                 ORDER BY p.pinyin_full, p.id LIMIT ? OFFSET ?""",
             (*params, limit, offset),
         )
         return [PersonBalance(r[0], r[1], int(r[2]), int(r[3]), int(r[4])) for r in rows]
@@ -163,29 +166,31 @@ class PointsRepository(Repository[PointsEntry]):
 
     def month_public(self, year: int, month: int) -> list[PublicLine]:
         """Who earned and spent what in a month (the 公示 list), by name's pinyin; people with
-        no entry in the month are left out. A void counts under the kind it cancels."""
+        no entry in the month are left out. A void counts under the kind it cancels, a 退还
+        under 兑换. Only the month's people are summed (through the date and person indexes)."""
         first = date(year, month, 1)
         after = date(year + (month == 12), month % 12 + 1, 1)
         with self.store.snapshot() as conn:
             rows = conn.execute(
-            """WITH e AS (
-                 SELECT x.person_id, x.date, x.points,
-                        CASE x.kind WHEN '作废' THEN v.kind WHEN '退还' THEN '兑换' ELSE x.kind END AS counts_as
-                   FROM points_entries x LEFT JOIN points_entries v ON v.id = x.voids_id
-                  WHERE x.deleted = 0)
-               SELECT p.id, p.name,
-                      coalesce(sum(CASE WHEN e.date >= :first AND counts_as = '获得' THEN e.points END), 0),
-                      coalesce(sum(CASE WHEN e.date >= :first AND counts_as = '奖励' THEN e.points END), 0),
-                      coalesce(sum(CASE WHEN e.date >= :first AND counts_as = '扣减' THEN e.points END), 0),
-                      coalesce(sum(CASE WHEN e.date >= :first AND counts_as = '兑换' THEN e.points END), 0),
-                      sum(e.points)
-                 FROM e JOIN people p ON p.id = e.person_id
-                WHERE e.date < :after
-                GROUP BY p.id
-               HAVING count(CASE WHEN e.date >= :first THEN 1 END) > 0
-                ORDER BY p.pinyin_full, p.id""",
-            {"first": first.isoformat(), "after": after.isoformat()},
-        ).fetchall()
+                """WITH m AS (SELECT DISTINCT person_id FROM points_entries
+                               WHERE date >= :first AND date < :after AND deleted = 0),
+                        e AS (SELECT x.person_id, x.date, x.points,
+                                     CASE x.kind WHEN '作废' THEN v.kind WHEN '退还' THEN '兑换' ELSE x.kind END
+                                       AS counts_as
+                                FROM m JOIN points_entries x ON x.person_id = m.person_id
+                                LEFT JOIN points_entries v ON v.id = x.voids_id
+                               WHERE x.date < :after AND x.deleted = 0)
+                   SELECT p.id, p.name,
+                          coalesce(sum(CASE WHEN e.date >= :first AND counts_as = '获得' THEN e.points END), 0),
+                          coalesce(sum(CASE WHEN e.date >= :first AND counts_as = '奖励' THEN e.points END), 0),
+                          coalesce(sum(CASE WHEN e.date >= :first AND counts_as = '扣减' THEN e.points END), 0),
+                          coalesce(sum(CASE WHEN e.date >= :first AND counts_as = '兑换' THEN e.points END), 0),
+                          sum(e.points)
+                     FROM e JOIN people p ON p.id = e.person_id
+                    GROUP BY p.id
+                    ORDER BY p.pinyin_full, p.id""",
+                {"first": first.isoformat(), "after": after.isoformat()},
+            ).fetchall()
         return [PublicLine(r[0], r[1], int(r[2]), int(r[3]), int(r[4]), int(r[5]), int(r[6])) for r in rows]
 
     # -- writes --------------------------------------------------------------------------
