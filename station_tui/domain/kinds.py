@@ -52,8 +52,10 @@ class RecordKind:
     #: newest first. Empty: by its first stored field. Ties go by when the record was made
     #: (``created_at``), never by the id's time part: village clocks are wrong.
     sort: tuple[str, ...] = ()
-    #: A ledger: its entries are only ever added, never updated or deleted (the station's
-    #: triggers refuse both; a correction is a new entry). The county keeps every entry.
+    #: A ledger: a record is only ever added, never changed or deleted (the hours ledger).
+    #: The station's table refuses UPDATE and DELETE (triggers), and the county applies the
+    #: rule "an entry is never overwritten, only added": a change to an entry it already holds
+    #: goes to quarantine instead of being applied.
     append_only: bool = False
 
     @cached_property
