@@ -34,8 +34,10 @@ class PointsShort(PointsRefused):
     """The points are not there: a deduction, a redemption or a void would take a balance
     below zero."""
 
-    def __init__(self, balance: int, needed: int, name: str = "") -> None:
+    def __init__(self, balance: int, needed: int, name: str = "", *, taking_back: bool = False) -> None:
         text = rules_of.short_of_points(balance, needed)
+        if taking_back:  # a roster correction or a deletion would take back points already spent
+            text += "。这次更正要收回这些服务积分，但积分已经用掉了：请先取消兑换，或改用扣减"
         super().__init__(f"{name}：{text}" if name else text)
         self.balance, self.needed, self.name = balance, needed, name
 
@@ -353,7 +355,10 @@ def follow_roster_points(
                 ),
             )
         for void in voids:
-            ledger.append_in(conn, void)
+            try:
+                ledger.append_in(conn, void)
+            except PointsShort as short:
+                raise PointsShort(short.balance, short.needed, short.name, taking_back=True) from None
 
 
 def load_points_rules() -> PointsRules:
