@@ -131,7 +131,7 @@ def test_a_correction_that_takes_back_spent_points_refuses_the_whole_save(
     taking_back = "张三：积分不足：现有 5 分，需要 20 分。这次更正要收回这些服务积分"
     with pytest.raises(PointsShort, match=taking_back) as refused:
         store.attendance.save_roster(removed=[line], points_rules=RULES)
-    assert "请先取消兑换" in str(refused.value)
+    assert "请先取消他的兑换，再更正" in str(refused.value)
     # Nothing written: the line is still on the roster, the points still there.
     assert len(store.attendance.roster("lecture", str(lecture.id))) == 1
     assert ledger(store).balance(str(zhang.id)) == 5

@@ -37,7 +37,7 @@ class PointsShort(PointsRefused):
     def __init__(self, balance: int, needed: int, name: str = "", *, taking_back: bool = False) -> None:
         text = rules_of.short_of_points(balance, needed)
         if taking_back:  # a roster correction or a deletion would take back points already spent
-            text += "。这次更正要收回这些服务积分，但积分已经用掉了：请先取消兑换，或改用扣减"
+            text += "。这次更正要收回这些服务积分，但积分已经用掉了：请先取消他的兑换，再更正"
         super().__init__(f"{name}：{text}" if name else text)
         self.balance, self.needed, self.name = balance, needed, name
 
