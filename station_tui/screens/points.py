@@ -143,10 +143,7 @@ class PersonPointsScreen(StationScreen):
                 person = store.people.get(self.person_id, include_deleted=True)
                 total = ledger.count_entries(self.person_id)
                 entries = ledger.entries(self.person_id, limit=PAGE_SIZE, offset=page * PAGE_SIZE)
-                balance = int(store.query_value(
-                    "SELECT coalesce(sum(points), 0) FROM points_entries WHERE person_id = ? AND deleted = 0",
-                    (self.person_id,),
-                ))
+                balance = ledger.balance(self.person_id)
                 voided = ledger.voided_ids(str(e.id) for e in entries)
         except Exception as exc:  # a locked or damaged database: say so, keep what is shown
             self.app.call_from_thread(self.show_problem, "#list-status", t("list.load_failed", error=str(exc)))

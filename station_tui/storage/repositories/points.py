@@ -116,8 +116,12 @@ class PointsRepository(Repository[PointsEntry]):
 
     # -- reads ---------------------------------------------------------------------------
     def balance(self, person_id: str) -> int:
-        with self.store.snapshot() as conn:
-            return balance_in(conn, person_id)
+        """The sum of a person's entries (one statement: usable inside a ``store.snapshot()``)."""
+        return int(
+            self.store.query_value(
+                "SELECT coalesce(sum(points), 0) FROM points_entries WHERE person_id = ? AND deleted = 0", (person_id,)
+            )
+        )
 
     def entries(self, person_id: str, *, limit: int = 50, offset: int = 0) -> list[PointsEntry]:
         """A person's entries, newest first (by date, then by when they were made here)."""
@@ -387,8 +391,7 @@ class GoodsRepository(Repository[Goods]):
     kind = BY_TABLE["goods"]
 
     def stock(self, goods_id: str) -> int:
-        with self.store.snapshot() as conn:
-            return stock_in(conn, goods_id)
+        return self.stocks([goods_id])[goods_id]
 
     def stocks(self, goods_ids: Iterable[str]) -> dict[str, int]:
         ids = list(goods_ids)
