@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from station_tui.domain.models import Goods
-from station_tui.domain.points import PointsRules
+from station_tui.domain.points import CODE_ALPHABET, CODE_LENGTH, PointsRules
 
 if TYPE_CHECKING:
     from station_tui.storage import Store
@@ -74,6 +74,10 @@ def write_market(store: Store, rng: random.Random, first: date, last: date) -> M
         " ORDER BY b DESC, person_id LIMIT 40"
     )
     recent = max(first, last - timedelta(days=90))
+
+    def code() -> str:  # from the seed: the same seed gives the same pickup codes
+        return "".join(rng.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
     for n, row in enumerate(rich):
         person, balance = str(row[0]), int(row[1])
         affordable = [g for g in goods if g.price_points <= balance]
@@ -82,7 +86,7 @@ def write_market(store: Store, rng: random.Random, first: date, last: date) -> M
         chosen = rng.choice(affordable)
         if market.stock(str(chosen.id)) < 1:
             continue
-        taken = redemptions.redeem(person, str(chosen.id), on=some_day(recent), operator="专管员")
+        taken = redemptions.redeem(person, str(chosen.id), on=some_day(recent), operator="专管员", draw_code=code)
         summary.redemptions += 1
         if n % 7 == 3:
             redemptions.cancel(str(taken.id), "村民改换其他物品", on=taken.date, operator="专管员")

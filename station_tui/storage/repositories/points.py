@@ -11,7 +11,7 @@ writer that skips this code.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -467,10 +467,11 @@ class RedemptionRepository(Repository[Redemption]):
 
     def redeem(
         self, person_id: str, goods_id: str, quantity: int = 1, *, on: date | None = None,
-        operator: str | None = None,
+        operator: str | None = None, draw_code: Callable[[], str] = rules_of.new_pickup_code,
     ) -> Redemption:
-        """Take the points and the stock in one transaction and hand out a pickup code.
-        Refused (nothing written) when the stock or the points are short."""
+        """Take the points and the stock in one transaction and hand out a pickup code
+        (``draw_code``: a random one; the demo draws from its seed). Refused (nothing written)
+        when the stock or the points are short."""
         if quantity < 1:
             raise PointsRefused("数量至少为 1")
         operator = (operator or self.store.actor.user)[:40]
@@ -494,7 +495,7 @@ class RedemptionRepository(Repository[Redemption]):
                 conn,
                 Redemption(
                     person_id=person_id, goods_id=goods_id, quantity=quantity, points=cost,
-                    pickup_code=self._free_code(conn), date=day, operator=operator,
+                    pickup_code=self._free_code(conn, draw_code), date=day, operator=operator,
                 ),
             )
             points.append_in(
@@ -519,9 +520,9 @@ class RedemptionRepository(Repository[Redemption]):
             ),
         )
 
-    def _free_code(self, conn: sqlite3.Connection) -> str:
+    def _free_code(self, conn: sqlite3.Connection, draw_code: Callable[[], str]) -> str:
         for _ in range(self._CODE_TRIES):
-            code = rules_of.new_pickup_code()
+            code = draw_code()
             if conn.execute("SELECT 1 FROM redemptions WHERE pickup_code = ?", (code,)).fetchone() is None:
                 return code
         raise PointsRefused("没能生成不重复的领取码，请再试一次")
