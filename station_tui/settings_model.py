@@ -7,6 +7,7 @@ from pydantic import BaseModel, Field, field_validator
 
 from station_tui.config import default_minimums as _default_minimums
 from station_tui.domain.hours import DEFAULT_STAR_HOURS
+from station_tui.domain.points import PointsRules
 from station_tui.domain.vocab import DEFAULT_TEAM_CATEGORIES
 
 
@@ -36,3 +37,7 @@ class Settings(BaseModel):
         if not value or any(h <= 0 for h in value) or value != sorted(set(value)):
             raise ValueError("星级时长应为由小到大、各不相同的正整数小时数，例如 [100, 300, 600, 1000, 1500]")
         return value
+    #: 积分 rules: points per credited hour, the cap per event, the organizer's bonus and the
+    #: add/deduct items (``{"per_hour": 10, "cap_per_event": 30, "organizer_bonus": 5,
+    #: "items": [{"name": "好人好事", "points": 5}, {"name": "移风易俗", "points": -5}]}``).
+    points: PointsRules = Field(default_factory=PointsRules)

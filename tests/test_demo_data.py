@@ -234,9 +234,17 @@ def _content(path: Path) -> list[list[Any]]:
                ORDER BY a.rowid"""
         ).fetchall()
         station = conn.execute("SELECT code, name, township, county, manager FROM station").fetchall()
+        points = conn.execute(
+            """SELECT p.name, e.date, e.kind, e.points, e.item FROM points_entries e
+               JOIN people p ON p.id = e.person_id ORDER BY e.rowid"""
+        ).fetchall()
+        redemptions = conn.execute(
+            """SELECT p.name, g.name, r.pickup_code, r.date, r.state FROM redemptions r
+               JOIN people p ON p.id = r.person_id JOIN goods g ON g.id = r.goods_id ORDER BY r.rowid"""
+        ).fetchall()
     finally:
         conn.close()
-    return [station, people, lectures, activities, attendance]
+    return [station, people, lectures, activities, attendance, points, redemptions]
 
 
 def test_the_same_seed_gives_the_same_station(tmp_path: Path) -> None:

@@ -95,6 +95,9 @@ def describe(summary: DemoSummary) -> str:
         f"  活动计划 / monthly plans: {summary.plans}（计划项目 / planned items {summary.plan_items}）",
         f"  时长补录 / late hours entries: {summary.late_entries}（作废 / voided {summary.voided}），"
         f"签到时长更正 / roster hours corrected: {summary.corrected_lines}",
+        f"  爱心超市 / supermarket: 物品 / goods {summary.market.goods}，兑换 / redemptions "
+        f"{summary.market.redemptions}（已领取 {summary.market.picked_up}，待领取 {summary.market.pending}，"
+        f"已取消 {summary.market.cancelled}）",
     ]
     if not summary.station_created:
         lines.insert(1, "  站点信息保持不变 / the station's identity was kept as it was")

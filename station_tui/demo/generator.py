@@ -19,9 +19,11 @@ from itertools import accumulate
 from typing import TYPE_CHECKING, Any
 
 from station_tui.demo import catalog, names
+from station_tui.demo.market import DEMO_RULES, MarketSummary, write_market
 from station_tui.domain.models import Activity, Attendance, Event, Lecture, Person, Station, Team, TeamMember, Venue
 from station_tui.storage.ids import new_id
 from station_tui.storage.repositories.base import Repository
+from station_tui.storage.repositories.points import follow_roster_points
 
 if TYPE_CHECKING:
     import sqlite3
@@ -85,6 +87,7 @@ class DemoSummary:
     voided: int = 0
     corrected_lines: int = 0
     station_created: bool = True
+    market: MarketSummary = field(default_factory=MarketSummary)
 
     @property
     def attendance(self) -> int:
@@ -562,11 +565,15 @@ def generate(
                 for event, lines in batch:
                     gen.write_event(conn, event, lines, summary, roster)
                 store.attendance.add_all_in(conn, roster)
+                # Service points follow the rosters, as a roster save in the app does.
+                events = [(line.event_kind, line.event_id) for line in roster]
+                follow_roster_points(conn, store, events, DEMO_RULES)
             if progress:
                 progress(min(begin + CHUNK, len(plan)), len(plan))
     finally:
         store.conn.execute(f"PRAGMA cache_size = {int(cache)}")
     gen.ledger_by_hand(summary, first, last)
+    summary.market = write_market(store, rng, first, last)
     _self_check(store, today, station.manager or "专管员")
     from station_tui.demo.plans import write_plans
 

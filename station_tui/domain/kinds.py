@@ -104,7 +104,7 @@ class RecordKind:
 #: The station schema (``PRAGMA user_version``) these declarations describe: the latest
 #: migration's number (a test holds the two together). The county accepts rows up to this
 #: version (``sync.protocol.MAX_SCHEMA_VERSION``), so a migration that adds a kind bumps it here.
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 10
 
 _IMPORTED_EVENT = ("date", "start_time", "end_time")
 #: Events are listed newest first, as their screens (EventRepository.page) list them.
@@ -156,6 +156,10 @@ KINDS: tuple[RecordKind, ...] = (
         sort=("date", "week"),
     ),
     RecordKind("hours_entries", models.HoursEntry, append_only=True, sort=("-date",)),
+    RecordKind("goods", models.Goods, key="goods"),
+    RecordKind("redemptions", models.Redemption, sort=("-date",)),
+    RecordKind("points_entries", models.PointsEntry, sort=("-date",), append_only=True),
+    RecordKind("stock_entries", models.StockEntry, sort=("-date",), append_only=True),
 )
 
 BY_TABLE: dict[str, RecordKind] = {kind.table: kind for kind in KINDS}

@@ -18,6 +18,7 @@ from station_tui.domain.errors import fail
 from station_tui.domain.hours import DAY_MINUTES as _DAY_MINUTES
 from station_tui.domain.hours import format_tenths, minutes_between
 from station_tui.domain.plans import MONTH_WEEKS
+from station_tui.domain.points import CODE_LENGTH, MAX_ENTRY_POINTS
 from station_tui.domain.quoting import quoted
 from station_tui.domain.vocab import (
     DEFAULT_TEAM_CATEGORIES,
@@ -697,6 +698,103 @@ class HoursEntry(Record):
         if self.entry_kind == "补录" and not (self.content or self.lecture_id or self.activity_id):
             fail("entry_content", "补录须写明服务内容，或选择对应的宣讲、活动")
         return self
+
+PointsKind = Literal["获得", "奖励", "扣减", "兑换", "退还", "作废"]
+StockKind = Literal["入库", "兑换", "退还", "核减"]
+RedemptionState = Literal["待领取", "已领取", "已取消"]
+
+
+class Goods(Record):
+    """An item of the 爱心超市, priced in points. Its stock is the sum of its stock entries."""
+
+    name: Annotated[str, Meta("物品名称", ui="field.goods_name", column=20)] = Field(min_length=1, max_length=40)
+    price_points: Annotated[int, Meta("所需积分", column=8)] = 1
+    unit: Annotated[str | None, Meta("单位", column=4)] = Field(default=None, max_length=10)
+    note: Annotated[str | None, Meta("备注", column=20)] = Field(default=None, max_length=200)
+
+    _blanks = field_validator("unit", "note", mode="before")(classmethod(lambda cls, v: _blank_to_none(v)))
+
+    @field_validator("price_points")
+    @classmethod
+    def _price(cls, value: int) -> int:
+        if value < 1:
+            fail("goods_price", "所需积分至少为 1 分")
+        if value > MAX_ENTRY_POINTS:
+            fail("goods_price", f"所需积分 {value} 不合常理（超过 {MAX_ENTRY_POINTS}），请核对")
+        return value
+
+
+class Redemption(Record):
+    """One 兑换 at the 爱心超市: who, what, how many, for how many points, and its pickup code.
+    Its points and stock leave as ledger entries of the same transaction (``PointsEntry``,
+    ``StockEntry``); only its state changes afterwards (已领取, 已取消)."""
+
+    person_id: Annotated[str, Meta("人员", typed_as="lookup")]
+    goods_id: Annotated[str, Meta("物品", typed_as="lookup")]
+    quantity: Annotated[int, Meta("数量")] = 1
+    points: Annotated[int, Meta("积分")] = 0
+    pickup_code: Annotated[str, Meta("领取码")] = Field(min_length=CODE_LENGTH, max_length=CODE_LENGTH)
+    date: Annotated[date, Meta("日期")]
+    state: Annotated[RedemptionState, Meta("状态")] = "待领取"
+    picked_up_at: Annotated[str | None, Meta("领取时间")] = Field(default=None, max_length=19)
+    cancelled_at: Annotated[str | None, Meta("取消时间")] = Field(default=None, max_length=19)
+    cancel_reason: Annotated[str | None, Meta("取消原因")] = Field(default=None, max_length=200)
+    operator: Annotated[str | None, Meta("经办人")] = Field(default=None, max_length=40)
+
+    @field_validator("quantity")
+    @classmethod
+    def _quantity(cls, value: int) -> int:
+        if value < 1:
+            fail("quantity", "数量至少为 1")
+        return _count(value, "数量", 1000)
+
+
+class PointsEntry(Record):
+    """One line of a person's points ledger (积分明细). Entries are only ever added: a correction
+    is a 作废 entry naming the one it cancels (``voids_id``); a balance is the sum."""
+
+    person_id: Annotated[str, Meta("人员", typed_as="lookup")]
+    date: Annotated[date, Meta("日期")]
+    kind: Annotated[PointsKind, Meta("类别")]
+    points: Annotated[int, Meta("积分")]
+    lecture_id: Annotated[str | None, Meta("宣讲", typed_as="lookup")] = None
+    activity_id: Annotated[str | None, Meta("活动", typed_as="lookup")] = None
+    attendance_id: Annotated[str | None, Meta("签到记录", typed_as="lookup")] = None
+    redemption_id: Annotated[str | None, Meta("兑换记录", typed_as="lookup")] = None
+    voids_id: Annotated[str | None, Meta("作废的记录", typed_as="lookup")] = None
+    item: Annotated[str | None, Meta("积分项目")] = Field(default=None, max_length=40)
+    reason: Annotated[str | None, Meta("事由")] = Field(default=None, max_length=200)
+    operator: Annotated[str | None, Meta("经办人")] = Field(default=None, max_length=40)
+
+    @field_validator("points")
+    @classmethod
+    def _points(cls, value: int) -> int:
+        if value == 0:
+            fail("zero_points", "积分不能为 0")
+        if abs(value) > MAX_ENTRY_POINTS:
+            fail("absurd_points", f"积分 {value} 不合常理（超过 {MAX_ENTRY_POINTS}），请核对")
+        return value
+
+
+class StockEntry(Record):
+    """One line of an item's stock (库存明细): 入库 restocking, 兑换 out, 退还 back, 核减 written off."""
+
+    goods_id: Annotated[str, Meta("物品", typed_as="lookup")]
+    date: Annotated[date, Meta("日期")]
+    kind: Annotated[StockKind, Meta("类别")]
+    quantity: Annotated[int, Meta("数量")]
+    redemption_id: Annotated[str | None, Meta("兑换记录", typed_as="lookup")] = None
+    reason: Annotated[str | None, Meta("事由")] = Field(default=None, max_length=200)
+    operator: Annotated[str | None, Meta("经办人")] = Field(default=None, max_length=40)
+
+    @field_validator("quantity")
+    @classmethod
+    def _quantity(cls, value: int) -> int:
+        if value == 0:
+            fail("zero_quantity", "数量不能为 0")
+        if abs(value) > 100_000:
+            fail("absurd_count", f"数量 {value} 不合常理，请核对是否多打了数字")
+        return value
 
 
 class Figures(BaseModel):

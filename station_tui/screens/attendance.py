@@ -576,7 +576,9 @@ class AttendanceScreen(HoldsKeysWhileSaving, Localized, Screen[None]):
         self, added: list[Attendance], updated: list[Attendance], removed: list[Attendance], *, leave: bool
     ) -> None:
         try:
-            self.store.attendance.save_roster(added=added, updated=updated, removed=removed)
+            # Service points follow the roster by the station's rules (settings.json "points").
+            rules = getattr(getattr(self.app, "settings", None), "points", None)
+            self.store.attendance.save_roster(added=added, updated=updated, removed=removed, points_rules=rules)
             lines = self._read_roster()
         except Exception as exc:  # every failure is shown; the draft stays as it was
             self.post_message(self.SaveFailed(exc, leave))

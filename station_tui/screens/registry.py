@@ -163,6 +163,23 @@ SCREENS: tuple[ScreenEntry, ...] = (
         records=Records(kind="venue", new="palette.new_venue", open="palette.open_venue"),
     ),
     ScreenEntry(
+        mode="points",
+        nav="nav.points",
+        keys=(),
+        menu_key="j",
+        screen="station_tui.screens.points:PointsScreen",
+        palette="palette.points",
+    ),
+    ScreenEntry(
+        mode="market",
+        nav="nav.market",
+        keys=(),
+        menu_key="s",
+        screen="station_tui.screens.market:MarketScreen",
+        palette="palette.market",
+        records=Records(kind="goods", new="palette.new_goods", open="palette.open_goods"),
+    ),
+    ScreenEntry(
         mode="plans",
         nav="nav.plans",
         keys=(),

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from station_tui.storage.repositories.hours import HoursLedgerRepository
     from station_tui.storage.repositories.people import PeopleRepository
     from station_tui.storage.repositories.plans import PlanItemRepository, PlanRepository
+    from station_tui.storage.repositories.points import GoodsRepository, PointsRepository, RedemptionRepository
     from station_tui.storage.repositories.station import StationRepository
     from station_tui.storage.repositories.teams import TeamMemberRepository, TeamRepository, VenueRepository
 
@@ -37,6 +38,9 @@ _SPECIAL_REPOSITORIES: dict[str, tuple[str, str]] = {
     "plans": ("plans", "PlanRepository"),
     "plan_items": ("plans", "PlanItemRepository"),
     "hours_entries": ("hours", "HoursLedgerRepository"),
+    "goods": ("points", "GoodsRepository"),
+    "redemptions": ("points", "RedemptionRepository"),
+    "points_entries": ("points", "PointsRepository"),
 }
 
 
@@ -131,6 +135,22 @@ class Store:
     def hours(self) -> HoursLedgerRepository:
         """The hours ledger, by its short name: ``store.hours.balance(person_id)``."""
         return self.hours_entries
+
+    @property
+    def goods(self) -> GoodsRepository:
+        return cast("GoodsRepository", self.repository("goods"))
+
+    @property
+    def redemptions(self) -> RedemptionRepository:
+        return cast("RedemptionRepository", self.repository("redemptions"))
+
+    @property
+    def points_entries(self) -> PointsRepository:
+        return cast("PointsRepository", self.repository("points_entries"))
+
+    @property
+    def stock_entries(self) -> Repository[Any]:
+        return self.repository("stock_entries")
 
     # -- plumbing -------------------------------------------------------------------------
     @contextmanager

@@ -131,6 +131,18 @@ def test_update_soft_delete_and_hard_delete(store: Store, db_path: Path, zhang: 
     assert [a["user"] for a in audit(db_path, str(zhang.id))] == ["tester"] * 4
 
 
+def _points_and_goods(store: Store, person: Person) -> dict[str, str | None]:
+    from station_tui.domain.models import Goods
+
+    points = store.repository("points_entries")
+    entry = points.adjust(str(person.id), 10, reason="表彰")  # type: ignore[attr-defined]
+    goods = store.repository("goods").add(Goods(name="香皂", price_points=10))
+    restock = store.repository("goods").restock(str(goods.id), 1)  # type: ignore[attr-defined]
+    # The redemption's own ledger lines are captured too; the first entries are checked here.
+    taken = store.repository("redemptions").redeem(str(person.id), str(goods.id))  # type: ignore[attr-defined]
+    return {"goods": goods.id, "points_entries": entry.id, "stock_entries": restock.id, "redemptions": taken.id}
+
+
 def test_every_synced_table_is_captured(store: Store, station: Station) -> None:
     today = date(2026, 11, 20)
     person = store.people.add(Person(name="王五"))
@@ -171,6 +183,7 @@ def test_every_synced_table_is_captured(store: Store, station: Station) -> None:
         "plan_items": item.id,
         # The roster line's hours, entered in the ledger by the same save.
         "hours_entries": store.query_value("SELECT id FROM hours_entries WHERE attendance_id = ?", (att.id,)),
+        **_points_and_goods(store, person),
     }
     assert set(ids) == set(SYNCED_TABLES)
     for table, record_id in ids.items():

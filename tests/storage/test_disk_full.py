@@ -1,6 +1,6 @@
 """A full disk is said to be a full disk, and nothing is half written.
 
-The disk is a real 512 KiB tmpfs, mounted in a private mount namespace (``unshare --mount``,
+The disk is a real 2 MiB tmpfs, mounted in a private mount namespace (``unshare --mount``,
 so nothing outside the test sees it) and filled with a file, as a USB stick or an old PC's
 small partition fills up."""
 
@@ -41,7 +41,7 @@ def on_full_disk(tmp_path: Path, database: Path, *commands: str) -> subprocess.C
     script = "\n".join(
         [
             "set -eu",
-            f'mount -t tmpfs -o size=512k tmpfs "$MOUNT" || exit {NO_SMALL_DISK}',
+            f'mount -t tmpfs -o size=2m tmpfs "$MOUNT" || exit {NO_SMALL_DISK}',
             f'mountpoint -q "$MOUNT" || exit {NO_SMALL_DISK}',
             'cp "$SOURCE" "$DB"',
             'dd if=/dev/zero of="$MOUNT/fill" bs=1k 2>/dev/null || true',

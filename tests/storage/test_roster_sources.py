@@ -42,9 +42,10 @@ def _seq(store: Store) -> int:
 
 
 def _since(store: Store, seq: int) -> list[tuple[str, str, dict[str, Any]]]:
-    """The changes of events and rosters after ``seq``; the hours ledger's entries, which the
-    same saves make, are tests/storage/test_hours_ledger.py's."""
-    return [(c["tbl"], c["op"], c["row"]) for c in outbox(store) if c["seq"] > seq and c["tbl"] != "hours_entries"]
+    """The changes of events and rosters after ``seq``; the ledgers' entries, which the same
+    saves make, are tests/storage/test_hours_ledger.py's and test_points.py's."""
+    ledgers = ("hours_entries", "points_entries")
+    return [(c["tbl"], c["op"], c["row"]) for c in outbox(store) if c["seq"] > seq and c["tbl"] not in ledgers]
 
 
 def _fail_roster_writes(store: Store) -> None:

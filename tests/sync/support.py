@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from station_tui.domain import Activity, Lecture, Person, Venue
+from station_tui.domain.kinds import SYNCED_TABLES
 from station_tui.storage import Actor, Store
 from tests import station_cli
 from tests.county_server import County
@@ -86,16 +87,7 @@ class StationPC:
             rows = s.query("SELECT tbl, record_id, row_version, row_json FROM outbox ORDER BY seq")
             live = {
                 (t, r["id"]): r["row_version"]
-                for t in (
-                    "people",
-                    "lectures",
-                    "activities",
-                    "venues",
-                    "station",
-                    "teams",
-                    "team_members",
-                    "attendance",
-                )
+                for t in SYNCED_TABLES
                 for r in s.query(f"SELECT id, row_version FROM {t}")
             }
         latest: dict[tuple[str, str], tuple[int, int, dict[str, Any]]] = {}

@@ -32,6 +32,7 @@ from station_tui.storage.migrations import (
     v7_venues,
     v8_roster,
     v9_hours,
+    v10_points,
 )
 
 #: The schema's history. Append only.
@@ -45,6 +46,7 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     v7_venues.migrate,
     v8_roster.migrate,
     v9_hours.migrate,
+    v10_points.migrate,
 ]
 LATEST = len(MIGRATIONS)
 

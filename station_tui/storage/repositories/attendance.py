@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from station_tui.domain.kinds import BY_TABLE
 from station_tui.domain.models import Attendance, Event, Person
 from station_tui.storage.repositories.base import NotFound, Repository, like_escaped, to_sql
 from station_tui.storage.repositories.hours import credit_roster_hours
+from station_tui.storage.repositories.points import follow_roster_points, load_points_rules
+
+if TYPE_CHECKING:
+    from station_tui.domain.points import PointsRules
 
 
 class DuplicateAttendance(sqlite3.IntegrityError):
@@ -137,19 +141,26 @@ class AttendanceRepository(Repository[Attendance]):
         added: list[Attendance] = (),  # type: ignore[assignment]
         updated: list[Attendance] = (),  # type: ignore[assignment]
         removed: list[Attendance] = (),  # type: ignore[assignment]
+        *,
+        points_rules: PointsRules | None = None,
     ) -> list[Attendance]:
         """A roster editor's whole save in one transaction: removals first (so a person removed
-        and added back is not a duplicate), then edits, then new lines, then the hours ledger
-        entries that follow from them. Raises StaleRecord, NotFound, DuplicateAttendance or
-        ValidationError and then nothing is written."""
+        and added back is not a duplicate), then edits, then new lines, then the ledgers that
+        follow the roster. Raises StaleRecord, NotFound, DuplicateAttendance, ValidationError or
+        PointsShort (a correction would take back points already spent) and then nothing is
+        written. ``points_rules``: the station's (settings.json) when not given."""
         checked_updates = [self._checked(r) for r in updated]
         checked_adds = [self._checked(r) for r in added]
+        if points_rules is None:
+            points_rules = load_points_rules()
+        events = [(r.event_kind, r.event_id) for r in (*removed, *checked_updates, *checked_adds)]
         with self.store.write() as conn:
             for record in removed:
                 self._soft_delete(conn, str(record.id), record.row_version)
             saved = [self._update(conn, r) for r in checked_updates]
             saved += [self._insert(conn, r) for r in checked_adds]
             self._credit_hours(conn, [*removed, *saved])
+            follow_roster_points(conn, self.store, events, points_rules)
         return saved
 
     def roster(self, event_kind: str, event_id: str) -> list[RosterLine]:

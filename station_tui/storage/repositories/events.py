@@ -52,6 +52,18 @@ class EventRepository(Repository[E], Generic[E]):
     count_column: ClassVar[str]
     attendance_fk: ClassVar[str]
 
+    def delete(self, record_id: str, expected_version: int | None = None) -> None:
+        """Soft delete; the event's service points go with it (voided in the same transaction,
+        by the station's rules), since a deleted event counts nowhere. Refused (``PointsShort``)
+        when someone has spent those points already."""
+        from station_tui.storage.repositories.points import follow_roster_points, load_points_rules
+
+        rules = load_points_rules()
+        event_kind = "lecture" if self.attendance_fk == "lecture_id" else "activity"
+        with self.store.write() as conn:
+            self._soft_delete(conn, record_id, expected_version)
+            follow_roster_points(conn, self.store, [(event_kind, record_id)], rules)
+
     def _where(self, flt: EventFilter) -> tuple[str, list[Any]]:
         clauses, params = ["deleted = 0"], []
         if flt.year is not None and flt.month is not None:

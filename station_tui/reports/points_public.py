@@ -1,0 +1,102 @@
+"""The month's 积分公示: who earned and spent what, as an .xlsx for the village notice board.
+
+One sheet, A4 portrait, the title and the station on top, one line per person who has an entry
+in the month (``PointsRepository.month_public``), a total line, and the date it was made.
+openpyxl is imported only when a file is written.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from station_tui.storage.repositories.points import PublicLine
+
+HEADERS = ("序号", "姓名", "服务获得", "奖励", "扣减", "兑换", "本月合计", "月末余额")
+WIDTHS = (6, 12, 10, 8, 8, 8, 10, 10)
+
+
+def title(station: str, year: int, month: int) -> str:
+    return f"{station}{year}年{month}月积分公示"
+
+
+#: Where the exports go when the station says nothing else: ``STATION_EXPORT_DIR``, else the
+#: user's documents folder (``文档`` / Documents), in a folder of the app's own.
+EXPORT_ENV = "STATION_EXPORT_DIR"
+
+
+def export_folder() -> Path:
+    override = os.environ.get(EXPORT_ENV)
+    if override:
+        return Path(override).expanduser()
+    from platformdirs import user_documents_path
+
+    return user_documents_path() / "station-tui"
+
+
+def default_name(year: int, month: int) -> str:
+    return f"积分公示-{year}-{month:02d}.xlsx"
+
+
+def write_xlsx(
+    lines: Sequence[PublicLine], path: Path, *, station: str, year: int, month: int, made: date | None = None
+) -> Path:
+    """Write the list to ``path`` (its folder is made if missing) and return the path."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Border, Font, Side
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = f"{year}年{month}月"
+    thin = Side(style="thin")
+    box = Border(left=thin, right=thin, top=thin, bottom=thin)
+    centre = Alignment(horizontal="center", vertical="center")
+    last_col = len(HEADERS)
+
+    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=last_col)
+    sheet.cell(1, 1, title(station, year, month)).font = Font(size=16, bold=True)
+    sheet.cell(1, 1).alignment = centre
+    sheet.row_dimensions[1].height = 30
+    for col, (header, width) in enumerate(zip(HEADERS, WIDTHS, strict=True), start=1):
+        cell = sheet.cell(2, col, header)
+        cell.font, cell.alignment, cell.border = Font(bold=True), centre, box
+        sheet.column_dimensions[cell.column_letter].width = width
+
+    row = 3
+    for n, line in enumerate(lines, start=1):
+        values = (n, line.name, line.earned, line.bonus, line.deducted, line.redeemed, line.net, line.balance)
+        for col, value in enumerate(values, start=1):
+            cell = sheet.cell(row, col, value)
+            cell.border, cell.alignment = box, centre
+        row += 1
+    totals = ("合计", "", *(sum(getattr(ln, f) for ln in lines) for f in ("earned", "bonus", "deducted", "redeemed",
+                                                                          "net", "balance")))
+    for col, value in enumerate(totals, start=1):
+        cell = sheet.cell(row, col, value)
+        cell.border, cell.alignment, cell.font = box, centre, Font(bold=True)
+    sheet.merge_cells(start_row=row + 2, start_column=1, end_row=row + 2, end_column=last_col)
+    made_on = (made or date.today()).isoformat()
+    note = sheet.cell(row + 2, 1, f"公示日期：{made_on}　如有异议，请向村新时代文明实践站反映。")
+    note.alignment = Alignment(horizontal="right")
+
+    sheet.page_setup.orientation = "portrait"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_title_rows = "2:2"
+    # Written beside the target and moved over it whole: a full disk or a power cut never
+    # leaves half a list where the last good one was.
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f".{path.name}.partial")
+    try:
+        book.save(partial)
+        os.replace(partial, path)
+    finally:
+        partial.unlink(missing_ok=True)
+    return path
