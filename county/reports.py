@@ -21,10 +21,10 @@ from county import rows as row_rules
 from station_tui.domain.hours import format_tenths
 from station_tui.domain.models import Figures
 from station_tui.domain.periods import period_bounds
-from station_tui.domain.vocab import PLATFORMS
+from station_tui.domain.vocab import PLATFORMS, SERVED_REQUEST_STATES
 from station_tui.domain.widths import cell_width, pad
 
-_TABLES = ("lectures", "activities", "attendance", "people")
+_TABLES = ("lectures", "activities", "attendance", "people", "requests")
 
 
 @dataclass
@@ -34,10 +34,11 @@ class _StationRows:
     attendance: list[dict[str, Any]] = field(default_factory=list)
     people: int = 0
     volunteers: int = 0
+    requests: list[dict[str, Any]] = field(default_factory=list)
 
 
-def _in_period(row: dict[str, Any], bounds: tuple[str, str] | None) -> bool:
-    return bounds is None or bounds[0] <= row["date"] < bounds[1]
+def _in_period(row: dict[str, Any], bounds: tuple[str, str] | None, day: str = "date") -> bool:
+    return bounds is None or bounds[0] <= row[day] < bounds[1]
 
 
 def _tally(rows: _StationRows) -> Figures:
@@ -62,6 +63,13 @@ def _tally(rows: _StationRows) -> Figures:
         t.activity_served += max(activity["served"], signed.get(("activity", aid), 0))
         t.activities_by_platform[activity["platform"]] += 1
         t.volunteer_tenths += activity["volunteer_tenths"]
+    for request in rows.requests:
+        t.requests_received += 1
+        t.requests_completed += request["state"] in SERVED_REQUEST_STATES
+        t.requests_escalated += request.get("escalated_to") is not None
+        if request.get("rating") is not None:
+            t.rating_sum += request["rating"]
+            t.rating_count += 1
     return t
 
 
@@ -82,6 +90,9 @@ def build(store: Any, year: int | None, month: int | None = None) -> dict[str, A
             bucket.volunteers += 1 if row.get("is_volunteer") else 0
         elif tbl == "attendance":
             bucket.attendance.append(row)
+        elif tbl == "requests":
+            if _in_period(row, bounds, "received_on"):
+                bucket.requests.append(row)
         elif _in_period(row, bounds):
             getattr(bucket, tbl)[row["id"]] = row
 
@@ -141,6 +152,10 @@ _COLUMNS: list[tuple[str, str]] = [
     ("people", "人员"),
     ("volunteers", "志愿者"),
     ("attendance", "签到人次"),
+    ("requests_received", "群众点单"),
+    ("requests_completed", "点单办结"),
+    ("requests_escalated", "点单上报"),
+    ("requests_rating", "平均评价（星）"),
 ]
 HEADER = ["级别", "乡镇（街道）", "站点代码", "站点名称", "上次同步", *[label for _, label in _COLUMNS]]
 
@@ -152,6 +167,8 @@ def _figure_cells(fig: dict[str, Any]) -> list[Any]:
             cells.append(fig["activities_by_platform"][key.split(":", 1)[1]])
         elif key == "volunteer_hours":
             cells.append(format_tenths(round(fig[key] * 10)))
+        elif key == "requests_rating":
+            cells.append("" if fig[key] is None else f"{fig[key]:.1f}")
         else:
             cells.append(fig[key])
     return cells

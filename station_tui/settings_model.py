@@ -3,10 +3,16 @@ the file lives. A separate module so that importing ``station_tui.config`` stays
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from pydantic import BaseModel, Field
 
 from station_tui.config import default_minimums as _default_minimums
-from station_tui.domain.vocab import DEFAULT_TEAM_CATEGORIES
+from station_tui.domain.vocab import (
+    DEFAULT_REQUEST_CATEGORIES,
+    DEFAULT_REQUEST_DEADLINE_DAYS,
+    DEFAULT_TEAM_CATEGORIES,
+)
 
 
 class Settings(BaseModel):
@@ -24,3 +30,9 @@ class Settings(BaseModel):
     #: volunteers' contacts itself asks for them, and the station switches this on.
     upload_phones: bool = False
     sync_interval_minutes: int = Field(default=15, ge=1)
+    #: Villager request (群众点单) categories offered by the form and accepted by imports.
+    request_categories: list[str] = Field(default_factory=lambda: list(DEFAULT_REQUEST_CATEGORIES), min_length=1)
+    #: Days a request of a category may stay open before the dashboard counts it overdue;
+    #: categories not named here get ``request_default_deadline_days``.
+    request_deadline_days: dict[str, Annotated[int, Field(ge=1, le=365)]] = Field(default_factory=dict)
+    request_default_deadline_days: int = Field(default=DEFAULT_REQUEST_DEADLINE_DAYS, ge=1, le=365)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections import Counter
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +32,10 @@ def reference_figures(db: Path, year: int | None = None, month: int | None = Non
         lectures, activities = live_events("lectures"), live_events("activities")
         lines = conn.execute("SELECT * FROM attendance WHERE deleted = 0").fetchall()
         people = conn.execute("SELECT is_volunteer FROM people WHERE deleted = 0").fetchall()
+        requests = [
+            r for r in conn.execute("SELECT state, escalated_to, rating, received_on FROM requests WHERE deleted = 0")
+            if bounds is None or bounds[0] <= r["received_on"] < bounds[1]
+        ]
     finally:
         conn.close()
 
@@ -59,4 +64,17 @@ def reference_figures(db: Path, year: int | None = None, month: int | None = Non
         "people": len(people),
         "volunteers": sum(p["is_volunteer"] for p in people),
         "attendance": person_times,
+        "requests_received": len(requests),
+        "requests_completed": sum(r["state"] in ("已完成", "已评价") for r in requests),
+        "requests_escalated": sum(r["escalated_to"] is not None for r in requests),
+        "requests_rating": _average([r["rating"] for r in requests if r["rating"] is not None]),
     }
+
+
+def _average(ratings: list[int]) -> float | None:
+    """The mean to one decimal, rounded half up, worked out with Fraction (no floats on the way)."""
+    if not ratings:
+        return None
+    mean = Fraction(sum(ratings), len(ratings))
+    tenths = int(mean * 10 + Fraction(1, 2))  # floor of mean×10 + ½: half up, ratings are positive
+    return float(format_tenths(tenths))

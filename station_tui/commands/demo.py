@@ -92,6 +92,7 @@ def describe(summary: DemoSummary) -> str:
         f"  签到 / attendance: {summary.attendance}"
         f"（具名 / named {summary.named_lines}，人数 / headcount {summary.headcount_lines}）",
         f"  已删除的重复录入 / deleted duplicates: {summary.deleted}",
+        f"  群众点单 / villager requests: {summary.requests}",
     ]
     if not summary.station_created:
         lines.insert(1, "  站点信息保持不变 / the station's identity was kept as it was")

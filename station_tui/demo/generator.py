@@ -74,6 +74,7 @@ class DemoSummary:
     named_lines: int = 0
     headcount_lines: int = 0
     deleted: int = 0
+    requests: int = 0
     station_created: bool = True
 
     @property
@@ -433,6 +434,20 @@ class _Generator:
             repo._soft_delete(conn, str(copy.id), None)
             summary.deleted += 1
 
+    def write_requests(self, first: date, last: date, recorder: str | None, seed: int) -> int:
+        """Villager requests over the period, in every state, after the events they may link to.
+        A random stream of their own, so the other records stay as the seed always made them."""
+        from station_tui.demo.requests import write_requests
+
+        volunteers = [v.person for v in self.villagers if v.person.is_volunteer]
+        villagers = [v.person for v in self.villagers if not v.person.is_volunteer] or volunteers
+        with self.store.write() as conn:
+            return write_requests(
+                self.store, conn, random.Random(seed * 31 + 15), first=first, last=last,
+                per_year=max(12, self.size.events_per_year // 12), villagers=villagers, volunteers=volunteers,
+                teams=list(self.teams.values()), recorder=recorder,
+            )
+
     def prepare_pools(self) -> None:
         people = [v.person for v in self.villagers]
         self._lecture_pool = _Pool.of(people, [v.lecture_weight for v in self.villagers])
@@ -510,6 +525,7 @@ def generate(
                 progress(min(begin + CHUNK, len(plan)), len(plan))
     finally:
         store.conn.execute(f"PRAGMA cache_size = {int(cache)}")
+    summary.requests = gen.write_requests(first, last, station.manager, seed)
     store.set_meta(DEMO_META, f"complete seed={seed} years={years} size={plan_size_name(size)}")
     return summary
 

@@ -99,7 +99,7 @@ class RecordKind:
 #: The station schema (``PRAGMA user_version``) these declarations describe: the latest
 #: migration's number (a test holds the two together). The county accepts rows up to this
 #: version (``sync.protocol.MAX_SCHEMA_VERSION``), so a migration that adds a kind bumps it here.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 _IMPORTED_EVENT = ("date", "start_time", "end_time")
 #: Events are listed newest first, as their screens (EventRepository.page) list them.
@@ -137,6 +137,18 @@ KINDS: tuple[RecordKind, ...] = (
         sort=_NEWEST_FIRST,
     ),
     RecordKind("attendance", models.Attendance, extra_columns=("lecture_id", "activity_id")),
+    RecordKind(
+        "requests",
+        models.Request,
+        key="request",
+        import_columns=(
+            "received_on", "wish", "content", "requester", "phone", "address", "request_type", "channel",
+            "expected_on", "recorded_by", "note",
+        ),
+        local_columns=("pinyin_full", "pinyin_initials"),
+        sort=("-received_on",),
+    ),
+    RecordKind("request_moves", models.RequestMove),
 )
 
 BY_TABLE: dict[str, RecordKind] = {kind.table: kind for kind in KINDS}

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from station_tui.storage.repositories.base import Repository
     from station_tui.storage.repositories.events import ActivityRepository, LectureRepository
     from station_tui.storage.repositories.people import PeopleRepository
+    from station_tui.storage.repositories.requests import RequestRepository
     from station_tui.storage.repositories.station import StationRepository
     from station_tui.storage.repositories.teams import TeamMemberRepository, TeamRepository, VenueRepository
 
@@ -32,6 +33,7 @@ _SPECIAL_REPOSITORIES: dict[str, tuple[str, str]] = {
     "lectures": ("events", "LectureRepository"),
     "activities": ("events", "ActivityRepository"),
     "attendance": ("attendance", "AttendanceRepository"),
+    "requests": ("requests", "RequestRepository"),
 }
 
 
@@ -108,6 +110,10 @@ class Store:
     @property
     def attendance(self) -> AttendanceRepository:
         return cast("AttendanceRepository", self.repository("attendance"))
+
+    @property
+    def requests(self) -> RequestRepository:
+        return cast("RequestRepository", self.repository("requests"))
 
     # -- plumbing -------------------------------------------------------------------------
     @contextmanager

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from station_tui.domain import Activity, Attendance, Lecture, Person, Station, Team, TeamMember, Venue
+from station_tui.domain.models import Request
 from station_tui.storage import Store
 from station_tui.storage.capture import SYNCED_TABLES
 
@@ -143,6 +144,8 @@ def test_every_synced_table_is_captured(store: Store, station: Station) -> None:
     att = store.attendance.add(
         Attendance(event_kind="lecture", event_id=lecture.id, person_id=person.id, role="志愿者", credited_tenths=10)
     )
+    request = store.requests.add(Request(received_on=today, wish="修屋顶", requester="王大妈"))
+    (made,) = store.requests.moves(str(request.id))
     ids = {
         "station": station.id,
         "people": person.id,
@@ -152,6 +155,8 @@ def test_every_synced_table_is_captured(store: Store, station: Station) -> None:
         "lectures": lecture.id,
         "activities": act.id,
         "attendance": att.id,
+        "requests": request.id,
+        "request_moves": made.id,
     }
     assert set(ids) == set(SYNCED_TABLES)
     for table, record_id in ids.items():
