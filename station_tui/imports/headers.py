@@ -26,7 +26,20 @@ HEADERS: dict[str, tuple[str, ...]] = {
         "备注",
     ),
     "people": ("姓名", "性别", "出生年份", "手机号", "是否志愿者", "志愿者编号", "所属队伍", "备注"),
+    "requests": (
+        "点单日期",
+        "心愿",
+        "具体内容",
+        "点单人",
+        "手机号",
+        "地址",
+        "点单类别",
+        "渠道",
+        "期望日期",
+        "登记人",
+        "备注",
+    ),
 }
 
 #: What each kind is called on screen (the app's 宣讲/活动/人员), in import messages.
-KIND_NAMES: dict[str, str] = {"lectures": "宣讲", "activities": "活动", "people": "人员"}
+KIND_NAMES: dict[str, str] = {"lectures": "宣讲", "activities": "活动", "people": "人员", "requests": "群众点单"}

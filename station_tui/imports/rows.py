@@ -46,7 +46,11 @@ def is_empty_row(cells: list[Any]) -> bool:
 _NAMED_STRAY_CELLS = 3
 
 
-def parse_row(kind: Kind, row: SheetRow, today: date) -> tuple[ParsedRow | None, list[Problem]]:
+def parse_row(
+    kind: Kind, row: SheetRow, today: date, context: dict[str, Any] | None = None
+) -> tuple[ParsedRow | None, list[Problem]]:
+    """One row checked by its kind's model; ``context`` adds the station's settings the model
+    reads (``request_categories``) to the validation context."""
     number, cells = row.number, row.cells
     problems: list[Problem] = []
     width = len(kind.columns)
@@ -99,7 +103,7 @@ def parse_row(kind: Kind, row: SheetRow, today: date) -> tuple[ParsedRow | None,
         elif value is not None:
             values[column.field] = value
 
-    context = {"today": today}
+    context = {**(context or {}), "today": today}
     record: Record | None = None
     try:
         record = kind.model.model_validate(values, context=context)
