@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from county import ratings
 from county import rows as row_rules
 from station_tui.domain.hours import format_tenths
 from station_tui.domain.models import Figures
@@ -78,7 +79,7 @@ def build(store: Any, year: int | None, month: int | None = None) -> dict[str, A
     bounds = period_bounds(year, month)
     per_station: dict[int, _StationRows] = defaultdict(_StationRows)
     excluded: list[tuple[int, str, str, str]] = []
-    for station_id, tbl, row_json in store.live_rows(_TABLES):
+    for station_id, tbl, row_json in store.live_rows((*_TABLES, "self_check_reviews")):
         problem = row_rules.stored_problem(tbl, row_json)
         if problem is not None:
             excluded.append((station_id, tbl, _record_id(row_json), problem))
@@ -90,6 +91,8 @@ def build(store: Any, year: int | None, month: int | None = None) -> dict[str, A
             bucket.volunteers += 1 if row.get("is_volunteer") else 0
         elif tbl == "attendance":
             bucket.attendance.append(row)
+        elif tbl == "self_check_reviews":
+            continue  # checked here only to be listed when excluded; ratings.latest reads them
         elif tbl == "requests":
             if _in_period(row, bounds, "received_on"):
                 bucket.requests.append(row)
@@ -99,6 +102,7 @@ def build(store: Any, year: int | None, month: int | None = None) -> dict[str, A
     total = Figures()
     townships: dict[str, Figures] = {}
     stations_out: list[dict[str, Any]] = []
+    rated = ratings.latest(store, year)
     for s in store.all_stations():
         tally = _tally(per_station.get(s["id"], _StationRows()))
         total.add(tally)
@@ -110,6 +114,7 @@ def build(store: Any, year: int | None, month: int | None = None) -> dict[str, A
                 "township": s["township"],
                 "last_sync": s["last_sync"],
                 **tally.as_json(),
+                "ratings": rated.get(s["id"]),
             }
         )
     codes = {s["id"]: s["code"] for s in store.all_stations()}
@@ -157,7 +162,9 @@ _COLUMNS: list[tuple[str, str]] = [
     ("requests_escalated", "点单上报"),
     ("requests_rating", "平均评价（星）"),
 ]
-HEADER = ["级别", "乡镇（街道）", "站点代码", "站点名称", "上次同步", *[label for _, label in _COLUMNS]]
+HEADER = [
+    "级别", "乡镇（街道）", "站点代码", "站点名称", "上次同步", *[label for _, label in _COLUMNS], *ratings.HEADER,
+]
 
 
 def _figure_cells(fig: dict[str, Any]) -> list[Any]:
@@ -192,11 +199,12 @@ def table_rows(report: dict[str, Any]) -> list[list[Any]]:
     """Header first, then stations, townships, total — the rows of csv, xlsx and the table."""
     out: list[list[Any]] = [HEADER]
     for s in report["stations"]:
-        out.append(["站点", s["township"], s["code"], s["name"], local_time(s["last_sync"]), *_figure_cells(s)])
+        out.append(["站点", s["township"], s["code"], s["name"], local_time(s["last_sync"]), *_figure_cells(s),
+                    *ratings.cells(s.get("ratings"))])
     for t in report["townships"]:
-        out.append(["乡镇合计", t["name"], "", "", "", *_figure_cells(t)])
+        out.append(["乡镇合计", t["name"], "", "", "", *_figure_cells(t), *ratings.cells(None)])
     total = report["total"]
-    out.append(["全县合计", "", "", f"{total['stations']} 个站点", "", *_figure_cells(total)])
+    out.append(["全县合计", "", "", f"{total['stations']} 个站点", "", *_figure_cells(total), *ratings.cells(None)])
     return out
 
 

@@ -326,6 +326,9 @@ REPORTS_READ: dict[str, dict[str, _Rule]] = {
     "attendance": {
         "lecture_id": optional_text(), "activity_id": optional_text(), "person_id": optional_text(),
         "headcount": optional_count(MAX_HEADCOUNT), "credited_tenths": count(DAY_TENTHS), "role": ROLE},
+    "self_check_reviews": {
+        "year": count(2100), "level": text(20), "date": DATE, "score": count(1000), "stars": count(5),
+        "reviewer": text(longest("self_check_reviews", "reviewer"))},
     "requests": {
         "received_on": DATE, "wish": text(longest("requests", "wish")),
         "requester": text(longest("requests", "requester")), "state": REQUEST_STATE,

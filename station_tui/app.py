@@ -10,7 +10,7 @@ from textual.app import App
 from textual.binding import Binding
 
 from station_tui.locale import set_language, t
-from station_tui.screens.registry import SCREENS, opener
+from station_tui.screens.registry import MAIN, SCREENS, opener
 from station_tui.widgets import wide_chars
 from station_tui.widgets.key_order import KeysInOrder
 from station_tui.widgets.localized import Localized
@@ -44,15 +44,15 @@ class StationApp(Localized, KeysInOrder):
     #: The app starts on the dashboard itself: switching to it from Textual's blank default
     #: screen would hold the first paint back 50 ms (switch_mode's delay_update).
     DEFAULT_MODE = "dashboard"
-    #: The main screens, their keys, the navigation line, the palette and the help all come
-    #: from one list: screens/registry.py.
+    #: The main screens, their keys, the navigation line, the 更多 menu, the palette and the
+    #: help all come from one list: screens/registry.py.
     MODES = {entry.mode: opener(entry.screen) for entry in SCREENS}
     #: The app's own commands only: Textual's (Theme, Keys, Quit …) are English and for developers.
     COMMANDS = {_palette_provider}
     BINDINGS = [
         Binding("f1", "help", "key.help", id="app.help"),
         Binding("question_mark", "help", "key.help", show=False, id="app.help_question"),
-        *(Binding(e.binding_keys, e.action, e.nav, show=False, id=e.binding_id) for e in SCREENS),
+        *(Binding(e.binding_keys, e.action, e.nav, show=False, id=e.binding_id) for e in MAIN),
         Binding("ctrl+p", "command_palette", "key.palette", show=False, id="app.palette", priority=True),
         Binding("ctrl+q", "quit", "key.quit", id="app.quit", priority=True),
     ]

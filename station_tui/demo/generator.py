@@ -525,9 +525,27 @@ def generate(
                 progress(min(begin + CHUNK, len(plan)), len(plan))
     finally:
         store.conn.execute(f"PRAGMA cache_size = {int(cache)}")
+    _self_check(store, today, station.manager or "专管员")
     summary.requests = gen.write_requests(first, last, station.manager, seed)
     store.set_meta(DEMO_META, f"complete seed={seed} years={years} size={plan_size_name(size)}")
     return summary
+
+
+def _self_check(store: Store, today: date, manager: str) -> None:
+    """Last year's 自评 and the township's 审核 of it, and this year's ticks so far: the 自评
+    screen then shows a station part way through its year."""
+    from station_tui.domain.models import SelfCheckReview
+    from station_tui.storage import self_check
+
+    self_check.set_mark(store, today.year, "signage", ticked=True, evidence="站门口标识牌照片（2026 年 3 月更新）",
+                        operator=manager)
+    self_check.set_mark(store, today.year, "rules_posted", ticked=True, evidence="阵地管理制度、志愿服务制度上墙照片",
+                        operator=manager)
+    last = today.year - 1
+    self_check.add_review(store, SelfCheckReview(year=last, level="自评", date=date(last, 12, 10), score=85,
+                                                 stars=3, reviewer=manager))
+    self_check.add_review(store, SelfCheckReview(year=last, level="乡镇审核", date=date(last, 12, 20), score=82,
+                                                 stars=3, reviewer="乡镇宣传委员", opinion="台账规范，特色做法需加强"))
 
 
 def has_records(store: Store) -> bool:

@@ -99,7 +99,7 @@ class RecordKind:
 #: The station schema (``PRAGMA user_version``) these declarations describe: the latest
 #: migration's number (a test holds the two together). The county accepts rows up to this
 #: version (``sync.protocol.MAX_SCHEMA_VERSION``), so a migration that adds a kind bumps it here.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 _IMPORTED_EVENT = ("date", "start_time", "end_time")
 #: Events are listed newest first, as their screens (EventRepository.page) list them.
@@ -137,6 +137,8 @@ KINDS: tuple[RecordKind, ...] = (
         sort=_NEWEST_FIRST,
     ),
     RecordKind("attendance", models.Attendance, extra_columns=("lecture_id", "activity_id")),
+    RecordKind("self_check_marks", models.SelfCheckMark),
+    RecordKind("self_check_reviews", models.SelfCheckReview, sort=("-year", "-date")),
     RecordKind(
         "requests",
         models.Request,

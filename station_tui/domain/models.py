@@ -453,6 +453,33 @@ class Attendance(Record):
         return self
 
 
+#: Who recorded a star rating: the station itself, the township reviewing it, the county rating it.
+REVIEW_LEVELS = ("自评", "乡镇审核", "县级评定")
+ReviewLevel = Literal["自评", "乡镇审核", "县级评定"]
+
+
+class SelfCheckMark(Record):
+    """The station's tick of a self-check item the records cannot answer, with its evidence
+    (one per item and year; ``domain/rubric.py`` holds the items)."""
+
+    year: Annotated[int, Meta("年度", typed_as="year")]
+    item_id: Annotated[str, Meta("自评条目")] = Field(min_length=1, max_length=40)
+    ticked: Annotated[bool, Meta("已达到")] = False
+    evidence: Annotated[str | None, Meta("佐证")] = Field(default=None, max_length=500)
+    operator: Annotated[str | None, Meta("经办人")] = Field(default=None, max_length=20)
+
+
+class SelfCheckReview(Record):
+    """A score and star level given to the station for a year: its own 自评 (the rubric's
+    score when it was submitted), the township's 审核 or the county's 评定."""
+
+    year: Annotated[int, Meta("年度", typed_as="year")]
+    level: Annotated[ReviewLevel, Meta("评定级别")]
+    date: Annotated[date, Meta("日期")]
+    score: Annotated[int, Meta("得分")] = Field(ge=0, le=1000)
+    stars: Annotated[int, Meta("星级")] = Field(ge=0, le=5)
+    reviewer: Annotated[str, Meta("评定人")] = Field(min_length=1, max_length=20)
+    opinion: Annotated[str | None, Meta("意见")] = Field(default=None, max_length=500)
 class Request(Record):
     """A villager's request (微心愿, 群众点单). Its ``state`` changes only by the moves of
     ``request_flow.py``, each one a ``RequestMove`` stored with it; the form edits the rest.

@@ -10,24 +10,30 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from station_tui.locale import t
-from station_tui.screens.registry import SCREENS
+from station_tui.screens.registry import BY_MODE, MAIN
 from station_tui.widgets.localized import Localized
 
 if TYPE_CHECKING:
     from station_tui.app import StationApp
 
 #: (mode, catalog key, key shown) in the order of the navigation line (screens/registry.py).
-NAV_ITEMS: tuple[tuple[str, str, str], ...] = tuple((e.mode, e.nav, e.keys[0]) for e in SCREENS)
+NAV_ITEMS: tuple[tuple[str, str, str], ...] = tuple((e.mode, e.nav, e.keys[0]) for e in MAIN)
 
 
 class NavBar(Static):
-    """The screens as a clickable line: ``1 首页  2 宣讲  3 活动  4 人员  5 同步``."""
+    """The screens as a clickable line: ``1 首页  2 宣讲  3 活动  4 人员  5 同步  6 更多``.
+    On a screen of the 更多 menu, 更多 is marked and names it: ``6 更多›队伍``."""
 
     def __init__(self, current: str) -> None:
+        entry = BY_MODE.get(current)
+        in_menu = entry is not None and not entry.on_nav_line
         parts = []
         for mode, key, shortcut in NAV_ITEMS:
             label = f" {shortcut} {t(key)} "
-            style = "reverse bold" if mode == current else "underline"
+            marked = mode == current or (in_menu and mode == "more")
+            if in_menu and mode == "more" and entry is not None:
+                label = f" {shortcut} {t(key)}›{t(entry.nav)} "
+            style = "reverse bold" if marked else "underline"
             parts.append(f"[@click=app.switch_mode('{mode}')][{style}]{label}[/][/]")
         parts.append(f"  [dim]{t('nav.hint')}[/]")
         super().__init__(" ".join(parts), id="nav", markup=True)

@@ -1,9 +1,9 @@
 """The app's screens, listed once, in the order of the navigation line.
 
-The app's modes and their keys, a number and a function key each (``app.py``), the
-navigation line (``base.py``), the palette's actions (``widgets/palette.py``), the help
-screen's sections (``help.py``) and which form and repository a kind of record has
-(``forms.py``) are all read from ``SCREENS``.
+The app's modes and their keys (``app.py``: a number and a function key each for the screens
+of the navigation line, ``base.py``; a letter in the 更多 menu, ``more.py``, for the others),
+the palette's actions (``widgets/palette.py``), the help screen's sections (``help.py``) and
+which form and repository a kind of record has (``forms.py``) are all read from ``SCREENS``.
 A screen that lists records names the kind it lists (``domain/kinds.py``), the palette's
 "新建…" and "打开…" words for it, and its form unless the kind's declaration makes it.
 
@@ -45,13 +45,20 @@ class ScreenEntry:
     #: Locale key of its name: on the navigation line, its keys' description, its help section.
     nav: str
     #: The number key and the function key that switch to it; the binding's id is
-    #: ``app.<mode>`` (keymap.json remaps keys by that id).
-    keys: tuple[str, str]
+    #: ``app.<mode>`` (keymap.json remaps keys by that id). Empty for a screen of the 更多
+    #: menu: ten screens do not fit an 80-column navigation line.
+    keys: tuple[str, ...]
     #: The screen, "module:Class", made on the first switch to it.
     screen: str
     #: Locale key of the palette's entry that goes there (its help: the key + ".help").
     palette: str
     records: Records | None = None
+    #: Its letter in the 更多 menu (``screens/more.py``); only for screens without ``keys``.
+    menu_key: str = ""
+
+    @property
+    def on_nav_line(self) -> bool:
+        return bool(self.keys)
 
     @property
     def binding_id(self) -> str:
@@ -124,9 +131,29 @@ SCREENS: tuple[ScreenEntry, ...] = (
         screen="station_tui.screens.sync:SyncScreen",
         palette="palette.sync",
     ),
+    ScreenEntry(
+        mode="more",
+        nav="nav.more",
+        keys=("6", "f7"),
+        screen="station_tui.screens.more:MoreScreen",
+        palette="palette.more",
+    ),
+    # The 更多 menu's screens follow, each with its ``menu_key`` and no number key.
+    ScreenEntry(
+        mode="self_check",
+        nav="nav.self_check",
+        keys=(),
+        menu_key="z",
+        screen="station_tui.screens.self_check:SelfCheckScreen",
+        palette="palette.self_check",
+    ),
 )
 
 BY_MODE: dict[str, ScreenEntry] = {entry.mode: entry for entry in SCREENS}
+#: The screens on the navigation line, each with a number key and a function key.
+MAIN: tuple[ScreenEntry, ...] = tuple(entry for entry in SCREENS if entry.on_nav_line)
+#: The screens of the 更多 menu, in its order.
+MENU: tuple[ScreenEntry, ...] = tuple(entry for entry in SCREENS if not entry.on_nav_line)
 #: Kind key → what its screen declares about it ("lecture", "activity", "person").
 BY_KIND: dict[str, Records] = {entry.records.kind: entry.records for entry in SCREENS if entry.records}
 

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from station_tui.domain import Activity, Attendance, Lecture, Person, Station, Team, TeamMember, Venue
-from station_tui.domain.models import Request
+from station_tui.domain.models import Request, SelfCheckMark, SelfCheckReview
 from station_tui.storage import Store
 from station_tui.storage.capture import SYNCED_TABLES
 
@@ -144,6 +144,10 @@ def test_every_synced_table_is_captured(store: Store, station: Station) -> None:
     att = store.attendance.add(
         Attendance(event_kind="lecture", event_id=lecture.id, person_id=person.id, role="志愿者", credited_tenths=10)
     )
+    mark = store.repository("self_check_marks").add(SelfCheckMark(year=2026, item_id="signage", ticked=True))
+    review = store.repository("self_check_reviews").add(
+        SelfCheckReview(year=2026, level="自评", date=today, score=75, stars=2, reviewer="李专管")
+    )
     request = store.requests.add(Request(received_on=today, wish="修屋顶", requester="王大妈"))
     (made,) = store.requests.moves(str(request.id))
     ids = {
@@ -155,6 +159,8 @@ def test_every_synced_table_is_captured(store: Store, station: Station) -> None:
         "lectures": lecture.id,
         "activities": act.id,
         "attendance": att.id,
+        "self_check_marks": mark.id,
+        "self_check_reviews": review.id,
         "requests": request.id,
         "request_moves": made.id,
     }

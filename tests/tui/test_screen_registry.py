@@ -12,12 +12,12 @@ from station_tui.locale import en, zh_CN
 from station_tui.screens import forms
 from station_tui.screens.base import NAV_ITEMS, NavBar, StationScreen
 from station_tui.screens.help import _sections
-from station_tui.screens.registry import BY_KIND, SCREENS, ScreenEntry, load
+from station_tui.screens.registry import BY_KIND, MAIN, MENU, SCREENS, ScreenEntry, load
 from station_tui.widgets.form import RecordForm
 from station_tui.widgets.paged import PagedListScreen
 from station_tui.widgets.palette import ACTIONS
 from tests.fresh_process import modules_left
-from tests.tui.conftest import settle
+from tests.tui.conftest import settle, table_rows
 
 RECORD_SCREENS = [e for e in SCREENS if e.records]
 
@@ -33,7 +33,7 @@ def test_every_mode_is_a_screen_of_the_list_in_order() -> None:
 
 def test_every_mode_has_its_keys_under_the_binding_id_keymaps_use() -> None:
     bindings = {b.id: b for b in StationApp.BINDINGS if isinstance(b, Binding)}
-    for number, entry in enumerate(SCREENS, start=1):
+    for number, entry in enumerate(MAIN, start=1):
         binding = bindings[f"app.{entry.mode}"]
         assert binding.key == f"{number},f{number + 1}"  # 1/F2, 2/F3, … as the README promises
         assert binding.action == f"switch_mode('{entry.mode}')"
@@ -41,12 +41,27 @@ def test_every_mode_has_its_keys_under_the_binding_id_keymaps_use() -> None:
         assert not binding.show
     keys = [k for e in SCREENS for k in e.keys]
     assert len(keys) == len(set(keys))
+    assert len(MAIN) <= 6  # what fits an 80-column navigation line, in English too
+
+
+def test_every_other_screen_has_one_letter_of_its_own_in_the_more_menu() -> None:
+    from station_tui.screens.more import MoreScreen
+
+    assert [e for e in SCREENS if not e.keys] == list(MENU)
+    letters = [e.menu_key for e in MENU]
+    assert all(len(k) == 1 and k.isalpha() and k.islower() for k in letters), letters
+    assert len(letters) == len(set(letters))
+    assert not any(e.menu_key for e in MAIN)
+    bindings = {b.id: b for b in MoreScreen.BINDINGS if isinstance(b, Binding)}
+    for entry in MENU:
+        assert bindings[f"more.{entry.mode}"].key == entry.menu_key
+        assert bindings[f"more.{entry.mode}"].action == f"app.switch_mode('{entry.mode}')"
 
 
 def test_the_navigation_line_lists_every_mode_with_its_number_key() -> None:
-    assert tuple((e.mode, e.nav, e.keys[0]) for e in SCREENS) == NAV_ITEMS
+    assert tuple((e.mode, e.nav, e.keys[0]) for e in MAIN) == NAV_ITEMS
     nav = str(NavBar("lectures").content)
-    for entry in SCREENS:
+    for entry in MAIN:
         assert f"[@click=app.switch_mode('{entry.mode}')]" in nav
         assert f" {entry.keys[0]} {zh_CN.MESSAGES[entry.nav]} " in nav
     assert nav.index("switch_mode('dashboard')") < nav.index("switch_mode('sync')")
@@ -143,7 +158,7 @@ async def test_each_screen_is_reached_by_its_number_key_and_its_function_key(see
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        for entry in SCREENS:
+        for entry in MAIN:
             elsewhere = next(e.mode for e in SCREENS if e.mode != entry.mode)
             for key in entry.keys:
                 await app.switch_mode(elsewhere)
@@ -152,3 +167,22 @@ async def test_each_screen_is_reached_by_its_number_key_and_its_function_key(see
                 await settle(pilot)
                 assert app.current_mode == entry.mode, (key, entry.mode)
                 assert isinstance(app.screen, load(entry.screen))
+
+
+async def test_the_more_menu_opens_each_of_its_screens_by_its_letter(seeded, make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("6")
+        await settle(pilot)
+        assert app.current_mode == "more"
+        shown = [row[:2] for row in table_rows(app.screen.query_one("#more-list"))]
+        assert shown == [[e.menu_key, zh_CN.MESSAGES[e.nav]] for e in MENU]
+        for entry in MENU:
+            await app.switch_mode("more")
+            await settle(pilot)
+            await pilot.press(entry.menu_key)
+            await settle(pilot)
+            assert app.current_mode == entry.mode, entry.menu_key
+            nav = str(app.screen.query_one(NavBar).content)
+            assert f" 6 更多›{zh_CN.MESSAGES[entry.nav]} " in nav

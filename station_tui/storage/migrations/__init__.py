@@ -26,7 +26,8 @@ from station_tui.storage.migrations import (
     v1_tables,
     v2_versions_forward,
     v3_sensitive_phones,
-    v4_requests,
+    v4_self_check,
+    v5_requests,
 )
 
 #: The schema's history. Append only.
@@ -34,7 +35,8 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     v1_tables.migrate,
     v2_versions_forward.migrate,
     v3_sensitive_phones.migrate,
-    v4_requests.migrate,
+    v4_self_check.migrate,
+    v5_requests.migrate,
 ]
 LATEST = len(MIGRATIONS)
 

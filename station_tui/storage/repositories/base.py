@@ -174,6 +174,10 @@ class Repository(Generic[M]):
             self._raise_conflict(conn, record)
         return record.model_copy(update={"row_version": record.row_version + 1, "updated_at": stamp})
 
+    def update_in(self, conn: sqlite3.Connection, record: M) -> M:
+        """``update`` inside the caller's transaction."""
+        return self._update(conn, record)
+
     def update(self, record: M) -> M:
         """Save an edited record; raises StaleRecord if it changed since ``record`` was read."""
         with self.store.write() as conn:

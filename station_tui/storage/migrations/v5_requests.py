@@ -1,4 +1,4 @@
-"""Version 4: villager requests (微心愿, 群众点单) and their moves.
+"""Version 5: villager requests (微心愿, 群众点单) and their moves.
 
 ``requests`` holds each request with its current state; ``request_moves`` one row per move
 (派单, 接单, 上报, …), append-only: triggers refuse to edit or erase a move, so its history
@@ -13,13 +13,13 @@ import sqlite3
 
 from station_tui.storage.migrations import triggers
 
-#: The synced tables as of version 4, in dependency order: version 3's, then the requests.
+#: The synced tables as of version 5, in dependency order: version 4's, then the requests.
 TABLES = (
     "station", "people", "teams", "team_members", "venues", "lectures", "activities", "attendance",
-    "requests", "request_moves",
+    "self_check_marks", "self_check_reviews", "requests", "request_moves",
 )
 
-#: Version 3's shape: the new tables' ``phone`` and pinyin columns share its names and rules.
+#: Version 4's shape: the new tables' ``phone`` and pinyin columns share its names and rules.
 SHAPE = triggers.Shape(
     json_columns=frozenset({"skills"}),
     local_only=frozenset({"pinyin_full", "pinyin_initials"}),
