@@ -93,12 +93,12 @@ def write_requests(
             },
             context={"today": last + timedelta(days=1)},
         )
-        stored = store.requests.add_in(conn, request)
+        stored = store.requests.add_at(conn, request, f"{received.isoformat()}T08:00:00")
         day = received
         for action in path:
             day = min(last, day + timedelta(days=rng.randint(0, 3)))
             move = _move(conn, rng, action, day, volunteers, teams)
-            at = f"{day.isoformat()}T{rng.randint(8, 18):02d}:00:00"
+            at = f"{day.isoformat()}T{rng.randint(9, 18):02d}:00:00"
             store.requests.move_in(conn, str(stored.id), move, by=recorder, at=at)
         made += 1
     return made

@@ -493,7 +493,7 @@ class Request(Record):
     content: Annotated[str | None, Meta("具体内容", ui="field.request_content")] = Field(default=None, max_length=1000)
     requester: Annotated[str, Meta("点单人", column=8)] = Field(min_length=1, max_length=20)
     #: Sensitive (PIPL): uploaded only while settings.json's ``upload_phones`` allows it.
-    phone: Annotated[str | None, Meta("手机号", sensitive="upload_phones")] = None
+    phone: Annotated[str | None, Meta("手机号", column=11, sensitive="upload_phones")] = None
     address: Annotated[str | None, Meta("地址")] = Field(default=None, max_length=100)
     request_type: Annotated[
         str | None, Meta("点单类别", typed_as="choice", choices=DEFAULT_REQUEST_CATEGORIES, column=8)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import threading
 from concurrent.futures import Future
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -40,6 +40,8 @@ class DashboardFacts:
     last_sync: str | None
     #: (kind, id, date, title, detail) newest first
     latest: list[tuple[str, str, str, str, str]]
+    #: Villager requests: open, overdue, this month's average rating in tenths (None: no ratings).
+    requests: dict[str, Any] = field(default_factory=dict)
 
 
 def gather_ahead(store: Any, today: date, minimums: dict[str, int]) -> Future[DashboardFacts]:
@@ -64,6 +66,7 @@ def gather(store: Any, today: date, minimums: dict[str, int], limit: int = 8) ->
     from station_tui.storage import figures, summary
 
     numbers = figures.numbers(store, today.year, today.month)  # one read transaction inside
+    requests = _request_summary(store, today)
     recent = summary.recent(store, limit)
     name = summary.station_name(store) or ""
     pending = store.pending_changes()
@@ -91,7 +94,18 @@ def gather(store: Any, today: date, minimums: dict[str, int], limit: int = 8) ->
         pending=pending,
         last_sync=last_sync,
         latest=latest,
+        requests=requests,
     )
+
+
+def _request_summary(store: Any, today: date) -> dict[str, Any]:
+    """Open and overdue requests (each category's deadline from settings.json) and this month's
+    satisfaction; read without pydantic (the settings through ``quick_settings``)."""
+    from station_tui.config import quick_settings
+    from station_tui.storage import figures
+
+    quick = quick_settings()
+    return figures.request_summary(store, today, quick.request_deadline_days, quick.request_default_deadline_days)
 
 
 class DashboardScreen(StationScreen):
@@ -178,6 +192,7 @@ class DashboardScreen(StationScreen):
                     t("dash.person_times", n=f["attendance"]),
                     t("dash.hours", hours=format_tenths(f["volunteer_tenths"])),
                     t("dash.people", people=f["people"], volunteers=f["volunteers"]),
+                    self._requests_line(facts.requests),
                 ]
             )
         )
@@ -187,6 +202,14 @@ class DashboardScreen(StationScreen):
             table.add_row(day, t(f"kind.{kind}"), title, detail, key=f"{kind}:{record_id}")
         if not facts.latest:
             table.add_row("", "", t("dash.no_records"), "", key="empty")
+
+    @staticmethod
+    def _requests_line(summary: dict[str, Any]) -> str:
+        from station_tui.domain.hours import format_tenths
+
+        tenths = summary.get("rating_tenths")
+        rating = t("dash.no_rating") if tenths is None else format_tenths(tenths)
+        return t("dash.requests", open=summary.get("open", 0), overdue=summary.get("overdue", 0), rating=rating)
 
     def _selected(self) -> tuple[str, str] | None:
         table = self.query_one(DataTable)

@@ -147,6 +147,20 @@ SCREENS: tuple[ScreenEntry, ...] = (
         screen="station_tui.screens.self_check:SelfCheckScreen",
         palette="palette.self_check",
     ),
+    ScreenEntry(
+        mode="requests",
+        nav="nav.requests",
+        keys=(),
+        menu_key="d",
+        screen="station_tui.screens.requests:RequestListScreen",
+        palette="palette.requests",
+        records=Records(
+            kind="request",
+            form="station_tui.screens.request_form:RequestForm",
+            new="palette.new_request",
+            open="palette.open_request",
+        ),
+    ),
 )
 
 BY_MODE: dict[str, ScreenEntry] = {entry.mode: entry for entry in SCREENS}

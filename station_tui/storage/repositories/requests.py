@@ -53,9 +53,14 @@ class RequestRepository(Repository[Request]):
     # -- writes ---------------------------------------------------------------------------
     def _insert(self, conn: sqlite3.Connection, record: Request) -> Request:
         """A new request and the record of its making (点单), together."""
+        return self.add_at(conn, record, None)
+
+    def add_at(self, conn: sqlite3.Connection, record: Request, at: str | None) -> Request:
+        """``_insert`` inside the caller's transaction, its 点单 move dated ``at`` (local time)
+        when the request was taken earlier than now (demo data), else now."""
         stored = super()._insert(conn, record)
         self._record_move(
-            conn, str(stored.id), "create", None, stored.state, by=record.recorded_by, target=None, note=None
+            conn, str(stored.id), "create", None, stored.state, by=record.recorded_by, target=None, note=None, at=at
         )
         return stored
 
