@@ -31,7 +31,9 @@ def listing(store: Any, township: str | None = None, state: str | None = DEFAULT
     """The requests in ``state`` (``全部`` or None: any), optionally of one township's stations,
     by township, station and 点单日期."""
     if state is not None and state != ANY_STATE and state not in REQUEST_STATES:
-        raise ValueError(f"状态“{state}”不对，应为 {'、'.join(REQUEST_STATES)} 或 {ANY_STATE}")
+        raise ValueError(f"状态“{row_rules.quote(state)[1:-1]}”不对，应为 {'、'.join(REQUEST_STATES)} 或 {ANY_STATE}")
+    if township is not None and (not row_rules.clean_text(township) or len(township) > 80):
+        raise ValueError(f"乡镇（街道）名称 {row_rules.quote(township)} 不对：不能含控制字符，最多 80 个字")
     wanted = None if state in (None, ANY_STATE) else state
     requests: dict[tuple[str, str], dict[str, Any]] = {}
     escalations: dict[tuple[str, str], dict[str, Any]] = {}

@@ -166,6 +166,10 @@ def test_the_whole_json_shape(built: Path) -> None:
         "people": 4,
         "volunteers": 2,
         "attendance": 3 + 13 + 12,  # L1: 3 named; L2: 3 named + 10; A3: 2 named + 10
+        "requests_received": 0,
+        "requests_completed": 0,
+        "requests_escalated": 0,
+        "requests_rating": None,
     }
     assert list(data["figures"]["activities_by_platform"]) == list(PLATFORMS)
     assert isinstance(data["figures"]["volunteer_hours"], float)

@@ -20,6 +20,7 @@ from station_tui.domain.models import Request
 from station_tui.domain.request_flow import Move
 from sync import protocol
 from tests.county_server import County
+from tests.reference_figures import reference_figures
 from tests.sync.support import StationPC
 
 REQUEST_KEYS = ("requests_received", "requests_completed", "requests_escalated", "requests_rating")
@@ -142,7 +143,14 @@ def test_escalated_requests_reach_the_county_under_their_own_station(county: Cou
     for pc in (a, b):
         done = pc.station("status", "--json", "--year", "2026")
         assert done.returncode == 0, done.stderr
-        own[pc.code] = {k: json.loads(done.stdout)["figures"][k] for k in REQUEST_KEYS}
+        whole = json.loads(done.stdout)["figures"]
+        # Every figure, by the README's rules worked out row by row, is the station's and the county's.
+        expected = reference_figures(pc.db, 2026)
+        assert whole == expected
+        assert {
+            k: report["stations"][[s["code"] for s in report["stations"]].index(pc.code)][k] for k in expected
+        } == expected
+        own[pc.code] = {k: whole[k] for k in REQUEST_KEYS}
     assert own[a.code] == {
         "requests_received": 4,
         "requests_completed": 2,
