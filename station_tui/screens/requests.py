@@ -226,11 +226,16 @@ class RequestListScreen(PagedListScreen):
         from station_tui.storage.repositories.requests import action_label
 
         store = self.station_app.store
-        request = store.requests.get(record_id)
-        if request is None:
-            self.app.call_from_thread(self.notify, t("form.gone"), severity="warning")
+        try:
+            request = store.requests.get(record_id)
+            if request is None:
+                self.app.call_from_thread(self.notify, t("form.gone"), severity="warning")
+                return
+            names = store.requests.names(request)
+            moves = store.requests.moves(record_id)
+        except Exception as exc:  # a locked database: say so
+            self.app.call_from_thread(self.notify, t("move.failed", error=str(exc)), severity="error", timeout=8)
             return
-        names = store.requests.names(request)
         assignee = names.get("team_id") or names.get("volunteer_id") or ""
         lines = [
             t(
@@ -247,7 +252,6 @@ class RequestListScreen(PagedListScreen):
         if names.get("activity_id"):
             lines.append(f"{t('field.request_activity')}：{names['activity_id']}")
         lines.append("")
-        moves = store.requests.moves(record_id)
         for m in moves:
             lines.append(
                 t(
@@ -297,7 +301,7 @@ class MoveDialog(Localized, ModalScreen[Any]):
             )
             action = self.action
             if action == "assign":
-                yield Label(t("move.assign_to"))
+                yield Label(t("move.assign_to"), markup=False)
                 yield ChoiceBox(
                     [(Text(label), value) for label, value in self.options],
                     prompt=t("form.choose"),
@@ -305,7 +309,7 @@ class MoveDialog(Localized, ModalScreen[Any]):
                     compact=True,
                 )
             elif action == "complete":
-                yield Label(t("move.activity"))
+                yield Label(t("move.activity"), markup=False)
                 yield ChoiceBox(
                     [(Text(label), value) for label, value in self.options],
                     prompt=t("form.choose"),
@@ -313,7 +317,7 @@ class MoveDialog(Localized, ModalScreen[Any]):
                     compact=True,
                 )
             elif action == "rate":
-                yield Label(t("move.stars"))
+                yield Label(t("move.stars"), markup=False)
                 yield ChoiceBox(
                     [("★" * n + "☆" * (5 - n) + f" {n}", n) for n in range(5, 0, -1)],
                     prompt=t("form.choose"),
@@ -321,14 +325,14 @@ class MoveDialog(Localized, ModalScreen[Any]):
                     compact=True,
                 )
             elif action == "escalate":
-                yield Label(t("move.level"))
+                yield Label(t("move.level"), markup=False)
                 yield ChoiceBox(
                     [(v, v) for v in ESCALATION_TARGETS], prompt=t("form.choose"), id="move-choice", compact=True
                 )
             words = {"rate": "move.comment", "answer": "move.answer_text"}.get(
                 action, "move.reason" if action in _REASON_REQUIRED else "move.note"
             )
-            yield Label(t(words))
+            yield Label(t(words), markup=False)
             yield TextInput("", id="move-note", max_length=200 if action == "rate" else 500, compact=True)
             yield Static("", id="move-problem", markup=False)
             with Horizontal(classes="buttons"):

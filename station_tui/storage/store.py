@@ -115,6 +115,10 @@ class Store:
     def requests(self) -> RequestRepository:
         return cast("RequestRepository", self.repository("requests"))
 
+    @property
+    def request_moves(self) -> Repository[Any]:
+        return self.repository("request_moves")
+
     # -- plumbing -------------------------------------------------------------------------
     @contextmanager
     def write(self) -> Iterator[sqlite3.Connection]:

@@ -66,8 +66,9 @@ async def test_records_are_listed_in_the_declared_order_and_the_box_searches_the
         assert rows_of(app) == [["农家书屋", "", ""], ["文化广场", "村东头", "300"], ["村委会议室", "村委会二楼", "60"]]
         assert "共 3 条" in status_of(app)
         placeholder = app.screen.query_one("#filter-text").placeholder
-        # The kind's text fields by their form labels (venues have no catalog words yet but 备注).
-        assert placeholder == "搜索field.name、field.address、备注（按 / 或 f）"
+        # The kind's text fields by their form labels (venues have no catalog words yet but 地址
+        # and 备注, which the request form brought).
+        assert placeholder == "搜索field.name、地址、备注（按 / 或 f）"
 
         await pilot.press("f")
         await type_text(pilot, "村东")
