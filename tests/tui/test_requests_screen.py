@@ -200,3 +200,14 @@ async def test_the_dashboard_counts_open_overdue_and_satisfaction(seeded: Store,
         figures = text_of(app.screen.query_one("#dash-figures"))
         # TODAY is 2026-11-22: 王大妈's (11-02) and 曾小红's (10-09) are open and past 7 days.
         assert "点单：未办结 2，逾期 2，满意度 4.0" in figures
+
+
+async def test_another_sessions_move_shows_within_two_seconds(seeded: Store, make_app: Any) -> None:
+    ids = _requests(seeded)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        table = await _open(app, pilot)
+        assert table_rows(table)[1][5] == "待处理"
+        with Store(seeded.path) as township:  # the township's cadre over SSH, in a session of its own
+            township.requests.move(ids["wang"], Move("reject", note="不在服务范围"), by="乡镇干部")
+        await until(pilot, lambda: table_rows(app.screen.query_one(DataTable))[1][5] == "已拒绝", timeout=2.5)
