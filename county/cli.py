@@ -266,6 +266,22 @@ def cmd_report(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# -- requests ---------------------------------------------------------------------------------
+def cmd_requests(args: argparse.Namespace) -> int:
+    from county import requests
+
+    with _open(args) as store:
+        try:
+            items = requests.listing(store, args.township, args.state)
+        except ValueError as exc:
+            raise CliError(str(exc), EXIT_USAGE) from exc
+    if args.json:
+        _print_json(items)
+    else:
+        print(requests.to_text(items, args.state))
+    return EXIT_OK
+
+
 def cmd_admin_token(args: argparse.Namespace) -> int:
     with _open(args) as store:
         if args.revoke_all:
@@ -379,6 +395,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("table", "json", "csv", "xlsx"), default="table")
     p.add_argument("--output", metavar="FILE", help="写入文件 / write to a file")
     p.set_defaults(func=cmd_report)
+
+    p = sub.add_parser("requests", parents=[parent],
+                       help="各站上报（或任一状态）的群众点单 / villager requests escalated (or in any state)")
+    p.add_argument("--township", metavar="T", help="只看这个乡镇（街道）的站点 / only this township's stations")
+    p.add_argument("--state", metavar="S", default="已上报",
+                   help="状态（默认 已上报；全部 = 任一状态）/ state (default 已上报; 全部 = any)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_requests)
 
     p = sub.add_parser("admin-token", parents=[parent], help="生成管理员凭证 / issue an admin token for the report API")
     p.add_argument("--revoke-all", action="store_true", help="注销所有管理员凭证 / revoke every admin token")

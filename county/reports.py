@@ -22,10 +22,12 @@ from county import rows as row_rules
 from station_tui.domain.hours import format_tenths
 from station_tui.domain.models import Figures
 from station_tui.domain.periods import period_bounds
-from station_tui.domain.vocab import PLATFORMS
+from station_tui.domain.vocab import PLATFORMS, SERVED_REQUEST_STATES
 from station_tui.domain.widths import cell_width, pad
 
-_TABLES = ("lectures", "activities", "attendance", "people", "plans", "plan_items", "teams", "hours_entries")
+_TABLES = (
+    "lectures", "activities", "attendance", "people", "plans", "plan_items", "teams", "hours_entries", "requests",
+)
 
 
 @dataclass
@@ -43,10 +45,11 @@ class _StationRows:
     teams: int = 0
     #: The hours ledger's entries dated in the period: only their hours are needed.
     ledger_tenths: int = 0
+    requests: list[dict[str, Any]] = field(default_factory=list)
 
 
-def _in_period(row: dict[str, Any], bounds: tuple[str, str] | None) -> bool:
-    return bounds is None or bounds[0] <= row["date"] < bounds[1]
+def _in_period(row: dict[str, Any], bounds: tuple[str, str] | None, day: str = "date") -> bool:
+    return bounds is None or bounds[0] <= row[day] < bounds[1]
 
 
 def _tally(rows: _StationRows) -> Figures:
@@ -73,6 +76,13 @@ def _tally(rows: _StationRows) -> Figures:
         t.activities_by_platform[activity["platform"]] += 1
         t.volunteer_tenths += activity["volunteer_tenths"]
     t.brand_projects = len({a.get("brand_project") for a in rows.activities.values()} - {None, ""})
+    for request in rows.requests:
+        t.requests_received += 1
+        t.requests_completed += request["state"] in SERVED_REQUEST_STATES
+        t.requests_escalated += request.get("escalated_to") is not None
+        if request.get("rating") is not None:
+            t.rating_sum += request["rating"]
+            t.rating_count += 1
     return t
 
 
@@ -118,6 +128,9 @@ def build(store: Any, year: int | None, month: int | None = None) -> dict[str, A
         elif tbl == "hours_entries":
             if _in_period(row, bounds):
                 bucket.ledger_tenths += row["tenths"]
+        elif tbl == "requests":
+            if _in_period(row, bounds, "received_on"):
+                bucket.requests.append(row)
         else:
             bucket.live_events.add(row["id"])
             if _in_period(row, bounds):
@@ -188,6 +201,10 @@ _COLUMNS: list[tuple[str, str]] = [
     ("hours_credited", "服务时长（小时）"),
     ("plan_items", "计划项目"),
     ("plan_items_done", "计划已完成"),
+    ("requests_received", "群众点单"),
+    ("requests_completed", "点单办结"),
+    ("requests_escalated", "点单上报"),
+    ("requests_rating", "平均评价（星）"),
 ]
 HEADER = [
     "级别", "乡镇（街道）", "站点代码", "站点名称", "上次同步", *[label for _, label in _COLUMNS], *ratings.HEADER,
@@ -201,6 +218,8 @@ def _figure_cells(fig: dict[str, Any]) -> list[Any]:
             cells.append(fig["activities_by_platform"][key.split(":", 1)[1]])
         elif key in ("volunteer_hours", "hours_credited"):
             cells.append(format_tenths(round(fig[key] * 10)))
+        elif key == "requests_rating":
+            cells.append("" if fig[key] is None else f"{fig[key]:.1f}")
         else:
             cells.append(fig[key])
     return cells

@@ -28,7 +28,14 @@ from pydantic_core import SchemaValidator, core_schema, from_json
 
 from station_tui.domain.hours import DAY_MINUTES, minutes_between
 from station_tui.domain.kinds import BY_TABLE
-from station_tui.domain.vocab import MAX_HEADCOUNT, MAX_VOLUNTEERS, PLATFORMS, ROLES
+from station_tui.domain.vocab import (
+    ESCALATION_TARGETS,
+    MAX_HEADCOUNT,
+    MAX_VOLUNTEERS,
+    PLATFORMS,
+    REQUEST_STATES,
+    ROLES,
+)
 from sync import protocol
 from sync.protocol import MAX_COUNTER, MAX_ROW_CHARS, SYNCED_TABLES, Change
 
@@ -158,6 +165,23 @@ def _role(row: dict[str, Any], field: str) -> str | None:
     return None if value is None or value in ROLES else f"角色 {quote(value)} 不在 {'、'.join(ROLES)} 之中"
 
 
+def _request_state(row: dict[str, Any], field: str) -> str | None:
+    value = row.get(field)
+    return None if value in REQUEST_STATES else f"点单状态 {quote(value)} 不在 {'、'.join(REQUEST_STATES)} 之中"
+
+
+def _escalated_to(row: dict[str, Any], field: str) -> str | None:
+    value = row.get(field)
+    return None if value is None or value in ESCALATION_TARGETS else f"上报到 {quote(value)} 应为乡镇或县"
+
+
+def _rating(row: dict[str, Any], field: str) -> str | None:
+    value = row.get(field)
+    if value is None or (_is_int(value) and 1 <= value <= 5):
+        return None
+    return f"字段 {field} 应为 1–5 的整数，收到 {quote(value)}"
+
+
 def _attendance_pairs(row: dict[str, Any]) -> list[str]:
     problems = []
     if (row.get("lecture_id") is None) == (row.get("activity_id") is None):
@@ -274,6 +298,10 @@ DATE = _Rule(_date, core_schema.chain_schema([
 MONTH = _Rule(_month, core_schema.str_schema(strict=True, pattern=r"^[0-9]{4}-(0[1-9]|1[0-2])$"))
 PLATFORM = _Rule(_platform, core_schema.literal_schema(list(PLATFORMS)))
 ROLE = _Rule(_role, core_schema.nullable_schema(core_schema.literal_schema(list(ROLES))), required=False)
+REQUEST_STATE = _Rule(_request_state, core_schema.literal_schema(list(REQUEST_STATES)))
+ESCALATED_TO = _Rule(_escalated_to, core_schema.nullable_schema(core_schema.literal_schema(list(ESCALATION_TARGETS))),
+                     required=False)
+RATING = _Rule(_rating, core_schema.nullable_schema(core_schema.int_schema(strict=True, ge=1, le=5)), required=False)
 
 #: The station's own model of each synced table (its record kind, station_tui/domain/kinds.py):
 #: its text lengths are the county's too.
@@ -327,6 +355,11 @@ REPORTS_READ: dict[str, dict[str, _Rule]] = {
     "plans": {"month": MONTH},
     "plan_items": {"plan_id": text(), "lecture_id": optional_text(), "activity_id": optional_text()},
     "hours_entries": {"person_id": text(), "date": DATE, "tenths": signed(DAY_TENTHS)},
+    "requests": {
+        "received_on": DATE, "wish": text(longest("requests", "wish")),
+        "requester": text(longest("requests", "requester")), "state": REQUEST_STATE,
+        "escalated_to": ESCALATED_TO, "rating": RATING},
+    "request_moves": {"request_id": text(), "to_state": REQUEST_STATE},
 }
 #: The ledgers (kinds declared ``append_only``): an entry the county holds is never
 #: overwritten, only new entries are added (county/apply.py).

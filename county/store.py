@@ -524,6 +524,22 @@ class CountyStore:
             for station_id, tbl, row_json in result:
                 yield int(station_id), tbl, row_json
 
+    def station_rows(self, tables: Sequence[str], township: str | None = None) -> list[dict[str, Any]]:
+        """Every record not deleted in these tables, with the station that uploaded it (its
+        code, name and township), optionally only the stations of one township. The station
+        a record belongs to is the one whose token uploaded it, never what the row says."""
+        where = [records.c.tbl.in_(list(tables)), records.c.deleted == 0]
+        if township is not None:
+            where.append(stations.c.township == township)
+        query = (
+            select(stations.c.code, stations.c.name, stations.c.township, records.c.tbl, records.c.row_json)
+            .select_from(records.join(stations, stations.c.id == records.c.station_id))
+            .where(and_(*where))
+            .order_by(stations.c.township, stations.c.code)
+        )
+        with self._reading() as conn:
+            return [dict(r) for r in conn.execute(query).mappings()]
+
 
 def _insert(conn: Any) -> Any:
     """The dialect's INSERT, which knows ON CONFLICT DO NOTHING."""

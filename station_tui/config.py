@@ -93,6 +93,9 @@ class QuickSettings:
 
     language: str = "zh_CN"
     monthly_minimums: dict[str, int] = field(default_factory=default_minimums)
+    #: Villager requests: days a category may stay open (the dashboard's 逾期), and the default.
+    request_deadline_days: dict[str, int] = field(default_factory=dict)
+    request_default_deadline_days: int = 7
 
 
 def quick_settings(path: Path | None = None) -> QuickSettings:
@@ -109,8 +112,18 @@ def quick_settings(path: Path | None = None) -> QuickSettings:
         isinstance(k, str) and isinstance(v, int) and not isinstance(v, bool) for k, v in minimums.items()
     ):
         minimums = default_minimums()
+    deadlines = data.get("request_deadline_days")
+    if not isinstance(deadlines, dict) or not all(
+        isinstance(k, str) and isinstance(v, int) and not isinstance(v, bool) and v >= 1 for k, v in deadlines.items()
+    ):
+        deadlines = {}
+    default_days = data.get("request_default_deadline_days")
+    if not isinstance(default_days, int) or isinstance(default_days, bool) or default_days < 1:
+        default_days = 7
     return QuickSettings(
         language=language if language in ("zh_CN", "en") else "zh_CN",
         monthly_minimums=dict(minimums),
+        request_deadline_days=dict(deadlines),
+        request_default_deadline_days=default_days,
     )
 

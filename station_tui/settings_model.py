@@ -3,12 +3,18 @@ the file lives. A separate module so that importing ``station_tui.config`` stays
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from pydantic import BaseModel, Field, field_validator
 
 from station_tui.config import default_minimums as _default_minimums
 from station_tui.domain.hours import DEFAULT_STAR_HOURS
 from station_tui.domain.points import PointsRules
-from station_tui.domain.vocab import DEFAULT_TEAM_CATEGORIES
+from station_tui.domain.vocab import (
+    DEFAULT_REQUEST_CATEGORIES,
+    DEFAULT_REQUEST_DEADLINE_DAYS,
+    DEFAULT_TEAM_CATEGORIES,
+)
 
 
 class Settings(BaseModel):
@@ -41,3 +47,9 @@ class Settings(BaseModel):
     #: add/deduct items (``{"per_hour": 10, "cap_per_event": 30, "organizer_bonus": 5,
     #: "items": [{"name": "好人好事", "points": 5}, {"name": "移风易俗", "points": -5}]}``).
     points: PointsRules = Field(default_factory=PointsRules)
+    #: Villager request (群众点单) categories offered by the form and accepted by imports.
+    request_categories: list[str] = Field(default_factory=lambda: list(DEFAULT_REQUEST_CATEGORIES), min_length=1)
+    #: Days a request of a category may stay open before the dashboard counts it overdue;
+    #: categories not named here get ``request_default_deadline_days``.
+    request_deadline_days: dict[str, Annotated[int, Field(ge=1, le=365)]] = Field(default_factory=dict)
+    request_default_deadline_days: int = Field(default=DEFAULT_REQUEST_DEADLINE_DAYS, ge=1, le=365)

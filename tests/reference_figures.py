@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections import Counter
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +37,10 @@ def reference_figures(db: Path, year: int | None = None, month: int | None = Non
         ledger = [
             r for r in conn.execute("SELECT date, tenths FROM hours_entries").fetchall()
             if bounds is None or bounds[0] <= r["date"] < bounds[1]
+        ]
+        requests = [
+            r for r in conn.execute("SELECT state, escalated_to, rating, received_on FROM requests WHERE deleted = 0")
+            if bounds is None or bounds[0] <= r["received_on"] < bounds[1]
         ]
     finally:
         conn.close()
@@ -70,6 +75,10 @@ def reference_figures(db: Path, year: int | None = None, month: int | None = Non
         "teams": len(teams),
         "brand_projects": len({a["brand_project"] for a in activities.values()} - {None, ""}),
         "hours_credited": float(format_tenths(sum(r["tenths"] for r in ledger))),
+        "requests_received": len(requests),
+        "requests_completed": sum(r["state"] in ("已完成", "已评价") for r in requests),
+        "requests_escalated": sum(r["escalated_to"] is not None for r in requests),
+        "requests_rating": _average([r["rating"] for r in requests if r["rating"] is not None]),
     }
 
 
@@ -92,3 +101,12 @@ def reference_plan_counts(conn: sqlite3.Connection, bounds: tuple[str, str] | No
         planned += 1
         done += lecture_id in live_lectures or activity_id in live_activities
     return planned, done
+
+
+def _average(ratings: list[int]) -> float | None:
+    """The mean to one decimal, rounded half up, worked out with Fraction (no floats on the way)."""
+    if not ratings:
+        return None
+    mean = Fraction(sum(ratings), len(ratings))
+    tenths = int(mean * 10 + Fraction(1, 2))  # floor of mean×10 + ½: half up, ratings are positive
+    return float(format_tenths(tenths))

@@ -16,7 +16,7 @@ from station_tui.demo import generate
 from station_tui.domain.vocab import PLATFORMS
 from station_tui.storage import Actor, Store
 from tests import station_cli
-from tests.reference_figures import reference_plan_counts
+from tests.reference_figures import reference_figures, reference_plan_counts
 
 
 def run_station(*args: str, home: Path, extra_env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -236,7 +236,16 @@ def expected_figures(db: Path, period: tuple[str, str] | None = None) -> dict[st
         "teams": len(teams),
         "brand_projects": len({a["brand_project"] for a in activities.values()} - {None, ""}),
         "hours_credited": float(Decimal(sum(ledger)) / 10),
+        # Villager requests: the one reference (tests/reference_figures.py) works them out row by row.
+        **{k: v for k, v in reference_figures(db, *_year_month(period)).items() if k.startswith("requests_")},
     }
+
+
+def _year_month(period: tuple[str, str] | None) -> tuple[int | None, int | None]:
+    """The (year, month) of a period these tests give as ISO bounds (a whole month, or all)."""
+    if period is None:
+        return None, None
+    return int(period[0][:4]), int(period[0][5:7])
 
 
 @pytest.fixture

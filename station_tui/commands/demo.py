@@ -98,6 +98,7 @@ def describe(summary: DemoSummary) -> str:
         f"  爱心超市 / supermarket: 物品 / goods {summary.market.goods}，兑换 / redemptions "
         f"{summary.market.redemptions}（已领取 {summary.market.picked_up}，待领取 {summary.market.pending}，"
         f"已取消 {summary.market.cancelled}）",
+        f"  群众点单 / villager requests: {summary.requests}",
     ]
     if not summary.station_created:
         lines.insert(1, "  站点信息保持不变 / the station's identity was kept as it was")

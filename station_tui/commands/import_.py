@@ -30,13 +30,27 @@ def register(sub: argparse._SubParsersAction, parent: argparse.ArgumentParser) -
         "import",
         parents=[parent],
         help="从 CSV 或 Excel 文件导入记录 / import records from a CSV or .xlsx file",
-        description="从 CSV（UTF-8 或 GBK）或 .xlsx 文件导入宣讲、活动、人员或活动计划。有任何一行不对就一条也不导入；"
+        description="从 CSV（UTF-8 或 GBK）或 .xlsx 文件导入宣讲、活动、人员、活动计划或群众点单。"
+        "有任何一行不对就一条也不导入；"
         "已有的记录不会重复导入。表头见 station template KIND。"
         " Import lectures, activities, people or plan items; all or nothing; re-importing adds nothing.",
     )
     p.add_argument("kind", choices=tuple(HEADERS), help=" | ".join(f"{k} {w}" for k, w in KIND_NAMES.items()))
     p.add_argument("file", help="要导入的 .csv 或 .xlsx 文件 / the file to import")
     p.set_defaults(func=run)
+
+
+def _settings_context(kind: str) -> dict[str, object]:
+    """The station's own lists a kind's rows are checked against (a request's 点单类别)."""
+    if kind != "requests":
+        return {}
+    from station_tui.config import SettingsError, load_settings
+
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        raise CommandError(str(exc)) from None
+    return {"request_categories": list(settings.request_categories)}
 
 
 def run(args: argparse.Namespace) -> int:
@@ -48,7 +62,7 @@ def run(args: argparse.Namespace) -> int:
     with open_store(args) as store:
         require_station(store)
         try:
-            plan = read_plan(args.kind, args.file)
+            plan = read_plan(args.kind, args.file, context=_settings_context(args.kind))
         except FileProblem as exc:
             raise CommandError(str(exc)) from None
         if plan.problem_count:

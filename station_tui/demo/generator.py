@@ -86,6 +86,7 @@ class DemoSummary:
     late_entries: int = 0
     voided: int = 0
     corrected_lines: int = 0
+    requests: int = 0
     station_created: bool = True
     market: MarketSummary = field(default_factory=MarketSummary)
 
@@ -491,6 +492,19 @@ class _Generator:
             if line is not None:
                 self.store.attendance.update(line.model_copy(update={"credited_tenths": line.credited_tenths - 5}))
                 summary.corrected_lines += 1
+    def write_requests(self, first: date, last: date, recorder: str | None, seed: int) -> int:
+        """Villager requests over the period, in every state, after the events they may link to.
+        A random stream of their own, so the other records stay as the seed always made them."""
+        from station_tui.demo.requests import write_requests
+
+        volunteers = [v.person for v in self.villagers if v.person.is_volunteer]
+        villagers = [v.person for v in self.villagers if not v.person.is_volunteer] or volunteers
+        with self.store.write() as conn:
+            return write_requests(
+                self.store, conn, random.Random(seed * 31 + 15), first=first, last=last,
+                per_year=max(12, self.size.events_per_year // 12), villagers=villagers, volunteers=volunteers,
+                teams=list(self.teams.values()), recorder=recorder,
+            )
 
     def prepare_pools(self) -> None:
         people = [v.person for v in self.villagers]
@@ -579,6 +593,7 @@ def generate(
 
     # The plans come last and from their own random stream: the events stay what they were.
     summary.plans, summary.plan_items = write_plans(store, random.Random(seed + 1), first, today)
+    summary.requests = gen.write_requests(first, last, station.manager, seed)
     store.set_meta(DEMO_META, f"complete seed={seed} years={years} size={plan_size_name(size)}")
     return summary
 

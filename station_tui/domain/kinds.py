@@ -104,7 +104,7 @@ class RecordKind:
 #: The station schema (``PRAGMA user_version``) these declarations describe: the latest
 #: migration's number (a test holds the two together). The county accepts rows up to this
 #: version (``sync.protocol.MAX_SCHEMA_VERSION``), so a migration that adds a kind bumps it here.
-SCHEMA_VERSION = 10
+SCHEMA_VERSION = 11
 
 _IMPORTED_EVENT = ("date", "start_time", "end_time")
 #: Events are listed newest first, as their screens (EventRepository.page) list them.
@@ -160,6 +160,18 @@ KINDS: tuple[RecordKind, ...] = (
     RecordKind("redemptions", models.Redemption, sort=("-date",)),
     RecordKind("points_entries", models.PointsEntry, sort=("-date",), append_only=True),
     RecordKind("stock_entries", models.StockEntry, sort=("-date",), append_only=True),
+    RecordKind(
+        "requests",
+        models.Request,
+        key="request",
+        import_columns=(
+            "received_on", "wish", "content", "requester", "phone", "address", "request_type", "channel",
+            "expected_on", "recorded_by", "note",
+        ),
+        local_columns=("pinyin_full", "pinyin_initials"),
+        sort=("-received_on",),
+    ),
+    RecordKind("request_moves", models.RequestMove),
 )
 
 BY_TABLE: dict[str, RecordKind] = {kind.table: kind for kind in KINDS}

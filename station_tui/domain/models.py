@@ -21,12 +21,16 @@ from station_tui.domain.plans import MONTH_WEEKS
 from station_tui.domain.points import CODE_LENGTH, MAX_ENTRY_POINTS
 from station_tui.domain.quoting import quoted
 from station_tui.domain.vocab import (
+    DEFAULT_REQUEST_CATEGORIES,
     DEFAULT_TEAM_CATEGORIES,
+    ESCALATION_TARGETS,
     GENDERS,
     LECTURE_FORMS,
     MAX_HEADCOUNT,
     MAX_VOLUNTEERS,
     PLATFORMS,
+    REQUEST_CHANNELS,
+    REQUEST_STATES,
     ROLES,
 )
 
@@ -34,10 +38,14 @@ Platform = Literal["理论宣讲", "教育服务", "文化服务", "科技与科
 Role = Literal["宣讲员", "志愿者", "群众"]
 Gender = Literal["男", "女"]
 EventKind = Literal["lecture", "activity"]
+RequestState = Literal["待处理", "已派单", "已接单", "已完成", "已评价", "已拒绝", "已撤销", "已上报"]
+RequestChannel = Literal["当面", "电话", "入户询单", "网上"]
 
 assert set(get_args(Platform)) == set(PLATFORMS)
 assert set(get_args(Role)) == set(ROLES)
 assert set(get_args(Gender)) == set(GENDERS)
+assert get_args(RequestState) == REQUEST_STATES
+assert get_args(RequestChannel) == REQUEST_CHANNELS
 #: The type ``date``, for where that name means a model's field of the same name (``Event``).
 _Date = date
 
@@ -98,6 +106,24 @@ class Station(Record):
     _manager_blank = field_validator("manager", mode="before")(classmethod(lambda cls, v: _blank_to_none(v)))
 
 
+def _phone_number(value: object) -> object:
+    """A phone as typed (mobile or landline), checked and written plainly; None when blank."""
+    # An empty box means "no phone" (this runs before the blank-to-None validator).
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    text = re.sub(r"[\s]", "", _halfwidth(str(value)))
+    if isinstance(value, (int, float)):
+        text = str(int(value))
+    # 0351 1234567 and 010 12345678 are landlines of 11 digits: area code first.
+    if text.isascii() and text.isdigit() and len(text) == 11 and not text.startswith("0"):
+        if not _MOBILE.match(text):
+            fail("phone", f"手机号{quoted(text)}不是有效的手机号（应以 13–19 开头）")
+        return text
+    if _LANDLINE.match(text):
+        return text
+    fail("phone", f"手机号{quoted(text)}不对，应为 11 位手机号或带区号的座机号")
+
+
 class Person(Record):
     name: Annotated[str, Meta("姓名", ui="field.person_name", column=8)] = Field(min_length=1, max_length=20)
     gender: Annotated[Gender | None, Meta("性别", column=4, column_label="col.gender")] = None
@@ -137,20 +163,7 @@ class Person(Record):
     @field_validator("phone", mode="before")
     @classmethod
     def _phone(cls, value: object) -> object:
-        # An empty box means "no phone" (this runs before the blank-to-None validator).
-        if value is None or (isinstance(value, str) and not value.strip()):
-            return None
-        text = re.sub(r"[\s]", "", _halfwidth(str(value)))
-        if isinstance(value, (int, float)):
-            text = str(int(value))
-        # 0351 1234567 and 010 12345678 are landlines of 11 digits: area code first.
-        if text.isascii() and text.isdigit() and len(text) == 11 and not text.startswith("0"):
-            if not _MOBILE.match(text):
-                fail("phone", f"手机号{quoted(text)}不是有效的手机号（应以 13–19 开头）")
-            return text
-        if _LANDLINE.match(text):
-            return text
-        fail("phone", f"手机号{quoted(text)}不对，应为 11 位手机号或带区号的座机号")
+        return _phone_number(value)
 
     @field_validator("skills", mode="before")
     @classmethod
@@ -483,6 +496,121 @@ class SelfCheckReview(Record):
     stars: Annotated[int, Meta("星级")] = Field(ge=0, le=5)
     reviewer: Annotated[str, Meta("评定人")] = Field(min_length=1, max_length=20)
     opinion: Annotated[str | None, Meta("意见")] = Field(default=None, max_length=500)
+class Request(Record):
+    """A villager's request (微心愿, 群众点单). Its ``state`` changes only by the moves of
+    ``request_flow.py``, each one a ``RequestMove`` stored with it; the form edits the rest.
+
+    Pass the station's categories in the validation context (``request_categories``) to
+    check ``request_type`` against them; without it the default list is used.
+    """
+
+    received_on: Annotated[date, Meta("点单日期", column=10, column_label="col.date")]
+    wish: Annotated[str, Meta("心愿", column=22)] = Field(min_length=1, max_length=60)
+    content: Annotated[str | None, Meta("具体内容", ui="field.request_content")] = Field(default=None, max_length=1000)
+    requester: Annotated[str, Meta("点单人", column=8)] = Field(min_length=1, max_length=20)
+    #: Sensitive (PIPL): uploaded only while settings.json's ``upload_phones`` allows it.
+    phone: Annotated[str | None, Meta("手机号", column=11, sensitive="upload_phones")] = None
+    address: Annotated[str | None, Meta("地址")] = Field(default=None, max_length=100)
+    request_type: Annotated[
+        str | None, Meta("点单类别", typed_as="choice", choices=DEFAULT_REQUEST_CATEGORIES, column=8)
+    ] = Field(default=None, max_length=20)
+    channel: Annotated[RequestChannel, Meta("渠道")] = "当面"
+    expected_on: Annotated[date | None, Meta("期望日期")] = None
+    recorded_by: Annotated[str | None, Meta("登记人")] = Field(default=None, max_length=20)
+    state: Annotated[RequestState, Meta("状态", ui="field.request_state", column=6)] = "待处理"
+    team_id: Annotated[str | None, Meta("派给队伍", ui="field.request_team", typed_as="lookup")] = None
+    volunteer_id: Annotated[str | None, Meta("派给志愿者", typed_as="lookup")] = None
+    activity_id: Annotated[str | None, Meta("服务活动", ui="field.request_activity", typed_as="lookup")] = None
+    escalated_to: Annotated[str | None, Meta("上报到")] = Field(default=None, max_length=4)
+    rating: Annotated[int | None, Meta("评价星级")] = None
+    comment: Annotated[str | None, Meta("评价内容")] = Field(default=None, max_length=200)
+    note: Annotated[str | None, Meta("备注")] = Field(default=None, max_length=500)
+
+    _blanks = field_validator(
+        "content", "address", "request_type", "expected_on", "recorded_by", "team_id", "volunteer_id", "activity_id",
+        "escalated_to", "rating", "comment", "note", mode="before",
+    )(classmethod(lambda cls, v: _blank_to_none(v)))
+
+    @field_validator("phone", mode="before")
+    @classmethod
+    def _phone(cls, value: object) -> object:
+        return _phone_number(value)
+
+    @field_validator("received_on", mode="before")
+    @classmethod
+    def _date_only(cls, value: object) -> object:
+        return value.date() if isinstance(value, datetime) else value
+
+    @field_validator("received_on")
+    @classmethod
+    def _received(cls, value: date, info: ValidationInfo) -> date:
+        today = _today(info)
+        if value > today:
+            fail("future_date", f"点单日期 {value.isoformat()} 晚于今天（{today.isoformat()}）")
+        if value.year < 2000:
+            fail("old_date", f"点单日期 {value.isoformat()} 太早了，请核对年份")
+        return value
+
+    @field_validator("request_type")
+    @classmethod
+    def _request_type(cls, value: str | None, info: ValidationInfo) -> str | None:
+        ctx = info.context or {}
+        if value is None or ctx.get("lenient"):
+            return value
+        allowed = ctx.get("request_categories") or DEFAULT_REQUEST_CATEGORIES
+        if value not in allowed:
+            fail("request_type", f"点单类别{quoted(value)}不在点单类别中：{'、'.join(allowed)}（可在设置里修改）")
+        return value
+
+    @field_validator("expected_on")
+    @classmethod
+    def _expected(cls, value: date | None, info: ValidationInfo) -> date | None:
+        received = info.data.get("received_on")
+        if value is not None and received is not None and value < received:
+            fail("expected_before_received", f"期望日期 {value.isoformat()} 早于点单日期 {received.isoformat()}")
+        return value
+
+    @field_validator("volunteer_id")
+    @classmethod
+    def _one_assignee(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is not None and info.data.get("team_id") is not None:
+            fail("assign_to", "派单只能派给一支队伍或一位志愿者，不能同时派给两者")
+        return value
+
+    @field_validator("escalated_to")
+    @classmethod
+    def _escalated_to(cls, value: str | None) -> str | None:
+        if value is not None and value not in ESCALATION_TARGETS:
+            fail("escalate_to", f"上报到{quoted(value)}不对，应为{'或'.join(ESCALATION_TARGETS)}")
+        return value
+
+    @field_validator("rating")
+    @classmethod
+    def _rating(cls, value: int | None, info: ValidationInfo) -> int | None:
+        if value is None:
+            return value
+        if not 1 <= value <= 5:
+            fail("rating", f"评价星级应为 1–5，收到 {value}")
+        if info.data.get("state", "已评价") != "已评价":
+            fail("rating_state", "只有“已评价”的点单才有评价星级")
+        return value
+
+
+class RequestMove(Record):
+    """One move of a request (派单, 接单, 上报, …): who made it, when, from which state to which,
+    the reason or note, and its target (the team, the volunteer, 乡镇 or 县). Append-only: a
+    move is never edited or deleted (the table refuses it)."""
+
+    request_id: Annotated[str, Meta("点单", typed_as="lookup")]
+    action: Annotated[str, Meta("操作")] = Field(min_length=1, max_length=20)
+    #: None for the record of the request's making (点单).
+    from_state: Annotated[RequestState | None, Meta("原状态")] = None
+    to_state: Annotated[RequestState, Meta("新状态")]
+    #: Local time on the station PC (``2026-11-22T09:30:00``): data only, never an order.
+    moved_at: Annotated[str, Meta("时间")] = Field(min_length=1, max_length=19)
+    moved_by: Annotated[str, Meta("操作人")] = Field(min_length=1, max_length=40)
+    target: Annotated[str | None, Meta("对象")] = Field(default=None, max_length=60)
+    note: Annotated[str | None, Meta("备注", ui="field.move_note")] = Field(default=None, max_length=500)
 
 
 #: The kinds of record a photo can belong to (the ``photos.record_table`` column).
@@ -819,6 +947,14 @@ class Figures(BaseModel):
     brand_projects: int = 0
     #: The hours ledger's sum over the entries dated in the period (tenths).
     hours_credited_tenths: int = 0
+    #: Villager requests received in the period (by 点单日期), those served (已完成 or 已评价),
+    #: those ever escalated, and the sum and number of their ratings: the average is derived
+    #: from these integers, so township and county averages are exact too.
+    requests_received: int = 0
+    requests_completed: int = 0
+    requests_escalated: int = 0
+    rating_sum: int = 0
+    rating_count: int = 0
 
     def add(self, other: Figures) -> None:
         """Add another station's (or township's) figures to these, in exact integers."""
@@ -845,4 +981,16 @@ class Figures(BaseModel):
             "teams": self.teams,
             "brand_projects": self.brand_projects,
             "hours_credited": float(format_tenths(self.hours_credited_tenths)),
+            "requests_received": self.requests_received,
+            "requests_completed": self.requests_completed,
+            "requests_escalated": self.requests_escalated,
+            "requests_rating": rating_average(self.rating_sum, self.rating_count),
         }
+
+
+def rating_average(rating_sum: int, rating_count: int) -> float | None:
+    """The average rating to one decimal (half up, from integers), or None without ratings."""
+    from station_tui.domain.request_flow import average_tenths
+
+    tenths = average_tenths(rating_sum, rating_count)
+    return None if tenths is None else float(format_tenths(tenths))

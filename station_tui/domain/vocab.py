@@ -40,3 +40,28 @@ DEFAULT_TEAM_CATEGORIES: tuple[str, ...] = (
 #: Beyond these a count is a typing mistake, not a village event.
 MAX_HEADCOUNT = 20000
 MAX_VOLUNTEERS = 2000
+
+# -- villager requests (群众点单 → 派单 → 接单 → 评单) ----------------------------------------
+#: The states a request (微心愿) passes through, in the order the list offers them.
+REQUEST_STATES: tuple[str, ...] = ("待处理", "已派单", "已接单", "已完成", "已评价", "已拒绝", "已撤销", "已上报")
+#: States in which the station still owes the villager something (the dashboard's 未办结).
+OPEN_REQUEST_STATES: tuple[str, ...] = ("待处理", "已派单", "已接单", "已上报")
+#: States in which a request has been served (the figures' 已办结).
+SERVED_REQUEST_STATES: tuple[str, ...] = ("已完成", "已评价")
+#: How a request reached the station.
+REQUEST_CHANNELS: tuple[str, ...] = ("当面", "电话", "入户询单", "网上")
+#: Where a request the station cannot serve is escalated to.
+ESCALATION_TARGETS: tuple[str, ...] = ("乡镇", "县")
+#: Default request categories; stations add or replace them in settings (request_categories).
+DEFAULT_REQUEST_CATEGORIES: tuple[str, ...] = (
+    "生活帮扶",
+    "政策咨询",
+    "技能培训",
+    "文体活动",
+    "医疗健康",
+    "法律服务",
+    "环境整治",
+    "其他",
+)
+#: Days a request may stay open before it counts as overdue, unless its category sets its own.
+DEFAULT_REQUEST_DEADLINE_DAYS = 7

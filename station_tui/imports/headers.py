@@ -28,7 +28,22 @@ HEADERS: dict[str, tuple[str, ...]] = {
     ),
     "people": ("姓名", "性别", "出生年份", "手机号", "是否志愿者", "志愿者编号", "所属队伍", "备注"),
     "plan_items": ("月份", "主题", "日期", "第几周", "名称", "平台", "备注"),
+    "requests": (
+        "点单日期",
+        "心愿",
+        "具体内容",
+        "点单人",
+        "手机号",
+        "地址",
+        "点单类别",
+        "渠道",
+        "期望日期",
+        "登记人",
+        "备注",
+    ),
 }
 
 #: What each kind is called on screen (the app's 宣讲/活动/人员), in import messages.
-KIND_NAMES: dict[str, str] = {"lectures": "宣讲", "activities": "活动", "people": "人员", "plan_items": "活动计划"}
+KIND_NAMES: dict[str, str] = {
+    "lectures": "宣讲", "activities": "活动", "people": "人员", "plan_items": "活动计划", "requests": "群众点单",
+}

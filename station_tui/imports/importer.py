@@ -119,8 +119,11 @@ def _kind_word(kind: str) -> str:
     return KIND_NAMES[kind]
 
 
-def read_plan(kind_name: str, path: str | Path, *, today: date | None = None) -> Plan:
-    """Read ``path`` and check every row; raises FileProblem when the file as a whole is unusable."""
+def read_plan(
+    kind_name: str, path: str | Path, *, today: date | None = None, context: dict[str, Any] | None = None
+) -> Plan:
+    """Read ``path`` and check every row; raises FileProblem when the file as a whole is unusable.
+    ``context``: the station's settings the models read (``request_categories``)."""
     kind = KINDS[kind_name]
     path = Path(path)
     table = read_table(path)
@@ -142,7 +145,7 @@ def read_plan(kind_name: str, path: str | Path, *, today: date | None = None) ->
                     f"请检查是否选错了文件，或分成几个文件导入。\n"
                     f"{path.name} holds more than {MAX_ROWS:,} records; split it into several files."
                 )
-            parsed, problems = parse_row(kind, row, today)
+            parsed, problems = parse_row(kind, row, today, context)
             if parsed is not None:
                 plan.rows.append(parsed)
             plan.add_problems(problems)

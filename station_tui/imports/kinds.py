@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from station_tui.domain.kinds import KINDS as RECORD_KINDS
 from station_tui.domain.kinds import Beside, RecordKind
-from station_tui.domain.models import Event, Person, Record
+from station_tui.domain.models import Event, Person, Record, Request
 from station_tui.imports import cells
 from station_tui.imports.headers import HEADERS
 
@@ -130,6 +130,10 @@ def _person_key(record: Person) -> tuple[Any, ...]:
     return (record.name, None, record.birth_year)
 
 
+def _request_key(record: Request) -> tuple[Any, ...]:
+    return (record.received_on, record.requester, record.wish)
+
+
 _EVENT_RULES = {"end_before_start": "end_time"}
 
 #: A plan item's stand-in plan id until the import writes it: the month's plan is found or
@@ -172,6 +176,7 @@ _IMPORT_RULES: dict[str, dict[str, Any]] = {
     },
     "people": {"key": _person_key, "rules": {"volunteer_no": "volunteer_no"}},
     "plan_items": {"key": _plan_item_key, "rules": {"plan_item_when": "date"}, "prepare": _plan_of_row},
+    "requests": {"key": _request_key, "rules": {"expected_before_received": "expected_on"}},
 }
 
 

@@ -48,7 +48,11 @@ def is_empty_row(cells: list[Any]) -> bool:
 _NAMED_STRAY_CELLS = 3
 
 
-def parse_row(kind: Kind, row: SheetRow, today: date) -> tuple[ParsedRow | None, list[Problem]]:
+def parse_row(
+    kind: Kind, row: SheetRow, today: date, context: dict[str, Any] | None = None
+) -> tuple[ParsedRow | None, list[Problem]]:
+    """One row checked by its kind's model; ``context`` adds the station's settings the model
+    reads (``request_categories``) to the validation context."""
     number, cells = row.number, row.cells
     problems: list[Problem] = []
     width = len(kind.columns)
@@ -104,7 +108,7 @@ def parse_row(kind: Kind, row: SheetRow, today: date) -> tuple[ParsedRow | None,
         elif value is not None:
             values[column.field] = value
 
-    context: dict[str, Any] = {"today": today}
+    context = {**(context or {}), "today": today}
     if kind.prepare is not None:
         more, found = kind.prepare(values, beside)
         context.update(more)

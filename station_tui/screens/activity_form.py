@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from rich.text import Text
+from textual import work
 from textual.binding import Binding
-from textual.widgets import Select
+from textual.widgets import Select, Static
 
 from station_tui.domain import Activity
 from station_tui.locale import t
@@ -95,3 +96,25 @@ class ActivityForm(RecordForm):
             box.focus()
 
         self.app.push_screen(QuickTeamForm(), made)
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        if self.record is not None and self.record.id:
+            self._read_served(str(self.record.id))
+
+    @work(thread=True, group="activity-requests")
+    def _read_served(self, activity_id: str) -> None:
+        """The villager requests this activity served (linked when they were completed): a
+        read-only line at the end of the form, shown only when there are any."""
+        try:
+            served = self.app.store.requests.for_activity(activity_id)  # type: ignore[attr-defined]
+        except Exception:  # a locked database: the form works without the line
+            return
+        if served:
+            from station_tui.screens.requests import served_line
+
+            self.app.call_from_thread(self._show_served, served_line(served))
+
+    def _show_served(self, text: str) -> None:
+        if self.is_mounted:
+            self.query_one("#form-fields").mount(Static(text, id="served-requests", markup=False))

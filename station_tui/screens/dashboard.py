@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import threading
 from concurrent.futures import Future
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -43,6 +43,8 @@ class DashboardFacts:
     latest: list[tuple[str, str, str, str, str]]
     #: The month's plan: (theme or "", items planned, items done), or None without a plan.
     plan: tuple[str, int, int] | None = None
+    #: Villager requests: open, overdue, this month's average rating in tenths (None: no ratings).
+    requests: dict[str, Any] = field(default_factory=dict)
 
 
 def gather_ahead(store: Any, today: date, minimums: dict[str, int]) -> Future[DashboardFacts]:
@@ -68,6 +70,7 @@ def gather(store: Any, today: date, minimums: dict[str, int], limit: int = 8) ->
 
     numbers = figures.numbers(store, today.year, today.month)  # one read transaction inside
     month_plan = plan_figures.month_plan(store, today.year, today.month)
+    requests = _request_summary(store, today)
     recent = summary.recent(store, limit)
     name = summary.station_name(store) or ""
     pending = store.pending_changes()
@@ -96,7 +99,18 @@ def gather(store: Any, today: date, minimums: dict[str, int], limit: int = 8) ->
         last_sync=last_sync,
         latest=latest,
         plan=(month_plan.theme or "", month_plan.planned, month_plan.done) if month_plan.plan_id else None,
+        requests=requests,
     )
+
+
+def _request_summary(store: Any, today: date) -> dict[str, Any]:
+    """Open and overdue requests (each category's deadline from settings.json) and this month's
+    satisfaction; read without pydantic (the settings through ``quick_settings``)."""
+    from station_tui.config import quick_settings
+    from station_tui.storage import figures
+
+    quick = quick_settings()
+    return figures.request_summary(store, today, quick.request_deadline_days, quick.request_default_deadline_days)
 
 
 class DashboardScreen(StationScreen):
@@ -190,6 +204,7 @@ class DashboardScreen(StationScreen):
                     t("dash.person_times", n=f["attendance"]),
                     t("dash.hours", hours=format_tenths(f["volunteer_tenths"])),
                     t("dash.people", people=f["people"], volunteers=f["volunteers"]),
+                    self._requests_line(facts.requests),
                 ]
             )
         )
@@ -199,6 +214,14 @@ class DashboardScreen(StationScreen):
             table.add_row(day, t(f"kind.{kind}"), title, detail, key=f"{kind}:{record_id}")
         if not facts.latest:
             table.add_row("", "", t("dash.no_records"), "", key="empty")
+
+    @staticmethod
+    def _requests_line(summary: dict[str, Any]) -> str:
+        from station_tui.domain.hours import format_tenths
+
+        tenths = summary.get("rating_tenths")
+        rating = t("dash.no_rating") if tenths is None else format_tenths(tenths)
+        return t("dash.requests", open=summary.get("open", 0), overdue=summary.get("overdue", 0), rating=rating)
 
     def _selected(self) -> tuple[str, str] | None:
         table = self.query_one(DataTable)

@@ -180,6 +180,20 @@ SCREENS: tuple[ScreenEntry, ...] = (
         records=Records(kind="goods", new="palette.new_goods", open="palette.open_goods"),
     ),
     ScreenEntry(
+        mode="requests",
+        nav="nav.requests",
+        keys=(),
+        menu_key="d",
+        screen="station_tui.screens.requests:RequestListScreen",
+        palette="palette.requests",
+        records=Records(
+            kind="request",
+            form="station_tui.screens.request_form:RequestForm",
+            new="palette.new_request",
+            open="palette.open_request",
+        ),
+    ),
+    ScreenEntry(
         mode="plans",
         nav="nav.plans",
         keys=(),

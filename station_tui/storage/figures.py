@@ -16,6 +16,11 @@ Definitions (the README documents them for users):
 - ``brand_projects``: the distinct 品牌项目 named on the period's activities not deleted.
 - ``hours_credited``: the hours ledger's sum over the entries dated in the period (earned,
   补录 and 作废 alike), in exact tenths.
+- ``requests_received``: villager requests not deleted whose 点单日期 is in the period;
+  ``requests_completed``: those of them served (已完成 or 已评价); ``requests_escalated``:
+  those ever escalated (上报, whatever became of them since); ``requests_rating``: the
+  average of their ratings to one decimal, from the integer sum and count (``rating_sum``,
+  ``rating_count``), null without ratings.
 """
 
 from __future__ import annotations
@@ -27,6 +32,8 @@ from station_tui.domain.vocab import PLATFORMS
 from station_tui.storage import plan_figures
 
 if TYPE_CHECKING:
+    from datetime import date
+
     from station_tui.domain.models import Figures
     from station_tui.storage.store import Store
 
@@ -86,6 +93,12 @@ def numbers(store: Store, year: int | None = None, month: int | None = None) -> 
         ledger = conn.execute(
             f"SELECT COALESCE(sum(tenths), 0) FROM hours_entries e WHERE e.deleted = 0 {period}", params
         ).fetchone()[0]
+        received, completed, escalated, rating_sum, rating_count = conn.execute(
+            f"""SELECT count(*), COALESCE(sum(state IN ('已完成', '已评价')), 0),
+                       COALESCE(sum(escalated_to IS NOT NULL), 0), COALESCE(sum(rating), 0), count(rating)
+                FROM requests WHERE deleted = 0 {period.replace("e.date", "received_on")}""",
+            params,
+        ).fetchone()
     return {
         "lectures": lectures,
         "lecture_audience": audience,
@@ -101,6 +114,46 @@ def numbers(store: Store, year: int | None = None, month: int | None = None) -> 
         "teams": teams,
         "brand_projects": brands,
         "hours_credited_tenths": ledger,
+        "requests_received": received,
+        "requests_completed": completed,
+        "requests_escalated": escalated,
+        "rating_sum": rating_sum,
+        "rating_count": rating_count,
+    }
+
+
+def request_summary(
+    store: Store, today: date, deadlines: dict[str, int] | None = None, default_days: int = 7
+) -> dict[str, Any]:
+    """The dashboard's line on villager requests: how many are open (待处理, 已派单, 已接单,
+    已上报), how many of those are past their category's deadline (days after the 点单日期;
+    ``deadlines`` by category, else ``default_days``), and this month's average rating in
+    tenths (None without ratings) with the number of ratings."""
+    from station_tui.domain.request_flow import average_tenths
+
+    cases, params = "", []
+    for category, days in (deadlines or {}).items():
+        cases += " WHEN ? THEN ?"
+        params += [category, int(days)]
+    limit = f"CASE request_type{cases} ELSE ? END" if cases else "?"
+    params.append(int(default_days))
+    first, following = period_bounds(today.year, today.month) or ("", "")
+    with store.snapshot() as conn:
+        open_, overdue = conn.execute(
+            f"""SELECT count(*), COALESCE(sum(julianday(?) - julianday(received_on) > {limit}), 0)
+                FROM requests WHERE deleted = 0 AND state IN ('待处理', '已派单', '已接单', '已上报')""",
+            (today.isoformat(), *params),
+        ).fetchone()
+        rating_sum, rating_count = conn.execute(
+            "SELECT COALESCE(sum(rating), 0), count(rating) FROM requests"
+            " WHERE deleted = 0 AND received_on >= ? AND received_on < ?",
+            (first, following),
+        ).fetchone()
+    return {
+        "open": open_,
+        "overdue": overdue,
+        "rating_tenths": average_tenths(rating_sum, rating_count),
+        "ratings": rating_count,
     }
 
 

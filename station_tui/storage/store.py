@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from station_tui.storage.repositories.people import PeopleRepository
     from station_tui.storage.repositories.plans import PlanItemRepository, PlanRepository
     from station_tui.storage.repositories.points import GoodsRepository, PointsRepository, RedemptionRepository
+    from station_tui.storage.repositories.requests import RequestRepository
     from station_tui.storage.repositories.station import StationRepository
     from station_tui.storage.repositories.teams import TeamMemberRepository, TeamRepository, VenueRepository
 
@@ -41,6 +42,7 @@ _SPECIAL_REPOSITORIES: dict[str, tuple[str, str]] = {
     "goods": ("points", "GoodsRepository"),
     "redemptions": ("points", "RedemptionRepository"),
     "points_entries": ("points", "PointsRepository"),
+    "requests": ("requests", "RequestRepository"),
 }
 
 
@@ -151,6 +153,14 @@ class Store:
     @property
     def stock_entries(self) -> Repository[Any]:
         return self.repository("stock_entries")
+
+    @property
+    def requests(self) -> RequestRepository:
+        return cast("RequestRepository", self.repository("requests"))
+
+    @property
+    def request_moves(self) -> Repository[Any]:
+        return self.repository("request_moves")
 
     # -- plumbing -------------------------------------------------------------------------
     @contextmanager

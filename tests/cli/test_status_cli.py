@@ -182,6 +182,10 @@ def test_the_whole_json_shape(built: Path) -> None:
         "teams": 1,
         "brand_projects": 2,
         "hours_credited": 4.7,  # the ledger: credited 1.2 + 1.5 (the deleted lecture's 1.0 voided), 补录 2.0
+        "requests_received": 0,
+        "requests_completed": 0,
+        "requests_escalated": 0,
+        "requests_rating": None,
     }
     assert list(data["figures"]["activities_by_platform"]) == list(PLATFORMS)
     assert isinstance(data["figures"]["volunteer_hours"], float)

@@ -13,7 +13,8 @@ from openpyxl import load_workbook
 
 from station_tui.commands import status
 from station_tui.domain import Station
-from station_tui.domain.models import Activity, Attendance, Lecture, Person, Plan, PlanItem, Record, Team
+from station_tui.domain.models import Activity, Attendance, Lecture, Person, Plan, PlanItem, Record, Request, Team
+from station_tui.domain.request_flow import Move
 from station_tui.storage import Actor, Store
 from sync import protocol
 from tests import station_cli
@@ -40,9 +41,15 @@ FIGURE_KEYS = [
     "teams",
     "brand_projects",
     "hours_credited",
+    "requests_received",
+    "requests_completed",
+    "requests_escalated",
+    "requests_rating",
 ]
 #: Hours, summed in exact tenths.
 HOURS_KEYS = ("volunteer_hours", "hours_credited")
+#: The one figure a sum cannot give: an average (checked from the stars themselves below).
+AVERAGES = ("requests_rating",)
 
 
 def saved(record: Record) -> str:
@@ -144,6 +151,16 @@ def build_station(path: Path, code: str, name: str, township: str, k: int) -> No
             store.plan_items.add(PlanItem(plan_id=gone_plan.id, week=1, title="作废", platform="理论宣讲"))
             store.plans.delete(saved(gone_plan))
 
+        # Villager requests: one rated 2 + k stars, one escalated, one left in another year.
+        team = store.teams.add(Team(name="党员先锋队"))
+        rated = store.requests.add(Request(received_on=date(2026, 3, 9), wish="修屋顶", requester="王大妈"))
+        for move in (Move("assign", team_id=saved(team)), Move("accept"), Move("complete", activity_id=saved(a1)),
+                     Move("rate", rating=2 + k, comment="好")):
+            store.requests.move(saved(rated), move)
+        up = store.requests.add(Request(received_on=date(2026, 5, 2), wish="修桥", requester="赵大爷"))
+        store.requests.move(saved(up), Move("escalate", escalate_to="县", note="要修桥"))
+        store.requests.add(Request(received_on=date(2025, 12, 2), wish="理发", requester="李奶奶"))
+
 
 def upload(county: County, path: Path, code: str, name: str, township: str, per_batch: int = 7) -> int:
     """Register and enroll the station, then send its whole outbox the way the sync client does."""
@@ -177,7 +194,7 @@ def station_figures(path: Path, *period: str) -> dict[str, Any]:
 
 
 def summed(items: list[dict[str, Any]]) -> dict[str, Any]:
-    out: dict[str, Any] = {k: 0 for k in FIGURE_KEYS if k != "activities_by_platform"}
+    out: dict[str, Any] = {k: 0 for k in FIGURE_KEYS if k not in ("activities_by_platform", *AVERAGES)}
     out["activities_by_platform"] = dict.fromkeys(items[0]["activities_by_platform"], 0)
     tenths = dict.fromkeys(HOURS_KEYS, 0)
     for f in items:
@@ -204,9 +221,10 @@ def check(report: dict[str, Any], period: str | None, own: dict[str, dict[str, A
     for s in report["stations"]:
         by_township.setdefault(s["township"], []).append(s)
     assert [t["name"] for t in report["townships"]] == sorted(by_township)
+    summable = [k for k in FIGURE_KEYS if k not in AVERAGES]
     for t in report["townships"]:
-        assert {k: t[k] for k in FIGURE_KEYS} == summed(by_township[t["name"]])
-    assert {k: report["total"][k] for k in FIGURE_KEYS} == summed(report["stations"])
+        assert {k: t[k] for k in summable} == summed(by_township[t["name"]])
+    assert {k: report["total"][k] for k in summable} == summed(report["stations"])
     assert report["total"]["stations"] == len(STATIONS)
 
 
@@ -251,13 +269,21 @@ def test_county_figures_equal_each_stations_own_and_totals_are_sums(own_county: 
     # March and July: 2 + 1 done of 2 + 1 + 1 + 1 planned (the deleted event's item is not done).
     assert (one["plan_items"], one["plan_items_done"]) == (5, 3)
     assert report["total"]["plan_items"] == 5 + 6 + 7 and report["total"]["plan_items_done"] == 9
-    assert one["teams"] == 1 and one["brand_projects"] == 2
+    assert one["teams"] == 2 and one["brand_projects"] == 2  # 志愿服务队0 and 党员先锋队 (the requests' team)
     # The speaker's 1.5 h, 0.6 h on the corrected roster line (the removed line's 2 h voided),
     # 1.2 h late then voided, 0.7 h late (2025's 3 h are another year's).
     assert one["hours_credited"] == 2.8
     third = next(s for s in county.report(2026)["stations"] if s["code"] == "140311102201")
-    assert third["teams"] == 2 and third["brand_projects"] == 2
+    assert third["teams"] == 3 and third["brand_projects"] == 2
     assert county.report(None)["total"]["hours_credited"] == summed(county.report(None)["stations"])["hours_credited"]
+    assert (one["requests_received"], one["requests_completed"], one["requests_escalated"]) == (2, 1, 1)
+    # Ratings 3, 4, 5 (k = 1, 2, 3): 府西街道 has the first two, 3.5; the county all three, 4.0.
+    whole_year = county.report(2026)
+    assert [s["requests_rating"] for s in whole_year["stations"]] == [5.0, 3.0, 4.0]  # 城东街道 first
+    assert {t["name"]: t["requests_rating"] for t in whole_year["townships"]} == {"府西街道": 3.5, "城东街道": 5.0}
+    assert whole_year["total"]["requests_rating"] == 4.0
+    last_year = county.report(2025)["total"]
+    assert (last_year["requests_received"], last_year["requests_rating"]) == (3, None)
 
 
 def test_csv_xlsx_and_table_outputs_are_readable(own_county: County, tmp_path: Path) -> None:

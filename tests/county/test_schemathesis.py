@@ -48,6 +48,7 @@ def test_no_server_error_for_any_example(fuzzed_county: County) -> None:
         ("GET", protocol.ACK_PATH),
         ("POST", protocol.BATCHES_PATH),
         ("GET", protocol.REPORT_PATH),
+        ("GET", f"{protocol.API_PREFIX}/requests"),
     }
     bodies = {op.path for op in operations if op.body}
     assert bodies == {protocol.ENROLL_PATH, protocol.BATCHES_PATH}, "request bodies are described in the schema"

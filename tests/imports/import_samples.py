@@ -58,7 +58,15 @@ PEOPLE: list[list[Any]] = [
     ["王建国", "男", 1958, "0353-2021234", "是", None, "百姓宣讲队", None],
 ]
 
-SAMPLES = {"lectures": LECTURES, "activities": ACTIVITIES, "people": PEOPLE}
+REQUESTS: list[list[Any]] = [
+    [date(2024, 3, 5), "修补漏雨的屋顶", "东屋下雨漏水", "王秀英", 13812345678, "3组12号", "生活帮扶", "入户询单",
+     date(2024, 3, 12), "李明", None],
+    [datetime(2024, 3, 8), "教用智能手机", "想学视频通话", "赵大爷", None, "5组3号", "技能培训", "当面", None, "李明",
+     None],
+    [date(2024, 3, 9), "讲讲养老保险政策", None, "曾秀兰", "0353-2021234", None, None, None, None, None, "电话里说的"],
+]
+
+SAMPLES = {"lectures": LECTURES, "activities": ACTIVITIES, "people": PEOPLE, "requests": REQUESTS}
 
 #: How the dates of the CSV files are typed: every accepted style appears.
 _DATE_STYLES = (

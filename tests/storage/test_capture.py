@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from station_tui.domain import Activity, Attendance, Lecture, Person, Station, Team, TeamMember, Venue
-from station_tui.domain.models import Photo, Plan, PlanItem, SelfCheckMark, SelfCheckReview
+from station_tui.domain.models import Photo, Plan, PlanItem, Request, SelfCheckMark, SelfCheckReview
 from station_tui.storage import Store
 from station_tui.storage.capture import SYNCED_TABLES
 
@@ -167,6 +167,8 @@ def test_every_synced_table_is_captured(store: Store, station: Station) -> None:
     item = store.plan_items.add(
         PlanItem(plan_id=plan.id, date=today, title="义务理发", platform="教育服务", activity_id=act.id)
     )
+    request = store.requests.add(Request(received_on=today, wish="修屋顶", requester="王大妈"))
+    (made,) = store.requests.moves(str(request.id))
     ids = {
         "station": station.id,
         "people": person.id,
@@ -184,6 +186,8 @@ def test_every_synced_table_is_captured(store: Store, station: Station) -> None:
         # The roster line's hours, entered in the ledger by the same save.
         "hours_entries": store.query_value("SELECT id FROM hours_entries WHERE attendance_id = ?", (att.id,)),
         **_points_and_goods(store, person),
+        "requests": request.id,
+        "request_moves": made.id,
     }
     assert set(ids) == set(SYNCED_TABLES)
     for table, record_id in ids.items():

@@ -11,6 +11,7 @@ import sqlite3
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +39,8 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
     store.attendance.delete(line)
     volunteer = store.query_value("SELECT id FROM people WHERE deleted = 0 AND is_volunteer = 1 LIMIT 1")
     store.people.delete(volunteer)
+    rated = store.query_value("SELECT id FROM requests WHERE deleted = 0 AND rating IS NOT NULL LIMIT 1")
+    store.requests.delete(rated)
     yield store
     store.close()
 
@@ -77,7 +80,9 @@ def expected(path: Path, year: int | None = None, month: int | None = None) -> d
     planned, done = reference_plan_counts(conn, period_bounds(year, month))
     teams = conn.execute("SELECT count(*) FROM teams WHERE deleted = 0").fetchone()[0]
     ledger = sum(r["tenths"] for r in conn.execute("SELECT * FROM hours_entries") if in_period(r["date"]))
+    requests = [r for r in conn.execute("SELECT * FROM requests WHERE deleted = 0") if in_period(r["received_on"])]
     conn.close()
+    ratings = [r["rating"] for r in requests if r["rating"] is not None]
     imported = sum(row["volunteer_tenths"] for row in events["activity"].values())
     return {
         "lectures": len(events["lecture"]),
@@ -94,6 +99,12 @@ def expected(path: Path, year: int | None = None, month: int | None = None) -> d
         "teams": teams,
         "brand_projects": len({r["brand_project"] for r in events["activity"].values()} - {None, ""}),
         "hours_credited": float(format_tenths(ledger)),
+        "requests_received": len(requests),
+        "requests_completed": len([r for r in requests if r["state"] in ("已完成", "已评价")]),
+        "requests_escalated": len([r for r in requests if r["escalated_to"] is not None]),
+        # Half up to one decimal, in Decimal: no float on the way.
+        "requests_rating": float((Decimal(sum(ratings)) / len(ratings)).quantize(Decimal("0.1"), ROUND_HALF_UP))
+        if ratings else None,
     }
 
 
@@ -102,6 +113,8 @@ def test_the_demo_has_something_to_count(demo: Store) -> None:
     assert whole["lectures"] > 20 and whole["activities"] > 20
     assert whole["volunteer_hours"] > 0 and whole["attendance"] > 100
     assert all(n > 0 for n in whole["activities_by_platform"].values())
+    assert whole["requests_received"] > whole["requests_completed"] > 0 and whole["requests_escalated"] > 0
+    assert whole["requests_rating"] is not None
     # Some lectures have more named listeners than their 受众人数, so the max() rule matters.
     assert whole["lecture_audience"] >= sum(r[0] for r in demo.query("SELECT audience FROM lectures WHERE deleted = 0"))
 

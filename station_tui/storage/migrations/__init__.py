@@ -33,6 +33,7 @@ from station_tui.storage.migrations import (
     v8_roster,
     v9_hours,
     v10_points,
+    v11_requests,
 )
 
 #: The schema's history. Append only.
@@ -47,6 +48,7 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     v8_roster.migrate,
     v9_hours.migrate,
     v10_points.migrate,
+    v11_requests.migrate,
 ]
 LATEST = len(MIGRATIONS)
 
