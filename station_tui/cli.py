@@ -9,7 +9,7 @@ import sys
 from station_tui.commands.common import Parser
 
 #: Subcommand modules in ``station_tui.commands``, in the order ``--help`` lists them.
-COMMANDS = ("init", "import_", "status", "template", "demo", "enroll", "sync")
+COMMANDS = ("init", "import_", "status", "template", "demo", "enroll", "sync", "restore_county")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -21,13 +21,20 @@ import sys
 from collections.abc import Callable
 
 from station_tui.storage.db import schema_too_new, write_transaction
-from station_tui.storage.migrations import triggers, v1_tables, v2_versions_forward, v3_sensitive_phones
+from station_tui.storage.migrations import (
+    triggers,
+    v1_tables,
+    v2_versions_forward,
+    v3_sensitive_phones,
+    v4_county_word,
+)
 
 #: The schema's history. Append only.
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     v1_tables.migrate,
     v2_versions_forward.migrate,
     v3_sensitive_phones.migrate,
+    v4_county_word.migrate,
 ]
 LATEST = len(MIGRATIONS)
 
