@@ -341,3 +341,42 @@ def test_restore_from_the_county_gives_back_exactly_the_stations_records(county:
     assert forced.returncode == 0, forced.stderr
     assert "原来的数据库保留为" in forced.stdout
     assert list(new.root.glob("station.db.before-restore-*"))
+
+
+def test_county_staff_publish_over_http_with_the_admin_token(county: County, tmp_path: Path) -> None:
+    pc = _new_pc(tmp_path / "pc")
+    _enroll(pc, county, township="河西镇")
+    url = county.base + downlink.FEED_PATH
+    admin = protocol.auth_header(county.admin_token())
+    notice = {"kind": "notice", "township": "河西镇", "body": _notice("河西镇的通知")}
+    # A station's token is not the county's.
+    token = json.loads((pc.config / "county.json").read_text())["token"]
+    assert httpx.post(url, json=notice, headers=protocol.auth_header(token), timeout=30).status_code == 403
+    assert httpx.get(url, timeout=30).status_code == 403
+    r = httpx.post(url, json=notice, headers=admin, timeout=30)
+    assert r.status_code == 200, r.text
+    item = r.json()
+    assert item["id"].startswith("notice:") and item["township"] == "河西镇"
+    # What does not fit is refused with the reason, and nothing is published.
+    bad = [
+        {"kind": "theme", "body": {"month": "2027-13", "theme": "x"}},
+        {"kind": "minimums", "body": {"minimums": {"理论": 4}}},
+        {"kind": "categories", "body": {"kind": "team", "items": ["甲", "甲"]}},
+        {"kind": "notice", "township": "没有这个镇", "body": _notice("x")},
+        {"kind": "rubric", "body": {}},
+    ]
+    for body in bad:
+        refused = httpx.post(url, json=body, headers=admin, timeout=30)
+        assert refused.status_code == 400 and refused.json()["error"] == "bad_request", refused.text
+    listed = httpx.get(url, params={"township": "河西镇"}, headers=admin, timeout=30).json()
+    assert [i["id"] for i in listed["items"]] == [item["id"]]
+    _sync(pc)
+    assert item["id"] in _held(pc)
+    gone = httpx.delete(f"{url}/{item['id']}", headers=admin, timeout=30)
+    assert gone.status_code == 200 and gone.json()["deleted"] is True
+    assert httpx.delete(f"{url}/notice:nothing", headers=admin, timeout=30).status_code == 404
+    _sync(pc)
+    assert item["id"] not in _held(pc)
+    assert item["id"] not in [i["id"] for i in httpx.get(url, headers=admin, timeout=30).json()["items"]]
+    withdrawn = httpx.get(url, params={"withdrawn": "true"}, headers=admin, timeout=30).json()["items"]
+    assert any(i["id"] == item["id"] and i["deleted"] for i in withdrawn)
