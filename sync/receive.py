@@ -93,6 +93,15 @@ def receive(api: CountyAPI, store: Store, station_code: str, *, log: Callable[[s
 
 def _check(page: Any, after: int, station_code: str) -> None:
     """Trust nothing that could leave a gap or another station's item."""
+    from sync.errors import SyncError
+    from sync.protocol import PROTOCOL_VERSION
+
+    if page.protocol_version != PROTOCOL_VERSION:
+        raise SyncError(
+            f"县中心下发内容的协议版本是 {page.protocol_version}，本站程序只认识 {PROTOCOL_VERSION}，请升级本站程序。"
+            "修改已上传，下发内容下次再收。",
+            f"downlink protocol {page.protocol_version}, this station speaks {PROTOCOL_VERSION}: upgrade",
+        )
     expected_after = 0 if page.reset else after
     seqs = [item.seq for item in page.items]
     if (
