@@ -294,6 +294,115 @@ def cmd_admin_token(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# -- the county's word to its stations (sync/downlink.py) -------------------------------------
+def _published(args: argparse.Namespace, kind: str, body: dict[str, Any], notice_id: str | None = None) -> int:
+    from county import feed
+
+    with _open(args) as store:
+        item = feed.publish(store, kind, body, township=args.township, station=args.station, notice_id=notice_id)
+    if args.json:
+        _print_json(item)
+        return EXIT_OK
+    scope = _scope(item)
+    print(f"已发布（{scope}）：{item['id']}，序号 {item['seq']}。各站下次同步时收到。")
+    print(f"Published {item['id']} at seq {item['seq']}; stations receive it on their next sync.")
+    return EXIT_OK
+
+
+def _scope(item: dict[str, Any]) -> str:
+    if item.get("station"):
+        return f"站点 {item['station']}"
+    if item.get("township"):
+        return f"乡镇（街道）{item['township']} 的各站"
+    return "全县各站"
+
+
+def _listed(value: str) -> list[str]:
+    import re
+
+    return [v.strip() for v in re.split(r"[,，、;；\n]", value) if v.strip()]
+
+
+def cmd_publish_theme(args: argparse.Namespace) -> int:
+    return _published(args, "theme", {"month": args.month.strip(), "theme": args.theme.strip()})
+
+
+def cmd_publish_minimums(args: argparse.Namespace) -> int:
+    minimums: dict[str, Any] = {}
+    for pair in args.pairs:
+        platform, sep, count = pair.replace("＝", "=").partition("=")
+        if not sep or not count.strip().isdigit():
+            raise CliError(f"应写成 平台=场次（如 理论宣讲=4），不是“{pair}” / write PLATFORM=N", EXIT_USAGE)
+        minimums[platform.strip()] = int(count.strip())
+    return _published(args, "minimums", {"minimums": minimums})
+
+
+def cmd_publish_categories(args: argparse.Namespace) -> int:
+    items = [item for value in args.items for item in _listed(value)]
+    return _published(args, "categories", {"kind": args.kind, "items": items})
+
+
+def cmd_publish_notice(args: argparse.Namespace) -> int:
+    from datetime import date
+
+    body = {"date": args.date or date.today().isoformat(), "title": args.title.strip(),
+            "body": (args.body or "").replace("\r\n", "\n").strip()}  # fmt: skip
+    return _published(args, "notice", body, args.id)
+
+
+def cmd_publish_withdraw(args: argparse.Namespace) -> int:
+    from county import feed
+
+    with _open(args) as store:
+        seq = feed.withdraw(store, args.item_id.strip())
+    print(f"已撤回 {args.item_id}（序号 {seq}）。各站下次同步时删除。")
+    print("Withdrawn; stations drop it on their next sync.")
+    return EXIT_OK
+
+
+def cmd_publish_list(args: argparse.Namespace) -> int:
+    from county import feed
+
+    with _open(args) as store:
+        items = feed.list_items(store, township=args.township, kind=args.kind, withdrawn=args.withdrawn)
+        state = feed.feed_state(store)
+    if args.json:
+        _print_json({**state, "items": items})
+        return EXIT_OK
+    if not items:
+        print("还没有发布任何内容。用 county-center publish theme / minimums / categories / notice 发布。")
+    from county.printable import printable
+
+    for item in items:
+        gone = "（已撤回）" if item["deleted"] else ""
+        print(f"{item['seq']:>5}  {printable(item['id'])}  [{_scope(item)}] {printable(_what(item))}{gone}")
+    print(f"feed {state['feed_id']}，最新序号 {state['last_seq']}")
+    return EXIT_OK
+
+
+def _what(item: dict[str, Any]) -> str:
+    b, kind = item["body"], item["kind"]
+    if kind == "theme":
+        return f"{b.get('month')} 主题：{b.get('theme')}"
+    if kind == "minimums":
+        return "每月最低场次：" + "，".join(f"{k} {v}" for k, v in b.get("minimums", {}).items())
+    if kind == "categories":
+        return ("队伍" if b.get("kind") == "team" else "群众点单") + "类别：" + "、".join(b.get("items", []))
+    if kind == "notice":
+        return f"{b.get('date')} 通知：{b.get('title')}"
+    return str(kind)
+
+
+def cmd_publish_new_feed_id(args: argparse.Namespace) -> int:
+    from county import feed
+
+    with _open(args) as store:
+        fresh = feed.new_feed_id(store)
+    print(f"新的发布序列编号：{fresh}。各站下次同步时重新接收全部发布内容（从备份恢复县中心数据库后运行）。")
+    print("New feed id: every station receives the whole feed again on its next sync.")
+    return EXIT_OK
+
+
 # -- parser -----------------------------------------------------------------------------------
 def build_parser() -> argparse.ArgumentParser:
     from sync import protocol
@@ -407,7 +516,54 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("admin-token", parents=[parent], help="生成管理员凭证 / issue an admin token for the report API")
     p.add_argument("--revoke-all", action="store_true", help="注销所有管理员凭证 / revoke every admin token")
     p.set_defaults(func=cmd_admin_token)
+    _publish_parsers(sub, parent)
     return parser
+
+
+def _publish_parsers(sub: Any, parent: argparse.ArgumentParser) -> None:
+    pub = sub.add_parser(
+        "publish", parents=[parent], help="向各站发布主题、最低场次、类别、通知 / publish to the stations"
+    )
+    ps = pub.add_subparsers(dest="publish_command", metavar="WHAT", required=True)
+
+    def scoped(name: str, help_text: str) -> argparse.ArgumentParser:
+        p = ps.add_parser(name, parents=[parent], help=help_text)
+        scope = p.add_mutually_exclusive_group()
+        scope.add_argument("--township", metavar="T", help="只发给这个乡镇（街道）的站 / only this township's stations")
+        scope.add_argument("--station", metavar="CODE", help="只发给这个站 / only this station")
+        p.add_argument("--json", action="store_true")
+        return p
+
+    p = scoped("theme", "每月主题 / a month's theme")
+    p.add_argument("--month", required=True, metavar="YYYY-MM", help="月份，如 2027-03 / the month")
+    p.add_argument("--theme", required=True, help="主题，如 学雷锋志愿服务月 / the theme")
+    p.set_defaults(func=cmd_publish_theme)
+    p = scoped("minimums", "每月各平台最低场次 / monthly minimums per platform")
+    p.add_argument("pairs", nargs="+", metavar="平台=场次", help="如 理论宣讲=4 教育服务=1 / e.g. 理论宣讲=4")
+    p.set_defaults(func=cmd_publish_minimums)
+    p = scoped("categories", "队伍或群众点单的类别 / team or request categories")
+    p.add_argument("--kind", required=True, choices=("team", "request"), help="team 队伍；request 群众点单")
+    p.add_argument("items", nargs="+", metavar="类别", help="类别，可用逗号或顿号分隔 / the categories")
+    p.set_defaults(func=cmd_publish_categories)
+    p = scoped("notice", "通知公告 / a notice")
+    p.add_argument("--title", required=True, help="标题 / title")
+    p.add_argument("--body", default="", help="内容 / text")
+    p.add_argument("--date", metavar="YYYY-MM-DD", help="日期，默认今天 / date (default today)")
+    p.add_argument("--id", metavar="ID", help="替换以前发布的这条通知（notice:ID 中的 ID）/ replace this notice")
+    p.set_defaults(func=cmd_publish_notice)
+    p = ps.add_parser("withdraw", parents=[parent], help="撤回一条发布内容 / withdraw an item")
+    p.add_argument("item_id", metavar="ITEM_ID", help="发布内容的编号（publish list 可查）/ the item's id")
+    p.set_defaults(func=cmd_publish_withdraw)
+    p = ps.add_parser("list", parents=[parent], help="列出发布内容 / list what is published")
+    p.add_argument("--township", metavar="T", help="只看这个乡镇（街道）的 / only this township's")
+    p.add_argument("--kind", choices=("theme", "minimums", "categories", "notice"))
+    p.add_argument("--withdrawn", action="store_true", help="也列出已撤回的 / include withdrawn items")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_publish_list)
+    p = ps.add_parser("new-feed-id", parents=[parent],
+                      help="从备份恢复县中心数据库后运行：各站重新接收全部发布内容 / "
+                      "after restoring the county from a backup: stations receive everything again")
+    p.set_defaults(func=cmd_publish_new_feed_id)
 
 
 def _expires_in(p: argparse.ArgumentParser) -> None:

@@ -158,6 +158,23 @@ quarantine = Table(
     Column("received_at", String(32), nullable=False),
 )
 
+#: What the county publishes to its stations (sync/downlink.py): one row per item, the
+#: newest version of it. ``seq`` is its place in the feed, given anew (from ``county_meta``
+#: ``feed_seq``, under a lock) every time the item changes; ``township`` / ``station_id``
+#: narrow who receives it (both NULL: every station).
+county_feed = Table(
+    "county_feed",
+    metadata,
+    Column("item_id", String(160), primary_key=True),
+    Column("seq", BigInteger, nullable=False, unique=True),
+    Column("kind", String(32), nullable=False),
+    Column("township", String(80)),
+    Column("station_id", Integer),
+    Column("deleted", Integer, nullable=False, default=0),
+    Column("body", Text, nullable=False),
+    Column("published_at", String(32), nullable=False),
+)
+
 _V1_TABLES = (county_meta, stations, enrollment_codes, tokens, admin_tokens, epochs, change_log, records, quarantine)
 
 
@@ -200,8 +217,18 @@ def _v3(conn: Connection) -> None:
     metadata.create_all(conn, tables=[rate_buckets])
 
 
+def _v4(conn: Connection) -> None:
+    """The county's word back to its stations: the feed of published items, its sequence
+    counter and the feed's id (a new id for every life of the sequence)."""
+    import uuid
+
+    metadata.create_all(conn, tables=[county_feed])
+    conn.execute(county_meta.insert().values(key="feed_seq", value="0"))
+    conn.execute(county_meta.insert().values(key="feed_id", value=uuid.uuid4().hex))
+
+
 #: The store's history. Append only; never edit a released migration.
-MIGRATIONS: list[Callable[[Connection], None]] = [_v1, _v2, _v3]
+MIGRATIONS: list[Callable[[Connection], None]] = [_v1, _v2, _v3, _v4]
 LATEST = len(MIGRATIONS)
 
 _LOCK_KEY = 0x57A7_10C0  # advisory lock id for migrations on PostgreSQL

@@ -96,6 +96,8 @@ class StationApp(Localized, KeysInOrder):
         self._today = today
         #: Bumped whenever the data may have changed; screens reload when theirs is older.
         self.generation = 0
+        #: The team categories forms offer (the county's list when it sent one), read in workers.
+        self._team_categories: list[str] | None = None
         self._sync_controller: SyncController | None = None
         self.title = t("app.title")
         if self._station_name is not None:
@@ -112,6 +114,22 @@ class StationApp(Localized, KeysInOrder):
     @property
     def monthly_minimums(self) -> dict[str, int]:
         return dict(self._settings.monthly_minimums) if self._settings is not None else self._minimums
+
+    @property
+    def team_categories(self) -> list[str]:
+        """The team categories a form offers and accepts: the county's list once it has sent
+        one (``county-center publish categories --kind team``), the settings' otherwise. Read
+        in the warm-up and whenever the database changes, never on the UI thread."""
+        if self._team_categories is not None:
+            return list(self._team_categories)
+        return list(self._settings.team_categories) if self._settings is not None else []
+
+    def _read_team_categories(self) -> None:
+        """In a worker thread."""
+        try:
+            self._team_categories = self.store.county_word.team_categories(self.settings.team_categories)
+        except Exception:  # unreadable for a moment: the settings' list holds until the next read
+            pass
 
     @property
     def today(self) -> date:
@@ -181,6 +199,7 @@ class StationApp(Localized, KeysInOrder):
         the forms' models, so the first form opens without a pause. (Should it fail, the
         first form just opens more slowly.)"""
         self.settings  # noqa: B018 - loads and validates
+        self._read_team_categories()
         import station_tui.screens.lecture_form
         import station_tui.widgets.form  # noqa: F401
 
@@ -211,6 +230,7 @@ class StationApp(Localized, KeysInOrder):
             return
         previous, self._data_version = self._data_version, version
         if previous is not None and version != previous:
+            self._read_team_categories()  # a sync may have brought the county's list
             self.call_from_thread(self.data_changed)
 
     def data_changed(self) -> None:

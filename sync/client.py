@@ -1,4 +1,5 @@
-"""The station's sync client: upload every pending outbox change to the county center.
+"""The station's sync client: upload every pending outbox change to the county center, then
+receive what the county published for the station.
 
 Used by ``station sync`` (cron, systemd, Task Scheduler) and by the TUI's 同步 screen. Headless:
 no Textual, and httpx only once a run starts.
@@ -12,7 +13,9 @@ One run:
    restored, rewind and re-send; ahead of anything this database ever sent → new epoch;
 4. uploads outbox rows after ``acked_seq`` in seq order, in batches that grow while the county
    answers fast and shrink on timeouts and 413, and after each answer stores ``acked_seq`` =
-   min(county's ack_seq, last seq of the batch) and ``last_sync`` in one transaction.
+   min(county's ack_seq, last seq of the batch) and ``last_sync`` in one transaction;
+5. receives the county's word after its cursor (``sync.receive``: themes, minimums, category
+   lists, notices), each page stored with the new cursor in one transaction.
 
 ``acked_seq`` never moves past a change the county did not acknowledge, and never before the
 county answered. Stale and quarantined changes are acknowledged by the county (stored there,
@@ -35,6 +38,7 @@ from sync import outbox
 from sync.batch_size import BatchSize
 from sync.credentials import Credentials
 from sync.errors import CountyBusy, DatabaseBusy, Offline, ProtocolError, SyncError, TokenRefused
+from sync.receive import Received, receive
 from sync.runner_lock import runner_lock
 from sync.station_state import StationState
 
@@ -71,8 +75,16 @@ class SyncReport:
     rewound_to: int | None = None
     #: Nothing was pending and the county could not be reached: nothing to do, nothing lost.
     offline_idle: bool = False
+    #: What the county published for this station, received after the upload (sync/receive.py).
+    received: Received | None = None
 
     def summary_zh(self) -> str:
+        upload = self._upload_zh()
+        if self.received is None:
+            return upload
+        return f"{upload}{self.received.summary_zh()}"
+
+    def _upload_zh(self) -> str:
         if self.offline_idle:
             return "没有待上传的修改（这次没有连上县中心）。"
         if self.uploaded == 0:
@@ -92,7 +104,7 @@ class SyncReport:
             f"uploaded {self.uploaded} changes in {self.batches} batches, {self.bytes_sent} bytes, "
             f"{self.seconds:.1f}s (applied {s.get('applied', 0)}, duplicate {s.get('duplicate', 0)}, "
             f"stale {s.get('stale', 0)}, quarantined {s.get('quarantined', 0)})"
-        )
+        ) + (f"; {self.received.summary_en()}" if self.received is not None else "")
 
 
 ProgressFn = Callable[[Progress], None]
@@ -110,6 +122,7 @@ def sync(
     gzip_level: int = 6,
     allow_demo: bool = False,
     settings: Settings | None = None,
+    downlink_page: int | None = None,
 ) -> SyncReport:
     """Run one sync of the database at ``db_path``; raises a ``SyncError`` subclass on failure.
 
@@ -133,7 +146,9 @@ def sync(
             if not allow_demo:
                 _refuse_demo_data(store, db_path)
             _follow_privacy_settings(store, settings, log)
-            return _Run(store, db_path, creds, progress, log, policy, batch, gzip_level).run()
+            run = _Run(store, db_path, creds, progress, log, policy, batch, gzip_level)
+            run.downlink_page = downlink_page
+            return run.run()
         except sqlite3.OperationalError as exc:
             # Typically "database is locked": another program held a long write. Nothing was
             # marked sent that the county did not acknowledge; the next run goes on.
@@ -196,6 +211,8 @@ class _Run:
         self.policy, self.size, self.gzip_level = policy, batch or BatchSize(), gzip_level
         self.report = SyncReport()
         self.state = StationState.load(db_path)
+        #: Items per page of the county's word (None: the county's default).
+        self.downlink_page: int | None = None
 
     def run(self) -> SyncReport:
         from sync.county_api import CountyAPI
@@ -215,6 +232,9 @@ class _Run:
                 raise
             self._upload(api, code, epoch, acked)
             self.report.bytes_sent = api.bytes_sent
+            # Then the county's word back: after the upload, so a county that refuses the
+            # upload (a revoked token) hands out nothing either.
+            self.report.received = receive(api, self.store, code, log=self.log, limit=self.downlink_page)
         self.report.seconds = time.monotonic() - started
         return self.report
 

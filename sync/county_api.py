@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from sync import protocol
-from sync.errors import CountyBusy, Offline, ProtocolError, SyncError, TokenRefused
+from sync.errors import CountyBusy, NotOffered, Offline, ProtocolError, SyncError, TokenRefused
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -106,6 +106,28 @@ class CountyAPI:
         data = self._call("POST", protocol.BATCHES_PATH, content=gz_body, headers={
             "Content-Type": "application/json", "Content-Encoding": "gzip"})
         return _parse(protocol.BatchResult, data)
+
+    def downlink(self, after: int, feed: str | None, limit: int | None = None) -> Any:
+        """``GET /api/v1/downlink``: the county's items after ``after`` (a ``downlink.DownlinkPage``)."""
+        from sync import downlink
+
+        params: dict[str, Any] = {"after": after}
+        if feed:
+            params["feed"] = feed
+        if limit:
+            params["limit"] = limit
+        return _parse(downlink.DownlinkPage, self._call("GET", downlink.DOWNLINK_PATH, params=params))
+
+    def own_rows(self, table: str, after: str | None, limit: int | None = None) -> Any:
+        """``GET /api/v1/records``: this station's own records of ``table`` (a ``downlink.OwnRowsPage``)."""
+        from sync import downlink
+
+        params: dict[str, Any] = {"table": table}
+        if after:
+            params["after"] = after
+        if limit:
+            params["limit"] = limit
+        return _parse(downlink.OwnRowsPage, self._call("GET", downlink.RECORDS_PATH, params=params))
 
     # -- plumbing -------------------------------------------------------------------------
     def _call(self, method: str, path: str, **kwargs: Any) -> dict[str, Any]:
@@ -217,6 +239,8 @@ def _interpret(response: httpx.Response) -> dict[str, Any]:
             retry_after = float(header)
         raise Transient("busy", f"HTTP {status} {error}: {message_en}",
                         float(retry_after) if isinstance(retry_after, (int, float)) else None)
+    if status == 404 and not error:
+        raise NotOffered("县中心的程序版本较旧，还不提供这项服务。", f"HTTP 404: the county has no {response.url.path}")
     if status == 426:
         raise SyncError(message or "县中心与本站程序版本不匹配，请升级。", message_en or "upgrade required")
     raise ProtocolError(

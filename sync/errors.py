@@ -59,3 +59,7 @@ class NotEnrolled(SyncError):
 
 class ProtocolError(SyncError):
     """The county answered something the client cannot trust; it stops rather than guess."""
+
+
+class NotOffered(ProtocolError):
+    """The county has no such endpoint (404 from an older county center): nothing to read there."""

@@ -38,19 +38,45 @@ def register(sub: argparse._SubParsersAction, parent: argparse.ArgumentParser) -
     r = sub.add_parser(
         "restore",
         parents=[parent],
-        help="从备份文件恢复数据库 / restore the database from a backup file",
-        description="用备份文件替换当前数据库：先检查备份完好、属于本站，当前数据库改名保存（不删除），"
-        "然后开始新的同步批次，下次同步时把记录重新上传到县中心。请先退出程序。"
-        " Replace the current database with a backup: checked first, the current one kept aside "
-        "(renamed, not deleted), then a new sync epoch. Quit the app first.",
+        help="从备份文件或县中心恢复数据库 / restore the database from a backup file or the county",
+        description="station restore FILE：用备份文件替换当前数据库：先检查备份完好、属于本站，当前数据库改名保存"
+        "（不删除），然后开始新的同步批次，下次同步时把记录重新上传到县中心。请先退出程序。"
+        " station restore --from-county：从县中心取回本站同步过的全部记录，放进一个新的数据库（新的上传批次，"
+        "没有需要重新上传的修改），需先 station enroll；已有记录的数据库只有加 --force 才会被替换。"
+        " Replace the current database with a backup (checked first, the current one kept aside, a new"
+        " sync epoch), or get this station's records back from the county (enroll first).",
     )
-    r.add_argument("file", metavar="FILE", help="备份文件 / the backup file (station-YYYY-MM-DD-HHMM.db)")
+    r.add_argument("file", metavar="FILE", nargs="?",
+                   help="备份文件 / the backup file (station-YYYY-MM-DD-HHMM.db)")
     r.add_argument(
         "--force-other-station",
         action="store_true",
         help="允许恢复另一个站（区划代码不同）的备份 / allow a backup of another station",
     )
-    r.set_defaults(func=run_restore)
+    r.add_argument("--from-county", action="store_true",
+                   help="从县中心取回本站的记录（需先 station enroll）/ from the county (enroll first)")
+    r.add_argument("--force", action="store_true",
+                   help="（--from-county）数据库里已有记录也替换，原数据库改名保留 / "
+                   "replace a database that holds records")
+    r.add_argument("--verbose", "-v", action="store_true", help="（--from-county）显示每一步 / log every step")
+    r.set_defaults(func=run_restore_either)
+
+
+def run_restore_either(args: argparse.Namespace) -> int:
+    """One ``restore`` command, two sources: a backup FILE, or ``--from-county``."""
+    from station_tui.commands.common import EXIT_USAGE, CommandError
+
+    if args.from_county and args.file:
+        raise CommandError("请只选一个来源：备份文件，或 --from-county。\n"
+                           "Give a backup FILE or --from-county, not both.", code=EXIT_USAGE)
+    if args.from_county:
+        from station_tui.commands import restore_county
+
+        return restore_county.run(args)
+    if not args.file:
+        raise CommandError("请给出备份文件，或用 --from-county 从县中心取回。\nGive a backup FILE, or --from-county.",
+                           code=EXIT_USAGE)
+    return run_restore(args)
 
 
 def _say_error(exc: Exception) -> None:

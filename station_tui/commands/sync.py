@@ -1,4 +1,5 @@
-"""``station sync``: upload pending changes to the county center, with exit codes for schedulers.
+"""``station sync``: upload pending changes to the county center, then receive what it published
+for this station, with exit codes for schedulers.
 
 0 done or nothing to do · 75 offline, county busy or another sync running (try later) ·
 77 token refused · 1 anything else.
@@ -25,6 +26,9 @@ def register(sub: argparse._SubParsersAction, parent: argparse.ArgumentParser) -
     p.add_argument("--batch-size", type=whole_number("每批条数", "--batch-size", 1), default=500, metavar="N",
                    help="第一批的修改条数（之后自动调整）/ "
                    "changes in the first batch, adapted afterwards (default 500)")
+    p.add_argument("--downlink-page", type=whole_number("每页条数", "--downlink-page", 1, 500), default=None,
+                   metavar="N", help="每次向县中心取多少条下发内容（默认由县中心决定）/ "
+                   "items per page of what the county publishes (default: the county's)")
     p.set_defaults(func=run)
 
 
@@ -44,7 +48,7 @@ def run(args: argparse.Namespace) -> int:
         return 2
     db_path = resolve_db_path(args.db)
     try:
-        report = sync(db_path, log=log, batch=BatchSize(current=args.batch_size))
+        report = sync(db_path, log=log, batch=BatchSize(current=args.batch_size), downlink_page=args.downlink_page)
     except SyncError as exc:
         print(exc.zh, file=sys.stderr)
         if exc.en:

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from station_tui.demo import catalog, names
 from station_tui.demo.market import DEMO_RULES, MarketSummary, write_market
 from station_tui.domain.models import Activity, Attendance, Event, Lecture, Person, Station, Team, TeamMember, Venue
+from station_tui.domain.vocab import PLATFORMS
 from station_tui.storage.ids import new_id
 from station_tui.storage.repositories.base import Repository
 from station_tui.storage.repositories.points import follow_roster_points
@@ -594,6 +595,7 @@ def generate(
     # The plans come last and from their own random stream: the events stay what they were.
     summary.plans, summary.plan_items = write_plans(store, random.Random(seed + 1), first, today)
     summary.requests = gen.write_requests(first, last, station.manager, seed)
+    _county_word(store, first, today)
     store.set_meta(DEMO_META, f"complete seed={seed} years={years} size={plan_size_name(size)}")
     return summary
 
@@ -613,6 +615,41 @@ def _self_check(store: Store, today: date, manager: str) -> None:
                                                  stars=3, reviewer=manager))
     self_check.add_review(store, SelfCheckReview(year=last, level="乡镇审核", date=date(last, 12, 20), score=82,
                                                  stars=3, reviewer="乡镇宣传委员", opinion="台账规范，特色做法需加强"))
+#: The county's theme of each month (一月一主题) in the demo.
+_MONTH_THEMES = (
+    "迎新春·送温暖", "我们的节日·传统文化", "学雷锋志愿服务月", "清明祭英烈", "劳动最光荣", "关爱未成年人",
+    "党史学习教育", "全民健身", "尊师重教·孝老爱亲", "爱国主义教育", "法治宣传·消防安全", "宪法宣传",
+)
+
+
+def _county_word(store: Store, first: date, today: date) -> None:
+    """What a county would have sent the station (sync/downlink.py), as if received: a theme
+    for each month up to two months ahead, the monthly minimums and two notices. The demo
+    database never syncs, so the dashboard and the 同步 screen show them from the start."""
+    import json
+
+    items: list[tuple[str, str, str | None, dict[str, Any]]] = []
+    month = date(first.year, first.month, 1)
+    end = date(today.year + (today.month + 1) // 12, (today.month + 1) % 12 + 1, 1)
+    while month <= end:
+        key = f"{month.year:04d}-{month.month:02d}"
+        items.append((f"theme:{key}", "theme", None, {"month": key, "theme": _MONTH_THEMES[month.month - 1]}))
+        month = date(month.year + month.month // 12, month.month % 12 + 1, 1)
+    items.append(("minimums", "minimums", None, {"minimums": {p: (4 if p == "理论宣讲" else 1) for p in PLATFORMS}}))
+    items.append(("notice:demo-1", "notice", None, {
+        "date": (today - timedelta(days=3)).isoformat(), "title": "关于报送本月文明实践活动台账的通知",
+        "body": "各新时代文明实践站：\n请于本月25日前核对本月宣讲和活动记录，完成同步。"}))
+    items.append(("notice:demo-2", "notice", "府西街道", {
+        "date": (today - timedelta(days=20)).isoformat(), "title": "府西街道“我们的节日”活动安排",
+        "body": "各站结合本村实际开展节日主题活动，做好签到和照片留存。"}))  # fmt: skip
+    with store.write() as conn:
+        for seq, (item_id, kind, township, body) in enumerate(items, start=1):
+            conn.execute(
+                "INSERT OR REPLACE INTO county_items (id, kind, township, station, body, seq, feed_id, published_at,"
+                " received_at) VALUES (?, ?, ?, NULL, ?, ?, 'demo', ?, ?)",
+                (item_id, kind, township, json.dumps(body, ensure_ascii=False), seq,
+                 today.isoformat() + "T00:00:00Z", today.isoformat() + "T08:00:00"),
+            )  # fmt: skip
 
 
 def has_records(store: Store) -> bool:

@@ -45,6 +45,11 @@ class DashboardFacts:
     plan: tuple[str, int, int] | None = None
     #: Villager requests: open, overdue, this month's average rating in tenths (None: no ratings).
     requests: dict[str, Any] = field(default_factory=dict)
+    #: The minimums are the county's (published to this station), not the settings'.
+    minimums_from_county: bool = False
+    #: The county's theme of the month and its latest notice (date, title), when it sent them.
+    theme: str | None = None
+    notice: tuple[str, str] | None = None
 
 
 def gather_ahead(store: Any, today: date, minimums: dict[str, int]) -> Future[DashboardFacts]:
@@ -75,6 +80,9 @@ def gather(store: Any, today: date, minimums: dict[str, int], limit: int = 8) ->
     name = summary.station_name(store) or ""
     pending = store.pending_changes()
     last_sync = store.last_sync()
+    word = store.county_word  # what the county published: its minimums replace the settings'
+    minimums, from_county = word.minimums_or(minimums)
+    notice = word.latest_notice()
     counts = {p: numbers["activities_by_platform"].get(p, 0) for p in PLATFORMS}
     # Lectures count under 理论宣讲 in per-platform counts (the county's rule).
     counts["理论宣讲"] += numbers["lectures"]
@@ -100,6 +108,9 @@ def gather(store: Any, today: date, minimums: dict[str, int], limit: int = 8) ->
         latest=latest,
         plan=(month_plan.theme or "", month_plan.planned, month_plan.done) if month_plan.plan_id else None,
         requests=requests,
+        minimums_from_county=from_county,
+        theme=word.theme(today.year, today.month),
+        notice=(notice.date, notice.title) if notice else None,
     )
 
 
@@ -132,6 +143,7 @@ class DashboardScreen(StationScreen):
         yield Header()
         yield NavBar(self.MODE)
         yield Static(t("dash.loading"), id="dash-title", markup=True)
+        yield Static("", id="dash-county", markup=False)
         with Horizontal(id="dash-boxes"):
             yield Static("", id="dash-platforms", classes="box", markup=True)
             yield Static("", id="dash-figures", classes="box", markup=False)
@@ -143,6 +155,7 @@ class DashboardScreen(StationScreen):
     def on_mount(self) -> None:
         self.query_one("#dash-platforms", Static).border_title = t("dash.platforms")
         self.query_one("#dash-figures", Static).border_title = t("dash.month_figures")
+        self.query_one("#dash-county", Static).display = False
         table = self.query_one(DataTable)
         table.add_column(t("col.date"), key="date", width=10)
         table.add_column(t("col.kind"), key="kind", width=4)
@@ -187,6 +200,7 @@ class DashboardScreen(StationScreen):
         # The month's plan against what was done (活动计划): under the month's figures.
         box = self.query_one("#dash-figures", Static)
         box.border_subtitle = t("dash.plan", planned=facts.plan[1], done=facts.plan[2]) if facts.plan else ""
+        self._show_county_word(facts)
         lines = []
         for platform, count in facts.platform_counts.items():
             need = facts.minimums.get(platform, 0)
@@ -222,6 +236,20 @@ class DashboardScreen(StationScreen):
         tenths = summary.get("rating_tenths")
         rating = t("dash.no_rating") if tenths is None else format_tenths(tenths)
         return t("dash.requests", open=summary.get("open", 0), overdue=summary.get("overdue", 0), rating=rating)
+    def _show_county_word(self, facts: DashboardFacts) -> None:
+        """The county's theme and latest notice on one line (none: no line), and whose
+        minimums the platforms are measured against."""
+        self.query_one("#dash-platforms", Static).border_title = t(
+            "dash.platforms_county" if facts.minimums_from_county else "dash.platforms"
+        )
+        parts = []
+        if facts.theme:
+            parts.append(t("dash.county_theme", theme=facts.theme))
+        if facts.notice:
+            parts.append(t("dash.notice", date=facts.notice[0], title=facts.notice[1]))
+        line = self.query_one("#dash-county", Static)
+        line.display = bool(parts)
+        line.update("  ".join(parts))
 
     def _selected(self) -> tuple[str, str] | None:
         table = self.query_one(DataTable)

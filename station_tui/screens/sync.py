@@ -18,12 +18,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.widgets import Button, Header, ProgressBar, Static
+from textual.widgets import Button, DataTable, Header, ProgressBar, Static
 
 from station_tui.domain.clock import readable_moment
 from station_tui.locale import language, t
 from station_tui.screens.base import NavBar, StationScreen
 from station_tui.widgets.footer import KeyFooter
+from station_tui.widgets.table import RecordTable
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -44,6 +45,12 @@ class SyncFacts:
     demo: bool = False
     #: The last backup noted in the database: {"at", "path", "size"} (storage/backup.py).
     last_backup: dict[str, object] | None = None
+    #: The county's latest notices (id, date, title, text, scope), newest first.
+    notices: tuple[tuple[str, str, str, str, str], ...] = ()
+
+
+#: Notices the screen lists (the newest); older ones stay in the database.
+NOTICES_SHOWN = 50
 
 
 def read_facts(db_path: Path) -> SyncFacts:
@@ -69,6 +76,9 @@ def read_facts(db_path: Path) -> SyncFacts:
             last_error_at=failure["at"] if failure else None,
             demo=store.meta("demo") is not None,
             last_backup=parse_last_backup(store.meta("last_backup")),
+            notices=tuple(
+                (n.id, n.date, n.title, n.body, n.scope) for n in store.county_word.notices(limit=NOTICES_SHOWN)
+            ),
         )
 
 
@@ -165,6 +175,7 @@ class SyncScreen(StationScreen):
     SyncScreen #sync-buttons { height: auto; }
     SyncScreen #sync-progress { margin-bottom: 1; }
     SyncScreen #sync-buttons Button { margin-right: 2; }
+    SyncScreen #sync-notices { height: 1fr; border: round $secondary; }
     """
 
     BINDINGS = [
@@ -183,6 +194,8 @@ class SyncScreen(StationScreen):
         self._backing_up = False
         #: What the last backup from this screen said when it failed: shown until the next one.
         self._backup_failure: str | None = None
+        #: The notices listed: id -> (title, text).
+        self._notices: dict[str, tuple[str, str]] = {}
 
     @property
     def controller(self) -> SyncController:
@@ -205,12 +218,21 @@ class SyncScreen(StationScreen):
             with Horizontal(id="sync-buttons"):
                 yield Button(t("sync.now"), id="sync-now", variant="primary")
                 yield Button(t("backup.now"), id="backup-now")
+        notices: DataTable = RecordTable(id="sync-notices", cursor_type="row", zebra_stripes=True)
+        notices.border_title = t("sync.notices")
+        yield notices
         yield KeyFooter()
 
     def on_mount(self) -> None:
         self.controller.listen(self)
         self.query_one("#sync-progress", ProgressBar).display = False
-        self.query_one("#sync-status", Static).display = False
+        self._line("#sync-error", "")
+        self._line("#sync-status", "")
+        notices = self.query_one("#sync-notices", DataTable)
+        notices.add_column(t("col.date"), key="date", width=10)
+        notices.add_column(t("col.scope"), key="scope", width=6)
+        notices.add_column(t("col.title"), key="title", width=50)
+        notices.display = False
         if self.controller.running:
             self._show_running()
 
@@ -318,11 +340,10 @@ class SyncScreen(StationScreen):
         self.query_one("#sync-last", Static).update(
             t("sync.last", when=readable_moment(facts.last_sync) or t("sync.never")))
         earlier = facts.last_error if facts.last_error != self._failure_on_show else None
-        error = self.query_one("#sync-error", Static)
-        error.update(t("sync.last_error", at=readable_moment(facts.last_error_at), message=earlier) if earlier else "")
-        # Empty lines take no room: the screen must hold the backup lines too at 80×24.
-        error.display = bool(earlier)
+        self._line("#sync-error", t("sync.last_error", at=readable_moment(facts.last_error_at), message=earlier)
+                   if earlier else "")  # fmt: skip
         self.query_one("#sync-now", Button).disabled = facts.demo or not facts.enrolled or self.controller.running
+        self._show_notices(facts)
         if not self._backing_up:
             line = self._backup_line(facts.last_backup)
             self.query_one("#sync-backup", Static).update(self._backup_failure or line)
@@ -337,14 +358,36 @@ class SyncScreen(StationScreen):
             "backup.last", when=readable_moment(str(last["at"])), path=path, size=_size(int(str(last["size"])))
         )
 
+    def _line(self, selector: str, text: str) -> None:
+        """A status line that takes no room while it has nothing to say (room for the notices)."""
+        line = self.query_one(selector, Static)
+        line.update(text)
+        line.display = bool(text)
+
+    def _show_notices(self, facts: SyncFacts) -> None:
+        """The county's notices, when it sent any (none: no list)."""
+        table = self.query_one("#sync-notices", DataTable)
+        table.display = bool(facts.notices)
+        if [n[0] for n in facts.notices] == list(self._notices):
+            return  # unchanged: keep the cursor where the reader left it
+        table.clear()
+        self._notices = {}
+        for notice_id, day, title, text, scope in facts.notices:
+            self._notices[notice_id] = (title, text)
+            table.add_row(day, t(f"sync.notice_scope.{scope}"), title, key=notice_id)
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        title, text = self._notices.get(str(event.row_key.value), ("", ""))
+        if title:
+            self.notify(text or title, title=title, timeout=20)
+
     # -- what the controller tells us ---------------------------------------------------
     def _show_running(self) -> None:
         bar = self.query_one("#sync-progress", ProgressBar)
         bar.display = True
         bar.update(total=None, progress=0)
-        status = self.query_one("#sync-status", Static)
-        status.update(t("sync.running"))
-        status.display = True
+        self._line("#sync-status", t("sync.running"))
         self.query_one("#sync-now", Button).disabled = True
         self._failure_on_show = None
 
@@ -354,19 +397,19 @@ class SyncScreen(StationScreen):
     def on_sync_progressed(self, message: SyncProgressed) -> None:
         p = message.progress
         self.query_one("#sync-progress", ProgressBar).update(total=max(p.total, 1), progress=p.done)
-        self.query_one("#sync-status", Static).update(t("sync.progress", done=p.done, total=p.total))
+        self._line("#sync-status", t("sync.progress", done=p.done, total=p.total))
         self.query_one("#sync-pending", Static).update(t("sync.pending", n=p.total - p.done))
 
     def on_sync_finished(self, message: SyncFinished) -> None:
         self.query_one("#sync-progress", ProgressBar).display = False
-        status = self.query_one("#sync-status", Static)
         if message.error:
-            status.update(message.error)
+            self._line("#sync-status", message.error)
             self._failure_on_show = message.error
             if not message.background:
                 self.notify(message.error, title=t("sync.failed_title"), severity="warning", timeout=8)
         elif message.report is not None:
-            status.update(message.report.summary_zh() if language() != "en" else message.report.summary_en())
+            self._line("#sync-status",
+                       message.report.summary_zh() if language() != "en" else message.report.summary_en())
         # The dashboard's pending count moved too; this screen reloads with the rest.
         self.station_app.data_changed()
 

@@ -16,6 +16,7 @@ from station_tui.storage.migrations import LATEST, migrate
 if TYPE_CHECKING:
     from station_tui.storage.repositories.attendance import AttendanceRepository
     from station_tui.storage.repositories.base import Repository
+    from station_tui.storage.repositories.county_word import CountyWord
     from station_tui.storage.repositories.events import ActivityRepository, LectureRepository
     from station_tui.storage.repositories.hours import HoursLedgerRepository
     from station_tui.storage.repositories.people import PeopleRepository
@@ -161,6 +162,13 @@ class Store:
     @property
     def request_moves(self) -> Repository[Any]:
         return self.repository("request_moves")
+
+    @property
+    def county_word(self) -> CountyWord:
+        """What the county published for this station (read only; sync/downlink.py)."""
+        from station_tui.storage.repositories.county_word import CountyWord
+
+        return CountyWord(self)
 
     # -- plumbing -------------------------------------------------------------------------
     @contextmanager

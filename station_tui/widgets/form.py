@@ -298,7 +298,8 @@ class RecordForm(Localized, ModalScreen[Any]):
         return data, problems
 
     def context(self) -> dict[str, Any]:
-        return {"today": self.app.today}  # type: ignore[attr-defined]
+        # team_categories: a team's category must be one the county (or the settings) lists.
+        return {"today": self.app.today, "team_categories": getattr(self.app, "team_categories", None)}  # type: ignore[attr-defined]
 
     def build(self, data: dict[str, Any]) -> BaseModel:
         base = self.record.model_dump() if self.record is not None else {}

@@ -19,7 +19,7 @@ from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.core.result import Ok
 
-from sync import protocol
+from sync import downlink, protocol
 from tests.county_server import County
 
 EXAMPLES = int(os.environ.get("SCHEMATHESIS_EXAMPLES", "40"))
@@ -49,9 +49,16 @@ def test_no_server_error_for_any_example(fuzzed_county: County) -> None:
         ("POST", protocol.BATCHES_PATH),
         ("GET", protocol.REPORT_PATH),
         ("GET", f"{protocol.API_PREFIX}/requests"),
+        ("GET", downlink.DOWNLINK_PATH),
+        ("GET", downlink.RECORDS_PATH),
+        ("GET", downlink.FEED_PATH),
+        ("POST", downlink.FEED_PATH),
+        ("DELETE", downlink.FEED_PATH + "/{item_id}"),
     }
     bodies = {op.path for op in operations if op.body}
-    assert bodies == {protocol.ENROLL_PATH, protocol.BATCHES_PATH}, "request bodies are described in the schema"
+    assert bodies == {protocol.ENROLL_PATH, protocol.BATCHES_PATH, downlink.FEED_PATH}, (
+        "request bodies are described in the schema"
+    )
 
     answered: dict[int, int] = {}
     tokens = {"none": None, "station": station_token, "admin": admin_token}

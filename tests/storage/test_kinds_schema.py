@@ -24,8 +24,9 @@ from tests.fresh_process import modules_left
 
 #: The columns every record's table has, handled by the repositories and the triggers.
 ENVELOPE = frozenset({"id", "row_version", "created_at", "updated_at", "deleted"})
-#: The tables of a station database that hold no records.
-BOOKKEEPING = frozenset({"meta", "current_actor", "outbox", "audit", "sqlite_sequence"})
+#: The tables of a station database that hold no records: bookkeeping, and the county's word
+#: (county_items: what the county published, kept as sent, never captured).
+BOOKKEEPING = frozenset({"meta", "current_actor", "outbox", "audit", "sqlite_sequence", "county_items"})
 
 ADD_MIGRATION = (
     f"add a migration in station_tui/storage/migrations/ (v{LATEST + 1}_….py, and its line in MIGRATIONS) that"

@@ -34,6 +34,7 @@ from station_tui.storage.migrations import (
     v9_hours,
     v10_points,
     v11_requests,
+    v12_county_word,
 )
 
 #: The schema's history. Append only.
@@ -49,6 +50,7 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     v9_hours.migrate,
     v10_points.migrate,
     v11_requests.migrate,
+    v12_county_word.migrate,
 ]
 LATEST = len(MIGRATIONS)
 
