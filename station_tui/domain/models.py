@@ -68,6 +68,17 @@ def _today(info: ValidationInfo) -> date:
     return ctx.get("today") or date.today()
 
 
+def _already_happened(value: _Date, info: ValidationInfo, label: str, why: str = "") -> _Date:
+    """A record of what was done is dated today or before (village clocks aside), and not
+    before 2000 (a mistyped year)."""
+    today = _today(info)
+    if value > today:
+        fail("future_date", f"{label} {value.isoformat()} 晚于今天（{today.isoformat()}）{why}")
+    if value.year < 2000:
+        fail("old_date", f"{label} {value.isoformat()} 太早了，请核对年份")
+    return value
+
+
 class Record(BaseModel):
     """Fields every synced row carries. ``id`` is a UUIDv7 made once, at creation."""
 
@@ -278,12 +289,7 @@ class Event(Record):
     @field_validator("date")
     @classmethod
     def _not_future(cls, value: _Date, info: ValidationInfo) -> _Date:
-        today = _today(info)
-        if value > today:
-            fail("future_date", f"日期 {value.isoformat()} 晚于今天（{today.isoformat()}），只能记录已经开展的活动")
-        if value.year < 2000:
-            fail("old_date", f"日期 {value.isoformat()} 太早了，请核对年份")
-        return value
+        return _already_happened(value, info, "日期", "，只能记录已经开展的活动")
 
     # A field validator, not a model one: pydantic skips model validators when any field
     # failed, and a form should show a bad 受众人数 and a reversed time span at once.
@@ -544,12 +550,7 @@ class Request(Record):
     @field_validator("received_on")
     @classmethod
     def _received(cls, value: date, info: ValidationInfo) -> date:
-        today = _today(info)
-        if value > today:
-            fail("future_date", f"点单日期 {value.isoformat()} 晚于今天（{today.isoformat()}）")
-        if value.year < 2000:
-            fail("old_date", f"点单日期 {value.isoformat()} 太早了，请核对年份")
-        return value
+        return _already_happened(value, info, "点单日期")
 
     @field_validator("request_type")
     @classmethod
@@ -795,12 +796,7 @@ class HoursEntry(Record):
     @field_validator("date")
     @classmethod
     def _served_already(cls, value: _Date, info: ValidationInfo) -> _Date:
-        today = _today(info)
-        if value > today:
-            fail("future_date", f"日期 {value.isoformat()} 晚于今天（{today.isoformat()}），只能记录已经服务过的时长")
-        if value.year < 2000:
-            fail("old_date", f"日期 {value.isoformat()} 太早了，请核对年份")
-        return value
+        return _already_happened(value, info, "日期", "，只能记录已经服务过的时长")
 
     # A field validator (reading 类型 from info.data): the form shows the problem under 时长.
     @field_validator("tenths")
