@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from station_tui.domain.hours import format_tenths
 from station_tui.domain.periods import period_bounds
+from station_tui.domain.request_flow import average_tenths
 from station_tui.domain.vocab import PLATFORMS
 
 if TYPE_CHECKING:
@@ -165,11 +166,18 @@ def summary_lines(ledger: Ledger) -> list[tuple[str, str]]:
         verdict = "达到" if done >= needed else f"差 {needed - done} 场"
         lines.append((f"  {platform}", f"{done} 场（要求不少于 {needed} 场，{verdict}）"))
     lines += [
+        ("活动计划", f"计划 {f.get('plan_items', 0)} 项，已完成 {f.get('plan_items_done', 0)} 项"),
         ("签到人次", f"{f['attendance']} 人次"),
         ("志愿服务时长", f"{format_tenths(f['volunteer_tenths'])} 小时"),
         ("登记人员", f"{f['people']} 人，其中志愿者 {f['volunteers']} 人"),
     ]
+    if "requests_received" in f:
+        tenths = average_tenths(f["rating_sum"], f["rating_count"])
+        rating = format_tenths(tenths) if tenths is not None else None
+        lines.append(("群众点单", f"收到 {f['requests_received']} 件，办结 {f['requests_completed']} 件，"
+                                  f"上报 {f['requests_escalated']} 件，满意度 {rating or '暂无评价'}"))
     return lines
+
 
 
 def _period(year: int, month: int | None) -> str:
