@@ -477,6 +477,7 @@ MESSAGES: dict[str, str] = {
     "ledger.writing": "Writing…",
     "ledger.done": "Written {path}: {sheets} records, {photos} photos.",
     "worker.failed": "Something went wrong; not done: {error}",
+    "plans.county_theme": "County: {theme}",
     "nav.sync": "Sync",
     "key.sync_now": "Sync now",
     "palette.sync": "Sync with the county",

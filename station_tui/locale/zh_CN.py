@@ -474,6 +474,7 @@ MESSAGES: dict[str, str] = {
     "ledger.writing": "正在生成……",
     "ledger.done": "已生成 {path}：{sheets} 场，照片 {photos} 张。",
     "worker.failed": "出了问题，没有完成：{error}",
+    "plans.county_theme": "县：{theme}",
     "nav.sync": "同步",
     "key.sync_now": "立即同步",
     "palette.sync": "同步到县中心",

@@ -51,9 +51,14 @@ class PlanYearScreen(StationScreen):
     ]
 
     class Loaded(Message):
-        def __init__(self, year: int, months: list[Any]) -> None:
+        def __init__(self, year: int, months: list[Any], county_themes: dict[int, str] | None = None,
+                     county_minimums: dict[str, int] | None = None) -> None:
             super().__init__()
             self.year, self.months = year, months
+            #: What the county published (sync/downlink.py): its theme of each month and its
+            #: minimums, which stand where the station has none of its own.
+            self.county_themes = county_themes or {}
+            self.county_minimums = county_minimums
 
     def __init__(self) -> None:
         super().__init__()
@@ -96,18 +101,20 @@ class PlanYearScreen(StationScreen):
         from station_tui.storage import plan_figures
 
         try:
-            with self.station_app.store.snapshot() as conn:
+            store = self.station_app.store
+            with store.snapshot() as conn:
                 months = plan_figures.months(conn, year)
+            county_themes, county_minimums = store.county_word.themes(year), store.county_word.minimums()
         except Exception as exc:  # a locked or damaged database: say so, keep what is shown
             self.app.call_from_thread(self.show_problem, "#plans-title", t("plans.load_failed", error=str(exc)))
             return
-        self.post_message(self.Loaded(year, months))
+        self.post_message(self.Loaded(year, months, county_themes, county_minimums))
 
     def on_plan_year_screen_loaded(self, message: Loaded) -> None:
         if message.year != self.year:
             return
         self._months = message.months
-        minimums = self.station_app.monthly_minimums
+        minimums = message.county_minimums or self.station_app.monthly_minimums
         today = self.station_app.today
         current = f"{today.year:04d}-{today.month:02d}"
         planned = sum(m.planned for m in message.months)
@@ -120,7 +127,8 @@ class PlanYearScreen(StationScreen):
             judged = m.month <= current
             cells: list[Any] = [
                 t("plans.month", month=int(m.month[5:7])),
-                m.theme or (t("plans.no_plan") if m.plan_id is None else t("plans.no_theme")),
+                m.theme or _county_theme(message.county_themes.get(int(m.month[5:7])))
+                or (t("plans.no_plan") if m.plan_id is None else t("plans.no_theme")),
                 str(m.planned) if m.plan_id else "",
                 str(m.done) if m.plan_id else "",
             ]
@@ -181,6 +189,11 @@ class PlanYearScreen(StationScreen):
             return
         self.app.call_from_thread(self.app.notify, t("plans.deleted"))
         self.app.call_from_thread(self.station_app.data_changed)
+
+
+def _county_theme(theme: str | None) -> str | None:
+    """The county's theme of a month the station gave none of its own, marked as the county's."""
+    return t("plans.county_theme", theme=theme) if theme else None
 
 
 def edit_theme(screen: StationScreen, month: str) -> None:

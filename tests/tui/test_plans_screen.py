@@ -226,3 +226,30 @@ async def test_an_item_whose_event_was_deleted_is_not_done_and_gets_a_proposal(s
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert seeded.plan_items.require(ids["haircut"]).note == "改期"
+
+
+async def test_the_countys_themes_and_minimums_stand_where_the_station_has_none(seeded, make_app) -> None:
+    """What the county published (received by ``station sync``) fills a month without a theme
+    of its own, marked as the county's, and its minimums are the ones the months are held to."""
+    import json
+
+    november(seeded)
+    with seeded.write() as conn:
+        for seq, (item_id, kind, body) in enumerate((
+            ("theme:2026-03", "theme", {"month": "2026-03", "theme": "学雷锋志愿服务月"}),
+            ("theme:2026-11", "theme", {"month": "2026-11", "theme": "县里的十一月主题"}),
+            ("minimums", "minimums", {"minimums": {"理论宣讲": 6, "教育服务": 1, "文化服务": 1, "科技与科普服务": 1,
+                                                    "健身体育服务": 1}}),
+        ), start=1):
+            conn.execute(
+                "INSERT INTO county_items (id, kind, township, station, body, seq, feed_id, published_at, received_at)"
+                " VALUES (?, ?, NULL, NULL, ?, ?, 'feed', '2026-11-01T00:00:00Z', '2026-11-01T08:00:00')",
+                (item_id, kind, json.dumps(body, ensure_ascii=False), seq),
+            )
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_plans(app, pilot)
+        rows = table_rows(screen.query_one(DataTable))
+        assert rows[2][:2] == ["3月", "县：学雷锋志愿服务月"]  # no plan of its own in March
+        assert rows[10][1] == "消防安全宣传月"  # the station's own theme stands
+        assert rows[10][4] == "5/6"  # held to the county's 理论宣讲 ≥ 6
