@@ -1,9 +1,10 @@
 """The form of a volunteer team (志愿服务队): name, category, leader, note and its members.
 
-The category is chosen from ``settings.team_categories`` (the "10+N" list, local ones added
-in settings.json); the leader and the members are chosen with the pinyin person picker. The
-team and every member added or removed are saved together, in one transaction, by Ctrl+S: a
-removed member's row stays as a tombstone, so the county learns of it too.
+The category is chosen from the county's list when it sent one, else from
+``settings.team_categories`` (the "10+N" list, local ones added in settings.json); the leader
+and the members are chosen with the pinyin person picker. The team and every member added or
+removed are saved together, in one transaction, by Ctrl+S: a removed member's row stays as a
+tombstone, so the county learns of it too.
 
 ``QuickTeamForm`` is the small form the activity form opens to make a team without leaving it.
 """
@@ -72,9 +73,9 @@ class _Categories(RecordForm):
         yield from super().compose()
 
     def categories(self) -> list[str]:
-        """The station's categories, as settings.json has them now; a stored team keeps a
-        category since taken off the list."""
-        categories = list(self.app.settings.team_categories)  # type: ignore[attr-defined]
+        """The categories offered: the county's list once it sent one, else settings.json's
+        (``app.team_categories``); a stored team keeps a category since taken off the list."""
+        categories = list(self.app.team_categories) or list(self.app.settings.team_categories)  # type: ignore[attr-defined]
         current = getattr(self.record, "category", None)
         if current and current not in categories:
             categories.append(current)

@@ -364,3 +364,27 @@ async def test_a_team_changed_meanwhile_asks_theirs_or_mine_naming_both_leaders(
         assert isinstance(current_screen(app), TeamListScreen)
     saved = seeded.teams.require(str(team.id))
     assert (saved.leader_id, saved.note) == (people["张三"], "周三活动")
+
+
+async def test_the_countys_category_list_is_the_one_offered_once_it_sent_one(seeded: Store, make_app: Any) -> None:
+    import json
+
+    with seeded.write() as conn:
+        conn.execute(
+            "INSERT INTO county_items (id, kind, township, station, body, seq, feed_id, published_at, received_at)"
+            " VALUES ('categories:team', 'categories', NULL, NULL, ?, 1, 'feed', '2026-11-01T00:00:00Z',"
+            " '2026-11-01T08:00:00')",
+            (json.dumps({"kind": "team", "items": ["五老宣讲队", "红色文艺轻骑兵"]}, ensure_ascii=False),),
+        )
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: app.team_categories == ["五老宣讲队", "红色文艺轻骑兵"])
+        await open_more(pilot, "t")
+        await pilot.press("c")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, TeamForm)
+        assert form.categories() == ["五老宣讲队", "红色文艺轻骑兵"]
+        await type_text(pilot, "五老队")
+        await pilot.press("tab", "enter", "down", "down", "enter")  # past the blank line, the second
+        assert form.query_one("#f-category", Select).value == "红色文艺轻骑兵"
