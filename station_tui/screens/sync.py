@@ -325,9 +325,12 @@ class SyncScreen(StationScreen):
         self.app.call_from_thread(self._show_facts, facts)
 
     def _show_unreadable(self, detail: str) -> None:
-        self.query_one("#sync-pending", Static).update(t("sync.unreadable", error=detail))
+        if self.is_attached:
+            self.query_one("#sync-pending", Static).update(t("sync.unreadable", error=detail))
 
     def _show_facts(self, facts: SyncFacts) -> None:
+        if not self.is_attached:
+            return  # read for a screen closed meanwhile (the app quitting): nothing to show
         self._demo = facts.demo
         self.query_one("#sync-server", Static).update(
             t("sync.demo") if facts.demo

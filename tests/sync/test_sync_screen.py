@@ -66,7 +66,10 @@ async def test_sync_now_uploads_everything_and_shows_it(
         await pilot.click("#sync-now")
         await _wait_for(app, "#sync-pending", "待上传的修改：0 条")
         await _wait_for(app, "#sync-status", f"已上传 {pending} 条修改")
-        assert re.fullmatch(r"上次成功同步：\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}", _text(app, "#sync-last").strip())
+        # The last success is written once the run ends: a reload during the run may show the
+        # outbox empty a moment before it.
+        last = await _wait_for(app, "#sync-last", "上次成功同步：2")
+        assert re.fullmatch(r"上次成功同步：\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}", last.strip())
         # The button comes back with the screen's reload after the run, a moment after the status.
         await until(pilot, lambda: not app.screen.query_one("#sync-now", Button).disabled)
         await pilot.press("1")  # the dashboard agrees
