@@ -282,6 +282,24 @@ def cmd_requests(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_answer_request(args: argparse.Namespace) -> int:
+    from county import requests
+    from county.errors import ApiError
+
+    with _open(args) as store:
+        try:
+            item = requests.answer(store, args.station, args.request_id, served=args.served, note=args.note,
+                                   by=args.by)
+        except ValueError as exc:
+            raise CliError(str(exc), EXIT_USAGE) from exc
+        except ApiError as exc:
+            raise CliError(f"{exc.message}\n{exc.message_en}", EXIT_USAGE) from exc
+    outcome = "上级办结" if args.served else "答复退回"
+    print(f"已答复（{outcome}），站点 {args.station} 下次同步时收到：{item['id']}。"
+          f" Answered; the station gets it on its next sync.")
+    return EXIT_OK
+
+
 def cmd_admin_token(args: argparse.Namespace) -> int:
     with _open(args) as store:
         if args.revoke_all:
@@ -512,6 +530,16 @@ def build_parser() -> argparse.ArgumentParser:
                    help="状态（默认 已上报；全部 = 任一状态）/ state (default 已上报; 全部 = any)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_requests)
+
+    p = sub.add_parser("answer-request", parents=[parent],
+                       help="答复站点上报的群众点单 / answer a request a station escalated")
+    p.add_argument("station", metavar="CODE", help="站点代码 / the station's code")
+    p.add_argument("request_id", metavar="REQUEST_ID", help="点单编号（county-center requests 可见）/ the request's id")
+    p.add_argument("--note", required=True, help="答复内容 / the answer")
+    p.add_argument("--served", action="store_true",
+                   help="上级已办结（否则退回站点办理）/ served above (else back to the station)")
+    p.add_argument("--by", default="县中心", help="答复单位（默认 县中心）/ who answers (default 县中心)")
+    p.set_defaults(func=cmd_answer_request)
 
     p = sub.add_parser("admin-token", parents=[parent], help="生成管理员凭证 / issue an admin token for the report API")
     p.add_argument("--revoke-all", action="store_true", help="注销所有管理员凭证 / revoke every admin token")

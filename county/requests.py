@@ -100,3 +100,19 @@ def to_text(items: list[dict[str, Any]], state: str | None) -> str:
         if i["escalation"] and i["escalation"]["reason"]:
             lines.append(f"  上报原因：{printable(i['escalation']['reason'])}")
     return "\n".join(lines)
+
+
+def answer(store: Any, code: str, request_id: str, *, served: bool, note: str, by: str) -> dict[str, Any]:
+    """Answer a request the station ``code`` escalated: sent down to that station alone
+    (``sync/downlink.py`` ``request_answer``), applied there on its next sync: 答复退回 (back to
+    the station with the answer) or, with ``served``, 上级办结. Answering again replaces the
+    answer not yet received. Refused (``ValueError``) unless the county holds the request as
+    已上报 from that station."""
+    from county import feed
+
+    held = [r for r in listing(store, None, DEFAULT_STATE) if r["station"]["code"] == code and r["id"] == request_id]
+    if not held:
+        raise ValueError(f"站点 {row_rules.quote(code)} 没有上报过编号为 {row_rules.quote(request_id)} 的群众点单"
+                         "（或已经处理，请用 county-center requests 查看）")
+    body = {"request_id": request_id, "outcome": "serve_above" if served else "answer", "note": note, "by": by}
+    return feed.publish(store, "request_answer", body, station=code)

@@ -115,12 +115,26 @@ class NoticeBody(_Body):
         return value
 
 
+class RequestAnswerBody(_Body):
+    """The township's or the county's word on a villager request the station escalated: an
+    answer back to the station (答复退回: the request is the station's to serve again), or
+    that it was served above (上级办结). Sent to that one station; applied to the request on
+    receipt, once."""
+
+    request_id: str = Field(min_length=1, max_length=64)
+    outcome: Literal["answer", "serve_above"]
+    note: str = Field(min_length=1, max_length=500)
+    #: Who answered, as the station shows it (县中心, 府西街道 …).
+    by: str = Field(min_length=1, max_length=40)
+
+
 #: Every kind of item and the model of its body.
 BODIES: dict[str, type[_Body]] = {
     "theme": ThemeBody,
     "minimums": MinimumsBody,
     "categories": CategoriesBody,
     "notice": NoticeBody,
+    "request_answer": RequestAnswerBody,
 }
 
 
@@ -130,6 +144,8 @@ def natural_key(kind: str, body: _Body, notice_id: str | None = None) -> str:
         return f"theme:{body.month}"
     if isinstance(body, CategoriesBody):
         return f"categories:{body.kind}"
+    if isinstance(body, RequestAnswerBody):
+        return f"request_answer:{body.request_id}"
     if isinstance(body, NoticeBody):
         if not notice_id:
             raise ValueError("a notice needs its id")

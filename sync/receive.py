@@ -47,6 +47,8 @@ class Received:
     skipped: int = 0
     #: The county has no downlink (an older county center).
     not_offered: bool = False
+    #: Escalated requests the county or township answered (or served), applied this run.
+    answered: int = 0
 
     def summary_zh(self) -> str:
         if self.not_offered:
@@ -56,6 +58,8 @@ class Received:
         parts = [f"收到县中心下发内容 {self.stored} 条"]
         if self.new_notices:
             parts.append(f"其中新通知 {len(self.new_notices)} 条")
+        if self.answered:
+            parts.append(f"上报的群众点单有 {self.answered} 件收到答复")
         if self.withdrawn or self.dropped:
             parts.append(f"撤回 {self.withdrawn + self.dropped} 条")
         return "，".join(parts) + "。"
@@ -117,6 +121,24 @@ def _check(page: Any, after: int, station_code: str) -> None:
         raise ProtocolError("县中心发来了别的站点的内容，本次没有保存。", f"items for another station: {stray[:3]}")
 
 
+def _answer_request(store: Store, conn: Any, body: dict[str, Any]) -> int:
+    """Apply the county's answer to the request it names, in the transaction that stores the
+    item and moves the cursor: a run killed before the commit applies neither, the next one
+    both. Only a request still 已上报 moves, so the same answer received again (a feed resent
+    after a restore) changes nothing; a request the station no longer has is left alone."""
+    from station_tui.domain.request_flow import ESCALATED, NOTE_CHARS, Move, MoveRefused
+
+    row = conn.execute("SELECT state FROM requests WHERE id = ? AND deleted = 0", (body["request_id"],)).fetchone()
+    if row is None or row[0] != ESCALATED:
+        return 0
+    note = f"{body['by']}：{body['note']}"[:NOTE_CHARS]
+    try:
+        store.requests.move_in(conn, body["request_id"], Move(body["outcome"], note=note), by=body["by"])
+    except (MoveRefused, ValueError):  # a rule of this program refuses it: the item stays, unapplied
+        return 0
+    return 1
+
+
 def _store(store: Store, page: Any, got: Received) -> None:
     from sync import downlink
     from sync.outbox import now_local
@@ -148,6 +170,8 @@ def _store(store: Store, page: Any, got: Received) -> None:
                  item.seq, page.feed_id, item.published_at, now),
             )  # fmt: skip
             got.stored += 1
+            if item.kind == "request_answer":
+                got.answered += _answer_request(store, conn, body)
             if item.kind == "notice" and not known:
                 got.new_notices.append(str(body.get("title", "")))
         if not page.more:

@@ -49,6 +49,7 @@ def test_no_server_error_for_any_example(fuzzed_county: County) -> None:
         ("POST", protocol.BATCHES_PATH),
         ("GET", protocol.REPORT_PATH),
         ("GET", f"{protocol.API_PREFIX}/requests"),
+        ("POST", f"{protocol.API_PREFIX}/requests/answer"),
         ("GET", downlink.DOWNLINK_PATH),
         ("GET", downlink.RECORDS_PATH),
         ("GET", downlink.FEED_PATH),
@@ -56,7 +57,8 @@ def test_no_server_error_for_any_example(fuzzed_county: County) -> None:
         ("DELETE", downlink.FEED_PATH + "/{item_id}"),
     }
     bodies = {op.path for op in operations if op.body}
-    assert bodies == {protocol.ENROLL_PATH, protocol.BATCHES_PATH, downlink.FEED_PATH}, (
+    answers = f"{protocol.API_PREFIX}/requests/answer"
+    assert bodies == {protocol.ENROLL_PATH, protocol.BATCHES_PATH, downlink.FEED_PATH, answers}, (
         "request bodies are described in the schema"
     )
 
