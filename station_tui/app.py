@@ -98,6 +98,7 @@ class StationApp(Localized, KeysInOrder):
         self.generation = 0
         #: The team categories forms offer (the county's list when it sent one), read in workers.
         self._team_categories: list[str] | None = None
+        self._request_categories: list[str] | None = None
         self._sync_controller: SyncController | None = None
         self.title = t("app.title")
         if self._station_name is not None:
@@ -124,11 +125,21 @@ class StationApp(Localized, KeysInOrder):
             return list(self._team_categories)
         return list(self._settings.team_categories) if self._settings is not None else []
 
+    @property
+    def request_categories(self) -> list[str]:
+        """The villager-request categories offered and accepted: the county's list once it has
+        sent one (``publish categories --kind request``), the settings' otherwise."""
+        if self._request_categories is not None:
+            return list(self._request_categories)
+        return list(self._settings.request_categories) if self._settings is not None else []
+
     def _read_team_categories(self) -> None:
-        """In a worker thread."""
+        """In a worker thread: the county's team and request category lists, when it sent them."""
         try:
-            self._team_categories = self.store.county_word.team_categories(self.settings.team_categories)
-        except Exception:  # unreadable for a moment: the settings' list holds until the next read
+            word = self.store.county_word
+            self._team_categories = word.team_categories(self.settings.team_categories)
+            self._request_categories = word.categories("request") or list(self.settings.request_categories)
+        except Exception:  # unreadable for a moment: the settings' lists hold until the next read
             pass
 
     @property

@@ -31,7 +31,7 @@ class RequestForm(RecordForm):
 
     def __init__(self, record: Any = None) -> None:
         super().__init__(record)
-        # The station's own categories (settings.json request_categories), the record's own kept.
+        # The county's categories or the station's own (settings.json), the record's own kept.
         categories = list(self._categories())
         if record is not None and record.request_type and record.request_type not in categories:
             categories.append(record.request_type)
@@ -43,7 +43,9 @@ class RequestForm(RecordForm):
         from station_tui.domain.vocab import DEFAULT_REQUEST_CATEGORIES
 
         try:
-            return list(self.app.settings.request_categories)  # type: ignore[attr-defined]
+            # The county's list once it sent one, else settings.json's (app.request_categories).
+            found = list(self.app.request_categories)  # type: ignore[attr-defined]
+            return found or list(self.app.settings.request_categories)  # type: ignore[attr-defined]
         except Exception:  # no app yet (tests build forms alone) or a broken settings file
             return list(DEFAULT_REQUEST_CATEGORIES)
 

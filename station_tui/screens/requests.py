@@ -89,8 +89,9 @@ class RequestListScreen(PagedListScreen):
             )
 
     def _categories(self) -> list[str]:
-        settings = getattr(self.app, "settings", None)
-        found = getattr(settings, "request_categories", None)
+        found = getattr(self.app, "request_categories", None) or getattr(
+            getattr(self.app, "settings", None), "request_categories", None
+        )
         if found:
             return list(found)
         from station_tui.domain.vocab import DEFAULT_REQUEST_CATEGORIES

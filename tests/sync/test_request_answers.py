@@ -70,7 +70,7 @@ def test_an_answer_reaches_the_request_once_and_only_at_its_station(county: Coun
     assert county.cli("answer-request", a.code, roof, "--note", "x", check=False).returncode != 0
 
 
-def test_served_above_once_across_kill_9_and_a_feed_started_again(own_county: County, tmp_path: Path) -> None:
+def test_served_above_once_across_kill_9_of_sync_and_county_and_a_feed_started_again(own_county: County, tmp_path: Path) -> None:
     county = own_county
     seed = random.randrange(1 << 30)
     rng = random.Random(seed)
@@ -79,6 +79,12 @@ def test_served_above_once_across_kill_9_and_a_feed_started_again(own_county: Co
     bridge = _escalated(pc, "修桥")
     _sync(pc)
     county.cli("answer-request", pc.code, bridge, "--served", "--by", "府西街道", "--note", "街道已安排修好")
+    # The county dies while the station asks, and comes back.
+    proc = pc.spawn("sync")
+    time.sleep(rng.uniform(0.2, 2.0))
+    county.kill9()
+    proc.communicate(timeout=120)
+    county.start()
     for _ in range(4):
         proc = pc.spawn("sync")
         time.sleep(rng.uniform(0.2, 2.5))

@@ -211,3 +211,26 @@ async def test_another_sessions_move_shows_within_two_seconds(seeded: Store, mak
         with Store(seeded.path) as township:  # the township's cadre over SSH, in a session of its own
             township.requests.move(ids["wang"], Move("reject", note="不在服务范围"), by="乡镇干部")
         await until(pilot, lambda: table_rows(app.screen.query_one(DataTable))[1][5] == "已拒绝", timeout=2.5)
+
+
+async def test_the_countys_request_categories_are_the_ones_offered_once_it_sent_them(
+    seeded: Store, make_app: Any
+) -> None:
+    import json
+
+    with seeded.write() as conn:
+        conn.execute(
+            "INSERT INTO county_items (id, kind, township, station, body, seq, feed_id, published_at, received_at)"
+            " VALUES ('categories:request', 'categories', NULL, NULL, ?, 1, 'feed', '2026-11-01T00:00:00Z',"
+            " '2026-11-01T08:00:00')",
+            (json.dumps({"kind": "request", "items": ["助老助残", "农技求助"]}, ensure_ascii=False),),
+        )
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: app.request_categories == ["助老助残", "农技求助"])
+        await pilot.press("6", "d")  # no requests yet: an empty list
+        await until(pilot, lambda: app.current_mode == "requests")
+        await pilot.press("c")
+        await until(pilot, lambda: app.screen.query("#f-request_type"))
+        box = app.screen.query_one("#f-request_type", Select)
+        assert [str(value) for _, value in box._options if value is not Select.NULL] == ["助老助残", "农技求助"]
