@@ -70,7 +70,9 @@ def test_an_answer_reaches_the_request_once_and_only_at_its_station(county: Coun
     assert county.cli("answer-request", a.code, roof, "--note", "x", check=False).returncode != 0
 
 
-def test_served_above_once_across_kill_9_of_sync_and_county_and_a_feed_started_again(own_county: County, tmp_path: Path) -> None:
+def test_served_above_once_across_kill_9_of_sync_and_county_and_a_feed_started_again(
+    own_county: County, tmp_path: Path
+) -> None:
     county = own_county
     seed = random.randrange(1 << 30)
     rng = random.Random(seed)
