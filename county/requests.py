@@ -12,6 +12,7 @@ import json
 from typing import Any
 
 from county import rows as row_rules
+from station_tui.domain.masking import mask_phone
 from station_tui.domain.vocab import REQUEST_STATES
 
 #: What ``--state`` takes besides a state: every request, whatever its state.
@@ -20,11 +21,8 @@ DEFAULT_STATE = "已上报"
 
 
 def _masked(phone: Any) -> str | None:
-    if not isinstance(phone, str) or not phone:
-        return None
-    if len(phone) == 11 and phone.isdigit():
-        return f"{phone[:3]}****{phone[-4:]}"
-    return phone[:-4] + "****" if len(phone) > 4 else "****"
+    """A stored phone as the station's lists show it (domain/masking.py); None for none."""
+    return mask_phone(phone) if isinstance(phone, str) and phone else None
 
 
 def listing(store: Any, township: str | None = None, state: str | None = DEFAULT_STATE) -> list[dict[str, Any]]:

@@ -86,15 +86,11 @@ def _say_error(exc: Exception) -> None:
         print(en, file=sys.stderr)
 
 
-def _size(n: int) -> str:
-    if n >= 1024 * 1024:
-        return f"{n / 1024 / 1024:.1f} MB"
-    return f"{max(1, n // 1024)} KB"
 
 
 def run_backup(args: argparse.Namespace) -> int:
     from station_tui.config import SettingsError, load_settings, resolve_db_path
-    from station_tui.storage.backup import BackupError, backup
+    from station_tui.storage.backup import BackupError, backup, readable_size
 
     db_path = resolve_db_path(args.db)
     keep = args.keep
@@ -114,8 +110,8 @@ def run_backup(args: argparse.Namespace) -> int:
         print(f"备份时出现意外错误，没有生成备份：{exc}", file=sys.stderr)
         print(f"Unexpected error during the backup ({type(exc).__name__}); no backup was made.", file=sys.stderr)
         return 1
-    print(f"已备份到 {done.path}（{_size(done.size)}，完整性检查通过）。")
-    print(f"Backed up to {done.path} ({_size(done.size)}, integrity check passed).")
+    print(f"已备份到 {done.path}（{readable_size(done.size)}，完整性检查通过）。")
+    print(f"Backed up to {done.path} ({readable_size(done.size)}, integrity check passed).")
     if done.photos_total:
         print(
             f"照片 {done.photos_total} 张，本次新复制 {done.photos_copied} 张。"

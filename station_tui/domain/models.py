@@ -91,6 +91,11 @@ class Record(BaseModel):
     deleted: bool = False
 
 
+def _date_of(value: object) -> object:
+    """A spreadsheet cell read as a date and time (openpyxl) is its date."""
+    return value.date() if isinstance(value, datetime) else value
+
+
 def _blank_to_none(value: object) -> object:
     if isinstance(value, str) and value.strip() == "":
         return None
@@ -279,12 +284,7 @@ class Event(Record):
         "start_time", "end_time", "place", "venue_id", "summary", "note", mode="before"
     )(classmethod(lambda cls, v: _blank_to_none(v)))
 
-    @field_validator("date", mode="before")
-    @classmethod
-    def _date_only(cls, value: object) -> object:
-        if isinstance(value, datetime):
-            return value.date()
-        return value
+    _date_only = field_validator("date", mode="before")(classmethod(lambda cls, v: _date_of(v)))
 
     @field_validator("date")
     @classmethod
@@ -542,10 +542,7 @@ class Request(Record):
     def _phone(cls, value: object) -> object:
         return _phone_number(value)
 
-    @field_validator("received_on", mode="before")
-    @classmethod
-    def _date_only(cls, value: object) -> object:
-        return value.date() if isinstance(value, datetime) else value
+    _date_only = field_validator("received_on", mode="before")(classmethod(lambda cls, v: _date_of(v)))
 
     @field_validator("received_on")
     @classmethod
@@ -692,12 +689,7 @@ class PlanItem(Record):
         "date", "week", "team_id", "note", "lecture_id", "activity_id", mode="before"
     )(classmethod(lambda cls, v: _blank_to_none(v)))
 
-    @field_validator("date", mode="before")
-    @classmethod
-    def _date_only(cls, value: object) -> object:
-        if isinstance(value, datetime):
-            return value.date()
-        return value
+    _date_only = field_validator("date", mode="before")(classmethod(lambda cls, v: _date_of(v)))
 
     @field_validator("date")
     @classmethod

@@ -167,12 +167,7 @@ class RequestListScreen(PagedListScreen):
                     for p in store.people.search(volunteers_only=True, limit=500)
                 ]
             elif action == "complete":
-                rows = store.query(
-                    "SELECT id, date, title FROM activities WHERE deleted = 0 AND date >= ?"
-                    " ORDER BY date, start_time LIMIT 200",
-                    (request.received_on.isoformat(),),
-                )
-                options = [(f"{r['date']} {r['title']}", str(r["id"])) for r in rows]
+                options = store.requests.activities_to_link(request)
         except Exception as exc:  # a locked database: say so, nothing changed
             self.app.call_from_thread(self.notify, t("move.failed", error=str(exc)), severity="error", timeout=8)
             return

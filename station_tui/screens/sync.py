@@ -311,7 +311,9 @@ class SyncScreen(StationScreen):
         done = message.result
         assert done is not None
         self._last_backup_dir = str(done.path.parent)
-        self.notify(t("backup.done", path=done.path, size=_size(done.size)), title=t("backup.done_title"))
+        from station_tui.storage.backup import readable_size
+
+        self.notify(t("backup.done", path=done.path, size=readable_size(done.size)), title=t("backup.done_title"))
         self.reload()
 
     # -- reading the facts ----------------------------------------------------------------
@@ -357,9 +359,10 @@ class SyncScreen(StationScreen):
         path = str(last["path"])
         if self._last_backup_dir is None:
             self._last_backup_dir = str(Path(path).parent)
-        return t(
-            "backup.last", when=readable_moment(str(last["at"])), path=path, size=_size(int(str(last["size"])))
-        )
+        from station_tui.storage.backup import readable_size
+
+        size = readable_size(int(str(last["size"])))
+        return t("backup.last", when=readable_moment(str(last["at"])), path=path, size=size)
 
     def _line(self, selector: str, text: str) -> None:
         """A status line that takes no room while it has nothing to say (room for the notices)."""
@@ -417,5 +420,3 @@ class SyncScreen(StationScreen):
         self.station_app.data_changed()
 
 
-def _size(n: int) -> str:
-    return f"{n / 1024 / 1024:.1f} MB" if n >= 1024 * 1024 else f"{max(1, n // 1024)} KB"

@@ -78,6 +78,11 @@ def default_backup_dir(db_path: Path) -> Path:
     return Path(db_path).parent / "backups"
 
 
+def readable_size(n: int) -> str:
+    """A file's size as people read it: ``2.4 MB``, ``512 KB``."""
+    return f"{n / 1024 / 1024:.1f} MB" if n >= 1024 * 1024 else f"{max(1, n // 1024)} KB"
+
+
 def photos_dir(db_path: Path) -> Path:
     """The station's photos (``storage/photos.py``: ``station.db`` → ``station-photos/``). A
     backup copies the directory if it exists; a station without photos has none."""

@@ -3,18 +3,10 @@ from __future__ import annotations
 from typing import Any
 
 from station_tui.domain.kinds import BY_TABLE
+from station_tui.domain.masking import mask_phone as mask_phone  # where the screens import it from
 from station_tui.domain.models import Person
 from station_tui.storage.pinyin import is_pinyin_query, normalise_query, search_keys
 from station_tui.storage.repositories.base import Repository, like_escaped
-
-
-def mask_phone(phone: str | None) -> str:
-    """``13812345678`` -> ``138****5678``, as lists show phones."""
-    if not phone:
-        return ""
-    if len(phone) == 11 and phone.isdigit():
-        return f"{phone[:3]}****{phone[-4:]}"
-    return phone[:-4] + "****" if len(phone) > 4 else "****"
 
 
 class PeopleRepository(Repository[Person]):

@@ -231,6 +231,16 @@ class RequestRepository(Repository[Request]):
         )
         return [self.from_row(r) for r in rows]
 
+    def activities_to_link(self, request: Request, limit: int = 200) -> list[tuple[str, str]]:
+        """(label, id) of the activities that may have served ``request`` (完成 links one):
+        those held since it was received, oldest first."""
+        rows = self.store.query(
+            "SELECT id, date, title FROM activities WHERE deleted = 0 AND date >= ?"
+            " ORDER BY date, start_time LIMIT ?",
+            (request.received_on.isoformat(), limit),
+        )
+        return [(f"{r['date']} {r['title']}", str(r["id"])) for r in rows]
+
     def names(self, request: Request) -> dict[str, str]:
         """The names behind a request's team, volunteer and activity ids, for the screen."""
         out: dict[str, str] = {}
