@@ -230,7 +230,7 @@ class RedemptionsScreen(PagedListScreen):
             (
                 str(ln.redemption.id),
                 (ln.redemption.date.isoformat(), spoken_code(ln.redemption.pickup_code), ln.person, ln.goods,
-                 ln.redemption.quantity, ln.redemption.points, ln.redemption.state),
+                 ln.redemption.quantity, ln.redemption.points, t("pickup." + ln.redemption.state)),
             )
             for ln in lines
         ], total
@@ -244,7 +244,8 @@ class RedemptionsScreen(PagedListScreen):
 
     def action_next_state(self) -> None:
         self.state = _STATES[(_STATES.index(self.state) + 1) % len(_STATES)]
-        self.query_one("#filter-state", Static).update(self.state or t("market.state_all"))
+        shown = t("pickup." + self.state) if self.state else t("market.state_all")
+        self.query_one("#filter-state", Static).update(shown)
         self.page = 0
         self.reload()
 

@@ -79,7 +79,7 @@ class RequestListScreen(PagedListScreen):
             yield TextInput(placeholder=t("filter.request_text"), id="filter-text", compact=True)
             yield TextInput(placeholder=t("filter.month"), id="filter-month", compact=True)
             yield ChoiceBox(
-                [(s, s) for s in REQUEST_STATES], prompt=t("filter.all_states"), id="filter-state", compact=True
+                [(_state(s), s) for s in REQUEST_STATES], prompt=t("filter.all_states"), id="filter-state", compact=True
             )
             yield ChoiceBox(
                 [(c, c) for c in self._categories()],
@@ -131,7 +131,14 @@ class RequestListScreen(PagedListScreen):
         rows = [
             (
                 str(r.id),
-                (r.received_on.isoformat(), r.wish, r.requester, mask_phone(r.phone), r.request_type or "", r.state),
+                (
+                    r.received_on.isoformat(),
+                    r.wish,
+                    r.requester,
+                    mask_phone(r.phone),
+                    r.request_type or "",
+                    _state(r.state),
+                ),
             )
             for r in found
         ]
@@ -236,7 +243,7 @@ class RequestListScreen(PagedListScreen):
         lines = [
             t(
                 "move.details",
-                state=request.state,
+                state=_state(request.state),
                 assignee=assignee,
                 expected=request.expected_on.isoformat() if request.expected_on else "—",
                 phone=mask_phone(request.phone) or "—",
@@ -255,8 +262,8 @@ class RequestListScreen(PagedListScreen):
                     at=m.moved_at.replace("T", " ")[:16],
                     who=m.moved_by,
                     action=action_label(m.action),
-                    from_state=m.from_state or "",
-                    to_state=m.to_state,
+                    from_state=_state(m.from_state) if m.from_state else "",
+                    to_state=_state(m.to_state),
                 )
                 + (f"  {m.target}" if m.target else "")
             )
@@ -293,7 +300,7 @@ class MoveDialog(Localized, ModalScreen[Any]):
                 label=t(f"move.{self.action}"),
                 wish=request.wish,
                 requester=request.requester,
-                state=request.state,
+                state=_state(request.state),
             )
             action = self.action
             if action == "assign":
@@ -410,5 +417,10 @@ class HistoryDialog(Localized, ModalScreen[None]):
 
 def served_line(requests: list[Request]) -> str:
     """The activity form's read-only line: the requests it served."""
-    items = "；".join(f"{r.received_on.isoformat()} {r.requester} {r.wish}（{r.state}）" for r in requests)
+    items = "；".join(f"{r.received_on.isoformat()} {r.requester} {r.wish}（{_state(r.state)}）" for r in requests)
     return t("activity.served_requests", items=items)
+
+
+def _state(state: str) -> str:
+    """A request's state as the UI language says it (the records keep the Chinese word)."""
+    return t("reqstate." + state)

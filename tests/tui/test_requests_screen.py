@@ -82,6 +82,20 @@ async def test_the_list_masks_phones_and_finds_by_pinyin_state_and_month(seeded:
     assert ids
 
 
+async def test_the_english_ui_says_the_states_in_english(seeded: Store, make_app: Any) -> None:
+    _requests(seeded)
+    app = make_app("en")
+    async with app.run_test(size=(80, 24)) as pilot:
+        table = await _open(app, pilot)
+        rows = table_rows(table)
+        assert [r[5] for r in rows] == ["Rated", "Open", "Open"]
+        # The filter offers the states in English and still filters by the stored word.
+        app.screen.query_one("#filter-state", Select).value = "已评价"
+        await until(pilot, lambda: [r[2] for r in table_rows(table)] == ["赵大爷"])
+        await settle(pilot)
+        assert text_of(app.screen.query_one("#filter-state SelectCurrent #label")) == "Rated"
+
+
 async def test_moves_by_their_keys(seeded: Store, make_app: Any) -> None:
     ids = _requests(seeded)
     app = make_app()
