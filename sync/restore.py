@@ -144,6 +144,7 @@ def _fill(store: Store, api: CountyAPI, code: str, report: RestoreReport,
     from sync import outbox
 
     with store.write() as conn:
+        guards = _lift_balance_guards(conn)
         for table in capture.SYNCED_TABLES:
             columns = [r[1] for r in conn.execute(f"PRAGMA table_info({table})")]
             after: str | None = None
@@ -163,6 +164,7 @@ def _fill(store: Store, api: CountyAPI, code: str, report: RestoreReport,
                 after = page.next_after
             report.tables[table] = count
             say(f"{table}: {count} records")
+        _restore_balance_guards(conn, guards)
         station = conn.execute("SELECT code FROM station WHERE deleted = 0 ORDER BY created_at LIMIT 1").fetchone()
         if station is None or station[0] != code:
             raise SyncError(
@@ -185,6 +187,42 @@ def _fill(store: Store, api: CountyAPI, code: str, report: RestoreReport,
                 "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                 (key, value),
             )
+
+
+def _lift_balance_guards(conn: sqlite3.Connection) -> list[str]:
+    """Drop the never-below-zero triggers for the restore's transaction and return their SQL.
+
+    The county sends a ledger's entries in id order, which is not the order they were made
+    when the station's clock once went back, so a redemption may arrive before the points it
+    spent. What the triggers guard is the sum once every entry is in: checked then."""
+    rows = conn.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name GLOB '*_never_below_zero'"
+    ).fetchall()
+    for name, _ in rows:
+        conn.execute(f"DROP TRIGGER {name}")
+    return [sql for _, sql in rows]
+
+
+def _restore_balance_guards(conn: sqlite3.Connection, guards: list[str]) -> None:
+    """Put the triggers back (inside the same transaction) after checking every sum."""
+    from station_tui.domain.kinds import KINDS
+
+    for kind in KINDS:
+        if kind.never_below_zero is None:
+            continue
+        owner, amount = kind.never_below_zero
+        short = conn.execute(
+            f"SELECT {owner}, sum({amount}) FROM {kind.table} WHERE deleted = 0 "
+            f"GROUP BY {owner} HAVING sum({amount}) < 0 LIMIT 1"
+        ).fetchone()
+        if short is not None:
+            raise SyncError(
+                f"县中心的积分或库存明细合计为负数（{kind.table} {short[0]}：{short[1]}），"
+                "恢复已停止，没有改动本机数据库。",
+                f"the county's {kind.table} sum below zero for {short[0]} ({short[1]})",
+            )
+    for sql in guards:
+        conn.execute(sql)
 
 
 def _insert(conn: sqlite3.Connection, table: str, columns: list[str], row: Any, report: RestoreReport) -> None:

@@ -57,6 +57,11 @@ class RecordKind:
     #: rule "an entry is never overwritten, only added": a change to an entry it already holds
     #: goes to quarantine instead of being applied.
     append_only: bool = False
+    #: A ledger whose sum per owner never goes below zero: (owner column, amount column). The
+    #: station's table refuses an entry that would take it there (a trigger); a restore, which
+    #: receives entries in id order rather than the order they were made, checks the sums once
+    #: all are in.
+    never_below_zero: tuple[str, str] | None = None
 
     @cached_property
     def fields(self) -> dict[str, FieldSpec]:
@@ -158,8 +163,20 @@ KINDS: tuple[RecordKind, ...] = (
     RecordKind("hours_entries", models.HoursEntry, append_only=True, sort=("-date",)),
     RecordKind("goods", models.Goods, key="goods"),
     RecordKind("redemptions", models.Redemption, sort=("-date",)),
-    RecordKind("points_entries", models.PointsEntry, sort=("-date",), append_only=True),
-    RecordKind("stock_entries", models.StockEntry, sort=("-date",), append_only=True),
+    RecordKind(
+        "points_entries",
+        models.PointsEntry,
+        sort=("-date",),
+        append_only=True,
+        never_below_zero=("person_id", "points"),
+    ),
+    RecordKind(
+        "stock_entries",
+        models.StockEntry,
+        sort=("-date",),
+        append_only=True,
+        never_below_zero=("goods_id", "quantity"),
+    ),
     RecordKind(
         "requests",
         models.Request,

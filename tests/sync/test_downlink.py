@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 
 from county import feed
 from county.store import CountyStore
@@ -380,3 +381,46 @@ def test_county_staff_publish_over_http_with_the_admin_token(county: County, tmp
     assert item["id"] not in [i["id"] for i in httpx.get(url, headers=admin, timeout=30).json()["items"]]
     withdrawn = httpx.get(url, params={"withdrawn": "true"}, headers=admin, timeout=30).json()["items"]
     assert any(i["id"] == item["id"] and i["deleted"] for i in withdrawn)
+
+
+def test_restore_from_the_county_takes_ledgers_made_while_the_clock_was_wrong(
+    county: County, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The county sends entries in id order. Points spent after the PC's clock was set back
+    have ids that sort before the points they spent: the restore still takes them all, and
+    the balances and stock come back as they were."""
+    from station_tui.domain import Person
+    from station_tui.domain.models import Goods
+    from station_tui.storage import ids
+
+    old = _new_pc(tmp_path / "old")
+    _enroll(old, county)
+    with old.store() as s:
+        ledger, goods, redemptions = s.repository("points_entries"), s.repository("goods"), s.repository("redemptions")
+        person = s.people.add(Person(name="曾小红", is_volunteer=True))
+        ledger.adjust(str(person.id), 10, item="好人好事")  # type: ignore[attr-defined]
+        soap = goods.add(Goods(name="香皂", price_points=8))
+        goods.restock(str(soap.id), 1)  # type: ignore[attr-defined]
+        real = ids._uuid7
+        monkeypatch.setattr(ids, "_uuid7", lambda: "00000000" + str(real())[8:])  # the clock went back
+        redemptions.redeem(str(person.id), str(soap.id))  # type: ignore[attr-defined]
+        monkeypatch.setattr(ids, "_uuid7", real)
+        spent = s.query("SELECT id FROM points_entries WHERE kind = '兑换'")[0][0]
+        earned = s.query("SELECT id FROM points_entries WHERE kind = '奖励'")[0][0]
+        assert spent < earned  # what the county's pages will send first
+        balance, stock = ledger.balance(str(person.id)), goods.stock(str(soap.id))  # type: ignore[attr-defined]
+    assert (balance, stock) == (2, 0)
+    _sync(old)
+
+    new = _new_pc(tmp_path / "new", old.code)
+    _enroll(new, county)
+    out = new.station("restore", "--from-county")
+    assert out.returncode == 0, out.stderr
+    with new.store() as s:
+        assert s.repository("points_entries").balance(str(person.id)) == 2  # type: ignore[attr-defined]
+        assert s.repository("goods").stock(str(soap.id)) == 0  # type: ignore[attr-defined]
+        # The guard is back: spending what is not there is still refused.
+        with pytest.raises(Exception, match="不足"):
+            s.repository("redemptions").redeem(str(person.id), str(soap.id))  # type: ignore[attr-defined]
+        triggers = {r[0] for r in s.query("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+    assert {"points_entries_never_below_zero", "stock_entries_never_below_zero"} <= triggers
