@@ -1,10 +1,12 @@
 """The command palette (Ctrl+P): actions such as 新建宣讲, and records found by a person's
-name (or its pinyin), a lecture topic or an activity title. Only these: Textual's own commands
+name (or its pinyin), a lecture topic, an activity title, a team, venue or goods name, or a
+villager request's words. Only these: Textual's own commands
 (Theme, Keys, Quit, Screenshot …) are English and for developers, so the app leaves them out."""
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from functools import partial
 from typing import Any
 
@@ -49,7 +51,25 @@ def find_records(store: Any, query: str) -> list[tuple[str, str, str]]:
         found.append(
             ("activity", str(activity.id), t("palette.activity", date=activity.date.isoformat(), title=activity.title))
         )
+    for table, kind, key, shown in _MORE_KINDS:
+        for record in store.repository(table).search_page(query, limit=RECORDS_PER_KIND):
+            found.append((kind, str(record.id), t(key, **shown(record))))
     return found
+
+
+#: The 更多 menu's records the palette finds too, by the words of their text fields:
+#: (table, kind, catalog key, the fields the line shows). A request shows no phone.
+_MORE_KINDS: tuple[tuple[str, str, str, Callable[[Any], dict[str, str]]], ...] = (
+    ("teams", "team", "palette.team", lambda r: {"name": r.name}),
+    ("venues", "venue", "palette.venue", lambda r: {"name": r.name}),
+    ("goods", "goods", "palette.goods", lambda r: {"name": r.name}),
+    (
+        "requests",
+        "request",
+        "palette.request",
+        lambda r: {"date": r.received_on.isoformat(), "requester": r.requester, "wish": r.wish},
+    ),
+)
 
 
 class StationCommands(Provider):

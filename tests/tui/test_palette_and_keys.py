@@ -43,6 +43,35 @@ async def test_palette_opens_new_lecture_and_finds_a_person_by_initials(seeded, 
         assert app.screen.query_one("#f-name", Input).value == "王秀英"
 
 
+async def test_the_palette_finds_teams_and_requests_and_opens_them(seeded, make_app) -> None:
+    from datetime import date
+
+    from station_tui.domain.models import Request
+    from station_tui.screens.request_form import RequestForm
+    from station_tui.screens.team_form import TeamForm
+
+    seeded.requests.add(
+        Request(received_on=date(2026, 11, 2), wish="修补漏雨的屋顶", requester="王大妈", phone="13812345678")
+    )
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await _palette(pilot, "宣讲队")
+        assert isinstance(current_screen(app), TeamForm)
+        assert app.screen.query_one("#f-name", Input).value == "百姓宣讲队"
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        await type_text(pilot, "漏雨")
+        await pilot.pause(0.5)
+        await settle(pilot)
+        assert palette_lines(app) == ["点单：2026-11-02 王大妈 修补漏雨的屋顶"]  # no phone shown
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(current_screen(app), RequestForm)
+
+
 def palette_lines(app) -> list[str]:
     """The first line of each option the open palette shows."""
     options = app.screen.query_one(CommandList)
