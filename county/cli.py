@@ -266,6 +266,34 @@ def cmd_report(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# -- a station's 台账 --------------------------------------------------------------------------
+def cmd_ledger(args: argparse.Namespace) -> int:
+    from county import ledger
+
+    try:
+        year, month = ledger.parse_period(args.month, args.year)
+    except ValueError as exc:
+        raise CliError(str(exc), EXIT_USAGE) from exc
+    photos_dir = args.photos_dir
+    if photos_dir is not None and not photos_dir.is_dir():
+        raise CliError(f"照片目录 {photos_dir} 不存在 / no such folder: {photos_dir}", EXIT_USAGE)
+    with _open(args) as store:
+        try:
+            built = ledger.build(store, args.station, year, month, args.format, args.output,
+                                 photos=ledger.photo_lookup(photos_dir))
+        except OSError as exc:
+            raise CliError(f"无法写入台账：{exc.strerror or exc}\nCannot write the file.") from exc
+    if built.skipped:
+        print(f"注意：县中心保存的 {len(built.skipped)} 条记录放不进站点的表，台账中没有它们："
+              f"{'；'.join(built.skipped[:3])}", file=sys.stderr)
+    missing = (f"另有 {built.missing_photos} 张照片县中心还没有（未上传），页面上已注明。"
+               if built.missing_photos else "")
+    print(f"已生成站点 {built.code} 的台账 {built.path}：{built.sheets} 场，照片 {built.photos} 张。{missing}")
+    print(f"Written {built.path}: {built.sheets} records, {built.photos} photos"
+          f"{f', {built.missing_photos} not uploaded yet' if built.missing_photos else ''}.")
+    return EXIT_OK
+
+
 # -- requests ---------------------------------------------------------------------------------
 def cmd_requests(args: argparse.Namespace) -> int:
     from county import requests
@@ -522,6 +550,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("table", "json", "csv", "xlsx"), default="table")
     p.add_argument("--output", metavar="FILE", help="写入文件 / write to a file")
     p.set_defaults(func=cmd_report)
+
+    p = sub.add_parser("ledger", parents=[parent],
+                       help="按县中心保存的记录生成某站的台账 / a station's ledger from the county's copy",
+                       description="与站点 station ledger 相同的台账（Word 或 Excel），由县中心保存的该站记录生成。"
+                       " The same ledger a station writes with `station ledger`, from the county's copy.")
+    p.add_argument("--station", required=True, metavar="CODE", help="站点代码 / the station's code")
+    when = p.add_mutually_exclusive_group(required=True)
+    when.add_argument("--month", help="月份，如 2026-11 / a month such as 2026-11")
+    when.add_argument("--year", help="年份，如 2026 / a year such as 2026")
+    p.add_argument("--format", choices=("docx", "xlsx"), default="docx", help="文件格式 / file format (docx)")
+    p.add_argument("--output", type=Path, metavar="FILE",
+                   help="输出文件 / output file (default: 台账-<站点>-<期间>.<格式>)")
+    p.add_argument("--photos-dir", type=Path, metavar="DIR",
+                   help="照片文件所在目录（站点照片目录的副本）/ a folder holding the station's photo files")
+    p.set_defaults(func=cmd_ledger)
 
     p = sub.add_parser("requests", parents=[parent],
                        help="各站上报（或任一状态）的群众点单 / villager requests escalated (or in any state)")
