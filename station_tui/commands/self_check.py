@@ -48,7 +48,8 @@ def run(args: argparse.Namespace) -> int:
     with open_store(args, must_exist=True) as store:
         require_station(store)
         try:
-            rubric = self_check.load_rubric(config_dir())
+            chosen = self_check.choose_rubric(store, config_dir())
+            rubric = chosen.rubric
             item_id = args.tick or args.untick
             if item_id:
                 _tick(store, rubric, today, item_id, args)
@@ -60,7 +61,7 @@ def run(args: argparse.Namespace) -> int:
         elif args.submit:
             _record(store, "自评", today, result.score, result.stars, args.submit, args.opinion)
         recorded = self_check.reviews(store, today.year)
-    data = as_json(result, recorded, today)
+    data = as_json(result, recorded, today, chosen)
     if args.json:
         print(json.dumps(data, ensure_ascii=False, indent=2))
     else:
@@ -106,9 +107,12 @@ def _record(store: Any, level: str, today: date, score: int, stars: int, reviewe
     self_check.add_review(store, review)
 
 
-def as_json(result: Any, recorded: list[Any], today: date) -> dict[str, Any]:
+def as_json(result: Any, recorded: list[Any], today: date, chosen: Any) -> dict[str, Any]:
     return {
         "rubric": result.rubric.name,
+        #: Where the rubric came from: "county" (sent down, with the day it was published),
+        #: "local" (rubric.json in the settings directory) or "default".
+        "rubric_source": {"kind": chosen.source, "published_on": chosen.published_on},
         "date": today.isoformat(),
         "score": result.score,
         "total": result.rubric.total,
@@ -128,8 +132,11 @@ def as_json(result: Any, recorded: list[Any], today: date) -> dict[str, Any]:
 
 
 def render(data: dict[str, Any]) -> str:
+    source = data.get("rubric_source") or {}
+    origin = {"county": f"县中心下发 {source.get('published_on')}", "local": "本地文件 rubric.json"}.get(
+        source.get("kind", ""), "默认")
     lines = [
-        f"{data['rubric']}（{data['date']}）",
+        f"{data['rubric']}（{origin}；{data['date']}）",
         f"得分 {data['score']} / {data['total']}，{_stars(data['stars'])}"
         + (f"，下一星需要 {data['next_star_at']} 分" if data["next_star_at"] else ""),
         "",

@@ -42,7 +42,7 @@ def _synced(pc: StationPC, county: County, tmp_path: Path) -> None:
 
 def _workbook(path: Path) -> dict[str, list[tuple[Any, ...]]]:
     wb = load_workbook(path)
-    return {ws.title: [r for r in ws.iter_rows(values_only=True)] for ws in wb.worksheets}
+    return {ws.title: list(ws.iter_rows(values_only=True)) for ws in wb.worksheets}
 
 
 def test_the_countys_ledger_is_the_stations_own(county: County, station_pc: StationPC, tmp_path: Path) -> None:
