@@ -59,7 +59,7 @@ def run(args: argparse.Namespace) -> int:
         if args.review:
             _record_review(store, args, today)
         elif args.submit:
-            _record(store, "自评", today, result.score, result.stars, args.submit, args.opinion)
+            _record(store, "自评", today, result.score, result.stars, args.submit, args.opinion, chosen)
         recorded = self_check.reviews(store, today.year)
     data = as_json(result, recorded, today, chosen)
     if args.json:
@@ -91,7 +91,9 @@ def _record_review(store: Any, args: argparse.Namespace, today: date) -> None:
     _record(store, args.review, today, args.score, args.stars, args.reviewer, args.opinion)
 
 
-def _record(store: Any, level: str, today: date, score: int, stars: int, reviewer: str, opinion: str | None) -> None:
+def _record(store: Any, level: str, today: date, score: int, stars: int, reviewer: str, opinion: str | None,
+            chosen: Any = None) -> None:
+    """Record a rating; a 自评 (``chosen``: the rubric it was scored by) names its rubric."""
     from pydantic import ValidationError
 
     from station_tui.domain import explain
@@ -100,7 +102,9 @@ def _record(store: Any, level: str, today: date, score: int, stars: int, reviewe
 
     try:
         review = SelfCheckReview(year=today.year, level=level, date=today, score=score, stars=stars,
-                                 reviewer=reviewer, opinion=opinion)
+                                 reviewer=reviewer, opinion=opinion,
+                                 rubric=chosen.recorded_as() if chosen else None,
+                                 rubric_total=chosen.rubric.total if chosen else None)
     except ValidationError as exc:
         problems = "；".join(str(p) for p in explain(exc))
         raise CommandError(f"评定没有登记：{problems}\nThe review was not recorded.", code=EXIT_USAGE) from exc
@@ -125,7 +129,7 @@ def as_json(result: Any, recorded: list[Any], today: date, chosen: Any) -> dict[
         ],
         "reviews": [
             {"level": r.level, "date": r.date.isoformat(), "score": r.score, "stars": r.stars,
-             "reviewer": r.reviewer, "opinion": r.opinion}
+             "reviewer": r.reviewer, "opinion": r.opinion, "rubric": r.rubric, "rubric_total": r.rubric_total}
             for r in recorded
         ],
     }

@@ -212,9 +212,13 @@ class SelfCheckScreen(StationScreen):
                                             operator=station.manager if station else None)
                     else:
                         level, score, stars, reviewer, opinion = answer
+                        # A 自评 names the rubric its score was computed by (the one shown).
+                        chosen = self._facts.chosen if self._facts and level == "自评" else None
                         self_check.add_review(store, SelfCheckReview(
                             year=today.year, level=level, date=today, score=score, stars=stars,
-                            reviewer=reviewer, opinion=opinion or None))
+                            reviewer=reviewer, opinion=opinion or None,
+                            rubric=chosen.recorded_as() if chosen else None,
+                            rubric_total=chosen.rubric.total if chosen else None))
             except RubricError as exc:
                 self.app.call_from_thread(self.notify, str(exc), severity="error")
                 return

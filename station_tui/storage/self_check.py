@@ -50,6 +50,16 @@ class RubricChoice:
     #: A ``rubric.json`` was there but the county's holds instead.
     local_ignored: bool = False
 
+    @property
+    def origin(self) -> str:
+        if self.source == "county":
+            return f"县中心下发 {self.published_on or ''}".strip()
+        return "本地文件" if self.source == "local" else "默认"
+
+    def recorded_as(self) -> str:
+        """How a 自评 names its rubric (``self_check_reviews.rubric``): “<name>（<origin>）”."""
+        return f"{self.rubric.name}（{self.origin}）"[:120]
+
 
 def choose_rubric(store: Store | None, config_dir: Path | None) -> RubricChoice:
     """The rubric to score by (see ``RubricChoice``). A county's rubric this program cannot

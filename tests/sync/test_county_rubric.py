@@ -65,6 +65,18 @@ def test_the_countys_rubric_reaches_the_station_narrowest_first_and_withdrawn_th
     assert result["rubric_source"]["kind"] == "county" and result["rubric_source"]["published_on"]
     assert [i["id"] for i in result["items"]] == ["venue_20", "signage"] and result["total"] == 15
     assert "县中心下发" in pc.station("self-check").stdout
+    # The 自评 submitted by it names it, and the county report says what the score is out of.
+    submitted = pc.station("self-check", "--submit", "张站长")
+    assert submitted.returncode == 0, submitted.stderr
+    _sync(pc)
+    report = json.loads(county.cli("report", "--format", "json").stdout)
+    own = next(s for s in report["stations"] if s["code"] == pc.code)["ratings"]["自评"]
+    day = result["rubric_source"]["published_on"]
+    assert (own["score"], own["rubric"], own["rubric_total"]) == (
+        result["score"], f"本站试行细则（县中心下发 {day}）", 15)
+    table = county.cli("report", "--format", "csv").stdout.splitlines()
+    header, row = table[0].split(","), next(line.split(",") for line in table if pc.code in line)
+    assert row[header.index("自评细则")] == f"本站试行细则（县中心下发 {day}），满分 15"
     # Withdrawn: the township's holds; withdrawn too, the default again.
     county.cli("publish", "withdraw", f"rubric@s:{pc.code}")
     _sync(pc)
