@@ -144,3 +144,37 @@ def test_county_staff_get_the_same_file_over_http(county: County, station_pc: St
     unknown = httpx.get(url, params={"station": "999999999999", "month": "2026-11"}, headers=admin, timeout=60)
     assert unknown.status_code == 404 and "999999999999" in unknown.json()["message"]
     assert httpx.get(url, params={"station": pc.code, "month": "2026-11"}, timeout=60).status_code in (401, 403)
+
+
+def test_a_year_of_a_realistic_station_prints_the_same_at_the_county(county: County, station_pc: StationPC,
+                                                                    tmp_path: Path) -> None:
+    """The demo's year (rosters, teams, venues, plans, requests on every platform): the month's
+    and the year's documents and workbooks are the station's own, cell for cell."""
+    import sqlite3
+
+    pc = station_pc
+    assert pc.station("demo", "--force", "--seed", "7").returncode == 0
+    # Demo records are kept from the county by a mark (meta demo); lifted here, they stand in
+    # for a year a real station typed.
+    conn = sqlite3.connect(pc.db)
+    with conn:
+        conn.execute("DELETE FROM meta WHERE key = 'demo'")
+    conn.close()
+    pc.enroll(county)
+    synced = pc.station("sync")
+    assert synced.returncode == 0, synced.stderr
+    # The demo's history ends today: last month, and that month's year.
+    from datetime import date, timedelta
+
+    last = date.today().replace(day=1) - timedelta(days=1)
+    month = json.loads(pc.station("status", "--json", "--year", str(last.year), "--month", str(last.month)).stdout)
+    assert month["figures"]["lectures"] > 0
+    for period in (("--month", f"{last:%Y-%m}"), ("--year", str(last.year))):
+        for fmt in ("docx", "xlsx"):
+            own, at_county = tmp_path / f"station.{fmt}", tmp_path / f"county.{fmt}"
+            assert pc.station("ledger", *period, "--format", fmt, "--output", str(own)).returncode == 0
+            county.cli("ledger", "--station", pc.code, *period, "--format", fmt, "--output", str(at_county))
+            if fmt == "docx":
+                assert _text(at_county) == _text(own), period
+            else:
+                assert _workbook(at_county) == _workbook(own), period
