@@ -280,7 +280,7 @@ def cmd_ledger(args: argparse.Namespace) -> int:
     with _open(args) as store:
         try:
             built = ledger.build(store, args.station, year, month, args.format, args.output,
-                                 photos=ledger.photo_lookup(photos_dir))
+                                 photos_dir=photos_dir)
         except OSError as exc:
             raise CliError(f"无法写入台账：{exc.strerror or exc}\nCannot write the file.") from exc
     if built.skipped:

@@ -15,8 +15,9 @@ The monthly minimums the summary measures against are those the county published
 station (as the station's dashboard and ledger use them); where it published none, the
 station's defaults (a station's own settings.json never reaches the county).
 
-Photos: the ledger takes each photo's file through one lookup, ``sha256 -> Path | None``
-(``photo_lookup`` below). A photo whose file the county does not have is left out of its page
+Photos: the ledger takes each photo's file through one lookup, ``sha256 -> Path | None``:
+a folder given with ``--photos-dir`` first, then the county's own (``county_photos`` below,
+where the county's photo store is wired in). A photo whose file the county does not have is left out of its page
 with a note (“（1 张照片未上传）”), never an error.
 """
 
@@ -87,23 +88,24 @@ def parse_period(month: str | None, year: str | None) -> tuple[int, int | None]:
     return int(found.group(1)), int(found.group(2)) if found.group(2) else None
 
 
-def photo_lookup(photos_dir: Path | None) -> PhotoLookup:
-    """Where the county finds a photo's file by its SHA-256.
+def county_photos(store: CountyStore, work: Path) -> PhotoLookup:
+    """The photo files the county itself holds, by SHA-256: THE place the county's photo store
+    plugs in (return its file for the hash, or write its bytes under ``work`` — the ledger's
+    temporary directory, deleted afterwards — and return that path; None when it has none).
+    Until the county keeps photos, it has none: every photo is noted as not uploaded."""
+    return lambda _sha: None
 
-    Today: a directory given with ``--photos-dir`` (a copy of a station's ``<db>-photos``
-    folder, ``ab/abcd….jpg``, or files named ``<sha256>.jpg`` side by side), else nothing.
-    The county's photo store plugs in here: return its file for the hash (or write its bytes
-    into the ledger's temporary directory and return that path), None when it has none."""
-    if photos_dir is None:
-        return lambda _sha: None
+
+def photo_lookup(photos_dir: Path | None, then: PhotoLookup | None = None) -> PhotoLookup:
+    """A photo's file in ``photos_dir`` (``--photos-dir``: a copy of a station's ``<db>-photos``
+    folder, ``ab/abcd….jpg``, or files named ``<sha256>.jpg`` side by side), else ``then``'s."""
 
     def find(sha256: str) -> Path | None:
-        if not re.fullmatch(r"[0-9a-f]{64}", sha256):
-            return None
-        for candidate in (photos_dir / sha256[:2] / f"{sha256}.jpg", photos_dir / f"{sha256}.jpg"):
-            if candidate.is_file():
-                return candidate
-        return None
+        if photos_dir is not None and re.fullmatch(r"[0-9a-f]{64}", sha256):
+            for candidate in (photos_dir / sha256[:2] / f"{sha256}.jpg", photos_dir / f"{sha256}.jpg"):
+                if candidate.is_file():
+                    return candidate
+        return then(sha256) if then is not None else None
 
     return find
 
@@ -117,12 +119,13 @@ def build(
     output: Path | None = None,
     *,
     out_dir: Path | None = None,
-    photos: PhotoLookup | None = None,
+    photos_dir: Path | None = None,
     made_on: date | None = None,
 ) -> Built:
     """Write station ``code``'s ledger of the period to ``output`` (default: the station's own
-    file name in ``out_dir`` or the current directory). ``ApiError`` for an unknown station, a
-    station that never synced, or an empty period (nothing written then)."""
+    file name in ``out_dir`` or the current directory). Photos come from ``photos_dir`` when
+    given, else from the county's own (``county_photos``). ``ApiError`` for an unknown station,
+    a station that never synced, or an empty period (nothing written then)."""
     from station_tui.config import default_minimums
     from station_tui.reports import ledger
     from station_tui.storage import replica
@@ -141,8 +144,9 @@ def build(
                     f"station {station.code} has not synced its station record yet",
                 )  # fmt: skip
             try:
+                photos = photo_lookup(photos_dir, county_photos(store, Path(work)))
                 data = ledger.gather(copy.store, year, month, default_minimums(), made_on=made_on or date.today(),
-                                     photo_path=photos or photo_lookup(None), missing_note=MISSING_NOTE)
+                                     photo_path=photos, missing_note=MISSING_NOTE)
             except ledger.EmptyPeriod:
                 raise EmptyPeriod(station.code, _period(year, month)) from None
         finally:
