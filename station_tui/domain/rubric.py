@@ -60,6 +60,9 @@ class Rubric(BaseModel):
             raise ValueError(f"条目编号重复：{'、'.join(twice)}")
         if self.star_scores != sorted(set(self.star_scores)):
             raise ValueError("星级分数线应从低到高、各不相同")
+        if self.star_scores[-1] > self.total:
+            raise ValueError(f"最高星级分数线 {self.star_scores[-1]} 超过了各条目合计的满分 {self.total}，"
+                             "这一星永远评不上")
         return self
 
     @property

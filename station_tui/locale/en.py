@@ -423,7 +423,7 @@ MESSAGES: dict[str, str] = {
     "self_check.col_item": "Item",
     "self_check.col_points": "Pts",
     "self_check.score": "Score {score} / {total}  {stars}  {missing} missing",
-    "self_check.rubric": "Rubric: {name} ({origin})",
+    "self_check.rubric": "Rubric ({origin}): {name}",
     "self_check.rubric_default": "default",
     "self_check.rubric_county": "sent by the county {date}",
     "self_check.rubric_local": "local file rubric.json",

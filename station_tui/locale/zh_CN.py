@@ -420,7 +420,7 @@ MESSAGES: dict[str, str] = {
     "self_check.col_item": "条目",
     "self_check.col_points": "分值",
     "self_check.score": "得分 {score} / {total}  {stars}  缺 {missing} 项",
-    "self_check.rubric": "评分细则：{name}（{origin}）",
+    "self_check.rubric": "评分细则（{origin}）：{name}",
     "self_check.rubric_default": "默认",
     "self_check.rubric_county": "县中心下发 {date}",
     "self_check.rubric_local": "本地文件 rubric.json",

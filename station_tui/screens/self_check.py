@@ -44,7 +44,8 @@ class SelfCheckFacts:
 
 
 def rubric_line(chosen: RubricChoice) -> str:
-    """评分细则：<name>（默认 / 县中心下发 <date> / 本地文件）."""
+    """评分细则（默认 / 县中心下发 <date> / 本地文件）：<name>: where it came from first, so a
+    long name cut at 80 columns never hides it."""
     if chosen.source == "county":
         origin = t("self_check.rubric_county", date=chosen.published_on or "")
         if chosen.local_ignored:

@@ -52,7 +52,7 @@ def test_the_countys_rubric_reaches_the_station_narrowest_first_and_withdrawn_th
     pc.enroll(county)
     assert _check(pc)["rubric_source"] == {"kind": "default", "published_on": None}
     township = _rubric("府西街道星级评定细则", items=4)
-    mine = _rubric("本站试行细则", items=2, star_scores=[10, 20])
+    mine = _rubric("本站试行细则", items=2, star_scores=[10, 15])
     county.cli("publish", "rubric", str(_file(tmp_path, township)), "--township", "府西街道")
     published = county.cli("publish", "rubric", str(_file(tmp_path, mine)), "--station", pc.code, "--json")
     item = json.loads(published.stdout)

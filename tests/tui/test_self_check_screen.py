@@ -86,6 +86,7 @@ async def test_the_screen_names_the_rubric_it_scores_by(seeded, make_app) -> Non
     county = json.loads(default_rubric().model_dump_json())
     county["name"] = "杏花岭区星级评定细则"
     county["items"] = county["items"][:2]
+    county["star_scores"] = [10, 15]
     _county_sends(seeded, county)
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
@@ -93,11 +94,11 @@ async def test_the_screen_names_the_rubric_it_scores_by(seeded, make_app) -> Non
         await until(pilot, lambda: "县中心下发" in text_of(app.screen.query_one("#check-rubric")))
         # Published at noon UTC on 1 December: that day on this computer, from UTC-11 to UTC+11.
         shown = text_of(app.screen.query_one("#check-rubric"))
-        assert shown.startswith("评分细则：杏花岭区星级评定细则（县中心下发 2026-12-01")
+        assert shown == "评分细则（县中心下发 2026-12-01）：杏花岭区星级评定细则"
         assert [row[2] for row in table_rows(table)] == [i["title"] for i in county["items"]]
         assert "/ 15" in text_of(app.screen.query_one("#check-score"))
         _county_sends(seeded, None)  # withdrawn: the default again
         await pilot.press("f5")
-        await until(pilot, lambda: "（默认）" in text_of(app.screen.query_one("#check-rubric")))
+        await until(pilot, lambda: text_of(app.screen.query_one("#check-rubric")).startswith("评分细则（默认）："))
         await until(pilot, lambda: table.row_count == len(default_rubric().items))
         assert "/ 100" in text_of(app.screen.query_one("#check-score"))
