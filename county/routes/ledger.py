@@ -11,7 +11,7 @@ from fastapi import APIRouter, Depends
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
-from county import ledger
+from county import feed, ledger
 from county.deps import Context, require_admin
 from county.errors import bad_request
 
@@ -22,6 +22,8 @@ router = APIRouter(tags=["ledger"])
 async def station_ledger(
     context: Context, station: str, month: str | None = None, year: str | None = None, format: str = "docx"
 ) -> Response:
+    if not 1 <= len(station) <= 40 or not feed.clean_text(station):
+        raise bad_request("站点代码不对", "station code must be 1-40 printable characters")
     if (month is None) == (year is None):
         raise bad_request("请给出 month（如 2026-11）或 year（如 2026）之一", "give month=YYYY-MM or year=YYYY")
     try:
