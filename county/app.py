@@ -12,7 +12,7 @@ from fastapi import FastAPI
 from county import handlers, openapi
 from county.context import CountyContext, Limits
 from county.deps import ADMIN_TOKEN_ENV
-from county.routes import downlink, report, requests, sync
+from county.routes import downlink, ledger, report, requests, sync
 from county.store import CountyStore
 from sync import protocol
 
@@ -27,6 +27,7 @@ def create_app(store: CountyStore, limits: Limits | None = None) -> FastAPI:
     handlers.install(app)
     app.include_router(sync.router)
     app.include_router(report.router)
+    app.include_router(ledger.router)
     app.include_router(requests.router)
     app.include_router(downlink.router)
     openapi.install(app)

@@ -266,6 +266,34 @@ def cmd_report(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# -- a station's 台账 --------------------------------------------------------------------------
+def cmd_ledger(args: argparse.Namespace) -> int:
+    from county import ledger
+
+    try:
+        year, month = ledger.parse_period(args.month, args.year)
+    except ValueError as exc:
+        raise CliError(str(exc), EXIT_USAGE) from exc
+    photos_dir = args.photos_dir
+    if photos_dir is not None and not photos_dir.is_dir():
+        raise CliError(f"照片目录 {photos_dir} 不存在 / no such folder: {photos_dir}", EXIT_USAGE)
+    with _open(args) as store:
+        try:
+            built = ledger.build(store, args.station, year, month, args.format, args.output,
+                                 photos_dir=photos_dir)
+        except OSError as exc:
+            raise CliError(f"无法写入台账：{exc.strerror or exc}\nCannot write the file.") from exc
+    if built.skipped:
+        print(f"注意：县中心保存的 {len(built.skipped)} 条记录放不进站点的表，台账中没有它们："
+              f"{'；'.join(built.skipped[:3])}", file=sys.stderr)
+    missing = (f"另有 {built.missing_photos} 张照片县中心还没有（未上传），页面上已注明。"
+               if built.missing_photos else "")
+    print(f"已生成站点 {built.code} 的台账 {built.path}：{built.sheets} 场，照片 {built.photos} 张。{missing}")
+    print(f"Written {built.path}: {built.sheets} records, {built.photos} photos"
+          f"{f', {built.missing_photos} not uploaded yet' if built.missing_photos else ''}.")
+    return EXIT_OK
+
+
 # -- requests ---------------------------------------------------------------------------------
 def cmd_requests(args: argparse.Namespace) -> int:
     from county import requests
@@ -368,6 +396,27 @@ def cmd_publish_notice(args: argparse.Namespace) -> int:
     return _published(args, "notice", body, args.id)
 
 
+def cmd_publish_rubric(args: argparse.Namespace) -> int:
+    """The rubric file is checked here by the station's own rules before anything is stored
+    (the same check the feed makes for the HTTP publish): a broken one is refused with where."""
+    import json
+
+    from station_tui.domain.rubric import RubricError, parse
+
+    path = Path(args.file)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise CliError(f"找不到评分细则文件 {path} / no such file: {path}", EXIT_USAGE) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CliError(f"无法读取评分细则文件 {path}：{exc} / cannot read {path}", EXIT_USAGE) from None
+    try:
+        rubric = parse(text, str(path))
+    except RubricError as exc:
+        raise CliError(f"{exc}\n评分细则没有发布。The rubric was refused; nothing was published.", EXIT_USAGE) from None
+    return _published(args, "rubric", {"rubric": json.loads(rubric.model_dump_json())})
+
+
 def cmd_publish_withdraw(args: argparse.Namespace) -> int:
     from county import feed
 
@@ -388,7 +437,7 @@ def cmd_publish_list(args: argparse.Namespace) -> int:
         _print_json({**state, "items": items})
         return EXIT_OK
     if not items:
-        print("还没有发布任何内容。用 county-center publish theme / minimums / categories / notice 发布。")
+        print("还没有发布任何内容。用 county-center publish theme / minimums / categories / notice / rubric 发布。")
     from county.printable import printable
 
     for item in items:
@@ -408,6 +457,11 @@ def _what(item: dict[str, Any]) -> str:
         return ("队伍" if b.get("kind") == "team" else "群众点单") + "类别：" + "、".join(b.get("items", []))
     if kind == "notice":
         return f"{b.get('date')} 通知：{b.get('title')}"
+    if kind == "rubric":
+        rubric = b.get("rubric", {})
+        items = rubric.get("items", [])
+        total = sum(int(i.get("points", 0)) for i in items)
+        return f"评分细则：{rubric.get('name')}（{len(items)} 项，满分 {total}）"
     return str(kind)
 
 
@@ -523,6 +577,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--output", metavar="FILE", help="写入文件 / write to a file")
     p.set_defaults(func=cmd_report)
 
+    p = sub.add_parser("ledger", parents=[parent],
+                       help="按县中心保存的记录生成某站的台账 / a station's ledger from the county's copy",
+                       description="与站点 station ledger 相同的台账（Word 或 Excel），由县中心保存的该站记录生成。"
+                       " The same ledger a station writes with `station ledger`, from the county's copy.")
+    p.add_argument("--station", required=True, metavar="CODE", help="站点代码 / the station's code")
+    when = p.add_mutually_exclusive_group(required=True)
+    when.add_argument("--month", help="月份，如 2026-11 / a month such as 2026-11")
+    when.add_argument("--year", help="年份，如 2026 / a year such as 2026")
+    p.add_argument("--format", choices=("docx", "xlsx"), default="docx", help="文件格式 / file format (docx)")
+    p.add_argument("--output", type=Path, metavar="FILE",
+                   help="输出文件 / output file (default: 台账-<站点>-<期间>.<格式>)")
+    p.add_argument("--photos-dir", type=Path, metavar="DIR",
+                   help="照片文件所在目录（站点照片目录的副本）/ a folder holding the station's photo files")
+    p.set_defaults(func=cmd_ledger)
+
     p = sub.add_parser("requests", parents=[parent],
                        help="各站上报（或任一状态）的群众点单 / villager requests escalated (or in any state)")
     p.add_argument("--township", metavar="T", help="只看这个乡镇（街道）的站点 / only this township's stations")
@@ -550,7 +619,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _publish_parsers(sub: Any, parent: argparse.ArgumentParser) -> None:
     pub = sub.add_parser(
-        "publish", parents=[parent], help="向各站发布主题、最低场次、类别、通知 / publish to the stations"
+        "publish", parents=[parent], help="向各站发布主题、最低场次、类别、通知、评分细则 / publish to the stations"
     )
     ps = pub.add_subparsers(dest="publish_command", metavar="WHAT", required=True)
 
@@ -579,12 +648,16 @@ def _publish_parsers(sub: Any, parent: argparse.ArgumentParser) -> None:
     p.add_argument("--date", metavar="YYYY-MM-DD", help="日期，默认今天 / date (default today)")
     p.add_argument("--id", metavar="ID", help="替换以前发布的这条通知（notice:ID 中的 ID）/ replace this notice")
     p.set_defaults(func=cmd_publish_notice)
+    p = scoped("rubric", "五有及星级评分细则 / the self-check rubric")
+    p.add_argument("file", metavar="FILE.json",
+                   help="评分细则文件（格式同 rubric_default.json）/ the rubric, shaped as rubric_default.json")
+    p.set_defaults(func=cmd_publish_rubric)
     p = ps.add_parser("withdraw", parents=[parent], help="撤回一条发布内容 / withdraw an item")
     p.add_argument("item_id", metavar="ITEM_ID", help="发布内容的编号（publish list 可查）/ the item's id")
     p.set_defaults(func=cmd_publish_withdraw)
     p = ps.add_parser("list", parents=[parent], help="列出发布内容 / list what is published")
     p.add_argument("--township", metavar="T", help="只看这个乡镇（街道）的 / only this township's")
-    p.add_argument("--kind", choices=("theme", "minimums", "categories", "notice"))
+    p.add_argument("--kind", choices=("theme", "minimums", "categories", "notice", "rubric"))
     p.add_argument("--withdrawn", action="store_true", help="也列出已撤回的 / include withdrawn items")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_publish_list)

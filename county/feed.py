@@ -236,6 +236,27 @@ def page(store: CountyStore, station: StationRow, after: int, feed: str | None, 
     }
 
 
+def reaching(conn: Any, station: StationRow) -> list[dict[str, Any]]:
+    """The live items that reach ``station`` (every station's, its township's, its own), as a
+    station holds them once it has received the whole feed: for the county's copy of it."""
+    rows = (
+        conn.execute(
+            select(county_feed)
+            .where(
+                and_(
+                    county_feed.c.deleted == 0,
+                    or_(county_feed.c.township.is_(None), county_feed.c.township == station.township),
+                    or_(county_feed.c.station_id.is_(None), county_feed.c.station_id == station.id),
+                )
+            )
+            .order_by(county_feed.c.seq)
+        )
+        .mappings()
+        .all()
+    )
+    return [_item({**r, "code": station.code if r["station_id"] is not None else None}) for r in rows]
+
+
 # -- stations: their own records, for a restore -------------------------------------------------
 def own_rows(store: CountyStore, station: StationRow, table: str, after: str | None, limit: int) -> dict[str, Any]:
     """The station's own records of ``table`` (tombstones too) after the id ``after``, by id."""

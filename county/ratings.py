@@ -33,16 +33,31 @@ def latest(store: Any, year: int | None) -> dict[int, dict[str, Any]]:
         for r in mine:  # later ones replace earlier ones of the same level
             entry[r["level"]] = {"score": r["score"], "stars": r["stars"], "date": r["date"],
                                  "reviewer": r["reviewer"]}
+            if r["level"] == "自评":  # the rubric it was scored by (None before schema 13)
+                entry["自评"].update(rubric=r.get("rubric"), rubric_total=r.get("rubric_total"))
         out[station_id] = entry
     return out
 
 
 def cells(rating: dict[str, Any] | None) -> list[Any]:
-    """The report table's rating cells: 自评得分, 自评星级, 乡镇审核星级, 县级评定星级."""
+    """The report table's rating cells: 自评得分, 自评细则, 自评星级, 乡镇审核星级, 县级评定星级.
+
+    A self-score is the station's, by the rubric it scored by (the default, its own file or
+    the county's, as it was when the station submitted): 自评细则 names it and its full score,
+    so 85 of 100 and 85 of 120 are not read as the same."""
     rating = rating or {}
     own = rating.get("自评") or {}
-    return [own.get("score", ""), own.get("stars", ""),
+    return [own.get("score", ""), rubric_cell(own), own.get("stars", ""),
             (rating.get("乡镇审核") or {}).get("stars", ""), (rating.get("县级评定") or {}).get("stars", "")]
 
 
-HEADER = ["自评得分", "自评星级", "乡镇审核星级", "县级评定星级"]
+def rubric_cell(own: dict[str, Any]) -> str:
+    if not own:
+        return ""
+    name, total = own.get("rubric"), own.get("rubric_total")
+    if not name:
+        return "（未注明）"  # submitted by a station program older than schema 13
+    return f"{name}，满分 {total}" if total else str(name)
+
+
+HEADER = ["自评得分", "自评细则", "自评星级", "乡镇审核星级", "县级评定星级"]

@@ -351,7 +351,8 @@ REPORTS_READ: dict[str, dict[str, _Rule]] = {
         "headcount": optional_count(MAX_HEADCOUNT), "credited_tenths": count(DAY_TENTHS), "role": ROLE},
     "self_check_reviews": {
         "year": count(2100), "level": text(20), "date": DATE, "score": count(1000), "stars": count(5),
-        "reviewer": text(longest("self_check_reviews", "reviewer"))},
+        "reviewer": text(longest("self_check_reviews", "reviewer")),
+        "rubric": length(longest("self_check_reviews", "rubric")), "rubric_total": optional_count(20000)},
     "plans": {"month": MONTH},
     "plan_items": {"plan_id": text(), "lecture_id": optional_text(), "activity_id": optional_text()},
     "hours_entries": {"person_id": text(), "date": DATE, "tenths": signed(DAY_TENTHS)},

@@ -1,7 +1,7 @@
 """The county's word back to its stations (the downlink): the wire format both ends share.
 
 The county publishes *items* (a month's theme, the monthly minimums, a category list, a
-notice, …) for every station, one township's or one station's. Each item has a stable id
+notice, the self-check's rubric, …) for every station, one township's or one station's. Each item has a stable id
 made from what it is about (``theme:2027-03``, ``minimums``, ``categories:team``,
 ``notice:<id>``) and from its scope (``@t:<township hash>``, ``@s:<station code>``), so
 publishing the same thing again replaces it. The county keeps one row per item and gives it
@@ -128,6 +128,25 @@ class RequestAnswerBody(_Body):
     by: str = Field(min_length=1, max_length=40)
 
 
+class RubricBody(_Body):
+    """The county's 五有 / 星级 rubric (评分细则): the stations score their self-check by it
+    instead of the default. The rubric is the same JSON as a station's ``rubric.json``, checked
+    by the same rules (station_tui/domain/rubric.py ``check``): one that would not score is
+    refused at publish with the reason, never sent."""
+
+    rubric: dict[str, Any]
+
+    @field_validator("rubric")
+    @classmethod
+    def _rubric(cls, value: dict[str, Any]) -> dict[str, Any]:
+        from station_tui.domain.rubric import RubricError, check
+
+        try:
+            return check(value, "评分细则").model_dump(mode="json")
+        except RubricError as exc:
+            raise ValueError(str(exc)) from None
+
+
 #: Every kind of item and the model of its body.
 BODIES: dict[str, type[_Body]] = {
     "theme": ThemeBody,
@@ -135,6 +154,7 @@ BODIES: dict[str, type[_Body]] = {
     "categories": CategoriesBody,
     "notice": NoticeBody,
     "request_answer": RequestAnswerBody,
+    "rubric": RubricBody,
 }
 
 

@@ -235,22 +235,12 @@ def _insert(conn: sqlite3.Connection, table: str, columns: list[str], row: Any, 
     if not isinstance(data, dict) or data.get("id") != row.id:
         raise SyncError(f"县中心的一条记录（{table} {row.id}）无法读取，恢复已停止，没有改动本机数据库。",
                         f"unreadable record {table} {row.id}")  # fmt: skip
-    values: dict[str, Any] = {}
-    for col in columns:
-        if col in capture.LOCAL_ONLY_COLUMNS:
-            continue
-        if col not in data:
-            continue
-        value = data[col]
-        if col in capture.JSON_COLUMNS and value is not None:
-            value = json.dumps(value, ensure_ascii=False)
-        if col in capture.SENSITIVE_COLUMNS and value is None and col not in report.blank_sensitive:
-            report.blank_sensitive.append(col)
-        values[col] = value
-    if table == "people" and "pinyin_full" in columns:
-        from station_tui.storage.pinyin import search_keys
+    from station_tui.storage.replica import values_of
 
-        values["pinyin_full"], values["pinyin_initials"] = search_keys(str(data.get("name") or ""))
+    values = values_of(table, columns, data)
+    for col in capture.SENSITIVE_COLUMNS:
+        if col in values and values[col] is None and col not in report.blank_sensitive:
+            report.blank_sensitive.append(col)
     names = list(values)
     try:
         conn.execute(

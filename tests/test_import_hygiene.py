@@ -13,6 +13,7 @@ HEADLESS = [
     "station_tui.storage.figures",
     "station_tui.storage.photos",
     "station_tui.storage.self_check",
+    "station_tui.storage.replica",
     "station_tui.domain.rubric",
     "station_tui.reports.ledger",
     "station_tui.reports.ledger_docx",
@@ -34,6 +35,7 @@ HEADLESS = [
     "sync.protocol",
     "county.app",
     "county.cli",
+    "county.ledger",
 ]
 
 

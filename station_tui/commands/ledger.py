@@ -37,7 +37,9 @@ def parse_period(month: str | None, year: str | None) -> tuple[int, int | None]:
 
 
 def default_name(station_name: str, period: str, fmt: str) -> str:
-    return f"台账-{station_name}-{period}.{fmt}"
+    from station_tui.reports.ledger import default_name as name
+
+    return name(station_name, period, fmt)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -53,21 +55,17 @@ def run(args: argparse.Namespace) -> int:
             raise CommandError(f"{exc}。\nNo lectures or activities in that period; no file written.") from exc
     path = args.output or Path(default_name(station.name, data.period, args.format))
     write(data, path, args.format)
-    photos = sum(len(s.photos) for s in data.sheets)
-    print(f"已生成台账 {path}：{len(data.sheets)} 场，照片 {photos} 张。Written.")
+    photos, missing = ledger.photos_said(data)
+    gone = f"另有 {missing} 张照片的文件缺失，没有印出。" if missing else ""
+    print(f"已生成台账 {path}：{len(data.sheets)} 场，照片 {photos} 张。{gone}Written.")
     return 0
 
 
 def write(data: object, path: Path, fmt: str) -> None:
-    """Write to a temporary name and rename, so a crash or a full disk never leaves half a
-    document where the last good one was."""
-    from station_tui.reports import ledger_docx, ledger_xlsx
+    """Write the ledger (reports/ledger.py ``save``: a temporary name, then renamed)."""
+    from station_tui.reports import ledger
 
-    writer = ledger_docx.write if fmt == "docx" else ledger_xlsx.write
-    partial = path.with_name(f".{path.name}.partial")
     try:
-        writer(data, partial)  # type: ignore[arg-type]
-        partial.replace(path)
+        ledger.save(data, path, fmt)  # type: ignore[arg-type]
     except OSError as exc:
-        partial.unlink(missing_ok=True)
         raise CommandError(f"无法写入 {path}：{exc.strerror or exc}\nCannot write the file.") from exc

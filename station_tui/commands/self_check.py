@@ -48,7 +48,8 @@ def run(args: argparse.Namespace) -> int:
     with open_store(args, must_exist=True) as store:
         require_station(store)
         try:
-            rubric = self_check.load_rubric(config_dir())
+            chosen = self_check.choose_rubric(store, config_dir())
+            rubric = chosen.rubric
             item_id = args.tick or args.untick
             if item_id:
                 _tick(store, rubric, today, item_id, args)
@@ -58,9 +59,9 @@ def run(args: argparse.Namespace) -> int:
         if args.review:
             _record_review(store, args, today)
         elif args.submit:
-            _record(store, "自评", today, result.score, result.stars, args.submit, args.opinion)
+            _record(store, "自评", today, result.score, result.stars, args.submit, args.opinion, chosen)
         recorded = self_check.reviews(store, today.year)
-    data = as_json(result, recorded, today)
+    data = as_json(result, recorded, today, chosen)
     if args.json:
         print(json.dumps(data, ensure_ascii=False, indent=2))
     else:
@@ -90,7 +91,9 @@ def _record_review(store: Any, args: argparse.Namespace, today: date) -> None:
     _record(store, args.review, today, args.score, args.stars, args.reviewer, args.opinion)
 
 
-def _record(store: Any, level: str, today: date, score: int, stars: int, reviewer: str, opinion: str | None) -> None:
+def _record(store: Any, level: str, today: date, score: int, stars: int, reviewer: str, opinion: str | None,
+            chosen: Any = None) -> None:
+    """Record a rating; a 自评 (``chosen``: the rubric it was scored by) names its rubric."""
     from pydantic import ValidationError
 
     from station_tui.domain import explain
@@ -99,16 +102,21 @@ def _record(store: Any, level: str, today: date, score: int, stars: int, reviewe
 
     try:
         review = SelfCheckReview(year=today.year, level=level, date=today, score=score, stars=stars,
-                                 reviewer=reviewer, opinion=opinion)
+                                 reviewer=reviewer, opinion=opinion,
+                                 rubric=chosen.recorded_as() if chosen else None,
+                                 rubric_total=chosen.rubric.total if chosen else None)
     except ValidationError as exc:
         problems = "；".join(str(p) for p in explain(exc))
         raise CommandError(f"评定没有登记：{problems}\nThe review was not recorded.", code=EXIT_USAGE) from exc
     self_check.add_review(store, review)
 
 
-def as_json(result: Any, recorded: list[Any], today: date) -> dict[str, Any]:
+def as_json(result: Any, recorded: list[Any], today: date, chosen: Any) -> dict[str, Any]:
     return {
         "rubric": result.rubric.name,
+        #: Where the rubric came from: "county" (sent down, with the day it was published),
+        #: "local" (rubric.json in the settings directory) or "default".
+        "rubric_source": {"kind": chosen.source, "published_on": chosen.published_on},
         "date": today.isoformat(),
         "score": result.score,
         "total": result.rubric.total,
@@ -121,15 +129,18 @@ def as_json(result: Any, recorded: list[Any], today: date) -> dict[str, Any]:
         ],
         "reviews": [
             {"level": r.level, "date": r.date.isoformat(), "score": r.score, "stars": r.stars,
-             "reviewer": r.reviewer, "opinion": r.opinion}
+             "reviewer": r.reviewer, "opinion": r.opinion, "rubric": r.rubric, "rubric_total": r.rubric_total}
             for r in recorded
         ],
     }
 
 
 def render(data: dict[str, Any]) -> str:
+    source = data.get("rubric_source") or {}
+    origin = {"county": f"县中心下发 {source.get('published_on')}", "local": "本地文件 rubric.json"}.get(
+        source.get("kind", ""), "默认")
     lines = [
-        f"{data['rubric']}（{data['date']}）",
+        f"{data['rubric']}（{origin}；{data['date']}）",
         f"得分 {data['score']} / {data['total']}，{_stars(data['stars'])}"
         + (f"，下一星需要 {data['next_star_at']} 分" if data["next_star_at"] else ""),
         "",

@@ -502,6 +502,13 @@ class SelfCheckReview(Record):
     stars: Annotated[int, Meta("星级")] = Field(ge=0, le=5)
     reviewer: Annotated[str, Meta("评定人")] = Field(min_length=1, max_length=20)
     opinion: Annotated[str | None, Meta("意见")] = Field(default=None, max_length=500)
+    #: A 自评's rubric as the station scored by it (its name and where it came from) and its
+    #: full score: a self-score means something only beside its rubric. Empty for a rating
+    #: typed in (乡镇审核, 县级评定) and for a 自评 recorded before schema 13.
+    rubric: Annotated[str | None, Meta("评分细则")] = Field(default=None, max_length=120)
+    rubric_total: Annotated[int | None, Meta("满分")] = Field(default=None, ge=1, le=20000)
+
+
 class Request(Record):
     """A villager's request (微心愿, 群众点单). Its ``state`` changes only by the moves of
     ``request_flow.py``, each one a ``RequestMove`` stored with it; the form edits the rest.

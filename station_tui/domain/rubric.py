@@ -4,8 +4,9 @@ A rubric lists items, each with its points and how it is evidenced: by the recor
 names one of ``RULES`` below, with its parameters) or by a tick with evidence that the station
 writes itself (a photo's file name, where the rules are posted, …). Counties differ, so the
 rubric is data: the default ships as ``rubric_default.json`` (built from the 五有 and the star
-criteria most counties use), and a county's replaces it (``rubric.json`` in the settings
-directory, until the county sends its own down).
+criteria most counties use), and a county's replaces it: sent down by the county (the
+downlink's ``rubric`` item), or as ``rubric.json`` in the settings directory of a station
+without one (storage/self_check.py ``choose_rubric`` says which holds).
 
 No I/O here: ``storage/self_check.py`` gathers the facts, this module judges them.
 """
@@ -59,6 +60,9 @@ class Rubric(BaseModel):
             raise ValueError(f"条目编号重复：{'、'.join(twice)}")
         if self.star_scores != sorted(set(self.star_scores)):
             raise ValueError("星级分数线应从低到高、各不相同")
+        if self.star_scores[-1] > self.total:
+            raise ValueError(f"最高星级分数线 {self.star_scores[-1]} 超过了各条目合计的满分 {self.total}，"
+                             "这一星永远评不上")
         return self
 
     @property
@@ -182,13 +186,22 @@ class RubricError(ValueError):
 
 def parse(text: str, source: str) -> Rubric:
     try:
-        return Rubric.model_validate(json.loads(text))
+        data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise RubricError(f"{source} 不是有效的 JSON（第 {exc.lineno} 行）") from exc
+    return check(data, source)
+
+
+def check(data: Any, source: str) -> Rubric:
+    """A rubric read as JSON, checked: the one set of rules for the default, a ``rubric.json``
+    file and a rubric the county publishes (sync/downlink.py ``RubricBody``)."""
+    try:
+        return Rubric.model_validate(data)
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(part) for part in first["loc"])
-        raise RubricError(f"{source} 有误：{where} {first['msg']}") from exc
+        message = str(first["msg"]).removeprefix("Value error, ")
+        raise RubricError(f"{source} 有误：{where} {message}".replace("有误： ", "有误：")) from exc
 
 
 def default_rubric() -> Rubric:

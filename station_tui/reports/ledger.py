@@ -21,7 +21,12 @@ from station_tui.domain.request_flow import average_tenths
 from station_tui.domain.vocab import PLATFORMS
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from station_tui.storage.store import Store
+
+    #: Where a photo's file is, by its SHA-256: None when this computer does not have it.
+    PhotoLookup = Callable[[str], Path | None]
 
 #: At most this many photos of a record go into its sheet: inspectors want to see the event
 #: happened, not the album.
@@ -53,6 +58,14 @@ class Sheet:
     photos: tuple[Path, ...]
     captions: tuple[str, ...]
     recorder: str
+    #: Photos of the sheet (among its first ``PHOTOS_PER_SHEET``) whose file is not here: the
+    #: page says so instead of printing them (at the county: not uploaded yet).
+    missing_photos: int = 0
+
+    @property
+    def photo_count(self) -> int:
+        """The photos the sheet stands for, printed or not: the same at the station and the county."""
+        return len(self.photos) + self.missing_photos
 
     @property
     def helper_tenths(self) -> int:
@@ -72,6 +85,9 @@ class Ledger:
     #: Per platform: (done, the county's monthly minimum × months in the period).
     against_minimums: dict[str, tuple[int, int]] = field(default_factory=dict)
     made_on: date = field(default_factory=date.today)
+    #: What a sheet says of photos whose file is not here: "照片文件缺失" at the station,
+    #: "照片未上传" at the county.
+    missing_note: str = "照片文件缺失"
 
     @property
     def title(self) -> str:
@@ -82,10 +98,27 @@ class EmptyPeriod(LookupError):
     """Nothing to put in a ledger: the caller says so instead of writing an empty file."""
 
 
-def gather(store: Store, year: int, month: int | None, minimums: dict[str, int], *,
-           made_on: date | None = None) -> Ledger:
-    from station_tui.storage import figures
+def station_photos(db_path: Path) -> PhotoLookup:
+    """The station's own photo files: ``<db stem>-photos/`` beside its database."""
     from station_tui.storage.photos import file_of
+
+    def find(sha256: str) -> Path | None:
+        path = file_of(db_path, sha256)
+        return path if path.is_file() else None
+
+    return find
+
+
+def gather(store: Store, year: int, month: int | None, minimums: dict[str, int], *,
+           made_on: date | None = None, photo_path: PhotoLookup | None = None,
+           missing_note: str = "照片文件缺失") -> Ledger:
+    """Read the period's ledger. ``minimums`` are the settings' monthly minimums, used when the
+    county published none (as the dashboard measures). ``photo_path`` finds a photo's file by
+    its hash (default: the station's photo directory); a photo it does not find is counted
+    on its sheet, not printed."""
+    from station_tui.storage import figures
+
+    find = photo_path or station_photos(store.path)
 
     bounds = period_bounds(year, month)
     assert bounds is not None
@@ -132,7 +165,14 @@ def gather(store: Store, year: int, month: int | None, minimums: dict[str, int],
             photos.setdefault(row["record_id"], []).append((row["sha256"], row["caption"]))
     sheets = []
     for e in events:
-        mine = photos.get(e["id"], [])[:PHOTOS_PER_SHEET]
+        mine = []
+        missing = 0
+        for sha, caption in photos.get(e["id"], [])[:PHOTOS_PER_SHEET]:
+            found = find(sha)
+            if found is None:
+                missing += 1
+            else:
+                mine.append((found, caption))
         named = helpers.get(e["id"], [])
         speaker = e["speaker"] or "、".join(h.name for h in named if h.role == "宣讲员")
         sheets.append(Sheet(
@@ -140,10 +180,11 @@ def gather(store: Store, year: int, month: int | None, minimums: dict[str, int],
             place=_place(e["venue"], e["place"]), theme=e["theme"], platform=e["platform"],
             organizer=e["team"] or station.name, speaker=speaker or "", reached=int(e["reached"]),
             helpers=tuple(named), summary=e["summary"] or "",
-            photos=tuple(file_of(store.path, sha) for sha, _ in mine), captions=tuple(c for _, c in mine),
-            recorder=recorder,
+            photos=tuple(p for p, _ in mine), captions=tuple(c for _, c in mine),
+            recorder=recorder, missing_photos=missing,
         ))
     numbers = figures.numbers(store, year, month)
+    minimums, _ = store.county_word.minimums_or(minimums)
     months = 1 if month else 12
     done = {"理论宣讲": numbers["lectures"], **{p: n for p, n in numbers["activities_by_platform"].items()
                                                if p != "理论宣讲"}}
@@ -151,8 +192,33 @@ def gather(store: Store, year: int, month: int | None, minimums: dict[str, int],
         station_name=station.name, station_code=station.code, township=station.township, county=station.county,
         manager=station.manager or "", period=_period(year, month), sheets=sheets, figures=numbers,
         against_minimums={p: (done.get(p, 0), minimums.get(p, 0) * months) for p in PLATFORMS},
-        made_on=made_on or date.today(),
+        made_on=made_on or date.today(), missing_note=missing_note,
     )
+
+
+def default_name(station_name: str, period: str, fmt: str) -> str:
+    return f"台账-{station_name}-{period}.{fmt}"
+
+
+def save(ledger: Ledger, path: Path, fmt: str) -> None:
+    """Write the ledger as ``fmt`` (docx or xlsx) to a temporary name and rename it, so a crash
+    or a full disk never leaves half a document where the last good one was. ``OSError`` when
+    it cannot be written (nothing is left behind)."""
+    from station_tui.reports import ledger_docx, ledger_xlsx
+
+    writer = ledger_docx.write if fmt == "docx" else ledger_xlsx.write
+    partial = path.with_name(f".{path.name}.partial")
+    try:
+        writer(ledger, partial)
+        partial.replace(path)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+
+
+def photos_said(ledger: Ledger) -> tuple[int, int]:
+    """Photos printed, and photos left out because their file is not here."""
+    return sum(len(s.photos) for s in ledger.sheets), sum(s.missing_photos for s in ledger.sheets)
 
 
 def summary_lines(ledger: Ledger) -> list[tuple[str, str]]:

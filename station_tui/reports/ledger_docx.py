@@ -44,7 +44,7 @@ def write(ledger: Ledger, path: Path) -> None:
     for number, sheet in enumerate(ledger.sheets, start=1):
         if number > 1:
             doc.add_page_break()
-        _sheet(doc, number, sheet, Cm, Pt)
+        _sheet(doc, number, sheet, ledger.missing_note, Cm, Pt)
     doc.add_page_break()
     heading = doc.add_paragraph()
     _run(heading, f"{ledger.period} 汇总", size=Pt(14), bold=True, font="黑体")
@@ -55,7 +55,7 @@ def write(ledger: Ledger, path: Path) -> None:
     doc.save(str(path))
 
 
-def _sheet(doc: DocumentObject, number: int, sheet: Sheet, Cm: Any, Pt: Any) -> None:
+def _sheet(doc: DocumentObject, number: int, sheet: Sheet, note: str, Cm: Any, Pt: Any) -> None:
     kind = "理论宣讲" if sheet.kind == "lecture" else "文明实践活动"
     heading = doc.add_paragraph()
     _run(heading, f"{number}. {kind}：{sheet.theme}", size=Pt(14), bold=True, font="黑体")
@@ -74,25 +74,42 @@ def _sheet(doc: DocumentObject, number: int, sheet: Sheet, Cm: Any, Pt: Any) -> 
         ("记录人", sheet.recorder),
     ):
         _row(table, label, value, Cm)
-    present = [(p, c) for p, c in zip(sheet.photos, sheet.captions, strict=True) if p.exists()]
-    if not present:
-        return
-    doc.add_paragraph()
-    grid = doc.add_table(rows=0, cols=2)
-    for i in range(0, len(present), 2):
-        cells = grid.add_row().cells
-        for cell, (photo, caption) in zip(cells, present[i : i + 2], strict=False):
-            paragraph = cell.paragraphs[0]
-            paragraph.add_run().add_picture(str(photo), **_fitted(photo, Cm))
-            if caption:
-                cell.add_paragraph(caption)
+    printable = []
+    for photo, caption in zip(sheet.photos, sheet.captions, strict=True):
+        size = _fitted(photo, Cm)
+        if size is not None:
+            printable.append((photo, caption, size))
+    if printable:
+        doc.add_paragraph()
+        grid = doc.add_table(rows=0, cols=2)
+        for i in range(0, len(printable), 2):
+            cells = grid.add_row().cells
+            for cell, (photo, caption, size) in zip(cells, printable[i : i + 2], strict=False):
+                cell.paragraphs[0].add_run().add_picture(str(photo), **size)
+                if caption:
+                    cell.add_paragraph(caption)
+    missing = sheet.missing_photos + len(sheet.photos) - len(printable)
+    if missing:
+        doc.add_paragraph(f"（{missing} 张{note}）")
 
 
-def _fitted(photo: Path, Cm: Any) -> dict[str, Any]:
+#: What Word, WPS and python-docx all place: anything else is not printed (and counted as missing).
+_PRINTABLE = frozenset({"JPEG", "PNG", "GIF", "BMP"})
+
+
+def _fitted(photo: Path, Cm: Any) -> dict[str, Any] | None:
+    """The size to print a photo at, or None when the file is not an image a document can hold
+    (a damaged file, or one given at the county that is not a photo)."""
     from PIL import Image
 
-    with Image.open(photo) as image:  # reads the header only
-        width, height = image.size
+    try:
+        with Image.open(photo) as image:  # reads the header only
+            width, height = image.size
+            kind = image.format
+    except (OSError, ValueError, Image.DecompressionBombError):
+        return None
+    if kind not in _PRINTABLE or not width or not height:
+        return None
     if height * PHOTO_WIDTH_CM > width * PHOTO_HEIGHT_CM:
         return {"height": Cm(PHOTO_HEIGHT_CM)}
     return {"width": Cm(PHOTO_WIDTH_CM)}

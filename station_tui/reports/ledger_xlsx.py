@@ -27,7 +27,7 @@ def write(ledger: Ledger, path: Path) -> None:
         events.append([
             n, s.date.isoformat(), s.time, "理论宣讲" if s.kind == "lecture" else "文明实践活动", s.theme, s.platform,
             s.place, s.organizer, s.speaker, s.reached, len(s.helpers), float(format_tenths(s.helper_tenths)),
-            s.summary, len(s.photos), s.recorder,
+            s.summary, s.photo_count, s.recorder,
         ])
     helpers = wb.create_sheet("志愿者")
     helpers.append(HELPER_HEADER)

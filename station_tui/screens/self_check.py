@@ -30,6 +30,7 @@ from station_tui.widgets.text_input import TextInput
 if TYPE_CHECKING:
     from station_tui.domain.models import SelfCheckReview
     from station_tui.domain.rubric import Assessment
+    from station_tui.storage.self_check import RubricChoice
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,20 @@ class SelfCheckFacts:
     reviews: list[SelfCheckReview]
     #: The rubric could not be read (a county's broken rubric.json): said instead of a score.
     problem: str | None = None
+    #: Which rubric scored it: the default, the county's (sent down) or a local file.
+    chosen: RubricChoice | None = None
+
+
+def rubric_line(chosen: RubricChoice) -> str:
+    """评分细则（默认 / 县中心下发 <date> / 本地文件）：<name>: where it came from first, so a
+    long name cut at 80 columns never hides it."""
+    if chosen.source == "county":
+        origin = t("self_check.rubric_county", date=chosen.published_on or "")
+        if chosen.local_ignored:
+            origin += t("self_check.rubric_local_ignored")
+    else:
+        origin = t(f"self_check.rubric_{chosen.source}")
+    return t("self_check.rubric", name=chosen.rubric.name, origin=origin)
 
 
 def stars_text(n: int) -> str:
@@ -66,6 +81,7 @@ class SelfCheckScreen(StationScreen):
         yield Header()
         yield NavBar(self.MODE)
         yield Static(t("dash.loading"), id="check-score", markup=False)
+        yield Static("", id="check-rubric", markup=False)
         yield RecordTable(id="check-items", cursor_type="row", zebra_stripes=True)
         yield Static("", id="check-detail", markup=False)
         yield Static("", id="check-reviews", markup=False)
@@ -91,11 +107,12 @@ class SelfCheckScreen(StationScreen):
             with Store(db_path) as store:
                 reviews = self_check.reviews(store, today.year)
                 try:
-                    result = self_check.assessment(store, today, self_check.load_rubric(config_dir()))
+                    chosen = self_check.choose_rubric(store, config_dir())
+                    result = self_check.assessment(store, today, chosen.rubric)
                 except RubricError as exc:
                     self.post_message(self.Loaded(SelfCheckFacts(None, reviews, str(exc))))
                     return
-            self.post_message(self.Loaded(SelfCheckFacts(result, reviews)))
+            self.post_message(self.Loaded(SelfCheckFacts(result, reviews, chosen=chosen)))
         except Exception as exc:  # a locked or damaged database, a full disk: say so, never crash
             self.app.call_from_thread(self.notify, t("worker.failed", error=str(exc)), severity="error")
 
@@ -106,6 +123,7 @@ class SelfCheckScreen(StationScreen):
         keep = table.cursor_row
         table.clear()
         result = facts.assessment
+        self.query_one("#check-rubric", Static).update(rubric_line(facts.chosen) if facts.chosen else "")
         if result is None:
             self.show_problem("#check-score", facts.problem or "")
         else:
@@ -195,9 +213,13 @@ class SelfCheckScreen(StationScreen):
                                             operator=station.manager if station else None)
                     else:
                         level, score, stars, reviewer, opinion = answer
+                        # A 自评 names the rubric its score was computed by (the one shown).
+                        chosen = self._facts.chosen if self._facts and level == "自评" else None
                         self_check.add_review(store, SelfCheckReview(
                             year=today.year, level=level, date=today, score=score, stars=stars,
-                            reviewer=reviewer, opinion=opinion or None))
+                            reviewer=reviewer, opinion=opinion or None,
+                            rubric=chosen.recorded_as() if chosen else None,
+                            rubric_total=chosen.rubric.total if chosen else None))
             except RubricError as exc:
                 self.app.call_from_thread(self.notify, str(exc), severity="error")
                 return

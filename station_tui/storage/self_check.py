@@ -8,23 +8,88 @@ counts against the station.
 
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
-from station_tui.domain.rubric import Assessment, Facts, Mark, Rubric, RubricError, assess, default_rubric, parse
+from station_tui.domain.rubric import (
+    Assessment,
+    Facts,
+    Mark,
+    Rubric,
+    RubricError,
+    assess,
+    check,
+    default_rubric,
+    parse,
+)
 
 if TYPE_CHECKING:
     from station_tui.domain.models import SelfCheckMark, SelfCheckReview
     from station_tui.storage.store import Store
 
-#: A county's rubric, in the settings directory, replaces the default.
+#: A rubric in the settings directory: used when the county sent none (a station without a county).
 RUBRIC_FILE = "rubric.json"
 
 
+@dataclass(frozen=True)
+class RubricChoice:
+    """The rubric the self-check scores by, and where it came from.
+
+    The county's rubric, sent down with its other settings (the narrowest published: this
+    station's, its township's, then the county's), holds first: the county rates the station
+    by it. A ``rubric.json`` in the settings directory holds when the county sent none (a
+    station without a county, or whose county publishes no rubric); otherwise the default.
+    Withdrawing the county's rubric brings back the file's or the default."""
+
+    rubric: Rubric
+    source: Literal["county", "local", "default"]
+    #: The county's: the day it was published (this computer's date).
+    published_on: str | None = None
+    #: A ``rubric.json`` was there but the county's holds instead.
+    local_ignored: bool = False
+
+    @property
+    def origin(self) -> str:
+        if self.source == "county":
+            return f"县中心下发 {self.published_on or ''}".strip()
+        return "本地文件" if self.source == "local" else "默认"
+
+    def recorded_as(self) -> str:
+        """How a 自评 names its rubric (``self_check_reviews.rubric``): “<name>（<origin>）”."""
+        return f"{self.rubric.name}（{self.origin}）"[:120]
+
+
+def choose_rubric(store: Store | None, config_dir: Path | None) -> RubricChoice:
+    """The rubric to score by (see ``RubricChoice``). A county's rubric this program cannot
+    use, or a broken file, is a ``RubricError`` that says so, never a silent fall-back."""
+    local = config_dir / RUBRIC_FILE if config_dir is not None else None
+    item = store.county_word.rubric() if store is not None else None
+    if item is not None:
+        try:
+            rubric = check(item.body["rubric"], "县中心下发的评分细则")
+        except RubricError as exc:
+            raise RubricError(f"{exc}（请升级本站程序，或请县中心重新发布）") from exc
+        return RubricChoice(rubric, "county", _local_day(item.published_at),
+                            local_ignored=local is not None and local.exists())
+    if local is not None and local.exists():
+        return RubricChoice(load_rubric(config_dir), "local")
+    return RubricChoice(default_rubric(), "default")
+
+
+def _local_day(stamp: str) -> str:
+    """A UTC time stamp (``…Z``) as this computer's date."""
+    try:
+        return datetime.fromisoformat(stamp.replace("Z", "+00:00")).astimezone().date().isoformat()
+    except ValueError:
+        return stamp[:10]
+
+
 def load_rubric(config_dir: Path | None) -> Rubric:
-    """The county's rubric when ``rubric.json`` is there, else the default; a broken file is
-    a ``RubricError`` that says what is wrong with it, never a silent fall-back."""
+    """The rubric of ``rubric.json`` in ``config_dir`` when it is there, else the default; a
+    broken file is a ``RubricError`` that says what is wrong with it, never a silent fall-back.
+    (The county's rubric comes first: ``choose_rubric``.)"""
     if config_dir is not None:
         path = config_dir / RUBRIC_FILE
         if path.exists():

@@ -49,3 +49,6 @@ def test_the_report_lists_each_stations_latest_ratings_of_the_year(own_county: C
     row = next(line.split(",") for line in table if "140311101201" in line)
     cells = [row[header.index(h)] for h in ("自评得分", "自评星级", "乡镇审核星级", "县级评定星级")]
     assert cells == ["92", "4", "3", ""]
+    # A 自评 recorded by a program that did not yet name its rubric says so (tests/sync/
+    # test_county_rubric.py has one that names it).
+    assert row[header.index("自评细则")] == "（未注明）"

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from station_tui.domain.rubric import Facts, Mark, RubricError, assess, default_rubric, parse
+from station_tui.domain.rubric import Facts, Mark, RubricError, assess, check, default_rubric, parse
 
 
 def facts(**changes: object) -> Facts:
@@ -81,3 +81,10 @@ def test_star_scores_must_rise_and_the_file_must_be_json() -> None:
         parse(json.dumps(data), "rubric.json")
     with pytest.raises(RubricError, match="不是有效的 JSON"):
         parse("{", "rubric.json")
+
+
+def test_a_star_no_score_can_reach_is_refused() -> None:
+    data = json.loads(default_rubric().model_dump_json())
+    data["items"] = data["items"][:2]  # 15 points
+    with pytest.raises(RubricError, match="最高星级分数线 95 超过了各条目合计的满分 15"):
+        check(data, "某县细则")

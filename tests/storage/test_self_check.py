@@ -64,6 +64,7 @@ def test_a_county_rubric_replaces_the_default_and_a_broken_one_is_refused(tmp_pa
     county = json.loads(default_rubric().model_dump_json())
     county["name"] = "某县星级评定细则"
     county["items"] = county["items"][:3]
+    county["star_scores"] = [15, 25]
     (tmp_path / "rubric.json").write_text(json.dumps(county, ensure_ascii=False), encoding="utf-8")
     assert self_check.load_rubric(tmp_path).name == "某县星级评定细则"
     (tmp_path / "rubric.json").write_text('{"name": "x", "items": []}', encoding="utf-8")

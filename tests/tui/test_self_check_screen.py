@@ -63,3 +63,42 @@ async def test_a_computed_item_cannot_be_ticked_and_a_rating_is_recorded(seeded,
         await until(pilot, lambda: "乡镇审核 88 分 ★★★★☆ 王乡长" in text_of(app.screen.query_one("#check-reviews")))
     (review,) = self_check.reviews(seeded, TODAY.year)
     assert (review.level, review.score, review.stars, review.reviewer) == ("乡镇审核", 88, 4, "王乡长")
+
+
+def _county_sends(store, rubric: dict | None, published_at: str = "2026-12-01T12:00:00Z") -> None:
+    """The county's rubric as `station sync` stores it (sync/receive.py), or its withdrawal."""
+    from sync.downlink import DownlinkPage, FeedItem
+    from sync.receive import Received, _store
+
+    feed_id, after = store.county_word.position()
+    seq = after + 1
+    item = FeedItem(id="rubric", seq=seq, kind="rubric", deleted=rubric is None,
+                    body={"rubric": rubric} if rubric else {}, published_at=published_at)
+    _store(store, DownlinkPage(feed_id=feed_id or "feed-1", after=after, next_after=seq, more=False, items=[item],
+                               server_time=published_at), Received())
+
+
+async def test_the_screen_names_the_rubric_it_scores_by(seeded, make_app) -> None:
+    import json
+
+    from station_tui.domain.rubric import default_rubric
+
+    county = json.loads(default_rubric().model_dump_json())
+    county["name"] = "杏花岭区星级评定细则"
+    county["items"] = county["items"][:2]
+    county["star_scores"] = [10, 15]
+    _county_sends(seeded, county)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        table = await _open(app, pilot)
+        await until(pilot, lambda: "县中心下发" in text_of(app.screen.query_one("#check-rubric")))
+        # Published at noon UTC on 1 December: that day on this computer, from UTC-11 to UTC+11.
+        shown = text_of(app.screen.query_one("#check-rubric"))
+        assert shown == "评分细则（县中心下发 2026-12-01）：杏花岭区星级评定细则"
+        assert [row[2] for row in table_rows(table)] == [i["title"] for i in county["items"]]
+        assert "/ 15" in text_of(app.screen.query_one("#check-score"))
+        _county_sends(seeded, None)  # withdrawn: the default again
+        await pilot.press("f5")
+        await until(pilot, lambda: text_of(app.screen.query_one("#check-rubric")).startswith("评分细则（默认）："))
+        await until(pilot, lambda: table.row_count == len(default_rubric().items))
+        assert "/ 100" in text_of(app.screen.query_one("#check-score"))

@@ -114,6 +114,12 @@ class CountyWord:
         """The team categories a form offers: the county's list when it published one."""
         return self.categories("team") or list(settings_categories)
 
+    def rubric(self) -> CountyItem | None:
+        """The county's self-check rubric (the narrowest published), or None when it sent none.
+        Its body's ``rubric`` is the rubric as JSON; storage/self_check.py checks it."""
+        item = self._narrowest("rubric")
+        return item if item is not None and isinstance(item.body.get("rubric"), dict) else None
+
     def notices(self, limit: int = 50, offset: int = 0) -> list[CountyNotice]:
         """The county's notices, newest first (by their own date, then the county's order)."""
         rows = self.store.query(
