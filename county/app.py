@@ -12,7 +12,7 @@ from fastapi import FastAPI
 from county import handlers, openapi
 from county.context import CountyContext, Limits
 from county.deps import ADMIN_TOKEN_ENV
-from county.routes import downlink, report, requests, sync
+from county.routes import certificates, downlink, report, requests, sync
 from county.store import CountyStore
 from sync import protocol
 
@@ -29,5 +29,6 @@ def create_app(store: CountyStore, limits: Limits | None = None) -> FastAPI:
     app.include_router(report.router)
     app.include_router(requests.router)
     app.include_router(downlink.router)
+    app.include_router(certificates.router)
     openapi.install(app)
     return app

@@ -44,12 +44,14 @@ def register(sub: argparse._SubParsersAction, parent: argparse.ArgumentParser) -
         " Issue a certificate; PERSON is a name (an id when two people share it).",
     )
     issue.add_argument("person", metavar="PERSON", help="姓名或人员编号 / name or person id")
-    issue.add_argument("--from", dest="period_from", help="起始日期，默认为最早一条服务记录 / first day (default: the first "
-                       "service)")
+    issue.add_argument("--from", dest="period_from",
+                       help="起始日期，默认为最早一条服务记录 / first day (default: the first service)")
     issue.add_argument("--to", dest="period_to", help="截止日期，默认为今天 / last day (default: today)")
-    issue.add_argument("--issuer", help="负责人，默认为站点的专管员 / the person in charge (default: the station's manager)")
+    issue.add_argument("--issuer",
+                       help="负责人，默认为站点的专管员 / the person in charge (default: the station's manager)")
     issue.add_argument("--operator", help="经办人，默认为当前用户 / who issues it (default: the OS user)")
-    issue.add_argument("--output", type=Path, help="输出文件 / output file (default: 志愿服务记录证明-<编号>-<姓名>.docx)")
+    issue.add_argument("--output", type=Path,
+                       help="输出文件 / output file (default: 志愿服务记录证明-<编号>-<姓名>.docx)")
     issue.set_defaults(func=run_issue)
     listing = actions.add_parser("list", parents=[parent], help="列出登记簿 / list the register")
     listing.add_argument("--year", type=whole_number("年份", "year", 2000, 2999), help="年份 / year")
@@ -164,5 +166,7 @@ def _write(doc: object, path: Path) -> None:
     try:
         report.write(doc, path)  # type: ignore[arg-type]
     except OSError as exc:
-        raise CommandError(f"证明已登记，但无法写入 {path}：{exc.strerror or exc}；可用 station certificate print 补打。\n"
-                           "Registered, but the file could not be written; reprint it with `certificate print`.") from exc
+        raise CommandError(
+            f"无法写入 {path}：{exc.strerror or exc}；证明已登记，可用 station certificate print 补打。\n"
+            "The file could not be written; the certificate is registered: reprint it with `certificate print`."
+        ) from exc

@@ -4,7 +4,6 @@ national volunteer platform (中国志愿服务网)."""
 from __future__ import annotations
 
 import argparse
-from datetime import date
 from pathlib import Path
 
 from station_tui.commands.common import EXIT_USAGE, CommandError, open_store, require_station

@@ -24,8 +24,10 @@ from station_tui.domain.masking import mask_phone
 if TYPE_CHECKING:
     from station_tui.storage import Store
 
-HEADERS = ("序号", "姓名", "性别", "出生年月", "联系方式", "服务技能", "活动名称", "日期", "地点", "服务内容", "服务时间",
-           "时长（小时）", "负责人", "记录人")
+HEADERS = (
+    "序号", "姓名", "性别", "出生年月", "联系方式", "服务技能", "活动名称", "日期", "地点", "服务内容", "服务时间",
+    "时长（小时）", "负责人", "记录人",
+)
 WIDTHS = (6, 10, 6, 10, 14, 16, 28, 12, 18, 24, 13, 10, 10, 10)
 
 
@@ -144,7 +146,8 @@ def write_xlsx(lines: list[HoursLine], path: Path, *, station: str, period_from:
     sheet.cell(row, 12).number_format = "0.0"
     for col in range(1, last + 1):
         sheet.cell(row, col).border = box
-    note = sheet.cell(row + 2, 1, f"导出日期：{(made or date.today()).isoformat()}　时长为实际服务时间（不含往返路途），"
+    made_on = (made or date.today()).isoformat()
+    note = sheet.cell(row + 2, 1, f"导出日期：{made_on}　时长为实际服务时间（不含往返路途），"
                                   "按本站志愿服务时长台账汇总，供录入全国志愿服务信息系统。")
     note.alignment = Alignment(horizontal="left")
     sheet.page_setup.orientation = "landscape"

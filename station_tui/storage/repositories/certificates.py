@@ -93,8 +93,8 @@ class CertificateRepository(Repository[Certificate]):
                 f"{person.name} 在 {period} 期间的时长台账对不上（各条合计与余额不同），请先运行 station self-check")
         if len(lines) > CERTIFICATE_MAX_ENTRIES:
             raise CertificateRefusal(
-                f"{person.name} 在 {period} 期间有 {len(lines)} 条服务记录，一份证明最多列 {CERTIFICATE_MAX_ENTRIES} 条，"
-                "请分成两个期间开具")
+                f"{person.name} 在 {period} 期间有 {len(lines)} 条服务记录，"
+                f"一份证明最多列 {CERTIFICATE_MAX_ENTRIES} 条，请分成两个期间开具")
         return Draft(person, period_from, period_to, lines, total)
 
     # -- issuing ---------------------------------------------------------------------------
@@ -150,7 +150,8 @@ class CertificateRepository(Repository[Certificate]):
         missing = [i for i in ids if i not in found]
         if missing:
             raise CertificateRefusal(
-                f"证明 {certificate.number} 所列的 {len(missing)} 条服务记录在本站的时长台账里找不到（数据库可能被替换过）")
+                f"证明 {certificate.number} 所列的 {len(missing)} 条服务记录在本站的时长台账里找不到"
+                "（数据库可能被替换过）")
         return [found[i] for i in ids]
 
     def page(self, year: int | None = None, text: str = "", *, limit: int = 50, offset: int = 0) -> list[Certificate]:
@@ -170,7 +171,8 @@ class CertificateRepository(Repository[Certificate]):
 
     @staticmethod
     def _where(year: int | None, text: str) -> tuple[str, list[Any]]:
-        clauses, params = ["deleted = 0"], []
+        clauses: list[str] = ["deleted = 0"]
+        params: list[Any] = []
         if year is not None:
             clauses.append("year = ?")
             params.append(year)
