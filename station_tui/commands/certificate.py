@@ -94,13 +94,12 @@ def run_issue(args: argparse.Namespace) -> int:
     from station_tui.storage.repositories.base import NotFound
     from station_tui.storage.repositories.certificates import CertificateRefusal
 
+    to = parse_day(args.period_to, "截止日期") if args.period_to else date.today()
+    start = parse_day(args.period_from, "起始日期") if args.period_from else None
     with open_store(args, must_exist=True) as store:
         station = require_station(store)
         person = find_person(store, args.person)
-        to = parse_day(args.period_to, "截止日期") if args.period_to else date.today()
-        if args.period_from:
-            start = parse_day(args.period_from, "起始日期")
-        else:
+        if start is None:
             first = store.query_value("SELECT min(date) FROM hours_entries WHERE person_id = ?", (person.id,))
             start = date.fromisoformat(first) if first else to
         issuer = (args.issuer or station.manager or "").strip()
