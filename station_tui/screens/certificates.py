@@ -157,9 +157,8 @@ class CertificateListScreen(PagedListScreen):
         Column("name", "col.person_name", 8),
         Column("from", "col.cert_from", 10),
         Column("to", "col.cert_to", 10),
-        Column("hours", "col.cert_hours", 7),
+        Column("hours", "col.cert_hours", 6),
         Column("entries", "col.cert_entries", 4),
-        Column("issued", "col.cert_issued", 10),
     )
 
     def compose_filters(self) -> ComposeResult:
@@ -192,7 +191,7 @@ class CertificateListScreen(PagedListScreen):
             rows = register.page(year, text, limit=limit, offset=offset)
         return [
             (c.number, (c.number, c.person_name, c.period_from.isoformat(), c.period_to.isoformat(),
-                        format_tenths(c.total_tenths), c.entry_count, c.issued_on.isoformat()))
+                        format_tenths(c.total_tenths), c.entry_count))
             for c in rows
         ], total
 

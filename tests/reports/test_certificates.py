@@ -181,11 +181,12 @@ def test_the_docx_says_what_the_register_holds(store: Store, zhang: Person, tmp_
     assert f"身份证号 {ID_NUMBER}" in _cells(path)[0][2]
 
 
-def _pc(tmp_path: Path, full: bool = False) -> dict[str, Path]:
+def _pc(tmp_path: Path, full: bool = False) -> Path:
+    """The PC's config folder, its settings printing whole ID numbers and phones or not."""
     config = tmp_path / "config"
     config.mkdir(exist_ok=True)
     (config / "settings.json").write_text(json.dumps({"print_full_personal_numbers": full}), encoding="utf-8")
-    return {"config_dir": config}
+    return config
 
 
 def test_issue_list_and_reprint_from_the_command_line(store: Store, zhang: Person, db_path: Path,
@@ -194,7 +195,7 @@ def test_issue_list_and_reprint_from_the_command_line(store: Store, zhang: Perso
     store.people.add(Person(name="李四", is_volunteer=True))
     out = tmp_path / "证明.docx"
     done = station_cli.run("certificate", "issue", "张三", "--from", "2026-01-01", "--to", "2026/10/31",
-                           "--issuer", "李主任", "--output", out, db=db_path, **_pc(tmp_path))
+                           "--issuer", "李主任", "--output", out, db=db_path, config_dir=_pc(tmp_path))
     assert done.returncode == 0, done.stderr
     assert "已开具志愿服务记录证明 140311101201-" in done.stdout and "累计 7.0 小时" in done.stdout
     number = done.stdout.split("证明 ")[1].split("：")[0]
@@ -203,7 +204,7 @@ def test_issue_list_and_reprint_from_the_command_line(store: Store, zhang: Perso
     # Voided after issuing: the register and a reprint still say what was certified.
     store.hours.void(ids["doctor"], "日期记错", "王秀英")
     again = tmp_path / "补打.docx"
-    done = station_cli.run("certificate", "print", number, "--output", again, db=db_path, **_pc(tmp_path))
+    done = station_cli.run("certificate", "print", number, "--output", again, db=db_path, config_dir=_pc(tmp_path))
     assert done.returncode == 0, done.stderr
     assert _cells(again) == first
 
@@ -212,7 +213,7 @@ def test_issue_list_and_reprint_from_the_command_line(store: Store, zhang: Perso
     assert number in listed.stdout and "张三" in listed.stdout and "共 1 份" in listed.stdout
 
     # No hours for 李四: refused in both languages, exit 1, nothing registered.
-    refused = station_cli.run("certificate", "issue", "李四", "--issuer", "李主任", db=db_path, **_pc(tmp_path))
+    refused = station_cli.run("certificate", "issue", "李四", "--issuer", "李主任", db=db_path, config_dir=_pc(tmp_path))
     assert refused.returncode == 1
     assert "李四 在" in refused.stderr and "没有记入的服务时长" in refused.stderr
     assert "nothing registered" in refused.stderr
@@ -224,12 +225,12 @@ def test_issue_list_and_reprint_from_the_command_line(store: Store, zhang: Perso
 def test_namesakes_are_told_apart_by_id(store: Store, zhang: Person, db_path: Path, tmp_path: Path) -> None:
     _hours(store, zhang)
     other = store.people.add(Person(name="张三", gender="男", birth_year=1990))
-    done = station_cli.run("certificate", "issue", "张三", "--issuer", "李主任", db=db_path, **_pc(tmp_path))
+    done = station_cli.run("certificate", "issue", "张三", "--issuer", "李主任", db=db_path, config_dir=_pc(tmp_path))
     assert done.returncode == 1
     assert "有 2 位叫 张三 的人" in done.stderr and str(other.id) in done.stderr and str(zhang.id) in done.stderr
     out = tmp_path / "c.docx"
     done = station_cli.run("certificate", "issue", str(zhang.id), "--from", "2026-01-01", "--to", "2026-10-31",
-                           "--issuer", "李主任", "--output", out, db=db_path, **_pc(tmp_path, full=True))
+                           "--issuer", "李主任", "--output", out, db=db_path, config_dir=_pc(tmp_path, full=True))
     assert done.returncode == 0, done.stderr
     assert f"身份证号 {ID_NUMBER}" in _cells(out)[0][2], "the station's setting prints the whole number"
     bad = station_cli.run("certificate", "issue", "张三", "--from", "2026-13-01", db=db_path)
@@ -248,7 +249,7 @@ def test_the_volunteer_platform_export(store: Store, zhang: Person, db_path: Pat
         sign_out=time(21), credited_tenths=20)])
     out = tmp_path / "platform.xlsx"
     done = station_cli.run("export", "volunteer-hours", "--from", "2026-01-01", "--to", "2026-10-31",
-                           "--output", out, db=db_path, **_pc(tmp_path))
+                           "--output", out, db=db_path, config_dir=_pc(tmp_path))
     assert done.returncode == 0, done.stderr
     assert "1 人，4 条，合计 9.0 小时" in done.stdout
     sheet = load_workbook(out).active
