@@ -213,7 +213,8 @@ def test_issue_list_and_reprint_from_the_command_line(store: Store, zhang: Perso
     assert number in listed.stdout and "张三" in listed.stdout and "共 1 份" in listed.stdout
 
     # No hours for 李四: refused in both languages, exit 1, nothing registered.
-    refused = station_cli.run("certificate", "issue", "李四", "--issuer", "李主任", db=db_path, config_dir=_pc(tmp_path))
+    refused = station_cli.run("certificate", "issue", "李四", "--issuer", "李主任", db=db_path,
+                              config_dir=_pc(tmp_path))
     assert refused.returncode == 1
     assert "李四 在" in refused.stderr and "没有记入的服务时长" in refused.stderr
     assert "nothing registered" in refused.stderr
