@@ -118,7 +118,7 @@ def _issue(screen: Any, prepared: Any, done: Any) -> None:
         try:
             issued = app.store.certificates.issue(
                 str(draft.person.id), draft.period_from, draft.period_to, issuer=prepared["issuer"],
-                operator=prepared["operator"], issued_on=getattr(app, "today", date.today()),
+                operator=prepared["operator"], issued_on=getattr(app, "today", date.today()), previewed=draft,
             )
         except Exception as exc:  # refused (hours changed meanwhile), locked: nothing registered
             app.call_from_thread(app.notify, t("cert.issue_failed", error=str(exc)), severity="error", timeout=10)

@@ -7,6 +7,7 @@ register holds (name, masked ID, every service, the total) and a reprint is the 
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 import subprocess
 import sys
@@ -95,6 +96,18 @@ def test_no_hours_in_the_period_is_refused_and_nothing_is_registered(store: Stor
         store.certificates.issue(str(zhang.id), *YEAR, issuer="  ")
     assert store.certificates.count_page() == 0
     assert store.query_value("SELECT count(*) FROM outbox") == before
+
+
+def test_hours_changed_after_the_preview_are_not_issued_unseen(store: Store, zhang: Person) -> None:
+    _hours(store, zhang)
+    seen = store.certificates.draft(str(zhang.id), *YEAR)
+    assert (len(seen.lines), seen.total_tenths) == (3, 70)
+    store.hours.late_entry(str(zhang.id), date(2026, 10, 1), 10, "另一处会话补录", "王秀英", content="国庆值班")
+    with pytest.raises(CertificateRefusal, match=re.escape("确认期间有变化（现为 4 次，累计 8.0 小时）")):
+        store.certificates.issue(str(zhang.id), *YEAR, issuer="李主任", previewed=seen)
+    assert store.certificates.count_page() == 0
+    again = store.certificates.draft(str(zhang.id), *YEAR)
+    assert store.certificates.issue(str(zhang.id), *YEAR, issuer="李主任", previewed=again).total_tenths == 80
 
 
 def test_the_register_only_grows(store: Store, zhang: Person, db_path: Path) -> None:

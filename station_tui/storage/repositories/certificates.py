@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from station_tui.domain.hours import format_tenths
 from station_tui.domain.kinds import BY_TABLE
 from station_tui.domain.models import CERTIFICATE_MAX_ENTRIES, Certificate, Person
 from station_tui.storage.repositories.base import NotFound, Repository, like_escaped
@@ -100,11 +101,13 @@ class CertificateRepository(Repository[Certificate]):
     # -- issuing ---------------------------------------------------------------------------
     def issue(
         self, person_id: str, period_from: date, period_to: date, *, issuer: str, operator: str | None = None,
-        issued_on: date | None = None,
+        issued_on: date | None = None, previewed: Draft | None = None,
     ) -> Certificate:
         """Issue and register a certificate: the ledger is read again and the number given
         inside one ``BEGIN IMMEDIATE`` transaction, so what is registered is what the ledger
-        held at that moment and two sessions never get the same number."""
+        held at that moment and two sessions never get the same number. ``previewed``: the
+        draft the user confirmed; if the ledger changed since (another session's 补录), the
+        certificate is refused rather than issued with figures nobody saw."""
         issued_on = issued_on or date.today()
         issuer = issuer.strip()
         if not issuer:
@@ -114,6 +117,10 @@ class CertificateRepository(Repository[Certificate]):
             if station is None:
                 raise CertificateRefusal("本站还没有站点信息（站点名称、区划代码），请先完成站点设置")
             draft = self._draft_in(conn, person_id, period_from, period_to)
+            if previewed is not None and previewed.lines != draft.lines:
+                raise CertificateRefusal(
+                    f"{draft.person.name} 的服务记录在确认期间有变化（现为 {len(draft.lines)} 次，"
+                    f"累计 {format_tenths(draft.total_tenths)} 小时），请重新开具并核对")
             year = issued_on.year
             serial = int(conn.execute(
                 "SELECT COALESCE(max(serial), 0) + 1 FROM certificates WHERE year = ?", (year,)).fetchone()[0])
