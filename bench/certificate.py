@@ -81,7 +81,7 @@ def main() -> int:
                 draft.append(time.perf_counter() - started)
                 assert made.total_tenths == sum(line.tenths for line in made.lines)
         with tempfile.TemporaryDirectory() as folder:
-            for pid in longest:
+            for n, pid in enumerate([longest[-1], *longest]):  # the first only imports python-docx
                 d = drafts[pid]
                 cert = Certificate(
                     number=f"{station.code}-{last.year}-9999", year=last.year, serial=9999, person_id=pid,
@@ -95,7 +95,8 @@ def main() -> int:
                     operator="经办人", issued_on=last)
                 started = time.perf_counter()
                 report.write(doc, Path(folder) / "c.docx")
-                docx.append(time.perf_counter() - started)
+                if n:
+                    docx.append(time.perf_counter() - started)
 
     floor_p95 = p95(floor)
     print(f"{'':10}{'median':>10}{'p95':>10}{'p95 / floor':>14}")
