@@ -31,9 +31,6 @@ class Settings(BaseModel):
     #: PIPL: phone numbers too. The county's figures need no phone; a county that keeps the
     #: volunteers' contacts itself asks for them, and the station switches this on.
     upload_phones: bool = False
-    #: PIPL: a 志愿服务记录证明 prints the ID number masked (``1403**********1234``) unless
-    #: this is on; the xlsx for the national volunteer platform likewise masks phones.
-    print_full_personal_numbers: bool = False
     sync_interval_minutes: int = Field(default=15, ge=1)
     #: `station backup` (and the 同步 screen's 备份) keeps this many of its backups in a folder.
     backup_keep: int = Field(default=10, ge=1, le=1000)

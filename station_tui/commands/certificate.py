@@ -83,10 +83,13 @@ def find_person(store: Store, text: str) -> Person:
     raise CommandError(f"找不到人员 {text}{hint}。\nNo person {text!r}.")
 
 
-def _settings_full_numbers() -> bool:
+def allowed_whole(column: str) -> bool:
+    """Whether the station's settings let this personal column leave the PC whole (PIPL:
+    ``upload_id_numbers`` for 身份证号, ``upload_phones`` for phones); otherwise it is masked."""
     from station_tui.config import load_settings
+    from station_tui.storage.privacy import allowed
 
-    return load_settings().print_full_personal_numbers
+    return allowed(load_settings())[column]
 
 
 def run_issue(args: argparse.Namespace) -> int:
@@ -111,7 +114,7 @@ def run_issue(args: argparse.Namespace) -> int:
             issued = store.certificates.issue(str(person.id), start, to, issuer=issuer, operator=args.operator)
         except (CertificateRefusal, NotFound) as exc:
             raise CommandError(f"{exc}。\nNot issued; nothing registered.") from exc
-        doc = report.gather(store, issued, full_id_number=_settings_full_numbers())
+        doc = report.gather(store, issued, full_id_number=allowed_whole("id_number"))
     path = args.output or Path(report.default_name(doc))
     _write(doc, path)
     print(f"已开具志愿服务记录证明 {issued.number}：{issued.person_name}，{issued.period_from} 至 {issued.period_to}，"
@@ -129,7 +132,7 @@ def run_print(args: argparse.Namespace) -> int:
         if found is None:
             raise CommandError(f"登记簿里没有编号为 {args.number} 的证明。\nNo certificate numbered {args.number!r}.")
         try:
-            doc = report.gather(store, found, full_id_number=_settings_full_numbers())
+            doc = report.gather(store, found, full_id_number=allowed_whole("id_number"))
         except CertificateRefusal as exc:
             raise CommandError(f"{exc}。\nCannot reprint it.") from exc
     path = args.output or Path(report.default_name(doc))

@@ -31,8 +31,7 @@ def register(sub: argparse._SubParsersAction, parent: argparse.ArgumentParser) -
 
 
 def run_volunteer_hours(args: argparse.Namespace) -> int:
-    from station_tui.commands.certificate import parse_day
-    from station_tui.config import load_settings
+    from station_tui.commands.certificate import allowed_whole, parse_day
     from station_tui.domain.hours import format_tenths
     from station_tui.reports import volunteer_hours
 
@@ -42,7 +41,7 @@ def run_volunteer_hours(args: argparse.Namespace) -> int:
                            code=EXIT_USAGE)
     with open_store(args, must_exist=True) as store:
         station = require_station(store)
-        lines = volunteer_hours.gather(store, start, end, full_phones=load_settings().print_full_personal_numbers)
+        lines = volunteer_hours.gather(store, start, end, full_phones=allowed_whole("phone"))
     if not lines:
         raise CommandError(f"{start} 至 {end} 期间没有记入的志愿服务时长，没有生成文件。\n"
                            "No hours in that period; no file written.")

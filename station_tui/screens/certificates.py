@@ -45,8 +45,12 @@ def _folder(text: str) -> Path:
     return folder
 
 
-def _full_numbers(app: Any) -> bool:
-    return bool(getattr(getattr(app, "settings", None), "print_full_personal_numbers", False))
+def _allowed(app: Any, column: str) -> bool:
+    """Whether the settings let this personal column leave the PC whole (PIPL; ``upload_id_numbers``
+    for 身份证号, ``upload_phones`` for phones): otherwise it is printed masked."""
+    from station_tui.storage.privacy import allowed
+
+    return allowed(app.settings)[column]
 
 
 def issue_dialog(app: Any, person: Any = None) -> Any:
@@ -127,7 +131,7 @@ def _issue(screen: Any, prepared: Any, done: Any) -> None:
         if changed is not None:
             app.call_from_thread(changed)
         try:
-            doc = report.gather(app.store, issued, full_id_number=_full_numbers(app))
+            doc = report.gather(app.store, issued, full_id_number=_allowed(app, "id_number"))
             path = prepared["folder"] / report.default_name(doc)
             report.write(doc, path)
         except Exception as exc:  # a full disk, a USB stick pulled out: registered, reprint later
@@ -225,7 +229,7 @@ class CertificateListScreen(PagedListScreen):
             found = store.certificates.by_number(number)
             if found is None:
                 raise ValueError(t("form.gone"))
-            doc = report.gather(store, found, full_id_number=_full_numbers(app))
+            doc = report.gather(store, found, full_id_number=_allowed(app, "id_number"))
             path = _folder(values["folder"]) / report.default_name(doc)
             report.write(doc, path)
             return path
@@ -264,7 +268,7 @@ def export_dialog(app: Any) -> Any:
         if start > end:
             raise ValueError(t("cert.backwards", start=start.isoformat(), end=end.isoformat()))
         folder = _folder(values["folder"])
-        lines = volunteer_hours.gather(store, start, end, full_phones=_full_numbers(app))
+        lines = volunteer_hours.gather(store, start, end, full_phones=_allowed(app, "phone"))
         if not lines:
             raise ValueError(t("cert.export_empty", start=start.isoformat(), end=end.isoformat()))
         station = store.station.current()

@@ -195,10 +195,11 @@ def test_the_docx_says_what_the_register_holds(store: Store, zhang: Person, tmp_
 
 
 def _pc(tmp_path: Path, full: bool = False) -> Path:
-    """The PC's config folder, its settings printing whole ID numbers and phones or not."""
+    """The PC's config folder, its settings letting ID numbers and phones leave the PC or not."""
     config = tmp_path / "config"
     config.mkdir(exist_ok=True)
-    (config / "settings.json").write_text(json.dumps({"print_full_personal_numbers": full}), encoding="utf-8")
+    settings = {"upload_id_numbers": full, "upload_phones": full}
+    (config / "settings.json").write_text(json.dumps(settings), encoding="utf-8")
     return config
 
 
