@@ -153,6 +153,8 @@ class CertificateListScreen(PagedListScreen):
     CertificateListScreen #filter-year { width: 12; }
     """
     BINDINGS = [
+        # The list's own "new" key, named for what it does here.
+        Binding("c,insert", "new", "key.cert_issue", id="list.new"),
         Binding("w", "reprint", "key.cert_reprint", id="certificates.reprint"),
         Binding("x", "export_hours", "key.cert_export", id="certificates.export"),
     ]
