@@ -35,7 +35,7 @@ from station_tui.storage.migrations import (
     v10_points,
     v11_requests,
     v12_county_word,
-    v13_certificates,
+    v14_certificates,
 )
 
 #: The schema's history. Append only.
@@ -52,7 +52,7 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     v10_points.migrate,
     v11_requests.migrate,
     v12_county_word.migrate,
-    v13_certificates.migrate,
+    v14_certificates.migrate,
 ]
 LATEST = len(MIGRATIONS)
 

@@ -1,4 +1,4 @@
-"""Version 13: the register of 志愿服务记录证明 (volunteer service record certificates).
+"""Version 14: the register of 志愿服务记录证明 (volunteer service record certificates).
 
 ``certificates`` holds one row per certificate issued: its number (``<station code>-<year>-
 <serial>``, unique per station and year: the serial is given inside the transaction that
@@ -18,7 +18,7 @@ import sqlite3
 
 from station_tui.storage.migrations import triggers
 
-#: The synced tables as of version 13, in dependency order: version 11's, then the register.
+#: The synced tables as of version 14, in dependency order: version 13's, then the register.
 TABLES = (
     "station",
     "people",
@@ -43,7 +43,7 @@ TABLES = (
     "certificates",
 )
 
-#: Version 11's shape, and the register's list of ledger entries travels as JSON.
+#: Version 13's shape, and the register's list of ledger entries travels as JSON.
 SHAPE = triggers.Shape(
     json_columns=frozenset({"skills", "entry_ids"}),
     local_only=frozenset({"pinyin_full", "pinyin_initials"}),
