@@ -12,7 +12,7 @@ from fastapi import FastAPI
 from county import handlers, openapi
 from county.context import CountyContext, Limits
 from county.deps import ADMIN_TOKEN_ENV
-from county.routes import downlink, ledger, report, requests, sync
+from county.routes import certificates, downlink, ledger, report, requests, sync
 from county.store import CountyStore
 from sync import protocol
 
@@ -30,5 +30,6 @@ def create_app(store: CountyStore, limits: Limits | None = None) -> FastAPI:
     app.include_router(ledger.router)
     app.include_router(requests.router)
     app.include_router(downlink.router)
+    app.include_router(certificates.router)
     openapi.install(app)
     return app

@@ -14,6 +14,8 @@ from typing import Any
 from station_tui.cli_args import Parser, decimal_number, whole_number
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
+#: ``certificate``: the certificate's hours differ from what its station uploaded.
+EXIT_DIFFERS = 3
 
 
 class CliError(Exception):
@@ -328,6 +330,21 @@ def cmd_answer_request(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_certificate(args: argparse.Namespace) -> int:
+    from county import certificates
+
+    with _open(args) as store:
+        try:
+            result = certificates.check(store, args.number)
+        except certificates.UnknownCertificate as exc:
+            raise CliError(f"{exc}\nNo certificate numbered {args.number!r} was uploaded.") from exc
+    if args.json:
+        _print_json(result)
+    else:
+        print(certificates.to_text(result))
+    return EXIT_OK if result["matches"] else EXIT_DIFFERS
+
+
 def cmd_admin_token(args: argparse.Namespace) -> int:
     with _open(args) as store:
         if args.revoke_all:
@@ -609,6 +626,16 @@ def build_parser() -> argparse.ArgumentParser:
                    help="上级已办结（否则退回站点办理）/ served above (else back to the station)")
     p.add_argument("--by", default="县中心", help="答复单位（默认 县中心）/ who answers (default 县中心)")
     p.set_defaults(func=cmd_answer_request)
+
+    p = sub.add_parser("certificate", parents=[parent],
+                       help="核验志愿服务记录证明 / check a volunteer service certificate",
+                       description="按编号查看站点上传的志愿服务记录证明，并与该站上传的同期服务时长核对："
+                       "一致时退出码为 0，不一致为 3，查无此证为 1。"
+                       " Show a certificate and check its hours against the station's uploaded hours entries:"
+                       " exit 0 when they match, 3 when they differ, 1 for an unknown number.")
+    p.add_argument("number", metavar="CHECK-NO", help="证明编号，如 140105001001-2026-0007 / the certificate number")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_certificate)
 
     p = sub.add_parser("admin-token", parents=[parent], help="生成管理员凭证 / issue an admin token for the report API")
     p.add_argument("--revoke-all", action="store_true", help="注销所有管理员凭证 / revoke every admin token")

@@ -28,6 +28,7 @@ from pydantic_core import SchemaValidator, core_schema, from_json
 
 from station_tui.domain.hours import DAY_MINUTES, minutes_between
 from station_tui.domain.kinds import BY_TABLE
+from station_tui.domain.models import CERTIFICATE_MAX_ENTRIES
 from station_tui.domain.vocab import (
     ESCALATION_TARGETS,
     MAX_HEADCOUNT,
@@ -290,6 +291,21 @@ def optional_count(limit: int) -> _Rule:
                  required=False)
 
 
+def _id_list(row: dict[str, Any], field: str, *, limit: int) -> str | None:
+    value = row.get(field)
+    if not isinstance(value, list) or not all(isinstance(v, str) and 1 <= len(v) <= ID_CHARS for v in value):
+        return f"字段 {field} 应为记录编号的列表，收到 {quote(value)}"
+    if len(value) > limit:
+        return f"字段 {field} 有 {len(value)} 项，超过了站点规则的上限 {limit}"
+    return None
+
+
+def id_list(limit: int) -> _Rule:
+    """A list of record ids (a certificate's ledger entries), at most ``limit`` of them."""
+    return _Rule(partial(_id_list, limit=limit), core_schema.list_schema(
+        core_schema.str_schema(strict=True, min_length=1, max_length=ID_CHARS), max_length=limit, strict=True))
+
+
 #: A field the county reads for another rule and does not judge by itself.
 KEPT = _Rule(lambda row, field: None, core_schema.any_schema(), required=False)
 FLAG = _Rule(_flag, core_schema.int_schema(strict=True, ge=0, le=1), required=False, default=0)
@@ -361,6 +377,12 @@ REPORTS_READ: dict[str, dict[str, _Rule]] = {
         "requester": text(longest("requests", "requester")), "state": REQUEST_STATE,
         "escalated_to": ESCALATED_TO, "rating": RATING},
     "request_moves": {"request_id": text(), "to_state": REQUEST_STATE},
+    # county/certificates.py checks a number's hours against the hours entries uploaded.
+    "certificates": {
+        "number": text(longest("certificates", "number")), "person_id": text(),
+        "person_name": text(longest("certificates", "person_name")), "period_from": DATE, "period_to": DATE,
+        "total_tenths": count(CERTIFICATE_MAX_ENTRIES * DAY_TENTHS), "entry_count": count(CERTIFICATE_MAX_ENTRIES),
+        "entry_ids": id_list(CERTIFICATE_MAX_ENTRIES), "issued_on": DATE},
 }
 #: The ledgers (kinds declared ``append_only``): an entry the county holds is never
 #: overwritten, only new entries are added (county/apply.py).

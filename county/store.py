@@ -540,6 +540,27 @@ class CountyStore:
         with self._reading() as conn:
             return [dict(r) for r in conn.execute(query).mappings()]
 
+    def rows_of_station(
+        self, code: str, tables: Sequence[str], containing: str | None = None
+    ) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
+        """One station (its code, name and township; None when the county has no such station)
+        and its records not deleted in these tables: those its token uploaded. ``containing``
+        narrows them to rows whose text holds it (a number, a person's id); the caller still
+        reads each row's fields to be sure."""
+        with self._reading() as conn:
+            station = conn.execute(
+                select(stations.c.id, stations.c.code, stations.c.name, stations.c.township).where(
+                    stations.c.code == code)
+            ).mappings().first()
+            if station is None:
+                return None, []
+            query = select(records.c.tbl, records.c.row_json).where(
+                and_(records.c.station_id == station["id"], records.c.tbl.in_(list(tables)), records.c.deleted == 0))
+            if containing is not None:
+                query = query.where(records.c.row_json.contains(containing, autoescape=True))
+            found = [dict(r) for r in conn.execute(query).mappings()]
+        return {"code": station["code"], "name": station["name"], "township": station["township"]}, found
+
 
 def _insert(conn: Any) -> Any:
     """The dialect's INSERT, which knows ON CONFLICT DO NOTHING."""

@@ -10,7 +10,8 @@ from station_tui.commands.common import Parser
 
 #: Subcommand modules in ``station_tui.commands``, in the order ``--help`` lists them.
 COMMANDS = (
-    "init", "import_", "status", "template", "demo", "enroll", "sync", "backup", "ledger", "photo", "self_check",
+    "init", "import_", "status", "template", "demo", "enroll", "sync", "backup", "ledger", "certificate", "export",
+    "photo", "self_check",
 )
 
 

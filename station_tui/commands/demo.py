@@ -99,6 +99,7 @@ def describe(summary: DemoSummary) -> str:
         f"{summary.market.redemptions}（已领取 {summary.market.picked_up}，待领取 {summary.market.pending}，"
         f"已取消 {summary.market.cancelled}）",
         f"  群众点单 / villager requests: {summary.requests}",
+        f"  志愿服务记录证明 / certificates: {summary.certificates}",
     ]
     if not summary.station_created:
         lines.insert(1, "  站点信息保持不变 / the station's identity was kept as it was")

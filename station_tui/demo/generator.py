@@ -88,6 +88,7 @@ class DemoSummary:
     voided: int = 0
     corrected_lines: int = 0
     requests: int = 0
+    certificates: int = 0
     station_created: bool = True
     market: MarketSummary = field(default_factory=MarketSummary)
 
@@ -595,6 +596,7 @@ def generate(
     # The plans come last and from their own random stream: the events stay what they were.
     summary.plans, summary.plan_items = write_plans(store, random.Random(seed + 1), first, today)
     summary.requests = gen.write_requests(first, last, station.manager, seed)
+    summary.certificates = _certificates(store, first, last, station.manager or "专管员")
     _county_word(store, first, today)
     store.set_meta(DEMO_META, f"complete seed={seed} years={years} size={plan_size_name(size)}")
     return summary
@@ -620,6 +622,29 @@ _MONTH_THEMES = (
     "迎新春·送温暖", "我们的节日·传统文化", "学雷锋志愿服务月", "清明祭英烈", "劳动最光荣", "关爱未成年人",
     "党史学习教育", "全民健身", "尊师重教·孝老爱亲", "爱国主义教育", "法治宣传·消防安全", "宪法宣传",
 )
+
+
+#: How many 志愿服务记录证明 the demo station has issued: to its volunteers with the most hours.
+DEMO_CERTIFICATES = 5
+
+
+def _certificates(store: Store, first: date, last: date, manager: str) -> int:
+    """A few certificates issued near the end of the period, for the volunteers with the most
+    hours in its last (up to) twelve months, so the 证书 screen and its register are not empty."""
+    start = max(first, last - timedelta(days=364))
+    rows = store.query(
+        """SELECT e.person_id FROM hours_entries e JOIN people p ON p.id = e.person_id
+            WHERE p.deleted = 0 AND e.date BETWEEN ? AND ?
+            GROUP BY e.person_id HAVING sum(e.tenths) > 0
+            ORDER BY sum(e.tenths) DESC, p.name, p.id LIMIT ?""",
+        (start.isoformat(), last.isoformat(), DEMO_CERTIFICATES),
+    )
+    issued = 0
+    for n, row in enumerate(rows):
+        on = last - timedelta(days=(len(rows) - 1 - n) * 3)
+        store.certificates.issue(row[0], start, min(on, last), issuer=manager, operator=manager, issued_on=on)
+        issued += 1
+    return issued
 
 
 def _county_word(store: Store, first: date, today: date) -> None:

@@ -109,7 +109,7 @@ class RecordKind:
 #: The station schema (``PRAGMA user_version``) these declarations describe: the latest
 #: migration's number (a test holds the two together). The county accepts rows up to this
 #: version (``sync.protocol.MAX_SCHEMA_VERSION``), so a migration that adds a kind bumps it here.
-SCHEMA_VERSION = 13
+SCHEMA_VERSION = 14
 
 _IMPORTED_EVENT = ("date", "start_time", "end_time")
 #: Events are listed newest first, as their screens (EventRepository.page) list them.
@@ -189,6 +189,8 @@ KINDS: tuple[RecordKind, ...] = (
         sort=("-received_on",),
     ),
     RecordKind("request_moves", models.RequestMove),
+    # The register of 志愿服务记录证明: a certificate handed out is never changed or taken back.
+    RecordKind("certificates", models.Certificate, sort=("-issued_on", "-serial"), append_only=True),
 )
 
 BY_TABLE: dict[str, RecordKind] = {kind.table: kind for kind in KINDS}

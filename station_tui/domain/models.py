@@ -920,6 +920,55 @@ class StockEntry(Record):
         return value
 
 
+#: The most services one certificate lists: its register row (with the entries' ids) stays well
+#: inside the county's row limit (sync/protocol.py ``MAX_ROW_CHARS``); a longer record is
+#: certified in two periods.
+CERTIFICATE_MAX_ENTRIES = 1200
+
+
+class Certificate(Record):
+    """A 志愿服务记录证明 as issued: one volunteer, one period, the hours the ledger held for it.
+
+    Kept in a register that only grows: a paper once handed out cannot be taken back, so a
+    certificate is never edited or deleted (a wrong one is followed by a new one; the county's
+    check shows what has changed since). ``entry_ids`` names the ledger entries it lists, which
+    never change either, so a reprint is the same document. ``number`` is
+    ``<station code>-<year>-<serial>``, the serial given in the transaction that stores the row."""
+
+    number: Annotated[str, Meta("证书编号", column=22, column_label="col.cert_number")] = Field(
+        min_length=1, max_length=40)
+    year: Annotated[int, Meta("年度")]
+    serial: Annotated[int, Meta("序号")]
+    person_id: Annotated[str, Meta("人员", typed_as="lookup")]
+    #: The name as printed on the certificate.
+    person_name: Annotated[str, Meta("姓名", column=8, column_label="col.person_name")] = Field(
+        min_length=1, max_length=20)
+    period_from: Annotated[date, Meta("起始日期", column=10, column_label="col.cert_from")]
+    period_to: Annotated[date, Meta("截止日期", column=10, column_label="col.cert_to")]
+    total_tenths: Annotated[int, Meta("累计时长", typed_as="hours", column=7, column_label="col.cert_hours")]
+    entry_count: Annotated[int, Meta("服务次数", column=4, column_label="col.cert_entries")]
+    entry_ids: Annotated[list[str], Meta("服务记录")] = Field(default_factory=list)
+    issued_on: Annotated[date, Meta("开具日期", column=10, column_label="col.cert_issued")]
+    issuer: Annotated[str, Meta("负责人")] = Field(min_length=1, max_length=20)
+    operator: Annotated[str, Meta("经办人")] = Field(min_length=1, max_length=40)
+
+    @field_validator("total_tenths")
+    @classmethod
+    def _total(cls, value: int) -> int:
+        if value <= 0:
+            fail("certificate_hours", "证明的累计服务时长应大于 0 小时")
+        return value
+
+    @model_validator(mode="after")
+    def _period(self) -> Certificate:
+        if self.period_from > self.period_to:
+            fail("certificate_period", f"起始日期 {self.period_from.isoformat()} 晚于截止日期 "
+                                       f"{self.period_to.isoformat()}")
+        if self.entry_count != len(self.entry_ids) or self.entry_count > CERTIFICATE_MAX_ENTRIES:
+            fail("certificate_entries", "证明所列的服务记录条数不对")
+        return self
+
+
 class Figures(BaseModel):
     """The station's headline numbers; the same keys the county report uses."""
 

@@ -836,4 +836,52 @@ MESSAGES: dict[str, str] = {
     "dash.requests": "Requests: {open} open, {overdue} late, rated {rating}",
     "dash.no_rating": "none",
     "activity.served_requests": "Requests served: {items}",
+    # certificates (证书)
+    "nav.certificates": "Certificates",
+    "palette.certificates": "Service certificates",
+    "palette.certificates.help": (
+        "Issue and reprint volunteer service certificates; export hours for the "
+        "national platform"
+    ),
+    "col.cert_number": "Number",
+    "col.cert_from": "From",
+    "col.cert_to": "To",
+    "col.cert_hours": "Hours",
+    "col.cert_entries": "Times",
+    "col.cert_issued": "Issued",
+    "filter.cert_text": "Search: number or name",
+    "filter.cert_year": "Year",
+    "key.cert_reprint": "Reprint",
+    "key.cert_export": "Export hours",
+    "key.cert_issue": "Certificate",
+    "cert.issue_title": "Issue a volunteer service certificate",
+    "cert.person_label": "Volunteer (name or pinyin initials)",
+    "cert.from_label": "From",
+    "cert.to_label": "To",
+    "cert.issuer_label": "Person in charge (signs)",
+    "cert.folder_label": "Save into folder",
+    "cert.pick_person": "Choose the volunteer first",
+    "cert.need_issuer": "Give the person in charge",
+    'cert.bad_date': '{what} "{text}" is not a date; write 2026-03-01',
+    "cert.no_folder": "{folder} is not a folder",
+    'cert.bad_year': 'Year "{text}" is not four digits, e.g. 2026',
+    "cert.backwards": "The first day {start} is after the last day {end}",
+    "cert.confirm": (
+        "Issue a volunteer service certificate for {name}:\n{start} to {end}, {count} "
+        "services, {hours} hours in all.\nPerson in charge: {issuer}\nIt is numbered, "
+        "registered and uploaded; it cannot be changed. Issue it?"
+    ),
+    "cert.issue_yes": "Issue",
+    "cert.issued": "Issued certificate {number}: {path}",
+    "cert.issue_failed": "Not issued: {error}",
+    "cert.write_failed": (
+        "Certificate {number} is registered but the file was not written: {error}. "
+        "Select it in the list and press w to reprint"
+    ),
+    "cert.none_selected": "Select a certificate in the list first",
+    "cert.reprint_title": "Reprint certificate {number}",
+    "cert.reprinted": "Reprinted certificate {number}: {path}",
+    "cert.export_title": "Export volunteer hours (for the national volunteer platform)",
+    "cert.export_empty": "No hours recorded from {start} to {end}",
+    "cert.exported": "Written {path}: {people} people, {lines} lines",
 }

@@ -39,6 +39,7 @@ class PersonPageScreen(StationScreen):
         Binding("b", "late_entry", "key.late_entry", id="person_page.late_entry"),
         Binding("x", "void", "key.void", id="person_page.void"),
         Binding("e", "edit", "key.edit_person", id="person_page.edit"),
+        Binding("c", "certificate", "key.cert_issue", id="person_page.certificate"),
         Binding("escape", "back", "key.back", id="person_page.back"),
     ]
 
@@ -173,6 +174,15 @@ class PersonPageScreen(StationScreen):
         from station_tui.screens.forms import open_form
 
         open_form(self.app, "person", self.person_id, lambda _saved: self.reload())
+
+    def action_certificate(self) -> None:
+        """Start a 志愿服务记录证明 for this person (the 证书 screen's dialog, the person chosen)."""
+        if self.data is None:
+            return
+        from station_tui.screens.certificates import confirm_and_issue, issue_dialog
+
+        self.app.push_screen(issue_dialog(self.app, self.data.person),
+                             lambda prepared: confirm_and_issue(self, prepared))
 
     def action_late_entry(self) -> None:
         if self.data is None:

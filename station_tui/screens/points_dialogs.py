@@ -57,11 +57,14 @@ class ActionDialog(Localized, ModalScreen[Any]):
             self.result, self.error = result, error
 
     def __init__(
-        self, title: str, boxes: list[Box], perform: Callable[[dict[str, Any]], Any], *, note: str = ""
+        self, title: str, boxes: list[Box], perform: Callable[[dict[str, Any]], Any], *, note: str = "",
+        chosen: dict[str, Any] | None = None,
     ) -> None:
         super().__init__()
         self.title_text, self.boxes, self.perform, self.note = title, boxes, perform, note
-        self.people: dict[str, Any] = {}  # box name → the person picked
+        #: Box name → the person picked; ``chosen`` picks some before the dialog opens (a
+        #: certificate started from a person's page), and the picker can still change them.
+        self.people: dict[str, Any] = dict(chosen or {})
         self._busy = False
 
     def compose(self) -> ComposeResult:
@@ -77,7 +80,9 @@ class ActionDialog(Localized, ModalScreen[Any]):
                     yield ChoiceBox(list(box.options), allow_blank=False, id=f"box-{box.name}", compact=True)
                 elif box.kind == "person":
                     yield PersonPicker(search=self._search_people, id=f"box-{box.name}")
-                    yield Static("", id=f"chosen-{box.name}", markup=False)
+                    picked = self.people.get(box.name)
+                    yield Static(t("dialog.chosen", name=picked.name) if picked is not None else "",
+                                 id=f"chosen-{box.name}", markup=False)
                 else:
                     yield TextInput(
                         box.value, placeholder=box.placeholder, id=f"box-{box.name}", compact=True,

@@ -210,6 +210,14 @@ SCREENS: tuple[ScreenEntry, ...] = (
         palette="palette.ledger",
     ),
     ScreenEntry(
+        mode="certificates",
+        nav="nav.certificates",
+        keys=(),
+        menu_key="c",
+        screen="station_tui.screens.certificates:CertificateListScreen",
+        palette="palette.certificates",
+    ),
+    ScreenEntry(
         mode="self_check",
         nav="nav.self_check",
         keys=(),

@@ -16,6 +16,7 @@ from station_tui.storage.migrations import LATEST, migrate
 if TYPE_CHECKING:
     from station_tui.storage.repositories.attendance import AttendanceRepository
     from station_tui.storage.repositories.base import Repository
+    from station_tui.storage.repositories.certificates import CertificateRepository
     from station_tui.storage.repositories.county_word import CountyWord
     from station_tui.storage.repositories.events import ActivityRepository, LectureRepository
     from station_tui.storage.repositories.hours import HoursLedgerRepository
@@ -44,6 +45,7 @@ _SPECIAL_REPOSITORIES: dict[str, tuple[str, str]] = {
     "redemptions": ("points", "RedemptionRepository"),
     "points_entries": ("points", "PointsRepository"),
     "requests": ("requests", "RequestRepository"),
+    "certificates": ("certificates", "CertificateRepository"),
 }
 
 
@@ -162,6 +164,11 @@ class Store:
     @property
     def request_moves(self) -> Repository[Any]:
         return self.repository("request_moves")
+
+    @property
+    def certificates(self) -> CertificateRepository:
+        """The register of 志愿服务记录证明."""
+        return cast("CertificateRepository", self.repository("certificates"))
 
     @property
     def county_word(self) -> CountyWord:

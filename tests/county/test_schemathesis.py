@@ -56,6 +56,7 @@ def test_no_server_error_for_any_example(fuzzed_county: County) -> None:
         ("POST", downlink.FEED_PATH),
         ("DELETE", downlink.FEED_PATH + "/{item_id}"),
         ("GET", f"{protocol.API_PREFIX}/ledger"),
+        ("GET", f"{protocol.API_PREFIX}/certificates/{{number}}"),
     }
     bodies = {op.path for op in operations if op.body}
     answers = f"{protocol.API_PREFIX}/requests/answer"

@@ -188,6 +188,8 @@ def test_every_synced_table_is_captured(store: Store, station: Station) -> None:
         **_points_and_goods(store, person),
         "requests": request.id,
         "request_moves": made.id,
+        # A certificate of those hours, registered (and captured) as it is issued.
+        "certificates": store.certificates.issue(str(person.id), today, today, issuer="李主任").id,
     }
     assert set(ids) == set(SYNCED_TABLES)
     for table, record_id in ids.items():

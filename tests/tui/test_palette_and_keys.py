@@ -90,7 +90,7 @@ async def test_the_palette_offers_the_apps_own_commands_in_the_ui_language(seede
         assert palette_lines(app) == [
             "新建宣讲", "新建活动", "新建人员", "新建队伍", "新建阵地", "新建超市物品", "新建群众点单", "首页",
             "宣讲列表", "活动列表", "人员名册", "同步到县中心", "更多功能", "志愿服务队伍", "阵地", "积分", "爱心超市",
-            "群众点单", "活动计划", "生成台账", "五有及星级自评", "帮助",
+            "群众点单", "活动计划", "生成台账", "志愿服务记录证明", "五有及星级自评", "帮助",
         ]
         # Textual's own commands (Theme, Keys, Quit, Screenshot, Maximize …) are not offered.
         await type_text(pilot, "theme")

@@ -36,6 +36,7 @@ from station_tui.storage.migrations import (
     v11_requests,
     v12_county_word,
     v13_review_rubric,
+    v14_certificates,
 )
 
 #: The schema's history. Append only.
@@ -53,6 +54,7 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     v11_requests.migrate,
     v12_county_word.migrate,
     v13_review_rubric.migrate,
+    v14_certificates.migrate,
 ]
 LATEST = len(MIGRATIONS)
 
