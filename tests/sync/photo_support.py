@@ -45,8 +45,10 @@ def add_photos(pc: StationPC, seeds: list[int], size: tuple[int, int] = (300, 20
         if row is None:
             add_records(s, 2)
             row = s.query_one("SELECT id FROM lectures WHERE deleted = 0 LIMIT 1")
+        assert row is not None
         lecture = row[0]
-        added = photos.add(s, "lectures", str(lecture), [make_jpeg(files / f"p{seed}.jpg", seed, size) for seed in seeds])
+        made = [make_jpeg(files / f"p{seed}.jpg", seed, size) for seed in seeds]
+        added = photos.add(s, "lectures", str(lecture), made)
     assert not added.refused, added.refused
     return [Kept(p.sha256, p.size_bytes, str(p.id)) for p in added.photos]
 
@@ -96,7 +98,8 @@ class PhotoCounty:
 
     def files(self) -> list[tuple[str, str]]:
         """(sha256, where) of every photo the county holds whole."""
-        return [(str(a), str(b)) for a, b in self.server._query("SELECT sha256, stored FROM photo_files ORDER BY sha256")]
+        rows = self.server._query("SELECT sha256, stored FROM photo_files ORDER BY sha256")
+        return [(str(a), str(b)) for a, b in rows]
 
     def partial(self, sha256: str) -> int:
         rows = self.server._query("SELECT received FROM photo_uploads WHERE sha256 = :s", s=sha256)

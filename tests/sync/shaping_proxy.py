@@ -89,11 +89,18 @@ class ShapingProxy:
         try:
             loop.run_forever()
         finally:
-            for w in list(self._writers):
-                w.transport.abort()
-            self._server.close()
-            loop.run_until_complete(asyncio.sleep(0))
+            loop.run_until_complete(self._close())
             loop.close()
+
+    async def _close(self) -> None:
+        for w in list(self._writers):
+            w.transport.abort()
+        if self._server is not None:
+            self._server.close()
+        tasks = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
 
     # -- carrying bytes --------------------------------------------------------------------
     async def _accept(self, client_r: asyncio.StreamReader, client_w: asyncio.StreamWriter) -> None:
