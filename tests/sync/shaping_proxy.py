@@ -105,6 +105,12 @@ class ShapingProxy:
     # -- carrying bytes --------------------------------------------------------------------
     async def _accept(self, client_r: asyncio.StreamReader, client_w: asyncio.StreamWriter) -> None:
         try:
+            await self._carry(client_r, client_w)
+        except asyncio.CancelledError:  # the proxy is closing: nothing to report
+            client_w.transport.abort()
+
+    async def _carry(self, client_r: asyncio.StreamReader, client_w: asyncio.StreamWriter) -> None:
+        try:
             server_r, server_w = await asyncio.open_connection(*self.target)
         except OSError:
             client_w.transport.abort()
