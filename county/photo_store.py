@@ -369,11 +369,12 @@ class PhotoStore:
         target = self._final(sha256)
         target.parent.mkdir(parents=True, exist_ok=True)
         os.replace(part, target)
-        fd = os.open(target.parent, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+        if os.name != "nt":  # (a directory cannot be opened for fsync on Windows; NTFS logs the rename)
+            fd = os.open(target.parent, os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
 
     def _drop_bytes(self, conn: Any, stored: str, sha256: str) -> None:
         if stored == "database":
