@@ -105,6 +105,20 @@ class PhotoCounty:
         rows = self.server._query("SELECT received FROM photo_uploads WHERE sha256 = :s", s=sha256)
         return int(rows[0][0]) if rows else 0
 
+    def forget_photos(self) -> None:
+        """As after a restore from a backup taken before any photo came: none is held."""
+        from sqlalchemy import create_engine, text
+
+        engine = create_engine(self.server.store)
+        try:
+            with engine.begin() as conn:
+                for table in ("photo_files", "photo_blobs", "photo_uploads", "photo_parts"):
+                    conn.execute(text(f"DELETE FROM {table}"))
+        finally:
+            engine.dispose()
+        for f in self.photos_dir.rglob("*.jpg"):
+            f.unlink()
+
     def blobs(self) -> int:
         return int(self.server._query("SELECT count(*) FROM photo_blobs")[0][0])
 

@@ -152,7 +152,7 @@ def test_kill_9_of_station_sync_mid_photo_resumes_from_the_county(tmp_path: Path
     county = kill_county
     pc = _pc(tmp_path, "pc")
     pc.enroll(county.server)
-    [photo] = add_photos(pc, [7], size=(240, 160))
+    [photo] = add_photos(pc, [7], size=(200, 150))
     _records_first(pc)
     with ShapingProxy(county.server.port, rate=SLOW, latency=0.3) as proxy:
         point_at(pc, proxy.url)
@@ -181,27 +181,46 @@ def test_county_killed_mid_photo_keeps_what_it_had(tmp_path: Path, kill_county: 
     county = kill_county
     pc = _pc(tmp_path, "pc")
     pc.enroll(county.server)
-    [photo] = add_photos(pc, [8], size=(240, 160))
+    [photo] = add_photos(pc, [8], size=(200, 150))
     _records_first(pc)
     with ShapingProxy(county.server.port, rate=SLOW, latency=0.3) as proxy:
         point_at(pc, proxy.url)
         proc = pc.spawn("sync", "--photo-chunk-kb", "8")
         _wait("a partial photo at the county", lambda: county.partial(photo.sha256) > 8192)
         county.server.kill9()
-        held = county.partial(photo.sha256)  # committed before the kill: it must survive it
-        county.server.start()
+        committed = county.partial(photo.sha256)  # what the county had committed when it died
         stdout, stderr = proc.communicate(timeout=60)
-        assert county.partial(photo.sha256) >= held or county.held(photo.sha256) is not None
-        if proc.returncode == 75:  # the county came back too late for this run: the next one
-            assert "照片上传中断" in stdout, stdout + stderr
-            out = _sync(pc, "--photo-chunk-kb", "8")
-            assert "照片：已上传 1 张" in out
-        else:
-            assert proc.returncode == 0, stdout + stderr
-            assert "照片：已上传 1 张" in stdout
-        # Whatever the county held when it died was not sent again.
-        assert proxy.counters.up < photo.size + 20_000
+        # The records were done; the photo could not finish: said, and 75 for the scheduler.
+        assert proc.returncode == 75, stdout + stderr
+        assert "照片上传中断" in stdout and "还有 1 张待下次上传" in stdout
+        county.server.start()
+        held = county.partial(photo.sha256)
+        assert committed <= held < photo.size  # nothing committed was lost with the process
+        proxy.reset()
+        out = _sync(pc, "--photo-chunk-kb", "8")
+        wire = proxy.counters
+    assert "照片：已上传 1 张" in out
+    assert f"uploaded 1 ({photo.size - held} bytes)" in out
+    assert wire.up < photo.size - held + 6000
     assert county.held(photo.sha256) == local_bytes(pc, photo.sha256)
+
+
+def test_recheck_photos_sends_again_what_a_restored_county_lost(tmp_path: Path, sqlite_county: PhotoCounty) -> None:
+    county = sqlite_county
+    pc = _pc(tmp_path, "pc")
+    pc.enroll(county.server)
+    kept = add_photos(pc, [16, 17])
+    assert "照片：已上传 2 张" in _sync(pc)
+    # The county's photos are lost (restored from a backup taken before they came).
+    county.forget_photos()
+    assert all(county.held(p.sha256) is None for p in kept)
+    # The station knows it sent them: it does not ask again by itself ...
+    assert "照片" not in _sync(pc)
+    # ... until asked to check every photo again.
+    out = _sync(pc, "--recheck-photos")
+    assert "照片：已上传 2 张" in out
+    for p in kept:
+        assert county.held(p.sha256) == local_bytes(pc, p.sha256)
 
 
 def test_a_link_cut_mid_chunk_loses_nothing_already_received(tmp_path: Path, sqlite_county: PhotoCounty) -> None:
