@@ -115,7 +115,6 @@ def _mb(n: int) -> str:
 class _Photo:
     sha256: str
     size: int
-    rowids: list[int]
     short: str
 
 
@@ -127,7 +126,7 @@ def upload_photos(api: CountyAPI, store: Store, *, max_bytes: int | None = None,
                   progress: ProgressFn | None = None) -> PhotoReport:
     """Send the photo files the county lacks; never raises for the network (the report says)."""
     from sync import protocol
-    from sync.errors import SyncError
+    from sync.errors import SyncError, TokenRefused
 
     say = log or (lambda _m: None)
     report = PhotoReport()
@@ -140,6 +139,8 @@ def upload_photos(api: CountyAPI, store: Store, *, max_bytes: int | None = None,
         report.interrupted = f"照片上传中断：{exc.zh}"
         report.left += uploader.unfinished()
         say(f"photos interrupted: {exc.en}")
+    except TokenRefused:
+        raise  # (revoked between the records and the photos: enroll again, exit 77)
     except SyncError as exc:
         report.interrupted = f"照片上传中断：{exc.zh}"
         report.left += uploader.unfinished()
@@ -174,11 +175,10 @@ class _Uploader:
             "SELECT rowid, id, sha256, size_bytes FROM photos WHERE deleted = 0 AND rowid > ? ORDER BY rowid",
             (cursor,),
         )
-        for rowid, photo_id, sha, size in rows:
+        for _rowid, photo_id, sha, size in rows:  # each picture once, however many records show it
             if sha not in by_hash:
-                by_hash[sha] = _Photo(sha, int(size), [], short_id(photo_id))
+                by_hash[sha] = _Photo(sha, int(size), short_id(photo_id))
                 self.photos.append(by_hash[sha])
-            by_hash[sha].rowids.append(int(rowid))
         if not self.photos:
             return
         self.log(f"photos: {len(self.photos)} files after cursor {cursor} to check with the county")
