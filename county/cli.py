@@ -41,6 +41,16 @@ def _open(args: argparse.Namespace) -> Any:
         raise CliError(str(exc)) from exc
 
 
+def _photos(args: argparse.Namespace, store: Any) -> Any:
+    """The county's photo files, where ``--photos-dir`` / ``--photo-store`` (or the environment) say."""
+    from county.photo_store import PhotoStore
+
+    try:
+        return PhotoStore.configured(store, getattr(args, "photos_dir", None), getattr(args, "photo_store", None))
+    except ValueError as exc:
+        raise CliError(str(exc), EXIT_USAGE) from exc
+
+
 def _safe(url: str) -> str:
     """A URL for messages, without its password."""
     from sqlalchemy.engine import make_url
@@ -78,6 +88,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
     store = _open(args)
+    try:
+        photos = _photos(args, store)
+    except CliError:
+        store.close()
+        raise
     limits = Limits(
         max_body=args.max_body,
         max_inflated=args.max_inflated,
@@ -105,7 +120,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     host, port = sock.getsockname()[:2]
     shown = f"[{host}]" if ":" in host else host
     config = uvicorn.Config(
-        create_app(store, limits),
+        create_app(store, limits, photos),
         log_level=args.log_level,
         access_log=args.access_log,
         timeout_keep_alive=30,
@@ -121,6 +136,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     _tune_collector()
     scheme = "https" if args.tls_cert else "http"
     print(f"county center store: {_safe(store.url)}", flush=True)
+    where = photos.directory if photos.keep == "disk" else "the database (photo_blobs)"
+    print(f"photos kept in: {where}", flush=True)
     print(f"listening on {scheme}://{shown}:{port}", flush=True)
     try:
         server.run(sockets=[sock])
@@ -357,6 +374,54 @@ def cmd_admin_token(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# -- photos ---------------------------------------------------------------------------------
+def cmd_photo_get(args: argparse.Namespace) -> int:
+    from sync import protocol
+
+    sha = args.sha256.strip().lower()
+    if not protocol.is_sha256(sha):
+        raise CliError("照片编号应为 64 位十六进制 SHA-256（county-center photos --station 可查）/ "
+                       "give the photo's 64-hex-digit sha256", EXIT_USAGE)
+    with _open(args) as store:
+        data = _photos(args, store).open(sha)
+    if data is None:
+        raise CliError(f"县中心没有这张照片（还没有上传完，或编号不对）：{sha}\nThe county holds no photo {sha}.")
+    out = Path(args.output or f"{sha}.jpg")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(f".{out.name}.part")
+    tmp.write_bytes(data)
+    tmp.replace(out)
+    print(f"已写入 {out}（{len(data)} 字节）/ wrote {out} ({len(data)} bytes)", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_photos(args: argparse.Namespace) -> int:
+    with _open(args) as store:
+        items = _photos(args, store).listing(args.station)
+    if args.json:
+        _print_json(items)
+        return EXIT_OK
+    if not items:
+        print(f"县中心还没有站点 {args.station} 的照片记录。No photo records of station {args.station}.")
+        return EXIT_OK
+    from county.printable import printable
+    from station_tui.domain.widths import cell_width, pad
+
+    kinds = {"lectures": "宣讲", "activities": "活动", "requests": "点单"}
+    table = [["日期", "记录", "说明", "大小", "文件", "SHA-256"]]
+    for i in items:
+        arrived = "已收到" if i["arrived"] else (f"传了 {i['received']} 字节" if i["received"] else "未收到")
+        title = f"{kinds.get(i['record_table'], i['record_table'])} {printable(str(i['record_title'] or ''))}"
+        table.append([str(i["record_date"] or "-"), title[:30], printable(str(i["caption"] or ""))[:20] or "-",
+                      f"{(i['size_bytes'] or 0) / 1024:.0f} KB", arrived, i["sha256"]])
+    widths = [max(cell_width(row[k]) for row in table) for k in range(len(table[0]))]
+    for row in table:
+        print("  ".join(pad(c, w) for c, w in zip(row, widths, strict=True)).rstrip())
+    held = sum(1 for i in items if i["arrived"])
+    print(f"共 {len(items)} 张照片记录，文件已收到 {held} 张。{len(items)} photo records, {held} files arrived.")
+    return EXIT_OK
+
+
 # -- the county's word to its stations (sync/downlink.py) -------------------------------------
 def _published(args: argparse.Namespace, kind: str, body: dict[str, Any], notice_id: str | None = None) -> int:
     from county import feed
@@ -502,6 +567,13 @@ def build_parser() -> argparse.ArgumentParser:
         default=argparse.SUPPRESS,
         help="数据库 URL 或 SQLite 文件 / store URL, e.g. postgresql+psycopg://user@host/db (env COUNTY_DB)",
     )
+    parent.add_argument(
+        "--photos-dir",
+        default=argparse.SUPPRESS,
+        metavar="DIR",
+        help="照片文件目录（默认在 SQLite 数据库旁：county-photos/）/ where photo files are kept "
+        "(env COUNTY_PHOTOS_DIR; default beside a SQLite store, county.db -> county-photos/)",
+    )
     parser = Parser(
         prog="county-center",
         parents=[parent],
@@ -555,6 +627,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--tls-cert", metavar="PEM", help="HTTPS 证书（含中间证书）/ serve HTTPS with this certificate chain"
     )
     p.add_argument("--tls-key", metavar="PEM", help="HTTPS 私钥 / the certificate's private key")
+    p.add_argument("--photo-store", choices=("disk", "database"), default=None,
+                   help="新收到的照片存在磁盘目录（disk，默认）还是数据库里（database）/ keep new photos on disk "
+                   "(default) or in the database (env COUNTY_PHOTO_STORE)")
     p.add_argument("--log-level", default="info", choices=("debug", "info", "warning", "error"))
     p.add_argument("--access-log", action="store_true", help="记录每个请求 / log every request")
     p.set_defaults(func=cmd_serve)
@@ -636,6 +711,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("number", metavar="CHECK-NO", help="证明编号，如 140105001001-2026-0007 / the certificate number")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_certificate)
+    p = sub.add_parser("photos", parents=[parent], help="列出县中心保存的某站照片 / a station's photos at the county")
+    p.add_argument("--station", required=True, metavar="CODE", help="站点代码 / the station's code")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_photos)
+    p = sub.add_parser("photo", parents=[parent], help="取出一张照片 / fetch one photo")
+    ph = p.add_subparsers(dest="photo_command", metavar="ACTION", required=True)
+    p = ph.add_parser("get", parents=[parent], help="把照片写入文件 / write a photo to a file")
+    p.add_argument("sha256", metavar="SHA256", help="照片的 SHA-256（photos --station 可查）/ the photo's sha256")
+    p.add_argument("--output", "-o", metavar="FILE",
+                   help="写入的文件（默认 SHA256.jpg）/ file to write (default SHA256.jpg)")
+    p.set_defaults(func=cmd_photo_get)
 
     p = sub.add_parser("admin-token", parents=[parent], help="生成管理员凭证 / issue an admin token for the report API")
     p.add_argument("--revoke-all", action="store_true", help="注销所有管理员凭证 / revoke every admin token")

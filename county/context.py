@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from county.photo_store import PhotoStore
 from county.rate_limits import RateLimiter
 from county.store import CountyStore
 from sync import protocol
@@ -25,12 +26,16 @@ class Limits:
     body_idle_timeout: float = 30.0
     #: Limits held in the store, shared by every county process on the database.
     shared_limits: bool = True
+    #: Largest photo chunk in one request (a larger body gets 413).
+    max_photo_chunk: int = protocol.MAX_PHOTO_CHUNK_BYTES
 
 
 @dataclass
 class CountyContext:
     store: CountyStore
     limits: Limits
+    #: Where photo files are kept (county/photo_store.py).
+    photos: PhotoStore
     per_token: RateLimiter = field(init=False)
     per_address: RateLimiter = field(init=False)
 

@@ -102,8 +102,8 @@ async def require_admin(
         raise ApiError(
             403,
             "forbidden",
-            "查看汇总需要县中心管理员凭证（county-center admin-token）。",
-            "the report needs the county admin token",
+            "这项功能只对县中心工作人员开放，需要县中心管理员凭证（county-center admin-token）。",
+            "this needs the county admin token (county-center admin-token)",
         )
 
 

@@ -32,10 +32,10 @@ async def _api_error(_request: Request, exc: Exception) -> JSONResponse:
 
 
 async def _gone(request: Request, _exc: Exception) -> JSONResponse:
-    # A village link that dropped mid-upload: nothing was stored, the station sends it again.
-    log.info(
-        "client %s went away during %s %s; nothing stored", client_address(request), request.method, request.url.path
-    )
+    # A village link that dropped mid-upload: nothing was stored, the station sends it again
+    # (a photo chunk is the exception: what arrived of it was kept, county/routes/photos.py).
+    kept = "what arrived was kept" if request.url.path.startswith(protocol.PHOTOS_PATH + "/") else "nothing stored"
+    log.info("client %s went away during %s %s; %s", client_address(request), request.method, request.url.path, kept)
     return error_response(bad_request("连接在上传途中断开", "client disconnected"))
 
 

@@ -17,6 +17,7 @@ from sqlalchemy import (
     Engine,
     Float,
     Integer,
+    LargeBinary,
     MetaData,
     PrimaryKeyConstraint,
     String,
@@ -175,6 +176,50 @@ county_feed = Table(
     Column("published_at", String(32), nullable=False),
 )
 
+#: Photo files the county holds whole, by SHA-256: one row (and one copy) for every station
+#: whose records name it. ``stored`` says where the bytes are: ``disk`` (the photo directory,
+#: ``<sha[:2]>/<sha>.jpg``) or ``database`` (``photo_blobs``).
+photo_files = Table(
+    "photo_files",
+    metadata,
+    Column("sha256", String(64), primary_key=True),
+    Column("size", BigInteger, nullable=False),
+    Column("stored", String(16), nullable=False),
+    Column("station_id", Integer, nullable=False),  # the station whose upload completed it
+    Column("stored_at", String(32), nullable=False),
+)
+
+#: The bytes of photos kept in the database (``--photo-store database``).
+photo_blobs = Table(
+    "photo_blobs",
+    metadata,
+    Column("sha256", String(64), primary_key=True),
+    Column("data", LargeBinary, nullable=False),
+)
+
+#: Uploads under way, by hash: ``received`` bytes are held (a ``.partial`` file on disk, or
+#: ``photo_parts`` rows), so a cut link or a kill resumes there. Shared by stations: the
+#: bytes of a hash are the same whoever sends them, and the whole is checked at the end.
+photo_uploads = Table(
+    "photo_uploads",
+    metadata,
+    Column("sha256", String(64), primary_key=True),
+    Column("size", BigInteger, nullable=False),
+    Column("received", BigInteger, nullable=False),
+    Column("stored", String(16), nullable=False),
+    Column("started_at", String(32), nullable=False),
+    Column("updated_at", String(32), nullable=False),
+)
+
+photo_parts = Table(
+    "photo_parts",
+    metadata,
+    Column("sha256", String(64), nullable=False),
+    Column("offset", BigInteger, nullable=False),
+    Column("data", LargeBinary, nullable=False),
+    PrimaryKeyConstraint("sha256", "offset", name="photo_parts_pk"),
+)
+
 _V1_TABLES = (county_meta, stations, enrollment_codes, tokens, admin_tokens, epochs, change_log, records, quarantine)
 
 
@@ -227,8 +272,13 @@ def _v4(conn: Connection) -> None:
     conn.execute(county_meta.insert().values(key="feed_id", value=uuid.uuid4().hex))
 
 
+def _v5(conn: Connection) -> None:
+    """Photo files: the ones held whole (on disk or in the database), and uploads under way."""
+    metadata.create_all(conn, tables=[photo_files, photo_blobs, photo_uploads, photo_parts])
+
+
 #: The store's history. Append only; never edit a released migration.
-MIGRATIONS: list[Callable[[Connection], None]] = [_v1, _v2, _v3, _v4]
+MIGRATIONS: list[Callable[[Connection], None]] = [_v1, _v2, _v3, _v4, _v5]
 LATEST = len(MIGRATIONS)
 
 _LOCK_KEY = 0x57A7_10C0  # advisory lock id for migrations on PostgreSQL

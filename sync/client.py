@@ -15,7 +15,9 @@ One run:
    answers fast and shrink on timeouts and 413, and after each answer stores ``acked_seq`` =
    min(county's ack_seq, last seq of the batch) and ``last_sync`` in one transaction;
 5. receives the county's word after its cursor (``sync.receive``: themes, minimums, category
-   lists, notices), each page stored with the new cursor in one transaction.
+   lists, notices), each page stored with the new cursor in one transaction;
+6. uploads the photo files the county lacks, in resumable chunks (``sync.photo_upload``),
+   within ``max_photo_bytes``; a link cut there leaves the records done and exits 75.
 
 ``acked_seq`` never moves past a change the county did not acknowledge, and never before the
 county answered. Stale and quarantined changes are acknowledged by the county (stored there,
@@ -38,6 +40,7 @@ from sync import outbox
 from sync.batch_size import BatchSize
 from sync.credentials import Credentials
 from sync.errors import CountyBusy, DatabaseBusy, Offline, ProtocolError, SyncError, TokenRefused
+from sync.photo_upload import PhotoReport
 from sync.receive import Received, receive
 from sync.runner_lock import runner_lock
 from sync.station_state import StationState
@@ -51,11 +54,13 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Progress:
-    """Posted after every acknowledged batch (the TUI turns it into a progress bar)."""
+    """Posted after every acknowledged batch (the TUI turns it into a progress bar), and after
+    every photo chunk (``photos``: then ``done`` and ``total`` are bytes)."""
 
     done: int
     total: int
     acked_seq: int
+    photos: bool = False
 
 
 @dataclass
@@ -77,12 +82,23 @@ class SyncReport:
     offline_idle: bool = False
     #: What the county published for this station, received after the upload (sync/receive.py).
     received: Received | None = None
+    #: The photo files sent after the records (sync/photo_upload.py).
+    photos: PhotoReport | None = None
+
+    @property
+    def exit_code(self) -> int:
+        """0, or 75 when the photo files were cut off part-way (the records went through)."""
+        from sync.errors import EXIT_OK, EXIT_TRY_LATER
+
+        return EXIT_TRY_LATER if self.photos is not None and self.photos.interrupted else EXIT_OK
 
     def summary_zh(self) -> str:
         upload = self._upload_zh()
-        if self.received is None:
-            return upload
-        return f"{upload}{self.received.summary_zh()}"
+        if self.received is not None:
+            upload = f"{upload}{self.received.summary_zh()}"
+        if self.photos is not None and self.photos.anything:
+            upload = f"{upload}\n{self.photos.summary_zh()}"
+        return upload
 
     def _upload_zh(self) -> str:
         if self.offline_idle:
@@ -104,7 +120,8 @@ class SyncReport:
             f"uploaded {self.uploaded} changes in {self.batches} batches, {self.bytes_sent} bytes, "
             f"{self.seconds:.1f}s (applied {s.get('applied', 0)}, duplicate {s.get('duplicate', 0)}, "
             f"stale {s.get('stale', 0)}, quarantined {s.get('quarantined', 0)})"
-        ) + (f"; {self.received.summary_en()}" if self.received is not None else "")
+        ) + (f"; {self.received.summary_en()}" if self.received is not None else "") + (
+            f"; {self.photos.summary_en()}" if self.photos is not None and self.photos.anything else "")
 
 
 ProgressFn = Callable[[Progress], None]
@@ -123,6 +140,9 @@ def sync(
     allow_demo: bool = False,
     settings: Settings | None = None,
     downlink_page: int | None = None,
+    max_photo_bytes: int | None = None,
+    photo_chunk: int | None = None,
+    recheck_photos: bool = False,
 ) -> SyncReport:
     """Run one sync of the database at ``db_path``; raises a ``SyncError`` subclass on failure.
 
@@ -133,6 +153,10 @@ def sync(
     The privacy settings (``settings.json`` unless ``settings`` is given) are applied to the
     database before anything is read for upload: a sensitive column switched off never leaves,
     even in changes captured while it was on.
+
+    Photo files follow the records: at most ``max_photo_bytes`` of them a run (None: all), in
+    chunks of ``photo_chunk`` bytes (default 256 KiB); ``recheck_photos`` asks the county about
+    every photo again, not only those after the station's cursor.
     """
     from sync import credentials as credentials_mod
 
@@ -148,6 +172,7 @@ def sync(
             _follow_privacy_settings(store, settings, log)
             run = _Run(store, db_path, creds, progress, log, policy, batch, gzip_level)
             run.downlink_page = downlink_page
+            run.photo_options = (max_photo_bytes, photo_chunk, recheck_photos)
             return run.run()
         except sqlite3.OperationalError as exc:
             # Typically "database is locked": another program held a long write. Nothing was
@@ -213,6 +238,8 @@ class _Run:
         self.state = StationState.load(db_path)
         #: Items per page of the county's word (None: the county's default).
         self.downlink_page: int | None = None
+        #: (byte limit, chunk size, recheck) for the photo files.
+        self.photo_options: tuple[int | None, int | None, bool] = (None, None, False)
 
     def run(self) -> SyncReport:
         from sync.county_api import CountyAPI
@@ -235,8 +262,22 @@ class _Run:
             # Then the county's word back: after the upload, so a county that refuses the
             # upload (a revoked token) hands out nothing either.
             self.report.received = receive(api, self.store, code, log=self.log, limit=self.downlink_page)
+            # Photo files last: the longest part on a slow link, and nothing else waits on it.
+            self.report.photos = self._photos(api)
         self.report.seconds = time.monotonic() - started
         return self.report
+
+    def _photos(self, api: CountyAPI) -> PhotoReport:
+        from sync.photo_upload import upload_photos
+
+        limit, chunk, recheck = self.photo_options
+
+        def tell(done: int, total: int) -> None:
+            if self.progress:
+                self.progress(Progress(done=done, total=total, acked_seq=0, photos=True))
+
+        return upload_photos(api, self.store, max_bytes=limit, chunk=chunk, recheck=recheck, log=self.log,
+                             progress=tell)
 
     # -- who we are -----------------------------------------------------------------------
     def _station_code(self) -> str:

@@ -58,6 +58,22 @@ class TooLarge(Exception):
         self.timed_out = timed_out
 
 
+class PhotoOffset(Exception):
+    """409 photo_offset: the county holds ``received`` bytes of the photo; send from there."""
+
+    def __init__(self, received: int) -> None:
+        super().__init__(f"county holds {received} bytes")
+        self.received = received
+
+
+class PhotoRefused(Exception):
+    """403 photo_unknown or 422 photo_mismatch: this photo is not taken as sent."""
+
+    def __init__(self, code: str, zh: str, en: str) -> None:
+        super().__init__(en)
+        self.code, self.zh, self.en = code, zh, en
+
+
 class CountyAPI:
     def __init__(self, server: str, *, token: str | None = None, verify: str | bool = True,
                  policy: RetryPolicy | None = None, log: Callable[[str], None] | None = None) -> None:
@@ -128,6 +144,32 @@ class CountyAPI:
         if limit:
             params["limit"] = limit
         return _parse(downlink.OwnRowsPage, self._call("GET", downlink.RECORDS_PATH, params=params))
+
+    def photo_status(self, hashes: list[str]) -> protocol.PhotoStatusAnswer:
+        """``POST /api/v1/photos/status``: where the county stands on each of these photos."""
+        import json
+
+        body = json.dumps({"sha256": hashes}, separators=(",", ":")).encode("ascii")
+        data = self._call("POST", protocol.PHOTOS_STATUS_PATH, content=body,
+                          headers={"Content-Type": "application/json"})
+        return _parse(protocol.PhotoStatusAnswer, data)
+
+    def photo_chunk(self, sha256: str, offset: int, chunk: bytes) -> protocol.PhotoChunkAnswer:
+        """``POST /api/v1/photos/{sha256}?offset=N``: bytes of a photo, raw. Tried once: after a
+        failure (``Transient``) the caller asks :meth:`photo_status` how much arrived (the county
+        keeps the part of a cut chunk) rather than sending the whole chunk again. A slow link is
+        not a dead one: the wait for the answer grows with the chunk (the bytes may still sit in
+        the socket buffers when the last write returns), at least 1 KB/s."""
+        import httpx
+
+        p = self.policy
+        wait = max(p.read_timeout, len(chunk) / 1000 + 30)
+        data = self._once(
+            "POST", f"{protocol.PHOTOS_PATH}/{sha256}", params={"offset": offset}, content=chunk,
+            headers={"Content-Type": "application/octet-stream"},
+            timeout=httpx.Timeout(wait, connect=p.connect_timeout),
+        )
+        return _parse(protocol.PhotoChunkAnswer, data)
 
     # -- plumbing -------------------------------------------------------------------------
     def _call(self, method: str, path: str, **kwargs: Any) -> dict[str, Any]:
@@ -230,6 +272,10 @@ def _interpret(response: httpx.Response) -> dict[str, Any]:
         )
     if status == 409 and error == "ack_behind" and isinstance(data.get("ack_seq"), int):
         raise AckBehind(int(data["ack_seq"]))
+    if status == 409 and error == "photo_offset" and isinstance(data.get("received"), int):
+        raise PhotoOffset(int(data["received"]))
+    if error in ("photo_unknown", "photo_mismatch") and status in (403, 422):
+        raise PhotoRefused(error, message, message_en)
     if status == 413:
         raise TooLarge(message_en or "request too large")
     if status in (408, 429, 500, 502, 503, 504):

@@ -43,6 +43,9 @@ ENROLL_PATH = f"{API_PREFIX}/enroll"
 ACK_PATH = f"{API_PREFIX}/ack"  # GET ?epoch=…
 BATCHES_PATH = f"{API_PREFIX}/batches"
 REPORT_PATH = f"{API_PREFIX}/report"  # GET ?year=&month= (admin token)
+#: Photo files (after the records): which of these hashes the county lacks, then the bytes.
+PHOTOS_STATUS_PATH = f"{API_PREFIX}/photos/status"  # POST {"sha256": [...]} (station token)
+PHOTOS_PATH = f"{API_PREFIX}/photos"  # POST /{sha256}?offset=N raw chunk (station); GET /{sha256} (admin)
 
 #: Default body limits of the county (the server may be configured lower or higher).
 MAX_COMPRESSED_BYTES = 8 * 1024 * 1024
@@ -55,6 +58,15 @@ MAX_COUNTER = 2**62
 #: (a 4,000-character summary beside every other field at its own limit) is a fraction of it;
 #: a longer row is quarantined with its length, and kept only up to this many characters.
 MAX_ROW_CHARS = 64 * 1024
+
+#: Largest photo chunk the county takes in one request (a larger body gets 413). A station
+#: sends 256 KiB by default: half a minute at 64 kbit/s.
+MAX_PHOTO_CHUNK_BYTES = 1024 * 1024
+DEFAULT_PHOTO_CHUNK_BYTES = 256 * 1024
+#: Largest photo file the county keeps: a station keeps JPEGs of at most 1920 px (a few MB).
+MAX_PHOTO_BYTES = 32 * 1024 * 1024
+#: Hashes asked about in one ``POST /photos/status``.
+MAX_PHOTO_STATUS = 500
 
 #: The tables a station uploads, in dependency order: the synced record kinds
 #: (station_tui/domain/kinds.py), which the station's capture triggers follow.
@@ -76,6 +88,10 @@ ErrorCode = Literal[
     "too_large",  # 413: compressed or decompressed body over the limit; send smaller batches
     "upgrade_required",  # 426: protocol/schema version outside the county's window
     "rate_limited",  # 429: slow down; retry after ``retry_after`` seconds
+    "photo_unknown",  # 403: no live photo record of this station names this hash (records first)
+    "photo_offset",  # 409: the chunk does not start where the county's copy ends; resume at ``received``
+    "photo_mismatch",  # 422: the whole file's SHA-256 is not its name; the partial is dropped, start again
+    "not_found",  # 404: the county holds no such photo (staff route)
     "server_error",  # 500: unexpected; nothing from this request was stored; retry later
     "unavailable",  # 503: store unreachable; retry later
 ]
@@ -182,6 +198,48 @@ class BatchResult(Wire):
     server_time: str
 
 
+# -- photo files ------------------------------------------------------------------------------
+_SHA256 = r"^[0-9a-f]{64}$"
+PhotoState = Literal["stored", "partial", "missing", "unknown"]
+
+
+class PhotoStatusRequest(Wire):
+    """``POST /api/v1/photos/status``: the hashes a station is about to upload."""
+
+    sha256: list[str] = Field(max_length=MAX_PHOTO_STATUS)
+
+
+class PhotoStatus(Wire):
+    sha256: str
+    #: stored: the county has the whole file (from this station or another: stored once);
+    #: partial: ``received`` bytes are there, send from that offset; missing: send from 0;
+    #: unknown: no live photo record of this station names it (records go first; or tombstoned).
+    state: PhotoState
+    received: int = 0
+    #: The size the station's photo record gives (0 when unknown).
+    size: int = 0
+
+
+class PhotoStatusAnswer(Wire):
+    photos: list[PhotoStatus]
+
+
+class PhotoChunkAnswer(Wire):
+    """``POST /api/v1/photos/{sha256}?offset=N``: where the county's copy stands now."""
+
+    sha256: str
+    size: int
+    received: int
+    #: True once the whole file arrived, its SHA-256 matched and it is stored.
+    stored: bool
+
+
+def is_sha256(value: str) -> bool:
+    import re
+
+    return re.fullmatch(_SHA256, value) is not None
+
+
 # -- errors -----------------------------------------------------------------------------------
 class SchemaWindow(Wire):
     protocol_versions: list[int]
@@ -199,6 +257,8 @@ class ErrorBody(Wire):
     supported: SchemaWindow | None = None
     #: 429/503: seconds to wait before retrying (also in the Retry-After header).
     retry_after: float | None = None
+    #: 409 photo_offset: the bytes of the photo the county holds; the next chunk starts there.
+    received: int | None = None
 
 
 def supported_window() -> SchemaWindow:
@@ -289,15 +349,21 @@ __all__ = [
     "ACK_PATH",
     "API_PREFIX",
     "BATCHES_PATH",
+    "DEFAULT_PHOTO_CHUNK_BYTES",
     "ENROLL_PATH",
     "HEALTH_PATH",
     "MAX_CHANGES_PER_BATCH",
     "MAX_COMPRESSED_BYTES",
     "MAX_COUNTER",
     "MAX_DECOMPRESSED_BYTES",
+    "MAX_PHOTO_BYTES",
+    "MAX_PHOTO_CHUNK_BYTES",
+    "MAX_PHOTO_STATUS",
     "MAX_ROW_CHARS",
     "MAX_SCHEMA_VERSION",
     "MIN_SCHEMA_VERSION",
+    "PHOTOS_PATH",
+    "PHOTOS_STATUS_PATH",
     "PROTOCOL_VERSION",
     "REPORT_PATH",
     "SYNCED_TABLES",
@@ -312,6 +378,11 @@ __all__ = [
     "ErrorBody",
     "ErrorCode",
     "Op",
+    "PhotoChunkAnswer",
+    "PhotoState",
+    "PhotoStatus",
+    "PhotoStatusAnswer",
+    "PhotoStatusRequest",
     "SchemaWindow",
     "StationInfo",
     "auth_header",
@@ -320,6 +391,7 @@ __all__ = [
     "change_id",
     "encode",
     "identify",
+    "is_sha256",
     "supported_window",
     "utc_now",
 ]

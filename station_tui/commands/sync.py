@@ -1,8 +1,8 @@
 """``station sync``: upload pending changes to the county center, then receive what it published
-for this station, with exit codes for schedulers.
+for this station, then the photo files it lacks, with exit codes for schedulers.
 
-0 done or nothing to do · 75 offline, county busy or another sync running (try later) ·
-77 token refused · 1 anything else.
+0 done or nothing to do · 75 offline, county busy or another sync running, or the photo files
+cut off part-way (try later) · 77 token refused · 1 anything else.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from station_tui.cli_args import decimal_number
 from station_tui.commands.common import whole_number
 
 
@@ -29,6 +30,15 @@ def register(sub: argparse._SubParsersAction, parent: argparse.ArgumentParser) -
     p.add_argument("--downlink-page", type=whole_number("每页条数", "--downlink-page", 1, 500), default=None,
                    metavar="N", help="每次向县中心取多少条下发内容（默认由县中心决定）/ "
                    "items per page of what the county publishes (default: the county's)")
+    p.add_argument("--max-photo-mb", type=decimal_number("照片流量上限", "--max-photo-mb", 0), default=None,
+                   metavar="N", help="本次最多上传多少 MB 照片（按流量计费的 4G），其余下次上传；默认不限 / "
+                   "at most N MB of photo files this run (metered link); the rest goes next run (default: no limit)")
+    p.add_argument("--photo-chunk-kb", type=whole_number("照片分块大小", "--photo-chunk-kb", 4, 1024), default=256,
+                   metavar="KB", help="照片每块多少 KB（默认 256，64 kbit/s 约半分钟一块）/ "
+                   "photo chunk size in KiB (default 256: about half a minute at 64 kbit/s)")
+    p.add_argument("--recheck-photos", action="store_true",
+                   help="向县中心重新核对全部照片（县中心从备份恢复后用）/ ask the county about every photo again "
+                   "(after the county was restored from a backup)")
     p.set_defaults(func=run)
 
 
@@ -48,7 +58,10 @@ def run(args: argparse.Namespace) -> int:
         return 2
     db_path = resolve_db_path(args.db)
     try:
-        report = sync(db_path, log=log, batch=BatchSize(current=args.batch_size), downlink_page=args.downlink_page)
+        max_photo_bytes = None if args.max_photo_mb is None else int(args.max_photo_mb * 1024 * 1024)
+        report = sync(db_path, log=log, batch=BatchSize(current=args.batch_size), downlink_page=args.downlink_page,
+                      max_photo_bytes=max_photo_bytes, photo_chunk=args.photo_chunk_kb * 1024,
+                      recheck_photos=args.recheck_photos)
     except SyncError as exc:
         print(exc.zh, file=sys.stderr)
         if exc.en:
@@ -70,4 +83,4 @@ def run(args: argparse.Namespace) -> int:
     print(report.summary_en())
     for seq, table, reason in report.quarantined:
         print(f"  县中心暂存待查：第 {seq} 条（{table}）：{reason}")
-    return 0
+    return report.exit_code

@@ -531,6 +531,7 @@ MESSAGES: dict[str, str] = {
     "sync.now": "Sync now",
     "sync.running": "Syncing…",
     "sync.progress": "Syncing: {done} of {total} uploaded",
+    "sync.photo_progress": "Uploading photos: {done} of {total} KB",
     "sync.busy": "A sync is already running, please wait.",
     "sync.failed_title": "Sync did not finish",
     "sync.unexpected": "Unexpected error while syncing: {error}",

@@ -525,6 +525,7 @@ MESSAGES: dict[str, str] = {
     "sync.now": "立即同步",
     "sync.running": "正在同步……",
     "sync.progress": "正在同步：已上传 {done} / {total} 条",
+    "sync.photo_progress": "正在上传照片：{done} / {total} KB",
     "sync.busy": "正在同步，请稍候。",
     "sync.failed_title": "同步没有完成",
     "sync.unexpected": "同步时出现意外错误：{error}",

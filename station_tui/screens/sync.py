@@ -403,6 +403,9 @@ class SyncScreen(StationScreen):
     def on_sync_progressed(self, message: SyncProgressed) -> None:
         p = message.progress
         self.query_one("#sync-progress", ProgressBar).update(total=max(p.total, 1), progress=p.done)
+        if p.photos:  # the photo files, after the records: bytes, shown in KB
+            self._line("#sync-status", t("sync.photo_progress", done=p.done // 1024, total=p.total // 1024))
+            return
         self._line("#sync-status", t("sync.progress", done=p.done, total=p.total))
         self.query_one("#sync-pending", Static).update(t("sync.pending", n=p.total - p.done))
 

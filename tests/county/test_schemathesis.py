@@ -57,10 +57,14 @@ def test_no_server_error_for_any_example(fuzzed_county: County) -> None:
         ("DELETE", downlink.FEED_PATH + "/{item_id}"),
         ("GET", f"{protocol.API_PREFIX}/ledger"),
         ("GET", f"{protocol.API_PREFIX}/certificates/{{number}}"),
+        ("POST", protocol.PHOTOS_STATUS_PATH),
+        ("POST", protocol.PHOTOS_PATH + "/{sha256}"),
+        ("GET", protocol.PHOTOS_PATH + "/{sha256}"),
     }
     bodies = {op.path for op in operations if op.body}
     answers = f"{protocol.API_PREFIX}/requests/answer"
-    assert bodies == {protocol.ENROLL_PATH, protocol.BATCHES_PATH, downlink.FEED_PATH, answers}, (
+    photo_bodies = {protocol.PHOTOS_STATUS_PATH, protocol.PHOTOS_PATH + "/{sha256}"}
+    assert bodies == {protocol.ENROLL_PATH, protocol.BATCHES_PATH, downlink.FEED_PATH, answers, *photo_bodies}, (
         "request bodies are described in the schema"
     )
 

@@ -179,3 +179,20 @@ async def test_a_demo_database_says_it_is_never_uploaded(
         assert _text(app, "#sync-status") == "" and _text(app, "#sync-error") == ""
     app.store.close()
     assert county.records(station_pc.code) == {}
+
+
+async def test_sync_now_sends_the_photo_files_too(
+    station_pc: StationPC, county: County, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.sync.photo_support import add_photos
+
+    station_pc.enroll(county)
+    add_photos(station_pc, [21, 22])
+    monkeypatch.setenv("STATION_CONFIG_DIR", str(station_pc.config))
+    app = _app(station_pc)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _open_sync(app, pilot)
+        await pilot.click("#sync-now")
+        status = await _wait_for(app, "#sync-status", "照片：已上传 2 张")
+        assert "已上传" in status.splitlines()[0]  # the records first, then the photos
+    app.store.close()
