@@ -293,13 +293,13 @@ def cmd_ledger(args: argparse.Namespace) -> int:
         year, month = ledger.parse_period(args.month, args.year)
     except ValueError as exc:
         raise CliError(str(exc), EXIT_USAGE) from exc
-    photos_dir = args.photos_dir
-    if photos_dir is not None and not photos_dir.is_dir():
-        raise CliError(f"照片目录 {photos_dir} 不存在 / no such folder: {photos_dir}", EXIT_USAGE)
+    photos_from = args.photos_from
+    if photos_from is not None and not photos_from.is_dir():
+        raise CliError(f"照片目录 {photos_from} 不存在 / no such folder: {photos_from}", EXIT_USAGE)
     with _open(args) as store:
         try:
             built = ledger.build(store, args.station, year, month, args.format, args.output,
-                                 photos_dir=photos_dir)
+                                 photos_dir=photos_from, photo_store=_photos(args, store))
         except OSError as exc:
             raise CliError(f"无法写入台账：{exc.strerror or exc}\nCannot write the file.") from exc
     if built.skipped:
@@ -680,8 +680,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("docx", "xlsx"), default="docx", help="文件格式 / file format (docx)")
     p.add_argument("--output", type=Path, metavar="FILE",
                    help="输出文件 / output file (default: 台账-<站点>-<期间>.<格式>)")
-    p.add_argument("--photos-dir", type=Path, metavar="DIR",
-                   help="照片文件所在目录（站点照片目录的副本）/ a folder holding the station's photo files")
+    p.add_argument("--photos-from", type=Path, metavar="DIR",
+                   help="另取照片的目录（站点照片目录的副本，用于尚未上传的照片）"
+                   "/ a copy of the station's photo folder, for photos not uploaded yet")
     p.set_defaults(func=cmd_ledger)
 
     p = sub.add_parser("requests", parents=[parent],

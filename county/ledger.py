@@ -16,9 +16,10 @@ station (as the station's dashboard and ledger use them); where it published non
 station's defaults (a station's own settings.json never reaches the county).
 
 Photos: the ledger takes each photo's file through one lookup, ``sha256 -> Path | None``:
-a folder given with ``--photos-dir`` first, then the county's own (``county_photos`` below,
-where the county's photo store is wired in). A photo whose file the county does not have is left out of its page
-with a note (“（1 张照片未上传）”), never an error.
+a folder given with ``--photos-from`` first (a copy of the station's photo folder, for photos
+not uploaded yet), then the county's own photo store (county/photo_store.py: the files
+``station sync`` uploaded, on disk or in the database). A photo whose file the county does not
+have is left out of its page with a note (“（1 张照片未上传）”), never an error.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ from county.schema import records
 from sync.protocol import API_PREFIX
 
 if TYPE_CHECKING:
+    from county.photo_store import PhotoStore
     from county.store import CountyStore, StationRow
 
 #: GET ?station=CODE&month=YYYY-MM (or &year=YYYY)&format=docx|xlsx (admin token): the file.
@@ -88,16 +90,30 @@ def parse_period(month: str | None, year: str | None) -> tuple[int, int | None]:
     return int(found.group(1)), int(found.group(2)) if found.group(2) else None
 
 
-def county_photos(store: CountyStore, work: Path) -> PhotoLookup:
-    """The photo files the county itself holds, by SHA-256: THE place the county's photo store
-    plugs in (return its file for the hash, or write its bytes under ``work`` — the ledger's
-    temporary directory, deleted afterwards — and return that path; None when it has none).
-    Until the county keeps photos, it has none: every photo is noted as not uploaded."""
-    return lambda _sha: None
+def county_photos(photos: PhotoStore | None, work: Path) -> PhotoLookup:
+    """The photo files the county itself holds, by SHA-256: a file kept on disk as it is, one
+    kept in the database written under ``work`` (the ledger's temporary directory, deleted
+    afterwards); None when the county does not hold it whole."""
+    if photos is None:
+        return lambda _sha: None
+
+    def find(sha256: str) -> Path | None:
+        on_disk = photos.path(sha256)
+        if on_disk is not None:
+            return on_disk
+        data = photos.open(sha256)
+        if data is None:
+            return None
+        copy = work / "photos" / f"{sha256}.jpg"
+        copy.parent.mkdir(exist_ok=True)
+        copy.write_bytes(data)
+        return copy
+
+    return find
 
 
 def photo_lookup(photos_dir: Path | None, then: PhotoLookup | None = None) -> PhotoLookup:
-    """A photo's file in ``photos_dir`` (``--photos-dir``: a copy of a station's ``<db>-photos``
+    """A photo's file in ``photos_dir`` (``--photos-from``: a copy of a station's ``<db>-photos``
     folder, ``ab/abcd….jpg``, or files named ``<sha256>.jpg`` side by side), else ``then``'s."""
 
     def find(sha256: str) -> Path | None:
@@ -120,11 +136,12 @@ def build(
     *,
     out_dir: Path | None = None,
     photos_dir: Path | None = None,
+    photo_store: PhotoStore | None = None,
     made_on: date | None = None,
 ) -> Built:
     """Write station ``code``'s ledger of the period to ``output`` (default: the station's own
     file name in ``out_dir`` or the current directory). Photos come from ``photos_dir`` when
-    given, else from the county's own (``county_photos``). ``ApiError`` for an unknown station,
+    given, else from the county's ``photo_store``. ``ApiError`` for an unknown station,
     a station that never synced, or an empty period (nothing written then)."""
     from station_tui.config import default_minimums
     from station_tui.reports import ledger
@@ -144,7 +161,7 @@ def build(
                     f"station {station.code} has not synced its station record yet",
                 )  # fmt: skip
             try:
-                photos = photo_lookup(photos_dir, county_photos(store, Path(work)))
+                photos = photo_lookup(photos_dir, county_photos(photo_store, Path(work)))
                 data = ledger.gather(copy.store, year, month, default_minimums(), made_on=made_on or date.today(),
                                      photo_path=photos, missing_note=MISSING_NOTE)
             except ledger.EmptyPeriod:

@@ -125,6 +125,7 @@ class County:
                 ],
                 stdout=log,
                 stderr=subprocess.STDOUT,
+                env={**os.environ, **self.env},
             )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -184,8 +185,17 @@ class County:
                 return int(line.split()[1])
         raise AssertionError("no VmHWM")
 
+    @property
+    def env(self) -> dict[str, str]:
+        """What the server and its commands share beyond the store. A PostgreSQL county keeps
+        its photo files in the user's data directory by default, and each test has a HOME of
+        its own while a module's tests share one server: the directory is pinned for all."""
+        if self.backend == "sqlite":
+            return {}
+        return {"COUNTY_PHOTOS_DIR": str(self.workdir / "county-photos")}
+
     def cli(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-        return cli(self.store, *args, check=check)
+        return cli(self.store, *args, check=check, env=self.env)
 
     # -- what a station does --------------------------------------------------------------
     def add_station(self, code: str, name: str = "测试站", township: str = "府西街道", *, via_cli: bool = False) -> str:

@@ -36,7 +36,7 @@ async def station_ledger(
 
     def make() -> tuple[bytes, str]:
         with tempfile.TemporaryDirectory(prefix="county-ledger-out-") as out:
-            built = ledger.build(context.store, station, y, m, format, out_dir=Path(out))
+            built = ledger.build(context.store, station, y, m, format, out_dir=Path(out), photo_store=context.photos)
             return built.path.read_bytes(), built.path.name
 
     content, name = await run_in_threadpool(make)

@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import json
 import re
+import uuid
 from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 from docx import Document
 from openpyxl import load_workbook
 
@@ -17,6 +19,7 @@ from county import feed
 from county.store import CountyStore
 from tests.county_server import County
 from tests.reports.test_ledger import _month
+from tests.sync.photo_support import photo_county
 from tests.sync.support import StationPC
 
 
@@ -29,13 +32,13 @@ def _text(path: Path) -> tuple[list[str], list[str]]:
     return paragraphs, cells
 
 
-def _synced(pc: StationPC, county: County, tmp_path: Path) -> None:
+def _synced(pc: StationPC, county: County, tmp_path: Path, *sync_args: str) -> None:
     with pc.store() as store:
         _month(store, tmp_path)
     pc.enroll(county)
     with CountyStore(county.store) as cs:  # the county's minimums, for this station alone
         feed.publish(cs, "minimums", {"minimums": {"理论宣讲": 2, "科技与科普服务": 1}}, station=pc.code)
-    done = pc.station("sync")
+    done = pc.station("sync", *sync_args)
     assert done.returncode == 0, done.stderr
     assert pc.pending() == 0
 
@@ -47,7 +50,7 @@ def _workbook(path: Path) -> dict[str, list[tuple[Any, ...]]]:
 
 def test_the_countys_ledger_is_the_stations_own(county: County, station_pc: StationPC, tmp_path: Path) -> None:
     pc = station_pc
-    _synced(pc, county, tmp_path)
+    _synced(pc, county, tmp_path, "--max-photo-mb", "0")  # the records, none of the photo files yet
     own, at_county = tmp_path / "station.docx", tmp_path / "county.docx"
     done = pc.station("ledger", "--month", "2026-11", "--output", str(own))
     assert done.returncode == 0, done.stderr
@@ -75,15 +78,52 @@ def test_the_countys_ledger_is_the_stations_own(county: County, station_pc: Stat
     assert "138****5678" not in everything
 
 
-def test_with_the_photo_files_the_pages_are_the_same_photos_too(county: County, station_pc: StationPC,
-                                                               tmp_path: Path) -> None:
+def test_with_the_photos_uploaded_the_pages_are_the_same_photos_too(county: County, station_pc: StationPC,
+                                                                   tmp_path: Path) -> None:
     pc = station_pc
-    _synced(pc, county, tmp_path)
+    _synced(pc, county, tmp_path)  # station sync sends the photo files after the records
+    own, at_county = tmp_path / "station.docx", tmp_path / "county.docx"
+    assert pc.station("ledger", "--month", "2026-11", "--output", str(own)).returncode == 0
+    made = county.cli("ledger", "--station", pc.code, "--month", "2026-11", "--output", str(at_county))
+    assert "2 场，照片 4 张。" in made.stdout and "未上传" not in made.stdout
+    assert _text(at_county) == _text(own)
+    assert len(Document(str(at_county)).inline_shapes) == len(Document(str(own)).inline_shapes) == 4
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_photos_kept_in_the_countys_database_print_too(backend: str, tmp_path: Path) -> None:
+    """A county keeping photos in its database (``serve --photo-store database``): the command
+    and the staff route print the same photos as the station."""
+    (tmp_path / "county").mkdir()
+    with photo_county(backend, "database", tmp_path / "county") as county:
+        pc = StationPC(tmp_path / "pc", "1403111" + f"{uuid.uuid4().int % 10**5:05d}")
+        pc.root.mkdir()
+        pc.init()
+        _synced(pc, county.server, tmp_path)
+        with pc.store() as store:  # every photo file the station holds, kept in the county's database
+            assert county.blobs() == store.query_value("SELECT count(DISTINCT sha256) FROM photos WHERE deleted = 0")
+        own, at_county = tmp_path / "station.docx", tmp_path / "county.docx"
+        assert pc.station("ledger", "--month", "2026-11", "--output", str(own)).returncode == 0
+        made = county.cli("ledger", "--station", pc.code, "--month", "2026-11", "--output", str(at_county))
+        assert "2 场，照片 4 张。" in made.stdout
+        assert _text(at_county) == _text(own)
+        got = httpx.get(county.server.base + "/api/v1/ledger", params={"station": pc.code, "month": "2026-11"},
+                        headers={"Authorization": f"Bearer {county.server.admin_token()}"}, timeout=120)
+        assert got.status_code == 200, got.text
+        fetched = tmp_path / "fetched.docx"
+        fetched.write_bytes(got.content)
+        assert len(Document(str(fetched)).inline_shapes) == 4 and _text(fetched) == _text(own)
+
+
+def test_photos_not_uploaded_yet_from_a_copy_of_the_stations_folder(county: County, station_pc: StationPC,
+                                                                   tmp_path: Path) -> None:
+    pc = station_pc
+    _synced(pc, county, tmp_path, "--max-photo-mb", "0")
     own, at_county = tmp_path / "station.docx", tmp_path / "county.docx"
     assert pc.station("ledger", "--month", "2026-11", "--output", str(own)).returncode == 0
     photos_dir = pc.db.with_name("station-photos")
     made = county.cli("ledger", "--station", pc.code, "--month", "2026-11", "--output", str(at_county),
-                      "--photos-dir", str(photos_dir))
+                      "--photos-from", str(photos_dir))
     assert "2 场，照片 4 张。" in made.stdout and "未上传" not in made.stdout
     assert _text(at_county) == _text(own)
     assert len(Document(str(at_county)).inline_shapes) == len(Document(str(own)).inline_shapes) == 4
@@ -115,7 +155,7 @@ def test_unknown_station_empty_month_and_bad_month_write_nothing(county: County,
     bad = county.cli("ledger", "--station", pc.code, "--month", "2026-13", "--output", str(out), check=False)
     assert bad.returncode == 2 and "2026-11" in bad.stderr
     not_a_folder = county.cli("ledger", "--station", pc.code, "--month", "2026-11", "--output", str(out),
-                              "--photos-dir", str(tmp_path / "nowhere"), check=False)
+                              "--photos-from", str(tmp_path / "nowhere"), check=False)
     assert not_a_folder.returncode == 2 and "nowhere" in not_a_folder.stderr
     assert not out.exists() and list(tmp_path.glob(".*partial")) == []
 
@@ -134,6 +174,7 @@ def test_county_staff_get_the_same_file_over_http(county: County, station_pc: St
     fetched = tmp_path / "fetched.docx"
     fetched.write_bytes(got.content)
     assert _text(fetched) == _text(at_county)
+    assert len(Document(str(fetched)).inline_shapes) == 4  # the photos station sync uploaded
     sheet = httpx.get(url, params={"station": pc.code, "month": "2026-11", "format": "xlsx"}, headers=admin,
                       timeout=120)
     assert sheet.status_code == 200 and sheet.headers["content-type"].endswith("spreadsheetml.sheet")
