@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from station_tui.domain.hours import format_tenths
 from station_tui.domain.masking import mask_id_number
+from station_tui.reports.files import write_whole
 
 if TYPE_CHECKING:
     from station_tui.domain.models import Certificate
@@ -103,13 +104,7 @@ def default_name(doc: CertificateDocument | Certificate) -> str:
 def write(doc: CertificateDocument, path: Path) -> None:
     """Write the document to ``path`` through a partial file moved over it whole, so a crash
     or a full disk never leaves half a certificate where a good one was."""
-    partial = path.with_name(f".{path.name}.partial")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        _build(doc).save(str(partial))
-        partial.replace(path)
-    finally:
-        partial.unlink(missing_ok=True)
+    write_whole(path, lambda partial: _build(doc).save(str(partial)))
 
 
 def _build(doc: CertificateDocument) -> Any:

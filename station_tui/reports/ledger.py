@@ -19,6 +19,7 @@ from station_tui.domain.hours import format_tenths
 from station_tui.domain.periods import period_bounds
 from station_tui.domain.request_flow import average_tenths
 from station_tui.domain.vocab import PLATFORMS
+from station_tui.reports.files import write_whole
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -207,13 +208,7 @@ def save(ledger: Ledger, path: Path, fmt: str) -> None:
     from station_tui.reports import ledger_docx, ledger_xlsx
 
     writer = ledger_docx.write if fmt == "docx" else ledger_xlsx.write
-    partial = path.with_name(f".{path.name}.partial")
-    try:
-        writer(ledger, partial)
-        partial.replace(path)
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        raise
+    write_whole(path, lambda partial: writer(ledger, partial))
 
 
 def photos_said(ledger: Ledger) -> tuple[int, int]:

@@ -13,6 +13,8 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from station_tui.reports.files import a4_sheet, write_whole
+
 if TYPE_CHECKING:
     from station_tui.storage.repositories.points import PublicLine
 
@@ -84,19 +86,5 @@ def write_xlsx(
     note = sheet.cell(row + 2, 1, f"公示日期：{made_on}　如有异议，请向村新时代文明实践站反映。")
     note.alignment = Alignment(horizontal="right")
 
-    sheet.page_setup.orientation = "portrait"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    sheet.print_title_rows = "2:2"
-    # Written beside the target and moved over it whole: a full disk or a power cut never
-    # leaves half a list where the last good one was.
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(f".{path.name}.partial")
-    try:
-        book.save(partial)
-        os.replace(partial, path)
-    finally:
-        partial.unlink(missing_ok=True)
-    return path
+    a4_sheet(sheet)
+    return write_whole(path, book.save)

@@ -12,7 +12,6 @@ station's settings allow them whole. openpyxl is imported only when a file is wr
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -20,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from station_tui.domain.hours import format_tenths
 from station_tui.domain.masking import mask_phone
+from station_tui.reports.files import a4_sheet, write_whole
 
 if TYPE_CHECKING:
     from station_tui.storage import Store
@@ -150,18 +150,6 @@ def write_xlsx(lines: list[HoursLine], path: Path, *, station: str, period_from:
     note = sheet.cell(row + 2, 1, f"导出日期：{made_on}　时长为实际服务时间（不含往返路途），"
                                   "按本站志愿服务时长台账汇总，供录入全国志愿服务信息系统。")
     note.alignment = Alignment(horizontal="left")
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    sheet.print_title_rows = "2:2"
+    a4_sheet(sheet, landscape=True)
     sheet.freeze_panes = "A3"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(f".{path.name}.partial")
-    try:
-        book.save(partial)
-        os.replace(partial, path)
-    finally:
-        partial.unlink(missing_ok=True)
-    return path
+    return write_whole(path, book.save)

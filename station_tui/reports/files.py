@@ -1,0 +1,32 @@
+"""What every printed file shares: written whole or not at all, and an xlsx sheet set up for A4."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+
+def write_whole(path: Path, save: Callable[[Path], object]) -> Path:
+    """``save`` writes the file to a partial name beside ``path``, which is then moved over it
+    whole: a crash, a full disk or a pulled USB stick never leaves half a document where the
+    last good one was. ``OSError`` when it cannot be written (nothing is left behind)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f".{path.name}.partial")
+    try:
+        save(partial)
+        partial.replace(path)
+    finally:
+        partial.unlink(missing_ok=True)
+    return path
+
+
+def a4_sheet(sheet: Any, *, landscape: bool = False, title_rows: str = "2:2") -> None:
+    """An openpyxl sheet printed on A4, as wide as the page and as many pages long as it needs,
+    with its heading row repeated on each."""
+    sheet.page_setup.orientation = "landscape" if landscape else "portrait"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_title_rows = title_rows
