@@ -1,6 +1,7 @@
-"""``station photo``: attach photos to a lecture or an activity, list, caption and remove them.
+"""``station photo``: attach photos to a lecture, an activity or a villager request, list,
+caption and remove them.
 
-A record is named by its date when it is the only lecture or activity that day, or by the last
+A record is named by its date (a request's: the day it came in) when it is the only one that day, or by the last
 8 or more characters of its id (its first ones are a time stamp that records made together
 share); a date with several lists them with theirs.
 """
@@ -18,15 +19,16 @@ def register(sub: argparse._SubParsersAction, parent: argparse.ArgumentParser) -
     p = sub.add_parser(
         "photo",
         parents=[parent],
-        help="活动照片 / photos of lectures and activities",
-        description="给宣讲或活动添加照片（自动转正、去除位置等 EXIF 信息、缩到 1920 像素），列出、加说明、删除。"
-        " Attach photos to a lecture or activity (turned upright, EXIF and GPS removed, scaled to"
-        " 1920 px), list, caption and remove them.",
+        help="活动照片 / photos of lectures, activities and requests",
+        description="给宣讲、活动或群众点单添加照片（自动转正、去除位置等 EXIF 信息、缩到 1920 像素），"
+        "列出、加说明、删除。"
+        " Attach photos to a lecture, activity or villager request (turned upright, EXIF and GPS"
+        " removed, scaled to 1920 px), list, caption and remove them.",
     )
     actions = p.add_subparsers(dest="photo_action", metavar="ACTION", required=True)
     add = actions.add_parser("add", parents=[parent], help="添加照片 / attach photos")
     add.add_argument("record", metavar="RECORD",
-                     help="宣讲或活动的日期（当天只有一条时）或编号后 8 位 / its date, or its id's last 8+ chars")
+                     help="宣讲、活动或点单的日期（当天只有一条时）或编号后 8 位 / its date, or its id's last 8+ chars")
     add.add_argument("files", metavar="FILE", nargs="+", type=Path, help="照片文件 / photo files")
     add.add_argument("--caption", help="照片说明 / caption")
     show = actions.add_parser("list", parents=[parent], help="列出照片 / list a record's photos")
@@ -80,24 +82,30 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _record(store: Any, typed: str) -> tuple[str, str, str]:
-    """(table, id, how people know it) of the lecture or activity ``typed`` names: its date
-    when it is the only one that day, else the last 8 or more characters of its id."""
+    """(table, id, how people know it) of the lecture, activity or request ``typed`` names: its
+    date (a request's: the day it came in) when it is the only one that day, else the last 8 or
+    more characters of its id."""
     import re
 
     from station_tui.storage.photos import PhotoError, short_id
 
     if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", typed):
-        where, param, nothing = "date = ?", typed, f"{typed} 没有宣讲或活动"
+        where, param, nothing = "{date} = ?", typed, f"{typed} 没有宣讲、活动或点单"
     elif len(typed) >= 8:
         where, param = "id LIKE ?", "%" + typed.replace("%", "").replace("_", "")
-        nothing = f"找不到编号为 {typed} 的宣讲或活动"
+        nothing = f"找不到编号为 {typed} 的宣讲、活动或点单"
     else:
-        raise PhotoError("请写宣讲或活动的日期（如 2026-11-05），或编号的后 8 位")
+        raise PhotoError("请写宣讲、活动或点单的日期（如 2026-11-05），或编号的后 8 位")
     found = [
-        (table, row["id"], f"{row['date']} {label} {row['what']}")
-        for table, what, label in (("lectures", "topic", "宣讲"), ("activities", "title", "活动"))
+        (table, row["id"], f"{row['day']} {label} {row['what']}")
+        for table, date, what, label in (
+            ("lectures", "date", "topic", "宣讲"),
+            ("activities", "date", "title", "活动"),
+            ("requests", "received_on", "requester || '：' || wish", "点单"),
+        )
         for row in store.query(
-            f"SELECT id, date, {what} AS what FROM {table} WHERE deleted = 0 AND {where} ORDER BY created_at",
+            f"SELECT id, {date} AS day, {what} AS what FROM {table} "
+            f"WHERE deleted = 0 AND {where.format(date=date)} ORDER BY created_at",
             (param,),
         )
     ]

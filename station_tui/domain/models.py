@@ -619,11 +619,11 @@ class RequestMove(Record):
 
 
 #: The kinds of record a photo can belong to (the ``photos.record_table`` column).
-PHOTO_TABLES = ("lectures", "activities")
+PHOTO_TABLES = ("lectures", "activities", "requests")
 
 
 class Photo(Record):
-    """A photo of a lecture or an activity: the file lives in the station's photo directory
+    """A photo of a lecture, an activity or a villager request: the file lives in the station's photo directory
     under its content hash (``storage/photos.py``); this record says whose it is."""
 
     record_table: Annotated[str, Meta("所属记录类别")]
@@ -639,7 +639,7 @@ class Photo(Record):
     @classmethod
     def _table(cls, value: str) -> str:
         if value not in PHOTO_TABLES:
-            fail("photo_table", f"照片只能属于宣讲或活动，{quoted(value)}不是")
+            fail("photo_table", f"照片只能属于宣讲、活动或群众点单，{quoted(value)}不是")
         return value
 
 

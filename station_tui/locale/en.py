@@ -468,6 +468,7 @@ MESSAGES: dict[str, str] = {
     "self_check.saved": "Saved",
     "self_check.not_saved": "Not saved: {why}",
     "key.photos": "Photos",
+    "photos.count_line": "Photos: {n} (select this record in the list and press i to view or add)",
     "photos.title": "Photos: {record}",
     "photos.none": "No photos yet. Press a to add some from a folder or a USB stick.",
     "photos.key_add": "Add",

@@ -465,6 +465,7 @@ MESSAGES: dict[str, str] = {
     "self_check.saved": "已保存",
     "self_check.not_saved": "没有保存：{why}",
     "key.photos": "照片",
+    "photos.count_line": "照片：{n} 张（在列表中选中这条记录，按 i 查看、添加）",
     "photos.title": "照片：{record}",
     "photos.none": "还没有照片。按 a 从文件夹或 U 盘添加。",
     "photos.key_add": "添加",

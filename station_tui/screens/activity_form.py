@@ -12,13 +12,15 @@ from textual.widgets import Select, Static
 from station_tui.domain import Activity
 from station_tui.locale import t
 from station_tui.screens.lecture_form import venue_options
-from station_tui.widgets.form import Field, RecordForm, form_fields
+from station_tui.widgets.form import Field, form_fields
+from station_tui.widgets.photo_count import PhotoCountForm
 
 #: The last choice of the 组织队伍 list: makes a team without leaving the form.
 NEW_TEAM = "__new_team__"
 
 
-class ActivityForm(RecordForm):
+class ActivityForm(PhotoCountForm):
+    PHOTO_TABLE = "activities"
     MODEL = Activity
     TITLE_NEW = "activity.new"
     TITLE_EDIT = "activity.edit"

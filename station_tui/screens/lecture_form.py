@@ -11,6 +11,7 @@ from textual.widget import Widget
 from station_tui.domain import Lecture, Venue
 from station_tui.locale import t
 from station_tui.widgets.form import Field, RecordForm, form_fields
+from station_tui.widgets.photo_count import PhotoCountForm
 from station_tui.widgets.speaker_box import SpeakerBox
 
 
@@ -25,7 +26,8 @@ def venue_options(store: Any, current: str | None) -> list[tuple[str, str]]:
     return [(f"{v.name}（{v.address}）" if v.address else v.name, str(v.id)) for v in venues]
 
 
-class LectureForm(RecordForm):
+class LectureForm(PhotoCountForm):
+    PHOTO_TABLE = "lectures"
     MODEL = Lecture
     TITLE_NEW = "lecture.new"
     TITLE_EDIT = "lecture.edit"

@@ -328,6 +328,7 @@ class CaptionDialog(Localized, ModalScreen[str | None]):
 
 
 def open_photos(app: Any, kind: str, record_id: str, title: str) -> None:
-    """The photos of a lecture (``kind`` "lecture") or an activity, over the current screen."""
-    table = {"lecture": "lectures", "activity": "activities"}[kind]
+    """The photos of a lecture (``kind`` "lecture"), an activity or a villager request, over
+    the current screen."""
+    table = {"lecture": "lectures", "activity": "activities", "request": "requests"}[kind]
     app.push_screen(PhotosScreen(table, record_id, title), lambda _none: app.data_changed())

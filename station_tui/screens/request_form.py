@@ -7,10 +7,12 @@ from dataclasses import replace
 from typing import Any
 
 from station_tui.domain.models import Request
-from station_tui.widgets.form import RecordForm, form_fields
+from station_tui.widgets.form import form_fields
+from station_tui.widgets.photo_count import PhotoCountForm
 
 
-class RequestForm(RecordForm):
+class RequestForm(PhotoCountForm):
+    PHOTO_TABLE = "requests"
     MODEL = Request
     TITLE_NEW = "request.new"
     TITLE_EDIT = "request.edit"

@@ -63,6 +63,7 @@ class RequestListScreen(PagedListScreen):
         Binding("b", "move('answer')", "move.answer", show=False, id="requests.answer"),
         Binding("o", "move('serve_above')", "move.serve_above", show=False, id="requests.serve_above"),
         Binding("h", "history", "move.history", id="requests.history"),
+        Binding("i", "photos", "key.photos", show=False, id="requests.photos"),
     ]
     COLUMNS = list_columns(
         "request",
@@ -216,6 +217,14 @@ class RequestListScreen(PagedListScreen):
             self.app.call_from_thread(dialog.show_problem, text)
         else:
             self.app.call_from_thread(self.notify, text, severity="warning", timeout=8)
+
+    def action_photos(self) -> None:
+        record_id = self.selected_id()
+        if record_id is not None:
+            from station_tui.screens.photos import open_photos
+
+            row = self.query_one("DataTable").get_row(record_id)  # type: ignore[attr-defined]
+            open_photos(self.app, "request", record_id, " ".join(str(cell) for cell in row[:3]))
 
     # -- history -----------------------------------------------------------------------------
     def action_history(self) -> None:

@@ -137,7 +137,7 @@ def add(store: Store, record_table: str, record_id: str, paths: list[Path], capt
     from station_tui.domain.models import PHOTO_TABLES, Photo
 
     if record_table not in PHOTO_TABLES:
-        raise PhotoError(f"照片只能加在宣讲或活动上，不能加在 {record_table} 上")
+        raise PhotoError(f"照片只能加在宣讲、活动或群众点单上，不能加在 {record_table} 上")
     if store.query_one(f"SELECT 1 FROM {record_table} WHERE id = ? AND deleted = 0", (record_id,)) is None:
         raise PhotoError("找不到这条记录（可能已被删除）")
     repo = store.repository("photos")

@@ -89,7 +89,7 @@ def test_the_same_picture_is_stored_once_and_removing_is_a_tombstone(store: Stor
     assert photos.file_of(store.path, first.sha256).exists()  # the activity still shows it
     ops = [r["op"] for r in store.query("SELECT op FROM outbox WHERE record_id = ? ORDER BY seq", (first.id,))]
     assert ops == ["insert", "delete"]  # a tombstone the county learns of
-    with pytest.raises(photos.PhotoError, match="宣讲或活动"):
+    with pytest.raises(photos.PhotoError, match="宣讲、活动或群众点单"):
         photos.add(store, "people", lecture_id, [picture])
 
 
@@ -113,3 +113,16 @@ def test_the_command_finds_the_record_by_date_and_says_what_it_did(db_path: Path
     assert "照片 0 张" in run("photo", "list", short, db=db_path).stdout
     bad = run("photo", "add", "2026-11-06", str(tmp_path / "nothere.jpg"), db=db_path)
     assert bad.returncode == 1 and "找不到文件" in bad.stdout
+
+
+def test_a_villager_request_takes_photos_by_the_day_it_came_in(db_path: Path, store: Store, station,
+                                                                tmp_path: Path) -> None:
+    from station_tui.domain.models import Request
+
+    request = store.requests.add(Request(received_on=date(2026, 11, 2), wish="修补漏雨的屋顶", requester="王大妈"))
+    store.close()
+    done = run("photo", "add", "2026-11-02", str(camera_photo(tmp_path / "roof.jpg")), db=db_path)
+    assert done.returncode == 0, done.stderr
+    assert "2026-11-02 点单 王大妈：修补漏雨的屋顶：现有照片 1 张" in done.stdout
+    with Store(db_path) as again:
+        assert [p.original_name for p in photos.of_record(again, "requests", str(request.id))] == ["roof.jpg"]

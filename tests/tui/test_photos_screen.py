@@ -58,3 +58,34 @@ async def test_photos_are_added_from_a_folder_captioned_and_removed(seeded, make
         await until(pilot, lambda: app.screen.query_one("#photos-list", DataTable).row_count == 1)
     kept = photos.of_record(seeded, "lectures", lecture_id)
     assert len(kept) == 1 and kept[0].caption is None and kept[0].original_name == "IMG_0001.JPG"
+
+
+async def test_a_request_opens_its_photos_with_i_and_its_form_counts_them(seeded, make_app, tmp_path: Path) -> None:
+    from datetime import date
+
+    from station_tui.domain.models import Request
+
+    request = seeded.requests.add(Request(received_on=date(2026, 11, 2), wish="修补漏雨的屋顶", requester="王大妈"))
+    stick = tmp_path / "usb"
+    stick.mkdir()
+    Image.new("RGB", (800, 600), (90, 140, 60)).save(stick / "roof.jpg")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("6", "d")
+        await until(pilot, lambda: app.current_mode == "requests" and app.screen.query_one(DataTable).row_count > 0)
+        await pilot.press("i")
+        await until(pilot, lambda: app.screen.query("#photos-preview"))
+        await pilot.press("a")
+        await until(pilot, lambda: app.screen.query("#picker-path"))
+        await pilot.press("ctrl+u")
+        await type_text(pilot, str(stick))
+        await pilot.press("enter", "ctrl+a")
+        await until(pilot, lambda: app.screen.query("#photos-list")
+                    and app.screen.query_one("#photos-list", DataTable).row_count == 1)
+        await pilot.press("escape")
+        await until(pilot, lambda: app.current_mode == "requests" and not app.screen.query("#photos-list"))
+        await pilot.press("e")
+        await until(pilot, lambda: app.screen.query("#photo-count"))
+        assert text_of(app.screen.query_one("#photo-count")).startswith("照片：1 张")
+    assert [p.original_name for p in photos.of_record(seeded, "requests", str(request.id))] == ["roof.jpg"]
