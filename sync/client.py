@@ -311,7 +311,14 @@ class _Run:
         return self._new_epoch(reason), 0
 
     def _new_epoch(self, reason: str) -> str:
+        from station_tui.storage.backup import restamp_everything
+
         epoch = outbox.start_new_epoch(self.store, reason)
+        # The database was put back by hand: a change the county already has comes back as a
+        # duplicate and is not applied again, so a record edited after the copy was made would
+        # stay that way at the county. Every record gets a change of its own that outranks it.
+        stamped = restamp_everything(self.store)
+        self.log(f"re-stamped {stamped} records for the new epoch")
         self.report.new_epoch_reason = reason
         self.report.pending_before = outbox.pending_count(self.store, 0)
         self.log(f"new epoch {epoch}: {reason}; re-sending the whole change log")

@@ -188,7 +188,8 @@ KINDS: tuple[RecordKind, ...] = (
         local_columns=("pinyin_full", "pinyin_initials"),
         sort=("-received_on",),
     ),
-    RecordKind("request_moves", models.RequestMove),
+    # A request's moves are its history: added, never changed (the table's triggers refuse it).
+    RecordKind("request_moves", models.RequestMove, append_only=True),
     # The register of 志愿服务记录证明: a certificate handed out is never changed or taken back.
     RecordKind("certificates", models.Certificate, sort=("-issued_on", "-serial"), append_only=True),
 )

@@ -31,8 +31,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from station_tui.storage.db import BUSY_TIMEOUT_MS, Actor, DatabaseError, connect, write_transaction
+
+if TYPE_CHECKING:
+    from station_tui.storage import Store
 
 #: Our backups' names: ``station-2026-12-05-2010.db`` (a second one in the same minute: ``-2``).
 BACKUP_NAME = re.compile(r"^station-(\d{4}-\d{2}-\d{2}-\d{4})(?:-(\d+))?\.db$")
@@ -608,7 +612,7 @@ def _restamp(work: Path, current: Path, actor: Actor) -> int:
                 compare = False  # damaged: every record is stamped
         stamped = 0
         with write_transaction(conn, actor) as c:
-            for table in tables:
+            for table in changeable(tables):
                 if compare and table in old_tables:
                     where = (
                         f" WHERE NOT EXISTS (SELECT 1 FROM old.{table} AS o WHERE o.id = {table}.id"
@@ -626,6 +630,25 @@ def _restamp(work: Path, current: Path, actor: Actor) -> int:
         raise refused(f"无法整理备份（{exc}）。", f"the backup could not be prepared ({exc}).") from exc
     finally:
         conn.close()
+
+
+def changeable(tables: list[str]) -> list[str]:
+    """The tables whose records can change after they are made. A ledger entry (hours, points,
+    stock, a request's move, a certificate) never does, so the county's copy of one is the
+    station's and a new stamp would say nothing; the triggers of most of them refuse it anyway."""
+    from station_tui.domain.kinds import BY_TABLE
+
+    return [t for t in tables if not (t in BY_TABLE and BY_TABLE[t].append_only)]
+
+
+def restamp_everything(store: Store) -> int:
+    """Give every record that can change a new change of its own, in one transaction: for a
+    database put back by hand (a copied file), where the one it replaced is gone and nothing
+    tells which records the county holds newer. In the new epoch these changes outrank the
+    lost timeline's, so the county ends with what the station has (see ``_restamp``)."""
+    with store.write() as c:
+        tables = _synced_tables(c)
+        return sum(c.execute(f"UPDATE {t} SET row_version = row_version - 1").rowcount for t in changeable(tables))
 
 
 def _synced_tables(conn: sqlite3.Connection) -> list[str]:

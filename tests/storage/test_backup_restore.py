@@ -401,6 +401,42 @@ def test_restore_onto_a_new_pc_with_no_database(tmp_path: Path, a_backup: Path) 
     assert _query(fresh, "SELECT code FROM station") == [("140311101201",)]
 
 
+def test_restore_onto_a_new_pc_keeps_the_ledgers(tmp_path: Path) -> None:
+    """The disk died: every record is stamped again for the county, except ledger entries
+    (points, stock, hours, a request's moves, certificates), which never change and whose
+    tables refuse a change; their sums come back as they were."""
+    from datetime import date
+
+    from station_tui.domain import Person
+    from station_tui.domain.models import Goods, Request
+    from station_tui.domain.request_flow import Move
+
+    db = _station_db(tmp_path / "old" / "station.db")
+    with Store(db, actor=Actor(user="tester", program="pytest")) as s:
+        person = s.people.add(Person(name="曾小红", is_volunteer=True))
+        s.repository("points_entries").adjust(str(person.id), 10, item="好人好事")  # type: ignore[attr-defined]
+        soap = s.repository("goods").add(Goods(name="香皂", price_points=8))
+        s.repository("goods").restock(str(soap.id), 3)  # type: ignore[attr-defined]
+        s.repository("redemptions").redeem(str(person.id), str(soap.id))  # type: ignore[attr-defined]
+        wish = s.requests.add(Request(received_on=date(2026, 11, 2), wish="修补漏雨的屋顶", requester="王大妈"))
+        s.requests.move(str(wish.id), Move("reject", note="不属于本站服务范围"))
+    out = tmp_path / "usb"
+    assert station_cli.run("backup", out, db=db).returncode == 0
+    fresh = tmp_path / "newpc" / "station.db"
+    done = station_cli.run("restore", backups_in(out)[-1], db=fresh)
+    assert done.returncode == 0, done.stderr
+    assert _query(fresh, "SELECT sum(points) FROM points_entries") == [(2,)]
+    assert _query(fresh, "SELECT sum(quantity) FROM stock_entries") == [(2,)]
+    moves = "SELECT id, to_state FROM request_moves ORDER BY id"
+    assert _query(fresh, moves) == _query(db, moves) and ("已拒绝",) in [(m[1],) for m in _query(fresh, moves)]
+    # The records that can change are each in the outbox once more, the ledgers' entries not.
+    before = _query(backups_in(out)[-1], "SELECT max(seq) FROM outbox")[0][0]
+    stamped = dict(_query(fresh, f"SELECT tbl, count(*) FROM outbox WHERE seq > {before} GROUP BY tbl"))
+    assert stamped["people"] == _query(fresh, "SELECT count(*) FROM people")[0][0]
+    assert stamped["redemptions"] == 1 and stamped["requests"] == 1
+    assert not {"points_entries", "stock_entries", "request_moves", "hours_entries"} & set(stamped)
+
+
 def test_restore_over_a_damaged_database_keeps_it_aside_with_its_wal(
     tmp_path: Path, current: Path, a_backup: Path
 ) -> None:

@@ -128,6 +128,10 @@ def _station_restored(pc: StationPC, county: County, tmp_path, *, with_state_fil
     with pc.store() as s:
         lost = add_records(s, 30, start=100)
         s.conn.execute("UPDATE people SET note = '备份之后的修改' WHERE id = ?", (first[0],))
+        # Edited after the backup and never touched again once it is put back: the county must
+        # end with the station's (the backup's) version, not keep the lost timeline's.
+        s.conn.execute("UPDATE people SET note = '只在丢失的时间线上' WHERE id = ?", (first[2],))
+        s.conn.execute("UPDATE lectures SET audience = audience + 7")
     assert pc.station("sync").returncode == 0
     # ...then the disk dies and the backup is put back.
     _restore_db(pc, tmp_path / "backup", with_state_file=with_state_file)
@@ -145,6 +149,7 @@ def _station_restored(pc: StationPC, county: County, tmp_path, *, with_state_fil
     # Everything the restored station holds is at the county as the station has it now...
     assert {k: held[k] for k in expected} == expected
     assert held[("people", first[0])][2]["note"] == "恢复之后重新录入"
+    assert held[("people", first[2])][2]["note"] is None
     # ...and what only the lost timeline had is still kept at the county.
     assert all(("people", pid) in held and held[("people", pid)][1] == 0 for pid in lost)
     # A later run has nothing left to do and starts no further epoch.
