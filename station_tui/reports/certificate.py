@@ -108,19 +108,13 @@ def write(doc: CertificateDocument, path: Path) -> None:
 
 
 def _build(doc: CertificateDocument) -> Any:
-    from docx import Document
     from docx.enum.table import WD_TABLE_ALIGNMENT
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Cm, Pt
 
-    from station_tui.reports.ledger_docx import _east_asian, _fonts, _run
+    from station_tui.reports.ledger_docx import _east_asian, _run, a4_document
 
-    document = Document()
-    section = document.sections[0]
-    section.page_width, section.page_height = Cm(21), Cm(29.7)
-    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
-        setattr(section, side, Cm(2))
-    _fonts(document, Pt)
+    document = a4_document()
     normal = document.styles["Normal"]
     normal.font.size = Pt(12)
 

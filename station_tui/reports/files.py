@@ -30,3 +30,25 @@ def a4_sheet(sheet: Any, *, landscape: bool = False, title_rows: str = "2:2") ->
     sheet.page_setup.fitToHeight = 0
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
     sheet.print_title_rows = title_rows
+
+
+def sheet_heading(
+    sheet: Any, title: str, headers: tuple[str, ...] | list[str], widths: tuple[float, ...] | list[float], *,
+    size: int = 14, height: float = 28, wrap: bool = False,
+) -> tuple[Any, Any]:
+    """Row 1: ``title`` across every column; row 2: the column headings in bold, boxed, with
+    the columns' widths. Returns (box, centre): the border and alignment the rows below use."""
+    from openpyxl.styles import Alignment, Border, Font, Side
+
+    thin = Side(style="thin")
+    box = Border(left=thin, right=thin, top=thin, bottom=thin)
+    centre = Alignment(horizontal="center", vertical="center", wrap_text=wrap)
+    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(headers))
+    sheet.cell(1, 1, title).font = Font(size=size, bold=True)
+    sheet.cell(1, 1).alignment = centre
+    sheet.row_dimensions[1].height = height
+    for col, (header, width) in enumerate(zip(headers, widths, strict=True), start=1):
+        cell = sheet.cell(2, col, header)
+        cell.font, cell.alignment, cell.border = Font(bold=True), centre, box
+        sheet.column_dimensions[cell.column_letter].width = width
+    return box, centre

@@ -23,16 +23,10 @@ PHOTO_HEIGHT_CM = 6.15
 
 
 def write(ledger: Ledger, path: Path) -> None:
-    from docx import Document
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Cm, Pt
 
-    doc = Document()
-    section = doc.sections[0]
-    section.page_width, section.page_height = Cm(21), Cm(29.7)
-    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
-        setattr(section, side, Cm(2))
-    _fonts(doc, Pt)
+    doc = a4_document()
     title = doc.add_paragraph()
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
     _run(title, f"{ledger.station_name}\n新时代文明实践活动台账（{ledger.period}）", size=Pt(16), bold=True,
@@ -141,6 +135,20 @@ def _run(paragraph: Any, text: str, *, size: Any = None, bold: bool = False, fon
     if font is not None:
         _east_asian(run, font)
     return run
+
+
+def a4_document() -> DocumentObject:
+    """A new document on A4 with 2 cm margins and 宋体 (East Asian too) as Word and WPS print it."""
+    from docx import Document
+    from docx.shared import Cm, Pt
+
+    doc = Document()
+    section = doc.sections[0]
+    section.page_width, section.page_height = Cm(21), Cm(29.7)
+    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+        setattr(section, side, Cm(2))
+    _fonts(doc, Pt)
+    return doc
 
 
 def _fonts(doc: DocumentObject, Pt: Any) -> None:

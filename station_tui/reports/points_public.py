@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from station_tui.reports.files import a4_sheet, write_whole
+from station_tui.reports.files import a4_sheet, sheet_heading, write_whole
 
 if TYPE_CHECKING:
     from station_tui.storage.repositories.points import PublicLine
@@ -49,25 +49,14 @@ def write_xlsx(
 ) -> Path:
     """Write the list to ``path`` (its folder is made if missing) and return the path."""
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Border, Font, Side
+    from openpyxl.styles import Alignment, Font
 
     book = Workbook()
     sheet = book.active
     assert sheet is not None
     sheet.title = f"{year}年{month}月"
-    thin = Side(style="thin")
-    box = Border(left=thin, right=thin, top=thin, bottom=thin)
-    centre = Alignment(horizontal="center", vertical="center")
+    box, centre = sheet_heading(sheet, title(station, year, month), HEADERS, WIDTHS, size=16, height=30)
     last_col = len(HEADERS)
-
-    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=last_col)
-    sheet.cell(1, 1, title(station, year, month)).font = Font(size=16, bold=True)
-    sheet.cell(1, 1).alignment = centre
-    sheet.row_dimensions[1].height = 30
-    for col, (header, width) in enumerate(zip(HEADERS, WIDTHS, strict=True), start=1):
-        cell = sheet.cell(2, col, header)
-        cell.font, cell.alignment, cell.border = Font(bold=True), centre, box
-        sheet.column_dimensions[cell.column_letter].width = width
 
     row = 3
     for n, line in enumerate(lines, start=1):

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from station_tui.domain.hours import format_tenths
 from station_tui.domain.masking import mask_phone
-from station_tui.reports.files import a4_sheet, write_whole
+from station_tui.reports.files import a4_sheet, sheet_heading, write_whole
 
 if TYPE_CHECKING:
     from station_tui.storage import Store
@@ -108,26 +108,16 @@ def write_xlsx(lines: list[HoursLine], path: Path, *, station: str, period_from:
     """Write the list to ``path`` (its folder made if missing), through a partial file moved
     over it whole; return the path."""
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Border, Font, Side
+    from openpyxl.styles import Alignment, Font
 
     book = Workbook()
     sheet = book.active
     assert sheet is not None
     sheet.title = "志愿服务记录"
-    thin = Side(style="thin")
-    box = Border(left=thin, right=thin, top=thin, bottom=thin)
-    centre = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    heading = f"{station}志愿服务记录（{period_from.isoformat()} 至 {period_to.isoformat()}）"
+    box, centre = sheet_heading(sheet, heading, HEADERS, WIDTHS, wrap=True)
     left = Alignment(horizontal="left", vertical="center", wrap_text=True)
     last = len(HEADERS)
-    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=last)
-    heading = f"{station}志愿服务记录（{period_from.isoformat()} 至 {period_to.isoformat()}）"
-    sheet.cell(1, 1, heading).font = Font(size=14, bold=True)
-    sheet.cell(1, 1).alignment = centre
-    sheet.row_dimensions[1].height = 28
-    for col, (header, width) in enumerate(zip(HEADERS, WIDTHS, strict=True), start=1):
-        cell = sheet.cell(2, col, header)
-        cell.font, cell.alignment, cell.border = Font(bold=True), centre, box
-        sheet.column_dimensions[cell.column_letter].width = width
     row = 3
     for n, line in enumerate(lines, start=1):
         values = (n, line.name, line.gender, line.born, line.phone, line.skills, line.activity, line.date.isoformat(),
