@@ -72,6 +72,14 @@ def test_a_chosen_speaker_is_on_the_roster_with_the_lectures_hours_in_the_same_s
     assert changes[1][2]["credited_tenths"] == 15
 
 
+def test_the_chosen_speakers_hours_are_in_the_hours_ledger_and_follow_a_change(store: Store) -> None:
+    li, zhao = _person(store, "李建国"), _person(store, "赵红梅")
+    lecture = _lecture(store, date(2026, 11, 3), "学习全会精神", speaker="李建国", speaker_id=str(li.id))
+    assert (store.hours.balance(str(li.id)), store.hours.balance(str(zhao.id))) == (15, 0)
+    store.lectures.update(lecture.model_copy(update={"speaker": "赵红梅", "speaker_id": str(zhao.id)}))
+    assert (store.hours.balance(str(li.id)), store.hours.balance(str(zhao.id))) == (0, 15)
+
+
 def test_an_outside_speaker_typed_as_text_puts_nobody_on_the_roster(store: Store) -> None:
     _person(store, "王教授")
     before = _seq(store)

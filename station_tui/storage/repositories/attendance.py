@@ -75,53 +75,43 @@ class AttendanceRepository(Repository[Attendance]):
         """Re-validate against the event: credited hours may not exceed its length."""
         return Attendance.model_validate(record.model_dump(), context={"event": self._event(record)})
 
+    # The hours ledger follows every roster line written, in the same transaction (hours.py):
+    # whoever writes the line (a roster save, a lecture placing its speaker, an import).
     def _insert(self, conn: sqlite3.Connection, record: Attendance) -> Attendance:
         try:
-            return super()._insert(conn, record)
+            saved = super()._insert(conn, record)
         except sqlite3.IntegrityError as exc:
             if "attendance_once" in str(exc) or "UNIQUE" in str(exc):
                 raise DuplicateAttendance(record.person_id) from exc
             raise
+        self._credit_hours(conn, [saved])
+        return saved
 
     def _update(self, conn: sqlite3.Connection, record: Attendance) -> Attendance:
         try:
-            return super()._update(conn, record)
+            saved = super()._update(conn, record)
         except sqlite3.IntegrityError as exc:
             if "UNIQUE" in str(exc):
                 raise DuplicateAttendance(record.person_id) from exc
             raise
+        self._credit_hours(conn, [saved])
+        return saved
+
+    def _soft_delete(self, conn: sqlite3.Connection, record_id: str, expected_version: int | None) -> None:
+        super()._soft_delete(conn, record_id, expected_version)
+        credit_roster_hours(conn, [record_id], self.store.actor.user)
 
     def _credit_hours(self, conn: sqlite3.Connection, lines: list[Attendance]) -> None:
-        """The hours ledger follows the roster, in the same transaction (hours.py)."""
         credit_roster_hours(conn, [str(line.id) for line in lines], self.store.actor.user)
 
     def add(self, record: Attendance) -> Attendance:
-        checked = self._checked(record)
-        with self.store.write() as conn:
-            saved = self._insert(conn, checked)
-            self._credit_hours(conn, [saved])
-        return saved
+        return super().add(self._checked(record))
 
     def update(self, record: Attendance) -> Attendance:
-        checked = self._checked(record)
-        with self.store.write() as conn:
-            saved = self._update(conn, checked)
-            self._credit_hours(conn, [saved])
-        return saved
+        return super().update(self._checked(record))
 
     def force_update(self, record: Attendance) -> Attendance:
-        with self.store.write() as conn:
-            current = conn.execute("SELECT row_version FROM attendance WHERE id = ?", (record.id,)).fetchone()
-            if current is None:
-                raise NotFound(self.table, str(record.id))
-            saved = self._update(conn, self._checked(record.model_copy(update={"row_version": current[0]})))
-            self._credit_hours(conn, [saved])
-        return saved
-
-    def delete(self, record_id: str, expected_version: int | None = None) -> None:
-        with self.store.write() as conn:
-            self._soft_delete(conn, record_id, expected_version)
-            credit_roster_hours(conn, [record_id], self.store.actor.user)
+        return super().force_update(self._checked(record))
 
     def add_all_in(self, conn: sqlite3.Connection, records: list[Attendance]) -> list[Attendance]:
         saved = super().add_all_in(conn, records)
@@ -132,9 +122,7 @@ class AttendanceRepository(Repository[Attendance]):
         """Several lines in one transaction: a roster is saved whole or not at all."""
         checked = [self._checked(r) for r in records]
         with self.store.write() as conn:
-            saved = [self._insert(conn, r) for r in checked]
-            self._credit_hours(conn, saved)
-        return saved
+            return [self._insert(conn, r) for r in checked]
 
     def save_roster(
         self,
@@ -159,7 +147,6 @@ class AttendanceRepository(Repository[Attendance]):
                 self._soft_delete(conn, str(record.id), record.row_version)
             saved = [self._update(conn, r) for r in checked_updates]
             saved += [self._insert(conn, r) for r in checked_adds]
-            self._credit_hours(conn, [*removed, *saved])
             follow_roster_points(conn, self.store, events, points_rules)
         return saved
 
