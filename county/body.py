@@ -9,11 +9,14 @@ import json
 import time
 import zlib
 from collections.abc import AsyncIterator
-from typing import Any
+from typing import Any, TypeVar
 
+from pydantic import BaseModel, ValidationError
 from pydantic_core import from_json
 
 from county.errors import bad_request, too_large, too_slow
+
+_M = TypeVar("_M", bound=BaseModel)
 
 _GZIP_MAGIC = b"\x1f\x8b"
 _STEP = 1 << 20
@@ -100,17 +103,33 @@ async def read_body(
 ) -> bytes:
     """The whole body, within the caps. ``deadline`` bounds the whole read (seconds from now)
     and ``idle_timeout`` each wait for the next piece; past either the answer is 408."""
-    if content_length is not None:
-        try:
-            declared = int(content_length)
-        except ValueError:
-            raise bad_request("Content-Length 不是数字", "Content-Length is not a number") from None
-        if declared > max_body:
-            raise too_large(max_body, inflated=False)
+    check_declared_length(content_length, max_body)
     encoding = (content_encoding or "").strip().lower()
     if encoding not in ("", "identity", "gzip", "x-gzip"):
         raise bad_request(f"不支持的压缩方式 {encoding}，请用 gzip", f"unsupported Content-Encoding {encoding!r}")
     inflater = Inflater(max_body, max_inflated, True if "gzip" in encoding else None)
+    async for chunk in timed_pieces(stream, deadline=deadline, idle_timeout=idle_timeout):
+        inflater.feed(chunk)
+    return inflater.finish()
+
+
+def check_declared_length(content_length: str | None, cap: int) -> None:
+    """Refuse at once a body whose Content-Length says it is over ``cap`` (413)."""
+    if content_length is None:
+        return
+    try:
+        declared = int(content_length)
+    except ValueError:
+        raise bad_request("Content-Length 不是数字", "Content-Length is not a number") from None
+    if declared > cap:
+        raise too_large(cap, inflated=False)
+
+
+async def timed_pieces(
+    stream: AsyncIterator[bytes], *, deadline: float | None, idle_timeout: float | None
+) -> AsyncIterator[bytes]:
+    """The body's pieces as they come. ``deadline`` bounds the whole read (seconds from now)
+    and ``idle_timeout`` each wait for the next piece; past either the answer is 408."""
     pieces = aiter(stream)
     ends = time.monotonic() + deadline if deadline else None
     while True:
@@ -123,12 +142,27 @@ async def read_body(
         try:
             chunk = await asyncio.wait_for(anext(pieces), wait)
         except StopAsyncIteration:
-            break
+            return
         except TimeoutError:
             whole = ends is not None and time.monotonic() >= ends
             raise too_slow(deadline if whole else idle_timeout, idle=not whole) from None
-        inflater.feed(chunk)
-    return inflater.finish()
+        yield chunk
+
+
+def parse_model(model: type[_M], raw: bytes, zh: str, en: str) -> _M:
+    """``raw`` as JSON read into ``model``; a body that does not fit is a 400 naming the first
+    field that does not, in both languages (``zh`` and ``en`` say what was sent)."""
+    return validated(model, parse_json(raw), zh, en)
+
+
+def validated(model: type[_M], data: Any, zh: str, en: str) -> _M:
+    """``data`` (read from JSON already) as ``model``, or the 400 ``parse_model`` says."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first.get("loc", ()))
+        raise bad_request(f"{zh}：{where} {first.get('msg')}", f"{en}: {where}") from None
 
 
 def parse_json(data: bytes) -> Any:

@@ -41,6 +41,15 @@ def _open(args: argparse.Namespace) -> Any:
         raise CliError(str(exc)) from exc
 
 
+def _print_table(table: list[list[str]]) -> None:
+    """Rows of cells in columns as wide as their widest cell (Chinese counts two)."""
+    from station_tui.domain.widths import cell_width, pad
+
+    widths = [max(cell_width(row[i]) for row in table) for i in range(len(table[0]))]
+    for row in table:
+        print("  ".join(pad(c, w) for c, w in zip(row, widths, strict=True)).rstrip())
+
+
 def _photos(args: argparse.Namespace, store: Any) -> Any:
     """The county's photo files, where ``--photos-dir`` / ``--photo-store`` (or the environment) say."""
     from county.photo_store import PhotoStore
@@ -209,7 +218,6 @@ def cmd_station_list(args: argparse.Namespace) -> int:
         return EXIT_OK
     from county.printable import printable
     from county.reports import local_time
-    from station_tui.domain.widths import cell_width, pad
 
     table = [["代码", "名称", "乡镇（街道）", "已注册", "上次同步", "已确认序号", "程序版本", "隔离"]]
     for r in rows:
@@ -225,9 +233,7 @@ def cmd_station_list(args: argparse.Namespace) -> int:
                 str(r["quarantined"]),
             ]
         )
-    widths = [max(cell_width(row[i]) for row in table) for i in range(len(table[0]))]
-    for row in table:
-        print("  ".join(pad(c, w) for c, w in zip(row, widths, strict=True)).rstrip())
+    _print_table(table)
     return EXIT_OK
 
 
@@ -405,7 +411,6 @@ def cmd_photos(args: argparse.Namespace) -> int:
         print(f"县中心还没有站点 {args.station} 的照片记录。No photo records of station {args.station}.")
         return EXIT_OK
     from county.printable import printable
-    from station_tui.domain.widths import cell_width, pad
 
     kinds = {"lectures": "宣讲", "activities": "活动", "requests": "点单"}
     table = [["日期", "记录", "说明", "大小", "文件", "SHA-256"]]
@@ -414,9 +419,7 @@ def cmd_photos(args: argparse.Namespace) -> int:
         title = f"{kinds.get(i['record_table'], i['record_table'])} {printable(str(i['record_title'] or ''))}"
         table.append([str(i["record_date"] or "-"), title[:30], printable(str(i["caption"] or ""))[:20] or "-",
                       f"{(i['size_bytes'] or 0) / 1024:.0f} KB", arrived, i["sha256"]])
-    widths = [max(cell_width(row[k]) for row in table) for k in range(len(table[0]))]
-    for row in table:
-        print("  ".join(pad(c, w) for c, w in zip(row, widths, strict=True)).rstrip())
+    _print_table(table)
     held = sum(1 for i in items if i["arrived"])
     print(f"共 {len(items)} 张照片记录，文件已收到 {held} 张。{len(items)} photo records, {held} files arrived.")
     return EXIT_OK

@@ -548,18 +548,16 @@ class CountyStore:
         narrows them to rows whose text holds it (a number, a person's id); the caller still
         reads each row's fields to be sure."""
         with self._reading() as conn:
-            station = conn.execute(
-                select(stations.c.id, stations.c.code, stations.c.name, stations.c.township).where(
-                    stations.c.code == code)
-            ).mappings().first()
-            if station is None:
+            try:
+                station = self._station_by_code(conn, code)
+            except ApiError:
                 return None, []
             query = select(records.c.tbl, records.c.row_json).where(
-                and_(records.c.station_id == station["id"], records.c.tbl.in_(list(tables)), records.c.deleted == 0))
+                and_(records.c.station_id == station.id, records.c.tbl.in_(list(tables)), records.c.deleted == 0))
             if containing is not None:
                 query = query.where(records.c.row_json.contains(containing, autoescape=True))
             found = [dict(r) for r in conn.execute(query).mappings()]
-        return {"code": station["code"], "name": station["name"], "township": station["township"]}, found
+        return {"code": station.code, "name": station.name, "township": station.township}, found
 
 
 def _insert(conn: Any) -> Any:

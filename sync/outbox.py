@@ -126,7 +126,6 @@ def _append_history(conn: sqlite3.Connection, old_epoch: str | None, reason: str
 
 
 def _put(conn: sqlite3.Connection, key: str, value: str | None) -> None:
-    conn.execute(
-        "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-        (key, value),
-    )
+    from station_tui.storage.db import put_meta
+
+    put_meta(conn, key, value)

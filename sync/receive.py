@@ -19,6 +19,7 @@ import json
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from station_tui.storage.db import put_meta
 from sync.errors import ProtocolError
 
 if TYPE_CHECKING:
@@ -176,8 +177,5 @@ def _store(store: Store, page: Any, got: Received) -> None:
                 got.new_notices.append(str(body.get("title", "")))
         if not page.more:
             got.dropped += conn.execute("DELETE FROM county_items WHERE feed_id <> ?", (page.feed_id,)).rowcount
-        for key, value in (("county_feed_id", page.feed_id), ("county_feed_after", str(page.next_after))):
-            conn.execute(
-                "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                (key, value),
-            )
+        put_meta(conn, "county_feed_id", page.feed_id)
+        put_meta(conn, "county_feed_after", str(page.next_after))

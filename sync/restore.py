@@ -28,6 +28,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from station_tui.storage.db import put_meta
 from sync.errors import SyncError
 
 if TYPE_CHECKING:
@@ -183,10 +184,7 @@ def _fill(store: Store, api: CountyAPI, code: str, report: RestoreReport,
                                            "reason": f"restored from the county ({report.total} records)"}],
                                           ensure_ascii=False)),
         ):  # fmt: skip
-            conn.execute(
-                "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                (key, value),
-            )
+            put_meta(conn, key, value)
 
 
 def _lift_balance_guards(conn: sqlite3.Connection) -> list[str]:

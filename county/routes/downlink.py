@@ -7,7 +7,6 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import JSONResponse
-from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
 from county import body, feed, rows
@@ -76,15 +75,7 @@ async def feed_list(
     downlink.FEED_PATH, dependencies=[Depends(require_admin)], openapi_extra=json_body(downlink.PublishRequest)
 )
 async def feed_publish(context: Context, raw: RawBody) -> JSONResponse:
-    data = body.parse_json(raw)
-    try:
-        req = downlink.PublishRequest.model_validate(data)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first.get("loc", ()))
-        raise bad_request(
-            f"发布请求格式不对：{where} {first.get('msg')}", f"malformed publish request: {where}"
-        ) from None
+    req = body.parse_model(downlink.PublishRequest, raw, "发布请求格式不对", "malformed publish request")
     for value, what, longest in ((req.township, "township", 80), (req.station, "station", 40)):
         _clean(value, what, longest)
     item = await run_in_threadpool(

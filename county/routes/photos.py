@@ -3,19 +3,16 @@ Rules: docs/sync-protocol.md, *Photo files*; the store: county/photo_store.py.""
 
 from __future__ import annotations
 
-import asyncio
-import time
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import JSONResponse, Response
-from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import ClientDisconnect
 
 from county import body
 from county.deps import Context, CurrentStation, RawBody, require_admin
-from county.errors import ApiError, bad_request, too_large, too_slow
+from county.errors import ApiError, bad_request, too_large
 from county.openapi import json_body
 from sync import protocol
 
@@ -26,12 +23,7 @@ _Sha = Annotated[str, Path(min_length=64, max_length=64, pattern=r"^[0-9a-f]{64}
 
 @router.post(protocol.PHOTOS_STATUS_PATH, openapi_extra=json_body(protocol.PhotoStatusRequest))
 async def photo_status(station: CurrentStation, context: Context, raw: RawBody) -> JSONResponse:
-    try:
-        req = protocol.PhotoStatusRequest.model_validate(body.parse_json(raw))
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first.get("loc", ()))
-        raise bad_request(f"照片查询格式不对：{where} {first.get('msg')}", f"malformed photo status: {where}") from None
+    req = body.parse_model(protocol.PhotoStatusRequest, raw, "照片查询格式不对", "malformed photo status")
     answer = await run_in_threadpool(context.photos.status, station, req.sha256)
     return JSONResponse(answer.model_dump(mode="json"))
 
@@ -55,28 +47,13 @@ async def photo_chunk(
     encoding = (request.headers.get("content-encoding") or "").strip().lower()
     if encoding not in ("", "identity"):
         raise bad_request("照片分块应原样上传（不压缩）", "send photo chunks raw (no Content-Encoding)")
-    declared = request.headers.get("content-length")
-    if declared is not None:
-        if not declared.isdigit():
-            raise bad_request("Content-Length 不是数字", "Content-Length is not a number")
-        if int(declared) > cap:
-            raise too_large(cap, inflated=False)
+    body.check_declared_length(request.headers.get("content-length"), cap)
     parts: list[bytes] = []
     got = 0
-    pieces = aiter(request.stream())
-    ends = time.monotonic() + limits.body_timeout
     try:
-        while True:
-            wait = min(limits.body_idle_timeout, ends - time.monotonic())
-            if wait <= 0:
-                raise too_slow(limits.body_timeout, idle=False)
-            try:
-                piece = await asyncio.wait_for(anext(pieces), wait)
-            except StopAsyncIteration:
-                break
-            except TimeoutError:
-                whole = time.monotonic() >= ends
-                raise too_slow(limits.body_timeout if whole else limits.body_idle_timeout, idle=not whole) from None
+        async for piece in body.timed_pieces(
+            request.stream(), deadline=limits.body_timeout, idle_timeout=limits.body_idle_timeout
+        ):
             got += len(piece)
             if got > cap:
                 raise too_large(cap, inflated=False)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from county import body, requests
@@ -43,12 +43,7 @@ async def escalated_requests(
 
 @router.post(ANSWER_PATH, dependencies=[Depends(require_admin)], openapi_extra=json_body(AnswerRequest))
 async def answer_request(context: Context, raw: RawBody) -> JSONResponse:
-    try:
-        req = AnswerRequest.model_validate(body.parse_json(raw))
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first.get("loc", ()))
-        raise bad_request(f"答复格式不对：{where} {first.get('msg')}", f"malformed answer: {where}") from None
+    req = body.parse_model(AnswerRequest, raw, "答复格式不对", "malformed answer")
     try:
         item = await run_in_threadpool(
             lambda: requests.answer(context.store, req.station, req.request_id, served=req.served, note=req.note,

@@ -9,7 +9,6 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
-from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
 from county import batches, body, rows
@@ -40,12 +39,7 @@ async def enroll(_address: Address, context: Context, raw: RawBody) -> JSONRespo
             data.get("protocol_version", protocol.PROTOCOL_VERSION),
             data.get("schema_version", protocol.MIN_SCHEMA_VERSION),
         )
-    try:
-        req = protocol.EnrollRequest.model_validate(data)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first.get("loc", ()))
-        raise bad_request(f"注册请求格式不对：{where} {first.get('msg')}", f"malformed enrollment: {where}") from None
+    req = body.validated(protocol.EnrollRequest, data, "注册请求格式不对", "malformed enrollment")
     if not all(rows.clean_text(v) for v in (req.enrollment_code, req.epoch, req.app_version, req.station_code or "")):
         raise bad_request("注册请求含有控制字符或无效的 Unicode 字符", "enrollment has control or invalid characters")
     result = await run_in_threadpool(context.store.enroll, req)

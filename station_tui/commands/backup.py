@@ -86,8 +86,6 @@ def _say_error(exc: Exception) -> None:
         print(en, file=sys.stderr)
 
 
-
-
 def run_backup(args: argparse.Namespace) -> int:
     from station_tui.config import SettingsError, load_settings, resolve_db_path
     from station_tui.storage.backup import BackupError, backup, readable_size

@@ -69,8 +69,7 @@ def find_person(store: Store, text: str) -> Person:
     by_id = store.people.get(text)
     if by_id is not None:
         return by_id
-    rows = store.query("SELECT id FROM people WHERE deleted = 0 AND name = ? ORDER BY created_at, id", (text,))
-    found = [p for p in (store.people.get(r[0]) for r in rows) if p is not None]
+    found = store.people.named(text)
     if len(found) == 1:
         return found[0]
     if found:
@@ -103,8 +102,7 @@ def run_issue(args: argparse.Namespace) -> int:
         station = require_station(store)
         person = find_person(store, args.person)
         if start is None:
-            first = store.query_value("SELECT min(date) FROM hours_entries WHERE person_id = ?", (person.id,))
-            start = date.fromisoformat(first) if first else to
+            start = store.hours.first_date(str(person.id)) or to
         issuer = (args.issuer or station.manager or "").strip()
         if not issuer:
             raise CommandError("请用 --issuer 写明负责人（站点信息里没有专管员）。\n"

@@ -10,14 +10,10 @@ import sys
 
 
 def run(args: argparse.Namespace) -> int:
-    from station_tui.commands.common import EXIT_USAGE, CommandError
+    from station_tui.commands.common import CommandError
     from station_tui.config import resolve_db_path
     from sync.errors import SyncError
     from sync.restore import restore_from_county
-
-    if not args.from_county:
-        raise CommandError("请说明从哪里恢复：--from-county（从县中心取回）。\nSay where from: --from-county.",
-                           code=EXIT_USAGE)  # fmt: skip
 
     def log(message: str) -> None:
         if args.verbose:

@@ -761,9 +761,8 @@ class PlanItem(Record):
         return None
 
 HoursKind = Literal["获得", "补录", "作废"]
-#: The kinds of hours-ledger entry: 获得 (earned, made by a roster save), 补录 (a late entry
-#: typed by hand), 作废 (the void of an earlier entry: its negative, naming it).
-HOURS_KINDS: tuple[str, ...] = get_args(HoursKind)
+#: The kinds of hours-ledger entry above: 获得 (earned, made by a roster save), 补录 (a late
+#: entry typed by hand), 作废 (the void of an earlier entry: its negative, naming it).
 #: The most one entry may credit: a day of service.
 ENTRY_MAX_TENTHS = _DAY_MINUTES // 6
 

@@ -95,7 +95,7 @@ class LedgerScreen(StationScreen):
             except CommandError as exc:
                 self.app.call_from_thread(self.show_problem, "#ledger-result", str(exc).splitlines()[0])
                 return
-            photos = sum(len(s.photos) for s in data.sheets)
+            photos, _ = ledger.photos_said(data)
             done = t("ledger.done", path=str(path), sheets=len(data.sheets), photos=photos)
             self.app.call_from_thread(self.query_one("#ledger-result", Static).update, done)
         except Exception as exc:  # a locked or damaged database, a full disk: say so, never crash

@@ -8,7 +8,6 @@ refused there, and the dialog says so with the balance).
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from typing import Any
 
@@ -238,15 +237,14 @@ class PersonPointsScreen(StationScreen):
             self.reload()
 
 
-_MONTH = re.compile(r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?\s*$")
-
-
 def parse_month(text: str) -> tuple[int, int] | None:
-    found = _MONTH.match(text)
-    if not found:
+    """A month (``2026-11``, ``2026年11月``) of 2000–2100, as the 公示 list takes it."""
+    from station_tui.screens.events import parse_month as year_or_month
+
+    found = year_or_month(text)
+    if found is None or found[0] is None or found[1] is None:
         return None
-    year, month = int(found.group(1)), int(found.group(2))
-    return (year, month) if 2000 <= year <= 2100 and 1 <= month <= 12 else None
+    return (found[0], found[1]) if 2000 <= found[0] <= 2100 else None
 
 
 class PublicListScreen(StationScreen):

@@ -33,7 +33,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from station_tui.storage.db import BUSY_TIMEOUT_MS, Actor, DatabaseError, connect, write_transaction
+from station_tui.storage.db import BUSY_TIMEOUT_MS, Actor, DatabaseError, connect, put_meta, write_transaction
 
 if TYPE_CHECKING:
     from station_tui.storage import Store
@@ -702,10 +702,7 @@ def count_labels(counts: dict[str, int], language: str = "zh_CN") -> str:
 
 # -- small helpers ------------------------------------------------------------------------
 def _put(conn: sqlite3.Connection, key: str, value: str | None) -> None:
-    conn.execute(
-        "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-        (key, value),
-    )
+    put_meta(conn, key, value)
 
 
 def _remove_quietly(path: Path) -> None:

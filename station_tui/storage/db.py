@@ -84,6 +84,14 @@ def main_file(conn: sqlite3.Connection) -> Path | None:
     return Path(row[2]) if row is not None and row[2] else None
 
 
+def put_meta(conn: sqlite3.Connection, key: str, value: str | None) -> None:
+    """Set one ``meta`` value inside the caller's transaction."""
+    conn.execute(
+        "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        (key, value),
+    )
+
+
 def schema_too_new(found: int, known: int) -> DatabaseError:
     return DatabaseError(
         f"这个数据库由更新版本的程序创建（结构版本 {found}，本程序只认识到 {known}），请升级程序后再打开。"

@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from station_tui.storage.capture import SENSITIVE_COLUMNS
+from station_tui.storage.db import put_meta
 
 if TYPE_CHECKING:
     from station_tui.settings_model import Settings
@@ -35,10 +36,7 @@ def apply(store: Store, settings: Settings) -> int:
     with store.write() as conn:
         acked = int((conn.execute("SELECT value FROM meta WHERE key = 'acked_seq'").fetchone() or ["0"])[0] or 0)
         for column, on in allowed(settings).items():
-            conn.execute(
-                "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                (SENSITIVE_COLUMNS[column], "1" if on else "0"),
-            )
+            put_meta(conn, SENSITIVE_COLUMNS[column], "1" if on else "0")
             if not on:
                 blanked += conn.execute(
                     f"UPDATE outbox SET row_json = json_set(row_json, '$.{column}', NULL) "

@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
-from station_tui.storage.db import Actor, connect, write_transaction
+from station_tui.storage.db import Actor, connect, put_meta, write_transaction
 from station_tui.storage.migrations import LATEST, migrate
 
 if TYPE_CHECKING:
@@ -227,10 +227,7 @@ class Store:
 
     def set_meta(self, key: str, value: str | None) -> None:
         with self.write() as conn:
-            conn.execute(
-                "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                (key, value),
-            )
+            put_meta(conn, key, value)
 
     def pending_changes(self) -> int:
         """Outbox rows the county has not acknowledged yet."""

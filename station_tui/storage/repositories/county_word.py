@@ -138,9 +138,6 @@ class CountyWord:
                                     str(body.get("body", "")), scope, r[4]))  # fmt: skip
         return out
 
-    def count_notices(self) -> int:
-        return int(self.store.query_value("SELECT count(*) FROM county_items WHERE kind = 'notice'"))
-
     def latest_notice(self) -> CountyNotice | None:
         found = self.notices(limit=1)
         return found[0] if found else None

@@ -4,15 +4,12 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
+from typing import Any, ClassVar, Generic, TypeVar
 
 from station_tui.domain.kinds import BY_TABLE
 from station_tui.domain.models import Activity, Event, Lecture
 from station_tui.storage.repositories.base import Repository, like_escaped, to_sql
 from station_tui.storage.repositories.hours import credit_event_hours
-
-if TYPE_CHECKING:
-    import sqlite3
 
 E = TypeVar("E", bound=Event)
 

@@ -201,6 +201,11 @@ class HoursLedgerRepository(Repository[HoursEntry]):
         )
         return [(r[0], r[1], r[2], r[3]) for r in rows]
 
+    def first_date(self, person_id: str) -> date | None:
+        """The day of the person's first hours-ledger entry, None when they have none."""
+        first = self.store.query_value("SELECT min(date) FROM hours_entries WHERE person_id = ?", (person_id,))
+        return date.fromisoformat(first) if first else None
+
     def person_page(self, person_id: str) -> PersonPage | None:
         """A person's page (None: no such person, or deleted)."""
         with self.store.snapshot():

@@ -38,6 +38,11 @@ class PeopleRepository(Repository[Person]):
                 params += [f"%{typed}%", f"%{typed}%", f"{typed}%"]
         return " AND ".join(clauses), params
 
+    def named(self, name: str) -> list[Person]:
+        """The people (not deleted) called exactly ``name``, in the order they were entered."""
+        rows = self.store.query("SELECT * FROM people WHERE deleted = 0 AND name = ? ORDER BY created_at, id", (name,))
+        return [self.from_row(r) for r in rows]
+
     def search(
         self, text: str | None = None, *, volunteers_only: bool = False, limit: int = 50, offset: int = 0
     ) -> list[Person]:

@@ -381,12 +381,6 @@ def load_points_rules() -> PointsRules:
 # -- the 爱心超市 ------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class GoodsLine:
-    goods: Goods
-    stock: int
-
-
 class GoodsRepository(Repository[Goods]):
     kind = BY_TABLE["goods"]
 
@@ -638,7 +632,6 @@ def _redemption_filter(state: str | None, text: str) -> tuple[str, list[Any]]:
 
 
 __all__ = [
-    "GoodsLine",
     "GoodsRepository",
     "OutOfStock",
     "PersonBalance",

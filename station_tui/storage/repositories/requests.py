@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from station_tui.domain.kinds import BY_TABLE
 from station_tui.domain.models import Request, RequestMove
+from station_tui.domain.periods import period_bounds
 from station_tui.domain.request_flow import BY_ACTION, Move, MoveRefused, check
 from station_tui.storage.pinyin import is_pinyin_query, normalise_query, search_keys
 from station_tui.storage.repositories.base import NotFound, Repository, like_escaped, now_local
@@ -35,11 +36,10 @@ class RequestFilter:
 
 
 def _month_bounds(month: str) -> tuple[str, str]:
-    if len(month) == 4:
-        return f"{month}-01-01", f"{int(month) + 1:04d}-01-01"
-    year, mon = int(month[:4]), int(month[5:7])
-    following = f"{year + 1:04d}-01-01" if mon == 12 else f"{year:04d}-{mon + 1:02d}-01"
-    return f"{month}-01", following
+    """``2026-11`` or ``2026`` as the first day and the day after."""
+    bounds = period_bounds(int(month[:4]), int(month[5:7]) if len(month) > 4 else None)
+    assert bounds is not None  # a year is given
+    return bounds
 
 
 class RequestRepository(Repository[Request]):

@@ -150,12 +150,7 @@ class TeamMemberRepository(Repository[TeamMember]):
     def people_in(self, team_id: str) -> list[Person]:
         """The team's members as they stand (memberships and people not deleted), by pinyin:
         what 签到's "add a whole team" puts on a roster."""
-        rows = self.store.query(
-            """SELECT p.* FROM people p JOIN team_members m ON m.person_id = p.id
-               WHERE m.team_id = ? AND m.deleted = 0 AND p.deleted = 0 ORDER BY p.pinyin_full, p.name, p.id""",
-            (team_id,),
-        )
-        return [self.store.people.from_row(r) for r in rows]
+        return self.store.teams.members(team_id)
 
     def sizes(self) -> dict[str, int]:
         """Members (not deleted, people not deleted) of each team that has any, by team id."""
